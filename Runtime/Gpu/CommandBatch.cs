@@ -1,0 +1,248 @@
+using Silk.NET.Vulkan;
+using VkBuffer = Silk.NET.Vulkan.Buffer;
+
+namespace FieldForge.Gpu;
+
+/// <summary>
+/// Records many dispatches and submits them once. Barriers are inserted automatically: the batch knows which
+/// bindings each kernel writes (from its SPIR-V), so a dispatch that reads what an earlier one wrote (or writes
+/// what an earlier one touched) gets a memory barrier, and independent dispatches get none.
+/// A batch is single-use: record, <see cref="Submit"/>, read <see cref="Timings"/>, dispose.
+/// </summary>
+public sealed unsafe class CommandBatch : IDisposable
+{
+    private readonly GpuContext _context;
+    private readonly CommandBuffer _commands;
+    private readonly GpuTimer _timer;
+    private readonly List<DescriptorPool> _pools = new();
+    private readonly List<IDisposable> _deferred = new();
+    private readonly HashSet<GpuBuffer> _written = new();
+    private readonly HashSet<GpuBuffer> _read = new();
+    private Fence _fence;
+    private State _state = State.Recording;
+    private IReadOnlyList<GpuTiming> _timings = Array.Empty<GpuTiming>();
+
+    private enum State { Recording, Submitted, Completed, Disposed }
+
+    internal CommandBatch(GpuContext context)
+    {
+        _context = context;
+        var alloc = new CommandBufferAllocateInfo
+        {
+            SType = StructureType.CommandBufferAllocateInfo, CommandPool = context.CommandPool,
+            Level = CommandBufferLevel.Primary, CommandBufferCount = 1,
+        };
+        CommandBuffer cb;
+        VulkanResult.Check(context.Api.AllocateCommandBuffers(context.Device, &alloc, &cb));
+        _commands = cb;
+        var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
+        VulkanResult.Check(context.Api.BeginCommandBuffer(_commands, &begin));
+        _timer = new GpuTimer(context, _commands);
+    }
+
+    public GpuContext Context => _context;
+    /// <summary>Number of dispatches recorded so far.</summary>
+    public int DispatchCount { get; private set; }
+    /// <summary>Number of barriers the hazard tracking inserted (exposed for tests and the HUD).</summary>
+    public int BarrierCount { get; private set; }
+
+    /// <summary>GPU time per named region; available after the batch completed.</summary>
+    public IReadOnlyList<GpuTiming> Timings
+    {
+        get
+        {
+            if (_state == State.Submitted) Wait();
+            return _timings;
+        }
+    }
+
+    /// <summary>Times everything recorded until the returned scope is disposed as <paramref name="region"/>.</summary>
+    public IDisposable Time(string region)
+    {
+        ThrowIfNotRecording();
+        return _timer.Begin(_commands, region);
+    }
+
+    /// <summary>Records a dispatch of <paramref name="groups"/> workgroups with no push constants.</summary>
+    public void Dispatch(Kernel kernel, GroupCount groups, params ReadOnlySpan<GpuBuffer> buffers) =>
+        DispatchCore(kernel, null, 0, groups, buffers);
+
+    /// <summary>Records a dispatch with push constants <paramref name="push"/> (must match the kernel's declared size).</summary>
+    public void Dispatch<TPush>(Kernel kernel, in TPush push, GroupCount groups, params ReadOnlySpan<GpuBuffer> buffers) where TPush : unmanaged
+    {
+        fixed (TPush* p = &push) DispatchCore(kernel, p, sizeof(TPush), groups, buffers);
+    }
+
+    /// <summary>Records a 1-D dispatch covering <paramref name="threads"/> invocations (rounded up to whole workgroups and
+    /// folded into Y when X would exceed the device limit; shaders use <c>ff_global_index()</c> and bound-check).</summary>
+    public void DispatchThreads<TPush>(Kernel kernel, in TPush push, long threads, params ReadOnlySpan<GpuBuffer> buffers) where TPush : unmanaged =>
+        Dispatch(kernel, push, GroupsFor(kernel, threads), buffers);
+
+    /// <summary>Workgroups needed for <paramref name="threads"/> 1-D invocations of <paramref name="kernel"/>.</summary>
+    public GroupCount GroupsFor(Kernel kernel, long threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        ulong groups = ((ulong)threads + kernel.LocalSize.X - 1) / kernel.LocalSize.X;
+        uint maxX = _context.MaxGroupCountX;
+        if (groups <= maxX) return new GroupCount((uint)Math.Max(groups, 1));
+        ulong y = (groups + maxX - 1) / maxX;
+        if (y > _context.MaxGroupCountY) throw new ArgumentOutOfRangeException(nameof(threads), $"{threads} threads exceed the device's dispatch limits");
+        return new GroupCount(maxX, (uint)y);
+    }
+
+    private void DispatchCore(Kernel kernel, void* push, int pushBytes, GroupCount groups, ReadOnlySpan<GpuBuffer> buffers)
+    {
+        ThrowIfNotRecording();
+        ArgumentNullException.ThrowIfNull(kernel);
+        if (pushBytes != kernel.Spec.PushConstantBytes)
+            throw new ArgumentException($"kernel '{kernel.Name}' expects {kernel.Spec.PushConstantBytes} bytes of push constants, got {pushBytes}");
+        if (buffers.Length != kernel.Spec.Buffers)
+            throw new ArgumentException($"kernel '{kernel.Name}' binds {kernel.Spec.Buffers} buffers, got {buffers.Length}");
+        if (groups.X == 0 || groups.Y == 0 || groups.Z == 0) return;
+
+        bool hazard = false;
+        for (int i = 0; i < buffers.Length; i++)
+        {
+            var b = buffers[i] ?? throw new ArgumentNullException(nameof(buffers), $"kernel '{kernel.Name}' binding {i} is null");
+            b.ThrowIfDisposed();
+            if (b.Context != _context) throw new ArgumentException($"buffer '{b.Label}' belongs to another GpuContext");
+            if (b.ByteSize > _context.DeviceInfo.MaxStorageBufferBytes)
+                throw new ArgumentException($"buffer '{b.Label}' ({b.ByteSize} B) exceeds the device's maxStorageBufferRange ({_context.DeviceInfo.MaxStorageBufferBytes} B) and cannot be bound");
+            bool writesBuffer = kernel.Writes(i);
+            if (_written.Contains(b) || (writesBuffer && _read.Contains(b))) hazard = true;
+        }
+        if (hazard) Barrier();
+        for (int i = 0; i < buffers.Length; i++)
+            (kernel.Writes(i) ? _written : _read).Add(buffers[i]);
+
+        var api = _context.Api;
+        var set = AllocateSet(kernel);
+        int n = buffers.Length;
+        var infos = stackalloc DescriptorBufferInfo[Math.Max(n, 1)];
+        var writes = stackalloc WriteDescriptorSet[Math.Max(n, 1)];
+        for (int i = 0; i < n; i++)
+        {
+            infos[i] = new DescriptorBufferInfo { Buffer = buffers[i].Handle, Offset = 0, Range = Vk.WholeSize };
+            writes[i] = new WriteDescriptorSet
+            {
+                SType = StructureType.WriteDescriptorSet, DstSet = set, DstBinding = (uint)i, DescriptorCount = 1,
+                DescriptorType = DescriptorType.StorageBuffer, PBufferInfo = &infos[i],
+            };
+        }
+        if (n > 0) api.UpdateDescriptorSets(_context.Device, (uint)n, writes, 0, null);
+        api.CmdBindPipeline(_commands, PipelineBindPoint.Compute, kernel.Pipeline);
+        if (n > 0) api.CmdBindDescriptorSets(_commands, PipelineBindPoint.Compute, kernel.Layout, 0, 1, &set, 0, null);
+        if (pushBytes > 0) api.CmdPushConstants(_commands, kernel.Layout, ShaderStageFlags.ComputeBit, 0, (uint)pushBytes, push);
+        api.CmdDispatch(_commands, groups.X, groups.Y, groups.Z);
+        DispatchCount++;
+    }
+
+    /// <summary>Records a buffer-to-buffer copy of <paramref name="bytes"/> bytes (transfer, not a kernel).</summary>
+    public void CopyBytes(GpuBuffer source, ulong sourceOffset, GpuBuffer destination, ulong destinationOffset, ulong bytes)
+    {
+        ThrowIfNotRecording();
+        source.ThrowIfDisposed(); destination.ThrowIfDisposed();
+        if (sourceOffset + bytes > source.ByteSize || destinationOffset + bytes > destination.ByteSize)
+            throw new ArgumentOutOfRangeException(nameof(bytes), $"copy of {bytes} B from '{source.Label}'+{sourceOffset} to '{destination.Label}'+{destinationOffset} is out of range");
+        if (bytes == 0) return;
+        if (_written.Contains(source) || _written.Contains(destination) || _read.Contains(destination)) Barrier();
+        var region = new BufferCopy { SrcOffset = sourceOffset, DstOffset = destinationOffset, Size = bytes };
+        _context.Api.CmdCopyBuffer(_commands, source.Handle, destination.Handle, 1, &region);
+        _read.Add(source); _written.Add(destination);
+    }
+
+    /// <summary>A full compute/transfer memory barrier. Normally inserted automatically; public for hand-tuned code.</summary>
+    public void Barrier()
+    {
+        ThrowIfNotRecording();
+        var barrier = new MemoryBarrier
+        {
+            SType = StructureType.MemoryBarrier,
+            SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.TransferWriteBit,
+            DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit,
+        };
+        var stages = PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.TransferBit;
+        _context.Api.CmdPipelineBarrier(_commands, stages, stages, 0, 1, &barrier, 0, null, 0, null);
+        _written.Clear(); _read.Clear();
+        BarrierCount++;
+    }
+
+    /// <summary>Disposes <paramref name="resource"/> once the batch has completed (temporary buffers of a recorded operation).</summary>
+    public void DisposeAfterCompletion(IDisposable resource)
+    {
+        if (_state is State.Completed or State.Disposed) resource.Dispose();
+        else _deferred.Add(resource);
+    }
+
+    /// <summary>Submits the batch in one vkQueueSubmit; waits for completion unless <paramref name="wait"/> is false.</summary>
+    public void Submit(bool wait = true)
+    {
+        ThrowIfNotRecording();
+        var api = _context.Api;
+        var toHost = new MemoryBarrier
+        {
+            SType = StructureType.MemoryBarrier,
+            SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.TransferWriteBit,
+            DstAccessMask = AccessFlags.HostReadBit,
+        };
+        api.CmdPipelineBarrier(_commands, PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.TransferBit,
+            PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
+        VulkanResult.Check(api.EndCommandBuffer(_commands));
+        _fence = _context.SubmitCommands(_commands, this);
+        _state = State.Submitted;
+        if (wait) Wait();
+    }
+
+    /// <summary>Blocks until the submitted batch completed, then releases its temporaries.</summary>
+    public void Wait()
+    {
+        if (_state != State.Submitted) return;
+        _context.WaitFence(_fence, this);
+        _state = State.Completed;
+        _timings = _timer.Read();
+        ReleaseTransient();
+    }
+
+    private DescriptorSet AllocateSet(Kernel kernel)
+    {
+        var layout = kernel.SetLayout;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            if (_pools.Count == 0 || attempt == 1) _pools.Add(_context.RentDescriptorPool());
+            var info = new DescriptorSetAllocateInfo
+            {
+                SType = StructureType.DescriptorSetAllocateInfo, DescriptorPool = _pools[^1], DescriptorSetCount = 1, PSetLayouts = &layout,
+            };
+            DescriptorSet set;
+            var result = _context.Api.AllocateDescriptorSets(_context.Device, &info, &set);
+            if (result == Result.Success) return set;
+            if (result is not (Result.ErrorOutOfPoolMemory or Result.ErrorFragmentedPool)) VulkanResult.Check(result);
+        }
+        throw new GpuException("descriptor pool exhausted twice in a row");
+    }
+
+    private void ReleaseTransient()
+    {
+        foreach (var pool in _pools) _context.ReturnDescriptorPool(pool);
+        _pools.Clear();
+        foreach (var d in _deferred) d.Dispose();
+        _deferred.Clear();
+    }
+
+    private void ThrowIfNotRecording()
+    {
+        if (_state == State.Disposed) throw new ObjectDisposedException(nameof(CommandBatch));
+        if (_state != State.Recording) throw new InvalidOperationException("this CommandBatch was already submitted; start a new one with GpuContext.BeginBatch()");
+    }
+
+    public void Dispose()
+    {
+        if (_state == State.Disposed) return;
+        if (_state == State.Submitted) Wait();
+        ReleaseTransient();
+        _timer.Dispose();
+        var cb = _commands;
+        _context.Api.FreeCommandBuffers(_context.Device, _context.CommandPool, 1, &cb);
+        _state = State.Disposed;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Runtime.CompilerServices;
+using Silk.NET.Vulkan;
+using VkBuffer = Silk.NET.Vulkan.Buffer;
+
+namespace FieldForge.Gpu;
+
+/// <summary>Untyped view of a GPU buffer: what kernels bind. Owned by exactly one <see cref="GpuContext"/>.</summary>
+public abstract unsafe class GpuBuffer : IDisposable
+{
+    private readonly MemoryAllocation _allocation;
+    private bool _disposed;
+
+    private protected GpuBuffer(GpuContext context, ulong byteSize, BufferLocation location, string label)
+    {
+        Context = context;
+        ByteSize = byteSize;
+        Location = location;
+        Label = label;
+        (Handle, _allocation) = context.CreateBufferHandle(Math.Max(byteSize, 16), location);
+        context.Track(this);
+    }
+
+    public GpuContext Context { get; }
+    public ulong ByteSize { get; }
+    public BufferLocation Location { get; }
+    /// <summary>Free text used in error and leak messages.</summary>
+    public string Label { get; }
+    public bool IsDisposed => _disposed;
+    internal VkBuffer Handle { get; }
+    internal byte* MappedPointer => _allocation.Mapped;
+
+    internal void ThrowIfDisposed()
+    {
+        if (_disposed) throw new ObjectDisposedException(Label, $"GPU buffer '{Label}' was used after Dispose()");
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        Context.Release(this, _allocation);
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>
+/// A typed GPU buffer of <typeparamref name="T"/> (an unmanaged struct laid out like the shader's std430 data).
+/// Upload and Download are bounds-checked and wait for in-flight GPU work, so the host never races a kernel.
+/// </summary>
+public sealed unsafe class GpuBuffer<T> : GpuBuffer where T : unmanaged
+{
+    internal GpuBuffer(GpuContext context, long length, BufferLocation location, string? label)
+        : base(context, checked((ulong)length * (ulong)sizeof(T)), location, label ?? $"GpuBuffer<{typeof(T).Name}>[{length}]")
+    {
+        Length = length;
+    }
+
+    /// <summary>Number of elements.</summary>
+    public long Length { get; }
+
+    /// <summary>Copies <paramref name="data"/> into the buffer starting at element <paramref name="offset"/>.</summary>
+    public void Upload(ReadOnlySpan<T> data, long offset = 0)
+    {
+        ThrowIfDisposed();
+        CheckRange(offset, data.Length, "Upload");
+        if (data.Length == 0) return;
+        Context.Write(this, (ulong)offset * (ulong)sizeof(T), MemoryMarshalBytes(data));
+    }
+
+    /// <summary>Copies elements starting at <paramref name="offset"/> into <paramref name="destination"/> (its whole length).</summary>
+    public void Download(Span<T> destination, long offset = 0)
+    {
+        ThrowIfDisposed();
+        CheckRange(offset, destination.Length, "Download");
+        if (destination.Length == 0) return;
+        Context.Read(this, (ulong)offset * (ulong)sizeof(T), System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination));
+    }
+
+    /// <summary>Downloads the whole buffer into a new array.</summary>
+    public T[] ToArray()
+    {
+        if (Length > Array.MaxLength) throw new InvalidOperationException($"'{Label}' has {Length} elements, more than one array can hold; use Download with an offset");
+        var result = new T[Length];
+        Download(result);
+        return result;
+    }
+
+    private void CheckRange(long offset, int count, string operation)
+    {
+        if (offset < 0 || offset > Length || count > Length - offset)
+            throw new ArgumentOutOfRangeException(nameof(offset),
+                $"{operation} of {count} elements at offset {offset} is outside '{Label}' (length {Length})");
+    }
+
+    private static ReadOnlySpan<byte> MemoryMarshalBytes(ReadOnlySpan<T> data) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(data);
+
+    public override string ToString() => Label;
+}

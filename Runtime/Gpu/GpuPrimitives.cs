@@ -1,0 +1,202 @@
+using System.Runtime.InteropServices;
+
+namespace FieldForge.Gpu;
+
+/// <summary>
+/// The primitives every feature shares, written once as kernels: fill, copy, exclusive prefix scan and reductions.
+/// Each has a recording form (into a caller's <see cref="CommandBatch"/>, so it joins a frame's single submission)
+/// and a convenience form that submits and returns the result. <see cref="PrimitivesReference"/> holds the CPU
+/// references the tests compare against.
+/// </summary>
+public sealed class GpuPrimitives : IDisposable
+{
+    public static readonly KernelSpec FillSpec = new("fill_u32", Buffers: 1, PushConstantBytes: 16);
+    public static readonly KernelSpec CopySpec = new("copy_u32", Buffers: 2, PushConstantBytes: 16);
+    public static readonly KernelSpec ScanBlockSpec = new("scan_block", Buffers: 3, PushConstantBytes: 4);
+    public static readonly KernelSpec ScanAddSpec = new("scan_add", Buffers: 2, PushConstantBytes: 4);
+    public static readonly KernelSpec ReduceFloatSpec = new("reduce_f32", Buffers: 3, PushConstantBytes: 12);
+    public static readonly KernelSpec ReduceUIntSpec = new("reduce_u32", Buffers: 3, PushConstantBytes: 12);
+
+    /// <summary>Elements one scan or reduce workgroup handles (256 threads × 4).</summary>
+    public const int BlockSize = 1024;
+
+    [StructLayout(LayoutKind.Sequential)] private record struct MemoryPush(uint Count, uint Value, uint SrcOffset, uint DstOffset);
+    [StructLayout(LayoutKind.Sequential)] private record struct ScanPush(uint Count);
+    [StructLayout(LayoutKind.Sequential)] private record struct ReducePush(uint Count, uint Op, uint HasSecond);
+
+    private readonly GpuContext _gpu;
+
+    internal GpuPrimitives(GpuContext gpu) => _gpu = gpu;
+
+    // ---- fill / copy ---------------------------------------------------------------------------------------------
+
+    /// <summary>Records: sets <paramref name="count"/> elements (default: all) from <paramref name="offset"/> to <paramref name="value"/>.</summary>
+    public unsafe void Fill<T>(CommandBatch batch, GpuBuffer<T> buffer, T value, long offset = 0, long count = -1) where T : unmanaged
+    {
+        if (sizeof(T) != 4) throw new ArgumentException($"Fill works on 4-byte elements; {typeof(T).Name} is {sizeof(T)} bytes");
+        if (count < 0) count = buffer.Length - offset;
+        CheckRange(buffer, offset, count, "Fill");
+        var push = new MemoryPush(checked((uint)count), *(uint*)&value, 0, checked((uint)offset));
+        batch.DispatchThreads(_gpu.GetKernel(FillSpec), push, count, buffer);
+    }
+
+    /// <summary>Sets every element of <paramref name="buffer"/> to <paramref name="value"/> and waits.</summary>
+    public void Fill<T>(GpuBuffer<T> buffer, T value) where T : unmanaged => Run(b => Fill(b, buffer, value));
+
+    /// <summary>Records: copies <paramref name="count"/> elements (element size a multiple of 4 bytes).</summary>
+    public unsafe void Copy<T>(CommandBatch batch, GpuBuffer<T> source, GpuBuffer<T> destination, long count = -1,
+        long sourceOffset = 0, long destinationOffset = 0) where T : unmanaged
+    {
+        if (sizeof(T) % 4 != 0) throw new ArgumentException($"Copy works on elements whose size is a multiple of 4 bytes; {typeof(T).Name} is {sizeof(T)}");
+        if (count < 0) count = Math.Min(source.Length - sourceOffset, destination.Length - destinationOffset);
+        CheckRange(source, sourceOffset, count, "Copy source");
+        CheckRange(destination, destinationOffset, count, "Copy destination");
+        if (ReferenceEquals(source, destination)) throw new ArgumentException("Copy needs distinct source and destination buffers");
+        int words = sizeof(T) / 4;
+        var push = new MemoryPush(checked((uint)(count * words)), 0, checked((uint)(sourceOffset * words)), checked((uint)(destinationOffset * words)));
+        batch.DispatchThreads(_gpu.GetKernel(CopySpec), push, count * words, source, destination);
+    }
+
+    /// <summary>Copies all of <paramref name="source"/> into <paramref name="destination"/> and waits.</summary>
+    public void Copy<T>(GpuBuffer<T> source, GpuBuffer<T> destination) where T : unmanaged => Run(b => Copy(b, source, destination));
+
+    // ---- scan ----------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Records an exclusive prefix sum of the first <paramref name="count"/> elements of <paramref name="input"/> into
+    /// <paramref name="output"/> (a distinct buffer). When <paramref name="total"/> is given, its element 0 receives the
+    /// sum of all elements (what stream compaction needs as the output size). Sums wrap modulo 2^32.
+    /// </summary>
+    public void ExclusiveScan(CommandBatch batch, GpuBuffer<uint> input, GpuBuffer<uint> output, long count = -1, GpuBuffer<uint>? total = null)
+    {
+        if (count < 0) count = input.Length;
+        CheckRange(input, 0, count, "ExclusiveScan input");
+        CheckRange(output, 0, count, "ExclusiveScan output");
+        if (ReferenceEquals(input, output)) throw new ArgumentException("ExclusiveScan needs distinct input and output buffers");
+        if (total is { Length: < 1 }) throw new ArgumentException("ExclusiveScan total buffer must hold at least one element");
+        if (count == 0)
+        {
+            if (total is not null) Fill(batch, total, 0u, 0, 1);
+            return;
+        }
+        long blocks = (count + BlockSize - 1) / BlockSize;
+        GpuBuffer<uint> sums = blocks == 1 && total is not null ? total : Temp<uint>(batch, blocks);
+        var push = new ScanPush(checked((uint)count));
+        var scanBlock = _gpu.GetKernel(ScanBlockSpec);
+        batch.Dispatch(scanBlock, push, batch.GroupsFor(scanBlock, blocks * scanBlock.LocalSize.X), input, output, sums);
+        if (blocks == 1) return;
+        var scannedSums = Temp<uint>(batch, blocks);
+        ExclusiveScan(batch, sums, scannedSums, blocks, total);
+        var add = _gpu.GetKernel(ScanAddSpec);
+        batch.Dispatch(add, push, batch.GroupsFor(add, blocks * add.LocalSize.X), output, scannedSums);
+    }
+
+    /// <summary>Exclusive prefix sum of all of <paramref name="input"/> into <paramref name="output"/>; waits.</summary>
+    public void ExclusiveScan(GpuBuffer<uint> input, GpuBuffer<uint> output) => Run(b => ExclusiveScan(b, input, output));
+
+    // ---- reductions ----------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Records a reduction of the first <paramref name="count"/> elements (default: all) into <paramref name="result"/>[0].
+    /// <see cref="ReduceOp.SumSquaredDifference"/> needs <paramref name="second"/>. An empty input yields the identity
+    /// (0 for sums, +∞/−∞ for min/max).
+    /// </summary>
+    public void Reduce(CommandBatch batch, GpuBuffer<float> input, ReduceOp op, GpuBuffer<float> result, long count = -1, GpuBuffer<float>? second = null)
+    {
+        if (count < 0) count = input.Length;
+        CheckRange(input, 0, count, "Reduce input");
+        if (op == ReduceOp.SumSquaredDifference)
+        {
+            if (second is null) throw new ArgumentException("SumSquaredDifference needs a second buffer");
+            CheckRange(second, 0, count, "Reduce second input");
+        }
+        else if (second is not null) throw new ArgumentException($"{op} takes one input buffer");
+        ReduceCore(batch, _gpu.GetKernel(ReduceFloatSpec), input, second, op, result, count);
+    }
+
+    /// <summary>Records a uint reduction (sum wraps modulo 2^32) into <paramref name="result"/>[0].</summary>
+    public void Reduce(CommandBatch batch, GpuBuffer<uint> input, ReduceOp op, GpuBuffer<uint> result, long count = -1)
+    {
+        if (op == ReduceOp.SumSquaredDifference) throw new ArgumentException("SumSquaredDifference is defined for float buffers only");
+        if (count < 0) count = input.Length;
+        CheckRange(input, 0, count, "Reduce input");
+        ReduceCore(batch, _gpu.GetKernel(ReduceUIntSpec), input, null, op, result, count);
+    }
+
+    private void ReduceCore<T>(CommandBatch batch, Kernel kernel, GpuBuffer<T> input, GpuBuffer<T>? second, ReduceOp op, GpuBuffer<T> result, long count)
+        where T : unmanaged
+    {
+        if (result.Length < 1) throw new ArgumentException("Reduce result buffer must hold at least one element");
+        GpuBuffer<T> current = input;
+        var currentOp = op;
+        var other = second;
+        do
+        {
+            long blocks = Math.Max((count + BlockSize - 1) / BlockSize, 1);
+            var target = blocks == 1 ? result : Temp<T>(batch, blocks);
+            var push = new ReducePush(checked((uint)count), (uint)currentOp, other is null ? 0u : 1u);
+            batch.Dispatch(kernel, push, batch.GroupsFor(kernel, blocks * kernel.LocalSize.X), current, other ?? current, target);
+            current = target;
+            count = blocks;
+            if (currentOp == ReduceOp.SumSquaredDifference) currentOp = ReduceOp.Sum;
+            other = null;
+        } while (!ReferenceEquals(current, result));
+    }
+
+    public float Sum(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Sum);
+    public float Min(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Min);
+    public float Max(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Max);
+    public uint Sum(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Sum);
+    public uint Min(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Min);
+    public uint Max(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Max);
+
+    /// <summary>Σ (a[i] − b[i])² over the shorter common length must match: both buffers need the same length.</summary>
+    public float SumSquaredDifference(GpuBuffer<float> a, GpuBuffer<float> b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"SumSquaredDifference needs equal lengths, got {a.Length} and {b.Length}");
+        using var result = _gpu.CreateBuffer<float>(1, label: "reduce result");
+        Run(batch => Reduce(batch, a, ReduceOp.SumSquaredDifference, result, a.Length, b));
+        return result.ToArray()[0];
+    }
+
+    private float ReduceToValue(GpuBuffer<float> input, ReduceOp op)
+    {
+        using var result = _gpu.CreateBuffer<float>(1, label: "reduce result");
+        Run(batch => Reduce(batch, input, op, result));
+        return result.ToArray()[0];
+    }
+
+    private uint ReduceToValue(GpuBuffer<uint> input, ReduceOp op)
+    {
+        using var result = _gpu.CreateBuffer<uint>(1, label: "reduce result");
+        Run(batch => Reduce(batch, input, op, result));
+        return result.ToArray()[0];
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private GpuBuffer<T> Temp<T>(CommandBatch batch, long length) where T : unmanaged
+    {
+        var buffer = _gpu.CreateBuffer<T>(length, label: $"primitive temp {typeof(T).Name}[{length}]");
+        batch.DisposeAfterCompletion(buffer);
+        return buffer;
+    }
+
+    private void Run(Action<CommandBatch> record)
+    {
+        using var batch = _gpu.BeginBatch();
+        record(batch);
+        batch.Submit();
+    }
+
+    private static void CheckRange<T>(GpuBuffer<T> buffer, long offset, long count, string what) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        buffer.ThrowIfDisposed();
+        if (offset < 0 || count < 0 || offset + count > buffer.Length)
+            throw new ArgumentOutOfRangeException(nameof(count), $"{what}: range [{offset}, {offset + count}) is outside '{buffer.Label}' (length {buffer.Length})");
+        if (count > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(count), $"{what}: {count} elements exceed the 2^32 kernel limit");
+    }
+
+    public void Dispose() { }
+}

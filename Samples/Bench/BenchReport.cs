@@ -1,0 +1,87 @@
+using System.Text;
+using System.Text.Json;
+using FieldForge.Gpu;
+
+namespace FieldForge.Bench;
+
+/// <summary>A table of one comparison, printed as soon as a row is measured and kept for the markdown/JSON report.</summary>
+public sealed class BenchTable(string title, string[] columns)
+{
+    public string Title { get; } = title;
+    public string[] Columns { get; } = columns;
+    public List<string[]> Rows { get; } = new();
+
+    public void Add(params object[] cells)
+    {
+        var row = cells.Select(c => c switch { double d => d.ToString("G4"), float f => f.ToString("G4"), _ => c?.ToString() ?? "" }).ToArray();
+        Rows.Add(row);
+        Console.WriteLine("  " + string.Join(" | ", row));
+    }
+
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"### {Title}").AppendLine();
+        sb.AppendLine("| " + string.Join(" | ", Columns) + " |");
+        sb.AppendLine("|" + string.Concat(Columns.Select(_ => "---|")));
+        foreach (var r in Rows) sb.AppendLine("| " + string.Join(" | ", r) + " |");
+        return sb.AppendLine().ToString();
+    }
+}
+
+/// <summary>Everything one `./ff bench` run measured, with the device it ran on; written to bench/results.md and .json.</summary>
+public sealed class BenchReport(GpuDeviceInfo device)
+{
+    private readonly List<(string Section, object Item)> _items = new();
+    private string _section = "";
+
+    public GpuDeviceInfo Device { get; } = device;
+
+    public void Section(string name)
+    {
+        _section = name;
+        Console.WriteLine($"\n== {name} ==");
+    }
+
+    public BenchTable Table(string title, params string[] columns)
+    {
+        var t = new BenchTable(title, columns);
+        _items.Add((_section, t));
+        Console.WriteLine($"{title}\n  {string.Join(" | ", columns)}");
+        return t;
+    }
+
+    public void Note(string text)
+    {
+        _items.Add((_section, text));
+        Console.WriteLine($"  note: {text}");
+    }
+
+    public void Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var md = new StringBuilder();
+        md.AppendLine("# FieldForge benchmark results").AppendLine();
+        md.AppendLine($"Device: **{Device}**  ").AppendLine($"Host: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}  ");
+        md.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
+        string? current = null;
+        foreach (var (section, item) in _items)
+        {
+            if (section != current) { md.AppendLine($"## {section}").AppendLine(); current = section; }
+            md.Append(item is BenchTable t ? t.ToMarkdown() : $"> {item}\n\n");
+        }
+        File.WriteAllText(Path.Combine(directory, "results.md"), md.ToString());
+        var json = new
+        {
+            device = Device.ToString(),
+            date = DateTime.UtcNow,
+            sections = _items.GroupBy(i => i.Section).Select(g => new
+            {
+                name = g.Key,
+                tables = g.Select(i => i.Item).OfType<BenchTable>().Select(t => new { title = t.Title, columns = t.Columns, rows = t.Rows }),
+                notes = g.Select(i => i.Item).OfType<string>(),
+            }),
+        };
+        File.WriteAllText(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}

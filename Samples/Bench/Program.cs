@@ -1,0 +1,29 @@
+using FieldForge.Bench;
+using FieldForge.Gpu;
+
+// `./ff bench [name...] [--quick] [--out DIR]`: runs the named benchmarks (default: all) in one process on one
+// device and writes bench/results.md + results.json. Add a benchmark by adding it to this list.
+IBenchmark[] all =
+{
+    new GpuBench(),
+};
+
+var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && a != "all").ToList();
+bool quick = args.Contains("--quick");
+int outIndex = Array.IndexOf(args, "--out");
+string outDir = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : "bench";
+if (outIndex >= 0 && outIndex + 1 < args.Length) names.Remove(args[outIndex + 1]);
+var unknown = names.Where(n => all.All(b => b.Name != n)).ToArray();
+if (unknown.Length > 0)
+{
+    Console.Error.WriteLine($"error: unknown benchmark '{unknown[0]}'; available: {string.Join(", ", all.Select(b => b.Name))}, all");
+    return 2;
+}
+var selected = names.Count == 0 ? all : all.Where(b => names.Contains(b.Name)).ToArray();
+using var gpu = GpuContext.Create();
+Console.WriteLine($"device: {gpu.DeviceInfo}");
+var report = new BenchReport(gpu.DeviceInfo);
+foreach (var bench in selected) bench.Run(gpu, report, quick);
+report.Write(outDir);
+Console.WriteLine($"\nwrote {Path.Combine(outDir, "results.md")} and results.json");
+return 0;
