@@ -1,0 +1,46 @@
+using FieldForge.Gpu;
+
+namespace FieldForge.Components;
+
+/// <summary>
+/// A Unity-style component: public parameters (with [Range], [Tooltip], [Header] ...) and a lifecycle driven by a
+/// <see cref="ComponentHost"/>. GPU work is recorded into the frame's shared batch in <see cref="Update"/>; results
+/// that need the finished frame are read in <see cref="OnFrameCompleted"/>.
+/// </summary>
+public abstract class Component
+{
+    private IReadOnlyDictionary<string, object?>? _lastParameters;
+
+    /// <summary>Disabled components are not updated (OnDisable/OnEnable run on the change).</summary>
+    [HideInInspector] public bool Enabled { get; set; } = true;
+
+    /// <summary>Display name; defaults to the type name.</summary>
+    [HideInInspector] public virtual string Name => GetType().Name;
+
+    /// <summary>Incremented every time the host sees a parameter change; previews re-render when it moves.</summary>
+    [HideInInspector] public long ParameterVersion { get; private set; }
+
+    /// <summary>Called once when the component becomes active on a host: allocate GPU resources here.</summary>
+    public virtual void OnEnable(GpuContext gpu) { }
+
+    /// <summary>Called every frame while enabled. <paramref name="parametersChanged"/> is true on the first frame and
+    /// whenever a parameter differs from the previous frame, so expensive work runs only when needed.</summary>
+    public virtual void Update(FrameContext frame, bool parametersChanged) { }
+
+    /// <summary>Called after the frame's batch completed (read back results here).</summary>
+    public virtual void OnFrameCompleted(FrameContext frame) { }
+
+    /// <summary>Called when disabled or removed: free GPU resources here.</summary>
+    public virtual void OnDisable() { }
+
+    /// <summary>Compares parameters with the last frame's snapshot.</summary>
+    internal bool DetectParameterChange()
+    {
+        var now = ComponentParameters.Snapshot(this);
+        bool changed = _lastParameters is null || now.Count != _lastParameters.Count ||
+                       now.Any(kv => !Equals(kv.Value, _lastParameters.GetValueOrDefault(kv.Key)));
+        _lastParameters = now;
+        if (changed) ParameterVersion++;
+        return changed;
+    }
+}

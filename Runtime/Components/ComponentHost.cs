@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using FieldForge.Gpu;
+
+namespace FieldForge.Components;
+
+/// <summary>
+/// Runs components from any game loop: call <see cref="Tick"/> once per frame. Every enabled component's GPU work
+/// for the frame is recorded into ONE <see cref="CommandBatch"/> and submitted once.
+/// </summary>
+public sealed class ComponentHost : IDisposable
+{
+    private readonly List<Component> _components = new();
+    private readonly HashSet<Component> _active = new();
+    private long _frame;
+    private double _time;
+
+    public ComponentHost(GpuContext gpu) => Gpu = gpu ?? throw new ArgumentNullException(nameof(gpu));
+
+    public GpuContext Gpu { get; }
+    public IReadOnlyList<Component> Components => _components;
+    /// <summary>GPU timings of the last frame, per region (components name their regions).</summary>
+    public IReadOnlyList<GpuTiming> LastFrameTimings { get; private set; } = Array.Empty<GpuTiming>();
+    /// <summary>Wall-clock milliseconds of the last Tick (record + submit + wait).</summary>
+    public double LastFrameMilliseconds { get; private set; }
+    /// <summary>Dispatches in the last frame's single submission.</summary>
+    public int LastFrameDispatches { get; private set; }
+
+    public T Add<T>(T component) where T : Component
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        if (_components.Contains(component)) throw new InvalidOperationException($"{component.Name} is already on this host");
+        _components.Add(component);
+        return component;
+    }
+
+    public void Remove(Component component)
+    {
+        if (_active.Remove(component)) component.OnDisable();
+        _components.Remove(component);
+    }
+
+    /// <summary>Advances one frame of <paramref name="deltaSeconds"/>: enable/disable transitions, Update of each
+    /// enabled component into one batch, one submit, then OnFrameCompleted.</summary>
+    public void Tick(double deltaSeconds)
+    {
+        if (!double.IsFinite(deltaSeconds) || deltaSeconds < 0) throw new ArgumentOutOfRangeException(nameof(deltaSeconds), $"frame time must be finite and >= 0, got {deltaSeconds}");
+        var sw = Stopwatch.StartNew();
+        foreach (var c in _components)
+        {
+            if (c.Enabled && _active.Add(c)) c.OnEnable(Gpu);
+            else if (!c.Enabled && _active.Remove(c)) c.OnDisable();
+        }
+        _time += deltaSeconds;
+        using var batch = Gpu.BeginBatch();
+        var frame = new FrameContext(Gpu, batch, deltaSeconds, _time, _frame++);
+        var updated = new List<Component>();
+        foreach (var c in _components)
+        {
+            if (!_active.Contains(c)) continue;
+            bool changed = c.DetectParameterChange();
+            c.Update(frame, changed);
+            updated.Add(c);
+        }
+        LastFrameDispatches = batch.DispatchCount;
+        batch.Submit();
+        LastFrameTimings = batch.Timings;
+        foreach (var c in updated) c.OnFrameCompleted(frame);
+        LastFrameMilliseconds = sw.Elapsed.TotalMilliseconds;
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in _active) c.OnDisable();
+        _active.Clear();
+    }
+}

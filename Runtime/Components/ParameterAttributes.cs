@@ -1,0 +1,50 @@
+namespace FieldForge.Components;
+
+// Inspector attributes, Unity-style. A parameter declared once with these appears with the same range and help
+// text in every inspector (the web editor reads them through ComponentParameters). One attribute type per concern.
+
+/// <summary>Numeric parameter limits (inclusive). Values outside are rejected, not clamped.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class RangeAttribute(double min, double max) : Attribute
+{
+    public double Min { get; } = min;
+    public double Max { get; } = max;
+    /// <summary>Slider step; 0 = continuous (integers always step by 1).</summary>
+    public double Step { get; init; }
+}
+
+/// <summary>Help text shown on hover.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class TooltipAttribute(string text) : Attribute
+{
+    public string Text { get; } = text;
+}
+
+/// <summary>Starts a titled group of parameters in the inspector.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class HeaderAttribute(string title) : Attribute
+{
+    public string Title { get; } = title;
+}
+
+/// <summary>A Vector3/Vector4 that is an RGB(A) colour in [0, 1] (shown as a colour picker).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ColorAttribute : Attribute { }
+
+/// <summary>A string that is a file path; <see cref="Extensions"/> like ".obj,.gltf".</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class FilePathAttribute(string extensions = "") : Attribute
+{
+    public string Extensions { get; } = extensions;
+}
+
+/// <summary>A string restricted to fixed choices (for enums the choices come from the enum itself).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ChoicesAttribute(params string[] options) : Attribute
+{
+    public string[] Options { get; } = options;
+}
+
+/// <summary>Public member that is not a parameter (state, outputs).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class HideInInspectorAttribute : Attribute { }
