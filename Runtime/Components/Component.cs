@@ -30,6 +30,10 @@ public abstract class Component
     /// <summary>Called after the frame's batch completed (read back results here).</summary>
     public virtual void OnFrameCompleted(FrameContext frame) { }
 
+    /// <summary>What the editor shows for this component right now (images, plots, meshes). Called after a frame
+    /// completed; return cached results, do not dispatch work here.</summary>
+    public virtual IReadOnlyList<ComponentPreview> GetPreviews() => Array.Empty<ComponentPreview>();
+
     /// <summary>Called when disabled or removed: free GPU resources here.</summary>
     public virtual void OnDisable() { }
 

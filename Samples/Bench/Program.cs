@@ -2,11 +2,12 @@ using FieldForge.Bench;
 using FieldForge.Gpu;
 
 // `./ff bench [name...] [--quick] [--out DIR]`: runs the named benchmarks (default: all) in one process on one
-// device and writes bench/results.md + results.json. Add a benchmark by adding it to this list.
-IBenchmark[] all =
-{
-    new GpuBench(),
-};
+// device and writes bench/results.md + results.json. A benchmark is any IBenchmark class in this assembly (found by
+// reflection, so features add theirs without touching this file); "gpu" runs first, the rest alphabetically.
+var all = typeof(IBenchmark).Assembly.GetTypes()
+    .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IBenchmark).IsAssignableFrom(t))
+    .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
+    .OrderBy(b => b.Name == "gpu" ? "" : b.Name, StringComparer.Ordinal).ToArray();
 
 var names = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && a != "all").ToList();
 bool quick = args.Contains("--quick");

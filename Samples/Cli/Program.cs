@@ -1,11 +1,11 @@
 using FieldForge.Cli;
 using FieldForge.Gpu;
 
-// Every verb of ./ff that is not test/demo/bench lands here. Add a command by adding it to this list.
-ICommand[] commands =
-{
-    new DevicesCommand(),
-};
+// Every verb of ./ff that is not test/demo/bench lands here. A command is any ICommand class in this assembly
+// (found by reflection, so features add verbs without touching this file).
+var commands = typeof(ICommand).Assembly.GetTypes()
+    .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICommand).IsAssignableFrom(t))
+    .Select(t => (ICommand)Activator.CreateInstance(t)!).OrderBy(c => c.Verb, StringComparer.Ordinal).ToArray();
 
 if (args.Length == 0 || args[0] is "help" or "--help" or "-h")
 {
