@@ -3,12 +3,19 @@
 // op 0 = sum, 1 = min, 2 = max, 3 = sum of squared differences (a[i]-b[i])^2 (float only; later passes sum).
 //! kernel reduce_f32 T_FLOAT
 //! kernel reduce_u32 T_UINT
+//! kernel reduce_f32_sg T_FLOAT USE_SUBGROUPS
+//! kernel reduce_u32_sg T_UINT USE_SUBGROUPS
+// The _sg variants fold with subgroup arithmetic first (2 barriers instead of 9); the host picks them when supported.
 #define FF_WORKGROUP 256
 #define PER_THREAD 4
 #define BLOCK (FF_WORKGROUP * PER_THREAD)
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 
+#ifdef USE_SUBGROUPS
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
+#endif
 #ifdef T_FLOAT
 #define T float
 #define T_MAX uintBitsToFloat(0x7f800000u)
@@ -50,6 +57,18 @@ void main()
 #endif
         acc = combine(acc, v);
     }
+#ifdef USE_SUBGROUPS
+    T folded = pc.op == 1u ? subgroupMin(acc) : pc.op == 2u ? subgroupMax(acc) : subgroupAdd(acc);
+    if (subgroupElect()) scratch[gl_SubgroupID] = folded;
+    barrier();
+    if (gl_SubgroupID == 0u)
+    {
+        T v = identity();
+        for (uint i = gl_SubgroupInvocationID; i < gl_NumSubgroups; i += gl_SubgroupSize) v = combine(v, scratch[i]);
+        v = pc.op == 1u ? subgroupMin(v) : pc.op == 2u ? subgroupMax(v) : subgroupAdd(v);
+        if (subgroupElect()) partials[block] = v;
+    }
+#else
     scratch[lid] = acc;
     barrier();
     for (uint stride = FF_WORKGROUP / 2u; stride > 0u; stride >>= 1)
@@ -58,4 +77,5 @@ void main()
         barrier();
     }
     if (lid == 0u) partials[block] = scratch[0];
+#endif
 }

@@ -584,7 +584,9 @@ public sealed unsafe class GpuContext : IDisposable
             uint v = props.ApiVersion;
             var info = new GpuDeviceInfo(i, SilkMarshal.PtrToString((nint)props.DeviceName) ?? "?", (GpuDeviceType)(int)props.DeviceType,
                 SilkMarshal.PtrToString((nint)driver.DriverName) ?? "?", SilkMarshal.PtrToString((nint)driver.DriverInfo) ?? "",
-                $"{v >> 22}.{(v >> 12) & 0x3ff}.{v & 0xfff}", subgroup.SubgroupSize, props.Limits.MaxStorageBufferRange, atomicFloat,
+                $"{v >> 22}.{(v >> 12) & 0x3ff}.{v & 0xfff}", subgroup.SubgroupSize,
+                (subgroup.SupportedOperations & SubgroupFeatureFlags.ArithmeticBit) != 0 && (subgroup.SupportedStages & ShaderStageFlags.ComputeBit) != 0,
+                props.Limits.MaxStorageBufferRange, atomicFloat,
                 families[family].TimestampValidBits > 0 && props.Limits.TimestampComputeAndGraphics);
             result.Add(new DeviceCandidate(pd, info, props.Limits, (uint)family, atomicFloat));
         }

@@ -16,6 +16,10 @@ public sealed class GpuPrimitives : IDisposable
     public static readonly KernelSpec ScanAddSpec = new("scan_add", Buffers: 2, PushConstantBytes: 4);
     public static readonly KernelSpec ReduceFloatSpec = new("reduce_f32", Buffers: 3, PushConstantBytes: 12);
     public static readonly KernelSpec ReduceUIntSpec = new("reduce_u32", Buffers: 3, PushConstantBytes: 12);
+    // Same contracts using subgroup arithmetic (far fewer workgroup barriers); picked when the device supports it.
+    public static readonly KernelSpec ScanBlockSubgroupSpec = ScanBlockSpec with { Name = "scan_block_sg" };
+    public static readonly KernelSpec ReduceFloatSubgroupSpec = ReduceFloatSpec with { Name = "reduce_f32_sg" };
+    public static readonly KernelSpec ReduceUIntSubgroupSpec = ReduceUIntSpec with { Name = "reduce_u32_sg" };
 
     /// <summary>Elements one scan or reduce workgroup handles (256 threads × 4).</summary>
     public const int BlockSize = 1024;
@@ -26,7 +30,15 @@ public sealed class GpuPrimitives : IDisposable
 
     private readonly GpuContext _gpu;
 
-    internal GpuPrimitives(GpuContext gpu) => _gpu = gpu;
+    internal GpuPrimitives(GpuContext gpu)
+    {
+        _gpu = gpu;
+        UseSubgroups = gpu.DeviceInfo.SubgroupArithmetic;
+    }
+
+    /// <summary>Whether scan and reductions use the subgroup-arithmetic kernels (tests switch it off to check the
+    /// portable kernels too).</summary>
+    public bool UseSubgroups { get; internal set; }
 
     // ---- fill / copy ---------------------------------------------------------------------------------------------
 
@@ -82,7 +94,7 @@ public sealed class GpuPrimitives : IDisposable
         long blocks = (count + BlockSize - 1) / BlockSize;
         GpuBuffer<uint> sums = blocks == 1 && total is not null ? total : Temp<uint>(batch, blocks);
         var push = new ScanPush(checked((uint)count));
-        var scanBlock = _gpu.GetKernel(ScanBlockSpec);
+        var scanBlock = _gpu.GetKernel(UseSubgroups ? ScanBlockSubgroupSpec : ScanBlockSpec);
         batch.Dispatch(scanBlock, push, batch.GroupsFor(scanBlock, blocks * scanBlock.LocalSize.X), input, output, sums);
         if (blocks == 1) return;
         var scannedSums = Temp<uint>(batch, blocks);
@@ -111,7 +123,7 @@ public sealed class GpuPrimitives : IDisposable
             CheckRange(second, 0, count, "Reduce second input");
         }
         else if (second is not null) throw new ArgumentException($"{op} takes one input buffer");
-        ReduceCore(batch, _gpu.GetKernel(ReduceFloatSpec), input, second, op, result, count);
+        ReduceCore(batch, _gpu.GetKernel(UseSubgroups ? ReduceFloatSubgroupSpec : ReduceFloatSpec), input, second, op, result, count);
     }
 
     /// <summary>Records a uint reduction (sum wraps modulo 2^32) into <paramref name="result"/>[0].</summary>
@@ -120,7 +132,7 @@ public sealed class GpuPrimitives : IDisposable
         if (op == ReduceOp.SumSquaredDifference) throw new ArgumentException("SumSquaredDifference is defined for float buffers only");
         if (count < 0) count = input.Length;
         CheckRange(input, 0, count, "Reduce input");
-        ReduceCore(batch, _gpu.GetKernel(ReduceUIntSpec), input, null, op, result, count);
+        ReduceCore(batch, _gpu.GetKernel(UseSubgroups ? ReduceUIntSubgroupSpec : ReduceUIntSpec), input, null, op, result, count);
     }
 
     private void ReduceCore<T>(CommandBatch batch, Kernel kernel, GpuBuffer<T> input, GpuBuffer<T>? second, ReduceOp op, GpuBuffer<T> result, long count)

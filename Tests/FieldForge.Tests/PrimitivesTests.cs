@@ -2,8 +2,20 @@ using FieldForge.Gpu;
 
 namespace FieldForge.Tests;
 
-public class PrimitivesTests : GpuTest
+[TestFixture(true)]
+[TestFixture(false)]
+public class PrimitivesTests(bool subgroups) : GpuTest
 {
+    [SetUp]
+    public void SelectVariant()
+    {
+        if (subgroups && !Gpu.DeviceInfo.SubgroupArithmetic) Assert.Ignore("device has no subgroup arithmetic");
+        Gpu.Primitives.UseSubgroups = subgroups;
+    }
+
+    [TearDown]
+    public void RestoreVariant() => Gpu.Primitives.UseSubgroups = Gpu.DeviceInfo.SubgroupArithmetic;
+
     private static readonly int[] Lengths = { 1, 2, 255, 256, 1023, 1024, 1025, 4097, 65_537, 1_048_577, 10_000_000 };
 
     [TestCaseSource(nameof(Lengths))]
@@ -23,7 +35,6 @@ public class PrimitivesTests : GpuTest
             batch.Submit();
         }
         var actual = gout.ToArray();
-        int firstBad = Array.FindIndex(actual, i => false);
         for (int i = 0; i < n; i++)
             if (actual[i] != expected[i]) Assert.Fail($"scan differs first at {i}: {actual[i]} != {expected[i]}");
         Assert.That(total.ToArray()[0], Is.EqualTo(expected[n - 1] + input[n - 1]));
