@@ -249,6 +249,7 @@ public sealed unsafe class MeshRenderer : IDisposable
     public void ClearMesh()
     {
         ThrowIfDisposed();
+        using var bound = _context.Bind();
         _indexCount = 0;
         Bounds = (Vector3.Zero, Vector3.Zero);
     }

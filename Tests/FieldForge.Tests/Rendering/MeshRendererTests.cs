@@ -185,6 +185,27 @@ public class MeshRendererTests
     }
 
     [Test]
+    public void Render_FromSeveralThreads_GivesTheSameFrame()
+    {
+        // The context is bound per call and locked, so an editor may render from whichever thread serves a request.
+        var (p, n, i) = TestMeshes.Cube();
+        _renderer.SetMesh(p, n, default, i);
+        _renderer.FrameMesh();
+        var here = _renderer.RenderToRgba(48, 40);
+        var frames = Enumerable.Range(0, 3).Select(_ => Task.Run(() => _renderer.RenderToRgba(48, 40))).ToArray();
+        Task.WaitAll(frames);
+        foreach (var f in frames) Assert.That(f.Result, Is.EqualTo(here));
+    }
+
+    [Test]
+    public void GlUnavailable_MessageNamesThePackagesToInstall()
+    {
+        var e = new GlUnavailableException("cannot load libEGL.so.1");
+        Assert.That(e.Message, Does.StartWith("cannot load libEGL.so.1. "));
+        Assert.That(e.Message, Does.Contain("apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri"));
+    }
+
+    [Test]
     public void FrameMesh_FitsAnOffCentreMeshInView()
     {
         var (p, n, i) = TestMeshes.Cube(2f, 10, -5, 3);
