@@ -199,6 +199,10 @@ public sealed unsafe class MeshRenderer : IDisposable
     /// <summary>Axis-aligned bounds of the current mesh's positions (zero when there is no mesh).</summary>
     public (Vector3 Min, Vector3 Max) Bounds { get; private set; }
 
+    /// <summary>The largest distance of a vertex from the centre of <see cref="Bounds"/> (world units): the bounding
+    /// sphere <see cref="FrameMesh"/> fits to the view.</summary>
+    public float BoundingRadius { get; private set; }
+
     /// <summary>
     /// Uploads an indexed triangle mesh, replacing the previous one: <paramref name="positions"/> xyz per vertex,
     /// <paramref name="normals"/> xyz per vertex or empty (flat shading), <paramref name="colors"/> rgb 0..1 per vertex
@@ -223,6 +227,10 @@ public sealed unsafe class MeshRenderer : IDisposable
                 throw new ArgumentException($"position {i} must be finite, got {p}", nameof(positions));
             min = Vector3.Min(min, p); max = Vector3.Max(max, p);
         }
+        var centre = vertices > 0 ? (min + max) * 0.5f : Vector3.Zero;
+        float radius2 = 0f;
+        for (int i = 0; i < vertices; i++)
+            radius2 = MathF.Max(radius2, Vector3.DistanceSquared(centre, new Vector3(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2])));
         for (int i = 0; i < normals.Length; i++)
             if (!float.IsFinite(normals[i])) throw new ArgumentException($"normal {i / 3} must be finite, got {normals[i]} in component {i % 3}", nameof(normals));
         for (int i = 0; i < colors.Length; i++)
@@ -243,6 +251,7 @@ public sealed unsafe class MeshRenderer : IDisposable
         _context.Check("uploading the mesh");
         _indexCount = indices.Length;
         Bounds = vertices > 0 ? (min, max) : (Vector3.Zero, Vector3.Zero);
+        BoundingRadius = MathF.Sqrt(radius2);
     }
 
     /// <summary>Removes the mesh (frames then show only the background).</summary>
@@ -252,10 +261,11 @@ public sealed unsafe class MeshRenderer : IDisposable
         using var bound = _context.Bind();
         _indexCount = 0;
         Bounds = (Vector3.Zero, Vector3.Zero);
+        BoundingRadius = 0f;
     }
 
     /// <summary>Points the camera at the mesh's centre from its current yaw and pitch, far enough to see all of it.</summary>
-    public void FrameMesh(float margin = 1.1f) => Camera = _camera.Framing(Bounds.Min, Bounds.Max, margin);
+    public void FrameMesh(float margin = 1.1f) => Camera = _camera.Framing((Bounds.Min + Bounds.Max) * 0.5f, BoundingRadius, margin);
 
     /// <summary>Renders a frame and returns it as RGBA8 bytes, width*height*4, row 0 at the top.</summary>
     public byte[] RenderToRgba(int width, int height)
@@ -344,7 +354,7 @@ public sealed unsafe class MeshRenderer : IDisposable
     private (float Near, float Far) ClipPlanes()
     {
         var centre = (Bounds.Min + Bounds.Max) * 0.5f;
-        float radius = MathF.Max((Bounds.Max - Bounds.Min).Length() * 0.5f, 1e-4f);
+        float radius = MathF.Max(BoundingRadius, 1e-4f);
         float d = Vector3.Distance(_camera.Eye, centre);
         float far = d + radius * 1.05f;
         float near = MathF.Max(d - radius * 1.05f, far * 1e-4f);

@@ -198,6 +198,38 @@ public class MeshRendererTests
     }
 
     [Test]
+    public void Turntable_ToGif_DecodesCloseToTheRenderedFrames()
+    {
+        var (p, n, i) = TestMeshes.Sphere(1f, 32);
+        var colors = new float[p.Length];
+        for (int k = 0; k < p.Length; k += 3) { colors[k] = 0.5f + 0.5f * p[k]; colors[k + 1] = 0.5f + 0.5f * p[k + 1]; colors[k + 2] = 0.6f; }
+        _renderer.SetMesh(p, n, colors, i);
+        _renderer.FrameMesh();
+        var rendered = new List<RgbaImage>();
+        var path = Path.Combine(PlotRendererTests.OutputDir, "turntable.gif");
+        using (var gif = new GifWriter(path, 96, 72, new GifOptions(FrameDelayMs: 60)))
+            for (int f = 0; f < 6; f++)
+            {
+                _renderer.Camera = _renderer.Camera with { YawDegrees = 60f * f };
+                rendered.Add(_renderer.Render(96, 72));
+                gif.AddFrame(rendered[^1]);
+            }
+        using var stream = File.OpenRead(path);
+        var decoded = StbImageSharp.ImageResult.AnimatedGifFramesFromStream(stream, StbImageSharp.ColorComponents.RedGreenBlueAlpha)
+            .Select(fr => new RgbaImage(fr.Width, fr.Height, (byte[])fr.Data.Clone())).ToList();
+        Assert.That(decoded, Has.Count.EqualTo(6));
+        decoded[3].SavePng(Path.Combine(PlotRendererTests.OutputDir, "turntable-frame3.png"));
+        Assert.That(rendered[0].Pixels, Is.Not.EqualTo(rendered[3].Pixels), "the frames differ as the camera turns");
+        for (int f = 0; f < 6; f++)
+        {
+            double sum = 0;
+            for (int k = 0; k < rendered[f].Pixels.Length; k++) sum += Math.Abs(rendered[f].Pixels[k] - decoded[f].Pixels[k]);
+            // Smooth shading over a dark background: 256 median-cut colours keep the mean error around 1 level (3 allowed).
+            Assert.That(sum / rendered[f].Pixels.Length, Is.LessThan(3.0), $"frame {f}");
+        }
+    }
+
+    [Test]
     public void GlUnavailable_MessageNamesThePackagesToInstall()
     {
         var e = new GlUnavailableException("cannot load libEGL.so.1");
