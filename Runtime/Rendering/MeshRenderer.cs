@@ -107,10 +107,11 @@ public sealed unsafe class MeshRenderer : IDisposable
             if (ownsContext) context.Dispose();
             throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be 1, 2, 4 or 8, got {samples}");
         }
-        _context = context; _ownsContext = ownsContext; _gl = context.Gl; Samples = samples;
+        _context = context; _ownsContext = ownsContext; _gl = context.Gl;
         try
         {
             using var bound = context.Bind();
+            Samples = Math.Max(1, Math.Min(samples, _gl.GetInteger(GLEnum.MaxSamples)));
             _meshProgram = GlProgram.Build(_gl, "mesh", MeshVertex, MeshFragment);
             _blitProgram = GlProgram.Build(_gl, "image blit", BlitVertex, BlitFragment);
             _uViewProj = _gl.GetUniformLocation(_meshProgram, "uViewProj");
@@ -140,7 +141,7 @@ public sealed unsafe class MeshRenderer : IDisposable
     /// <summary>The GL context this renderer draws with.</summary>
     public GlContext Context => _context;
 
-    /// <summary>MSAA samples per pixel (1 = no anti-aliasing).</summary>
+    /// <summary>MSAA samples per pixel (1 = no anti-aliasing): as asked, clamped to what the driver supports.</summary>
     public int Samples { get; }
 
     /// <summary>Where the frame is seen from. <see cref="FrameMesh"/> fits it to the current mesh.</summary>

@@ -230,6 +230,29 @@ public class MeshRendererTests
     }
 
     [Test]
+    public void SecondRendererOnSharedContext_SingleSample_HasHardEdges()
+    {
+        // Two renderers share one context (each keeps its own GL objects); without MSAA an unlit disc has no blended
+        // edge pixels, with it (the first renderer) it has some.
+        using var aliased = new MeshRenderer(_renderer.Context, samples: 1);
+        Assert.That(aliased.Samples, Is.EqualTo(1));
+        var (p, n, i) = TestMeshes.Sphere(1f, 32);
+        foreach (var r in new[] { aliased, _renderer })
+        {
+            r.SetMesh(p, n, default, i);
+            r.Lighting = MeshLighting.Unlit;
+            r.BaseColor = new RgbaColor(255, 255, 255);
+            r.Camera = new OrbitCamera(0, 0, 4f);
+        }
+        static int Partial(RgbaImage img) => Enumerable.Range(0, img.Width * img.Height).Count(k => img.Pixels[4 * k] is > 0 and < 255);
+        Assert.That(Partial(aliased.Render(64, 64)), Is.Zero);
+        Assert.That(Partial(_renderer.Render(64, 64)), Is.GreaterThan(20));
+        using var many = new MeshRenderer(_renderer.Context, samples: 8);
+        Assert.That(many.Samples, Is.InRange(1, 8), "clamped to the driver's GL_MAX_SAMPLES");
+        Assert.That(() => new MeshRenderer(_renderer.Context, samples: 3), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("samples must be 1, 2, 4 or 8"));
+    }
+
+    [Test]
     public void GlUnavailable_MessageNamesThePackagesToInstall()
     {
         var e = new GlUnavailableException("cannot load libEGL.so.1");
