@@ -60,25 +60,6 @@ public sealed unsafe class MeshRenderer : IDisposable
         }
         """;
 
-    private const string BlitVertex = """
-        #version 450 core
-        out vec2 vUv;
-        void main() {
-            // One triangle covering the viewport; image row 0 (top) maps to the top of the frame.
-            vec2 p = vec2((gl_VertexID << 1) & 2, gl_VertexID & 2);
-            vUv = vec2(p.x, 1.0 - p.y);
-            gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
-        }
-        """;
-
-    private const string BlitFragment = """
-        #version 450 core
-        in vec2 vUv;
-        uniform sampler2D uImage;
-        out vec4 fragColor;
-        void main() { fragColor = texture(uImage, vUv); }
-        """;
-
     private readonly GlContext _context;
     private readonly bool _ownsContext;
     private readonly GL _gl;
@@ -113,7 +94,7 @@ public sealed unsafe class MeshRenderer : IDisposable
             using var bound = context.Bind();
             Samples = Math.Max(1, Math.Min(samples, _gl.GetInteger(GLEnum.MaxSamples)));
             _meshProgram = GlProgram.Build(_gl, "mesh", MeshVertex, MeshFragment);
-            _blitProgram = GlProgram.Build(_gl, "image blit", BlitVertex, BlitFragment);
+            _blitProgram = GlProgram.Build(_gl, "image blit", GlProgram.BlitVertex, GlProgram.BlitFragment);
             _uViewProj = _gl.GetUniformLocation(_meshProgram, "uViewProj");
             _uEye = _gl.GetUniformLocation(_meshProgram, "uEye");
             _uLightDir = _gl.GetUniformLocation(_meshProgram, "uLightDir");

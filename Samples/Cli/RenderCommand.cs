@@ -6,7 +6,7 @@ namespace FieldForge.Cli;
 
 /// <summary>
 /// `./ff render mesh.obj --out mesh.png`: a lit, auto-framed picture of a mesh with the headless GL renderer;
-/// `--out turn.gif` renders a turntable animation instead.
+/// `--out turn.gif` renders a turntable animation instead; `--window` opens an interactive preview when a display exists.
 /// </summary>
 public sealed class RenderCommand : ICommand
 {
@@ -18,14 +18,18 @@ public sealed class RenderCommand : ICommand
         if (args.Flag("help"))
         {
             Console.WriteLine("usage: ./ff render MESH.obj --out FILE.png|FILE.gif [--width 640] [--height 480] [--yaw 35] [--pitch 25]\n" +
-                              "       [--color r,g,b] [--background r,g,b] (0..1) [--frames 36] [--delay 60] (GIF turntable)");
+                              "       [--color r,g,b] [--background r,g,b] (0..1) [--frames 36] [--delay 60] (GIF turntable)\n" +
+                              "       ./ff render MESH.obj --window [--seconds S]   (interactive: left-drag orbits, right-drag zooms, Esc closes)");
             return 0;
         }
         if (args.Positional.Count != 1) throw new CliError("expected one mesh file: ./ff render MESH.obj --out FILE.png");
         var input = args.Positional[0];
-        var output = CliArgs.WritablePath(args.Required("out"), "out");
-        bool gif = output.EndsWith(".gif", StringComparison.OrdinalIgnoreCase);
-        if (!gif && !output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new CliError($"--out must end in .png or .gif, got '{output}'");
+        bool window = args.Flag("window");
+        double seconds = args.Double("seconds", double.PositiveInfinity, 0);
+        var output = window ? null : CliArgs.WritablePath(args.Required("out"), "out");
+        bool gif = output?.EndsWith(".gif", StringComparison.OrdinalIgnoreCase) ?? false;
+        if (output is not null && !gif && !output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new CliError($"--out must end in .png or .gif, got '{output}'");
+        if (window && !PreviewWindow.DisplayAvailable) throw new CliError("--window needs a display (DISPLAY or WAYLAND_DISPLAY); use --out FILE.png headless");
         int width = args.Int("width", 640, 16, MeshRenderer.MaxSize), height = args.Int("height", 480, 16, MeshRenderer.MaxSize);
         float yaw = (float)args.Double("yaw", 35), pitch = (float)args.Double("pitch", 25, -89, 89);
         var color = args.Doubles("color", 3);
@@ -54,14 +58,21 @@ public sealed class RenderCommand : ICommand
             renderer.FrameMesh();
 
             var watch = Stopwatch.StartNew();
+            if (window)
+            {
+                using var preview = new PreviewWindow($"FieldForge - {Path.GetFileName(input)}", width, height);
+                preview.Run(renderer, maxSeconds: seconds);
+                Console.WriteLine($"window closed after {watch.Elapsed.TotalSeconds:F1} s");
+                return 0;
+            }
             if (!gif)
             {
-                renderer.Render(width, height).SavePng(output);
+                renderer.Render(width, height).SavePng(output!);
                 Console.WriteLine($"wrote {output} ({width}x{height}) in {watch.Elapsed.TotalMilliseconds:F0} ms");
                 return 0;
             }
             double renderMs = 0;
-            using (var writer = new GifWriter(output, width, height, new GifOptions(FrameDelayMs: delay)))
+            using (var writer = new GifWriter(output!, width, height, new GifOptions(FrameDelayMs: delay)))
             {
                 for (int f = 0; f < frames; f++)
                 {

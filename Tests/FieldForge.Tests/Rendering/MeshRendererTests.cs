@@ -253,6 +253,14 @@ public class MeshRendererTests
     }
 
     [Test]
+    public void PreviewWindow_WithoutDisplay_SaysToRenderOffscreen()
+    {
+        // The window itself needs a display and is never needed by tests; its guard is checked directly.
+        Assert.That(() => PreviewWindow.CheckDisplay(null, ""), Throws.InvalidOperationException.With.Message.Contains("DISPLAY and WAYLAND_DISPLAY are unset"));
+        Assert.That(() => PreviewWindow.CheckDisplay(":0", null), Throws.Nothing);
+    }
+
+    [Test]
     public void GlUnavailable_MessageNamesThePackagesToInstall()
     {
         var e = new GlUnavailableException("cannot load libEGL.so.1");
