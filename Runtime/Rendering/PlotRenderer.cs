@@ -205,7 +205,14 @@ public static class PlotRenderer
         int textH = BitmapFont.Height(s), rowH = textH + 5 * s, swatch = 18 * s, pad = 5 * s;
         int textW = named.Max(i => BitmapFont.MeasureWidth(plot.Lines[i].Name, s));
         int w = pad + swatch + pad + textW + pad, h = pad + named.Length * rowH - 5 * s + pad;
-        int x = area.X + area.W - w - 6 * s, y = area.Y + 6 * s;
+        // The corner whose box covers the fewest drawn data pixels, preferring top-right, then top-left, ...
+        int m = 6 * s;
+        (int X, int Y)[] corners =
+        [
+            (area.X + area.W - w - m, area.Y + m), (area.X + m, area.Y + m),
+            (area.X + area.W - w - m, area.Y + area.H - h - m), (area.X + m, area.Y + area.H - h - m),
+        ];
+        var (x, y) = corners.MinBy(c => DataPixels(image, c.X, c.Y, w, h));
         Raster.FillRect(image, x, y, w, h, RgbaColor.White);
         Raster.FillRect(image, x, y, w, 1, LegendBorder);
         Raster.FillRect(image, x, y + h - 1, w, 1, LegendBorder);
@@ -219,6 +226,19 @@ public static class PlotRenderer
             Raster.Line(image, x + pad, cy, x + pad + swatch, cy, Math.Max(lineWidth, 2f * s), ColorOf(plot, i), clip);
             BitmapFont.Draw(image, x + pad + swatch + pad, ry, plot.Lines[i].Name, Ink, s);
         }
+    }
+
+    /// <summary>Pixels in the box that are neither background nor grid: what a legend placed there would hide.</summary>
+    private static int DataPixels(RgbaImage image, int x0, int y0, int w, int h)
+    {
+        int n = 0;
+        for (int y = Math.Max(y0, 0); y < Math.Min(y0 + h, image.Height); y++)
+            for (int x = Math.Max(x0, 0); x < Math.Min(x0 + w, image.Width); x++)
+            {
+                var c = image[x, y];
+                if (c != Background && c != Grid) n++;
+            }
+        return n;
     }
 
     private static float NiceStep(float range, int target = 6)
