@@ -269,6 +269,25 @@ public class MeshRendererTests
     }
 
     [Test]
+    public void FrameMesh_NoMargin_SphereTouchesTopAndBottom()
+    {
+        // With margin 1 the bounding sphere exactly fills the vertical field of view: its silhouette spans the height.
+        var (p, n, i) = TestMeshes.Sphere(2f, 64);
+        _renderer.SetMesh(p, n, default, i);
+        _renderer.Lighting = MeshLighting.Unlit;
+        _renderer.BaseColor = RgbaColor.White;
+        _renderer.Camera = new OrbitCamera(20, 10);
+        _renderer.FrameMesh(margin: 1f);
+        Assert.That(_renderer.BoundingRadius, Is.EqualTo(2f).Within(1e-4f));
+        var img = _renderer.Render(160, 120);
+        int top = -1, bottom = -1;
+        for (int y = 0; y < 120; y++) if (img[80, y].R > 127) { if (top < 0) top = y; bottom = y; }
+        // One pixel of slack each side: the 64-segment polygon sits inside the true sphere by ~0.1 % of its radius.
+        Assert.That(top, Is.InRange(0, 1));
+        Assert.That(bottom, Is.InRange(118, 119));
+    }
+
+    [Test]
     public void FrameMesh_FitsAnOffCentreMeshInView()
     {
         var (p, n, i) = TestMeshes.Cube(2f, 10, -5, 3);
