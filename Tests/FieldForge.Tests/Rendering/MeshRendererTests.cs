@@ -181,6 +181,7 @@ public class MeshRendererTests
         Assert.That(() => _renderer.SetMesh(p, [0, 0, 1], default, [0, 1, 2]), Throws.ArgumentException.With.Message.Contains("normals must be empty or match"));
         Assert.That(() => _renderer.SetMesh([0, float.NaN, 0, 1, 0, 0, 0, 1, 0], default, default, [0, 1, 2]), Throws.ArgumentException.With.Message.Contains("position 0 must be finite"));
         Assert.That(() => _renderer.Camera = new OrbitCamera(PitchDegrees: 95), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("pitch must be -89..89"));
+        Assert.That(() => _renderer.FrameMesh(), Throws.InvalidOperationException.With.Message.Contains("no mesh to frame"));
         Assert.That(() => _renderer.Render(0, 10), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("width must be 1..8192"));
     }
 
