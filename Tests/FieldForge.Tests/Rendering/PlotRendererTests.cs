@@ -155,6 +155,28 @@ public class PlotRendererTests
     }
 
     [Test]
+    public void Render_SmallestSize_StaysLegible()
+    {
+        // 160x120 (the minimum): fewer ticks, so the x labels under the axis never run into each other.
+        var plot = TwoLines();
+        var img = PlotRenderer.Render(plot, 160, 120);
+        img.SavePng(Path.Combine(OutputDir, "plot-small.png"));
+        var area = PlotRenderer.PlotArea(plot, 160, 120);
+        Assert.That(area.W, Is.GreaterThan(60));
+        Assert.That(area.H, Is.GreaterThan(40));
+        // Scan the tick-label band: runs of text columns must be separated by blank columns (>= 3 labels, no merging).
+        int runs = 0; bool inRun = false;
+        for (int x = 0; x < 160; x++)
+        {
+            bool ink = false;
+            for (int y = area.Y + area.H + 5; y < area.Y + area.H + 14 && y < 120; y++) ink |= img[x, y].R < 100;
+            if (ink && !inRun) runs++;
+            inRun = ink;
+        }
+        Assert.That(runs, Is.InRange(2, 4));
+    }
+
+    [Test]
     public void SavePng_RoundTrip_PreservesPixels()
     {
         var img = PlotRenderer.Render(TwoLines(), 320, 200);
