@@ -4,11 +4,15 @@ namespace FieldForge.Tests.Rendering;
 
 public class PlotRendererTests
 {
+    /// <summary>
+    /// Where rendering tests leave their images for a human to look at: under the test binaries (per checkout, so
+    /// parallel runs from other worktrees never write the same files).
+    /// </summary>
     internal static string OutputDir
     {
         get
         {
-            var dir = Path.Combine(Path.GetTempPath(), "fieldforge-rendering-tests");
+            var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "rendering-output");
             Directory.CreateDirectory(dir);
             return dir;
         }
