@@ -247,7 +247,12 @@ public sealed unsafe class MeshRenderer : IDisposable
     }
 
     /// <summary>Points the camera at the mesh's centre from its current yaw and pitch, far enough to see all of it.</summary>
-    public void FrameMesh(float margin = 1.1f) => Camera = _camera.Framing((Bounds.Min + Bounds.Max) * 0.5f, BoundingRadius, margin);
+    /// <exception cref="InvalidOperationException">No mesh has been set.</exception>
+    public void FrameMesh(float margin = 1.1f)
+    {
+        if (_indexCount == 0) throw new InvalidOperationException("there is no mesh to frame; call SetMesh with at least one triangle first");
+        Camera = _camera.Framing((Bounds.Min + Bounds.Max) * 0.5f, BoundingRadius, margin);
+    }
 
     /// <summary>Renders a frame and returns it as RGBA8 bytes, width*height*4, row 0 at the top.</summary>
     public byte[] RenderToRgba(int width, int height)

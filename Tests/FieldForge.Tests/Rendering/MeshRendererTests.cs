@@ -181,6 +181,7 @@ public class MeshRendererTests
         Assert.That(() => _renderer.SetMesh(p, [0, 0, 1], default, [0, 1, 2]), Throws.ArgumentException.With.Message.Contains("normals must be empty or match"));
         Assert.That(() => _renderer.SetMesh([0, float.NaN, 0, 1, 0, 0, 0, 1, 0], default, default, [0, 1, 2]), Throws.ArgumentException.With.Message.Contains("position 0 must be finite"));
         Assert.That(() => _renderer.Camera = new OrbitCamera(PitchDegrees: 95), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("pitch must be -89..89"));
+        Assert.That(() => _renderer.FrameMesh(), Throws.InvalidOperationException.With.Message.Contains("no mesh to frame"));
         Assert.That(() => _renderer.Render(0, 10), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("width must be 1..8192"));
     }
 
@@ -266,6 +267,25 @@ public class MeshRendererTests
         var e = new GlUnavailableException("cannot load libEGL.so.1");
         Assert.That(e.Message, Does.StartWith("cannot load libEGL.so.1. "));
         Assert.That(e.Message, Does.Contain("apt-get install libegl1 libegl-mesa0 libgl1-mesa-dri"));
+    }
+
+    [Test]
+    public void FrameMesh_NoMargin_SphereTouchesTopAndBottom()
+    {
+        // With margin 1 the bounding sphere exactly fills the vertical field of view: its silhouette spans the height.
+        var (p, n, i) = TestMeshes.Sphere(2f, 64);
+        _renderer.SetMesh(p, n, default, i);
+        _renderer.Lighting = MeshLighting.Unlit;
+        _renderer.BaseColor = RgbaColor.White;
+        _renderer.Camera = new OrbitCamera(20, 10);
+        _renderer.FrameMesh(margin: 1f);
+        Assert.That(_renderer.BoundingRadius, Is.EqualTo(2f).Within(1e-4f));
+        var img = _renderer.Render(160, 120);
+        int top = -1, bottom = -1;
+        for (int y = 0; y < 120; y++) if (img[80, y].R > 127) { if (top < 0) top = y; bottom = y; }
+        // One pixel of slack each side: the 64-segment polygon sits inside the true sphere by ~0.1 % of its radius.
+        Assert.That(top, Is.InRange(0, 1));
+        Assert.That(bottom, Is.InRange(118, 119));
     }
 
     [Test]
