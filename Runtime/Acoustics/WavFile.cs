@@ -85,7 +85,7 @@ public sealed class WavFile
                 {
                     var s = chunk.Slice(f * blockAlign + c * bytesPerSample, bytesPerSample);
                     result[c][f] = format == WavSampleFormat.Pcm16
-                        ? BinaryPrimitives.ReadInt16LittleEndian(s) / 32768f
+                        ? Math.Max(-1f, BinaryPrimitives.ReadInt16LittleEndian(s) / 32767f)
                         : BinaryPrimitives.ReadSingleLittleEndian(s);
                     if (!float.IsFinite(result[c][f])) Err($"sample {f} of channel {c} is not finite");
                 }
