@@ -56,6 +56,26 @@ public sealed class ImpulseResponse
         return new ImpulseResponse(targetRate, result);
     }
 
+    /// <summary>
+    /// Convolves every channel of <paramref name="dry"/> with this IR (resampled to the WAV's rate) through the
+    /// partitioned convolver; the result (dry length + IR length - 1) is scaled so its peak is 0.9 full scale when
+    /// <paramref name="normalize"/> is set (an FDTD IR is in Pa per pulse, not a unit-gain filter).
+    /// </summary>
+    public WavFile Auralize(WavFile dry, int blockSize = 512, bool normalize = true)
+    {
+        ArgumentNullException.ThrowIfNull(dry);
+        var ir = Resample(dry.SampleRate).Samples;
+        var wet = dry.Channels.Select(c => PartitionedConvolver.Convolve(c, ir, blockSize)).ToArray();
+        if (normalize)
+        {
+            float peak = wet.Max(c => c.Length == 0 ? 0 : c.Max(MathF.Abs));
+            if (peak > 0)
+                foreach (var c in wet)
+                    for (int i = 0; i < c.Length; i++) c[i] *= 0.9f / peak;
+        }
+        return new WavFile(dry.SampleRate, wet);
+    }
+
     /// <summary>Writes <c>time_s,pressure_pa</c> rows (invariant culture).</summary>
     public void WriteCsv(string path)
     {

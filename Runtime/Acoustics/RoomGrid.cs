@@ -98,7 +98,8 @@ public sealed class RoomGrid
         return r;
     }
 
-    internal static string Format(Vector3 p) => FormattableString.Invariant($"({p.X:0.###}, {p.Y:0.###}, {p.Z:0.###}) m");
+    /// <summary>A point as "(x, y, z) m" for messages.</summary>
+    public static string Format(Vector3 p) => FormattableString.Invariant($"({p.X:0.###}, {p.Y:0.###}, {p.Z:0.###}) m");
 
     public override string ToString() => $"{Nx}x{Ny}x{Nz} cells of {Spacing * 1000:0.##} mm ({AirCells} air)";
 }
