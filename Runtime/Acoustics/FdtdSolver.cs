@@ -53,7 +53,7 @@ public sealed class FdtdSolver : IDisposable
     public FdtdSettings Settings { get; }
     /// <summary>Time step in seconds.</summary>
     public double TimeStep => Settings.TimeStep;
-    /// <summary>Time steps taken since the last <see cref="Initialize"/>.</summary>
+    /// <summary>Time steps taken since the last the last initialisation.</summary>
     public int Step { get; private set; }
 
     /// <summary>Estimated device memory for <paramref name="room"/> at these settings, bytes (excluding receivers).</summary>
@@ -72,16 +72,22 @@ public sealed class FdtdSolver : IDisposable
             throw new ArgumentOutOfRangeException(nameof(settings), FormattableString.Invariant($"{what}; its velocity buffer exceeds the device's {maxBufferBytes / 1048576.0:F0} MiB storage-buffer limit; lower fmax"));
     }
 
-    /// <summary>Sets p⁰ = A·exp(-|x-s|²/σ²) at air cells, zero initial velocity (first half step v^½ = -λ/2 ∇p⁰).</summary>
+    /// <summary>Sets p⁰ = A·exp(-|x-s|²/σ²) at air cells, zero initial velocity (first half step v^½ = -λ/2 ∇p⁰), and waits.</summary>
     public void Initialize(Vector3 source)
+    {
+        using var batch = _gpu.BeginBatch();
+        Initialize(source, batch);
+        batch.Submit();
+    }
+
+    /// <summary>Uploads p⁰ now and records the velocity reset and first half step into <paramref name="batch"/>.</summary>
+    public void Initialize(Vector3 source, CommandBatch batch)
     {
         if (!Grid.ContainsPoint(source) || !Room.Contains(source))
             throw new ArgumentOutOfRangeException(nameof(source), $"source {RoomGrid.Format(source)} is outside the room {Room.Description}");
         _pressure.Upload(FdtdReference.InitialPressure(Grid, source, Settings.Sigma, Settings.Amplitude));
-        using var batch = _gpu.BeginBatch();
         _gpu.Primitives.Fill(batch, _velocity, 0f);
         batch.DispatchThreads(_velocityKernel, _push with { VelocityCoeff = _push.VelocityCoeff / 2 }, Grid.CellCount, _mask, _pressure, _velocity);
-        batch.Submit();
         Step = 0;
     }
 
@@ -107,51 +113,48 @@ public sealed class FdtdSolver : IDisposable
         Step++;
     }
 
+    /// <summary>Records a receiver sampling of the current pressure into row <paramref name="row"/> of <paramref name="output"/>.</summary>
+    internal void RecordSample(CommandBatch batch, GpuBuffer<FdtdReceiver> stencils, GpuBuffer<float> output, int row) =>
+        batch.DispatchThreads(_sampleKernel, _push with { Count = (uint)stencils.Length, OutputIndex = (uint)row }, stencils.Length, _pressure, stencils, output);
+
     /// <summary>
-    /// Simulates <paramref name="durationSeconds"/> from a pulse at <paramref name="source"/>, recording the pressure at
-    /// <paramref name="receivers"/> (trilinear interpolation) at t = 0 and every <paramref name="outputEvery"/> steps.
-    /// <paramref name="progress"/> receives (steps done, total steps) after each submission.
+    /// Starts a simulation from a pulse at <paramref name="source"/> that records the pressure at
+    /// <paramref name="receivers"/> (trilinear interpolation) at t = 0 and every <paramref name="outputEvery"/> steps until
+    /// <paramref name="durationSeconds"/>. Drive it with <see cref="FdtdRun.RecordNext"/> (one chunk per batch, e.g. one
+    /// per frame) and <see cref="FdtdRun.Collect"/>; the solver runs one simulation at a time.
     /// </summary>
-    public FdtdRecording Simulate(Vector3 source, IReadOnlyList<Vector3> receivers, double durationSeconds, int outputEvery = 1, Action<int, int>? progress = null)
+    public FdtdRun Start(Vector3 source, IReadOnlyList<Vector3> receivers, double durationSeconds, int outputEvery = 1)
     {
         ArgumentNullException.ThrowIfNull(receivers);
         if (receivers.Count == 0) throw new ArgumentException("at least one receiver is needed", nameof(receivers));
         if (!(durationSeconds >= 0) || !double.IsFinite(durationSeconds)) throw new ArgumentOutOfRangeException(nameof(durationSeconds), durationSeconds, "duration must be a non-negative number of seconds");
         ArgumentOutOfRangeException.ThrowIfLessThan(outputEvery, 1);
+        if (!Grid.ContainsPoint(source) || !Room.Contains(source))
+            throw new ArgumentOutOfRangeException(nameof(source), $"source {RoomGrid.Format(source)} is outside the room {Room.Description}");
         var stencils = new FdtdReceiver[receivers.Count];
         for (int r = 0; r < stencils.Length; r++) stencils[r] = Grid.ReceiverAt(receivers[r], $"receiver {r}");
         int steps = (int)Math.Ceiling(durationSeconds / TimeStep - 1e-9);
-        int outputs = steps / outputEvery + 1;
-        int nr = stencils.Length;
-        var result = new float[(long)outputs * nr];
+        return new FdtdRun(this, _gpu, source, stencils, steps, outputEvery);
+    }
 
-        Initialize(source);
-        using var stencilBuffer = _gpu.CreateBuffer<FdtdReceiver>(stencils, BufferLocation.DeviceLocal, "fdtd receivers");
-        int chunkOutputs = Settings.StepsPerBatch / outputEvery + 2;
-        using var outBuffer = _gpu.CreateBuffer<float>((long)chunkOutputs * nr, BufferLocation.DeviceLocal, "fdtd receiver outputs");
-        var samplePush = _push with { Count = (uint)nr };
-        int written = 0, done = 0;
-        while (written < outputs)
+    /// <summary>
+    /// Runs a whole simulation (see <see cref="Start"/>), <see cref="FdtdSettings.StepsPerBatch"/> steps per submission;
+    /// <paramref name="progress"/> receives (steps done, total steps) after each submission.
+    /// </summary>
+    public FdtdRecording Simulate(Vector3 source, IReadOnlyList<Vector3> receivers, double durationSeconds, int outputEvery = 1, Action<int, int>? progress = null)
+    {
+        using var run = Start(source, receivers, durationSeconds, outputEvery);
+        while (!run.IsComplete)
         {
-            int chunk = Math.Min(Settings.StepsPerBatch, steps - done);
-            int row = 0;
             using (var batch = _gpu.BeginBatch())
             {
-                if (done == 0) batch.DispatchThreads(_sampleKernel, samplePush with { OutputIndex = (uint)row++ }, nr, _pressure, stencilBuffer, outBuffer);
-                for (int s = 0; s < chunk; s++)
-                {
-                    RecordStep(batch);
-                    if (Step % outputEvery == 0)
-                        batch.DispatchThreads(_sampleKernel, samplePush with { OutputIndex = (uint)row++ }, nr, _pressure, stencilBuffer, outBuffer);
-                }
+                run.RecordNext(batch);
                 batch.Submit();
             }
-            outBuffer.Download(result.AsSpan((int)((long)written * nr), row * nr));
-            written += row;
-            done += chunk;
-            progress?.Invoke(done, steps);
+            run.Collect();
+            progress?.Invoke(run.StepsDone, run.TotalSteps);
         }
-        return new FdtdRecording(TimeStep * outputEvery, outputs, nr, result);
+        return run.Recording;
     }
 
     /// <summary>The current pressure field p^n (Pa), one value per cell.</summary>
