@@ -10,17 +10,17 @@ public sealed record SurrogateSettings
     /// <summary>Trunk basis functions K = branch outputs (1..128).</summary>
     public int Modes { get; init; } = 64;
     /// <summary>Levels of the branch's simplex hash encoding.</summary>
-    public int EncodingLevels { get; init; } = 4;
+    public int EncodingLevels { get; init; } = 3;
     public int FeaturesPerLevel { get; init; } = 2;
     /// <summary>Coarsest lattice resolution over the source region (cells per unit).</summary>
     public float BaseResolution { get; init; } = 2;
     /// <summary>Finest lattice resolution over the source region; low values interpolate smoothly between sources.</summary>
-    public float FinestResolution { get; init; } = 6;
+    public float FinestResolution { get; init; } = 4;
     public int Log2TableSize { get; init; } = 14;
     public int Width { get; init; } = 64;
     public int HiddenLayers { get; init; } = 2;
-    public int Steps { get; init; } = 3000;
-    public int BatchSize { get; init; } = 256;
+    public int Steps { get; init; } = 1200;
+    public int BatchSize { get; init; } = 64;
     public float LearningRate { get; init; } = 1e-2f;
     public float FinalLearningRate { get; init; } = 1e-4f;
     public uint Seed { get; init; } = 1;

@@ -38,7 +38,7 @@ public sealed class AcousticsBench : IBenchmark
         var dataSpec = quick
             ? new SoundFieldDatasetSpec { Room = "box:1.2x1x0.8", SourceMin = [0.3, 0.3, 0.3], SourceMax = [0.9, 0.7, 0.5], SourceCount = 40, ReceiverSpacing = 0.3, DurationSeconds = 0.01 }
             : new SoundFieldDatasetSpec { SourceCount = 200 };
-        var settingsS = new SurrogateSettings { Steps = quick ? 150 : 1500, BatchSize = 64, Modes = quick ? 24 : 64 };
+        var settingsS = quick ? new SurrogateSettings { Steps = 150, Modes = 24, Width = 32 } : new SurrogateSettings();
         var dir = Path.Combine(Path.GetTempPath(), $"ff-bench-acoustics-{Environment.ProcessId}");
         try
         {
