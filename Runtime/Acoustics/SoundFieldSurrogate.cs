@@ -195,22 +195,45 @@ public sealed class SoundFieldSurrogate : IDisposable
         return (Math.Sqrt(err / count), Math.Sqrt(norm / count));
     }
 
+    /// <summary>Records the impulse-response inference for <paramref name="source"/> → <paramref name="listener"/> into
+    /// <paramref name="batch"/> (e.g. a component's frame); read it with <see cref="ReadImpulseResponse"/> once the batch completed.</summary>
+    public void RecordImpulseResponse(CommandBatch batch, Vector3 source, Vector3 listener)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (_cachedQueries != (listener, 0)) SetQueries(ListenerQueries(listener), (listener, 0));
+        Record(batch, source);
+    }
+
+    /// <summary>The impulse response recorded by the last <see cref="RecordImpulseResponse"/> (its batch must have completed).</summary>
+    public ImpulseResponse ReadImpulseResponse()
+    {
+        if (_cachedQueries is not { Kind: 0 }) throw new InvalidOperationException("no impulse response was recorded");
+        var result = new float[Outputs];
+        _output!.Download(result);
+        return new ImpulseResponse(1 / OutputInterval, result);
+    }
+
     private float[] Run(Vector3 source)
+    {
+        using (var batch = _gpu.BeginBatch())
+        {
+            Record(batch, source);
+            batch.Submit();
+        }
+        var result = new float[_queries!.Length];
+        _output!.Download(result);
+        return result;
+    }
+
+    private void Record(CommandBatch batch, Vector3 source)
     {
         if (!float.IsFinite(source.X) || !float.IsFinite(source.Y) || !float.IsFinite(source.Z))
             throw new ArgumentException($"source {source} must be finite", nameof(source));
         _point.Upload(Normalize(_header, source));
         int n = (int)_queries!.Length;
-        using (var batch = _gpu.BeginBatch())
-        {
-            Branch.RecordEvaluate(batch, _point, _features, _branch, 1);
-            var push = new DeepOnetPush((uint)Modes, (uint)FieldLength, (uint)n, (float)_header.Scale);
-            batch.DispatchThreads(_gpu.GetKernel(CombineSpec), push, n, _branch, _basis, _mean, _queries, _output!);
-            batch.Submit();
-        }
-        var result = new float[n];
-        _output!.Download(result);
-        return result;
+        Branch.RecordEvaluate(batch, _point, _features, _branch, 1);
+        var push = new DeepOnetPush((uint)Modes, (uint)FieldLength, (uint)n, (float)_header.Scale);
+        batch.DispatchThreads(_gpu.GetKernel(CombineSpec), push, n, _branch, _basis, _mean, _queries, _output!);
     }
 
     private void SetQueries(FdtdReceiver[] queries, (Vector3, int) key)

@@ -17,6 +17,9 @@ public sealed class SoundFieldComponent : Component
     private string? _solverKey;
     private ImagePreview? _slice;
     private bool _dispatched;
+    private SoundFieldSurrogate? _surrogate;
+    private string? _surrogateLoaded;
+    private bool _predicting;
 
     [Header("Room")]
     [Tooltip("box:LXxLYxLZ, lshape:LXxLYxLZ,cutX,cutY, union:x0,y0,z0,x1,y1,z1;... or obj:path.obj (metres)")]
@@ -35,6 +38,10 @@ public sealed class SoundFieldComponent : Component
     [Header("Quality")]
     [Tooltip("Highest simulated frequency: Draft 250 Hz, Normal 500 Hz, High 1000 Hz")]
     public SoundFieldQuality Quality { get; set; } = SoundFieldQuality.Draft;
+
+    [Tooltip("Optional trained surrogate (.ffsg from ./ff acoustics train): when set, the IR is predicted in milliseconds instead of simulated; Room/Walls/Quality/Duration then come from the model")]
+    [FilePath(".ffsg")]
+    public string SurrogatePath { get; set; } = "";
 
     [Range(0.005, 0.5, Step = 0.005)]
     [Tooltip("Length of the impulse response, seconds")]
@@ -62,6 +69,30 @@ public sealed class SoundFieldComponent : Component
     public override void Update(FrameContext frame, bool parametersChanged)
     {
         _dispatched = false;
+        _predicting = false;
+        if (parametersChanged && SurrogatePath.Length > 0)
+        {
+            try
+            {
+                if (_surrogate is null || _surrogateLoaded != SurrogatePath)
+                {
+                    _surrogate?.Dispose();
+                    _surrogate = null;
+                    _surrogate = SoundFieldSurrogate.Load(frame.Gpu, SurrogatePath);
+                    _surrogateLoaded = SurrogatePath;
+                }
+                _run?.Dispose();
+                _run = null;
+                Status = "";
+                _surrogate.RecordImpulseResponse(frame.Batch, Source, Listener);
+                _predicting = true;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
+            {
+                Status = e.Message.Split('\n')[0];
+            }
+            return;
+        }
         if (parametersChanged) Restart();
         if (_run is null || _run.IsComplete) return;
         _run.RecordNext(frame.Batch);
@@ -70,6 +101,14 @@ public sealed class SoundFieldComponent : Component
 
     public override void OnFrameCompleted(FrameContext frame)
     {
+        if (_predicting)
+        {
+            _predicting = false;
+            ImpulseResponse = _surrogate!.ReadImpulseResponse();
+            ImpulseResponseVersion++;
+            _slice = null;
+            return;
+        }
         if (_run is null || !_dispatched) return;
         _run.Collect();
         if (!_run.IsComplete) return;
@@ -111,7 +150,7 @@ public sealed class SoundFieldComponent : Component
         if (ImpulseResponse is { } ir)
         {
             var t = Enumerable.Range(0, ir.Samples.Length).Select(n => (float)(n / ir.SampleRate)).ToArray();
-            previews.Add(new PlotPreview("Impulse response at the listener", "time (s)", "pressure (Pa)", new[] { new PlotSeries("FDTD", t, ir.Samples) }));
+            previews.Add(new PlotPreview("Impulse response at the listener", "time (s)", "pressure (Pa)", new[] { new PlotSeries(_surrogate is not null && SurrogatePath.Length > 0 ? "DeepONet surrogate" : "FDTD", t, ir.Samples) }));
         }
         if (_slice is not null) previews.Add(_slice);
         return previews;
@@ -142,6 +181,9 @@ public sealed class SoundFieldComponent : Component
 
     public override void OnDisable()
     {
+        _surrogate?.Dispose();
+        _surrogate = null;
+        _surrogateLoaded = null;
         _run?.Dispose();
         _run = null;
         _solver?.Dispose();

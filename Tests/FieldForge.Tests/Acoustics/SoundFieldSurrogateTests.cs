@@ -50,6 +50,17 @@ public sealed class SoundFieldSurrogateTests : GpuTest
             using var loaded = SoundFieldSurrogate.Load(Gpu, path);
             Assert.That(loaded.PredictAll(source), Is.EqualTo(all).Within(1e-6));
 
+            // The component predicts through the same model inside the host's frame batch.
+            using (var host = new FieldForge.Components.ComponentHost(Gpu))
+            {
+                var listener = model.Receivers[2] + new Vector3(0.05f, 0.02f, 0.01f);
+                var c = host.Add(new FieldForge.Components.SoundFieldComponent { SurrogatePath = path, Source = source, Listener = listener });
+                host.Tick(1 / 60.0);
+                Assert.That(c.Status, Is.Empty);
+                Assert.That(c.ImpulseResponseVersion, Is.EqualTo(1));
+                Assert.That(c.ImpulseResponse!.Samples, Is.EqualTo(model.PredictImpulseResponse(source, listener).Samples).Within(1e-6));
+            }
+
             var bytes = File.ReadAllBytes(path);
             bytes[bytes.Length / 2] ^= 0x40;
             var ex = Assert.Throws<InvalidDataException>(() => SoundFieldSurrogate.Deserialize(Gpu, bytes, "corrupt.ffsg"));
