@@ -61,7 +61,7 @@ public sealed class Room
         {
             (Vector3.Zero, new Vector3((float)lx, (float)cutY, (float)lz)),
             (Vector3.Zero, new Vector3((float)cutX, (float)ly, (float)lz)),
-        });
+        }, FormattableString.Invariant($"lshape:{lx}x{ly}x{lz},{cutX},{cutY}"));
     }
 
     /// <summary>A closed triangle mesh (OBJ text) as the room's boundary; inside is decided by ray parity.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using FieldForge.Acoustics;
 using FieldForge.Gpu;
+using FieldForge.Rendering;
 
 namespace FieldForge.Showcase;
 
@@ -31,6 +32,10 @@ public sealed class AcousticsStep : IShowcaseStep
         int peak = Array.IndexOf(ir.Samples, ir.Samples.Skip(1).Max());
         summary.Add(FormattableString.Invariant($"IR at the listener around the corner: {ir.Samples.Length} samples at {ir.SampleRate:F0} Hz, first arrival peak {ir.Samples[peak]:F4} Pa at {peak / ir.SampleRate * 1000:F2} ms (direct distance {Vector3.Distance(source, listener):F2} m)"));
 
+        var t = Enumerable.Range(0, ir.Samples.Length).Select(n => (float)(n / ir.SampleRate * 1000)).ToArray();
+        PlotRenderer.SavePng(new LinePlot($"Impulse response at the listener, {room.Description}", "time (ms)", "pressure (Pa)", new[] { new PlotLine("FDTD", t, ir.Samples) }),
+            Path.Combine(options.OutputDirectory, "impulse_response.png"));
+
         // Dry signal: clicks and a short tone burst, synthesised (no downloads).
         int rate = 44100, length = (int)(rate * (options.Quick ? 0.5 : 2.0));
         var dry = new float[length];
@@ -48,6 +53,6 @@ public sealed class AcousticsStep : IShowcaseStep
         var wet = ir.Auralize(dryWav, blockSize: 512);
         wet.Write(Path.Combine(options.OutputDirectory, "wet.wav"));
         summary.Add(FormattableString.Invariant($"auralised {length / (double)rate:F1} s of synthesised clicks + tone through the IR (resampled to {rate} Hz, partitioned FFT convolution, 512-sample blocks) in {sw.Elapsed.TotalMilliseconds:F0} ms"));
-        return new ShowcaseResult(new[] { "ir.csv", "dry.wav", "wet.wav" }, summary);
+        return new ShowcaseResult(new[] { "ir.csv", "impulse_response.png", "dry.wav", "wet.wav" }, summary);
     }
 }
