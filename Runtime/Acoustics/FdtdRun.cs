@@ -1,0 +1,84 @@
+using System.Numerics;
+using FieldForge.Gpu;
+
+namespace FieldForge.Acoustics;
+
+/// <summary>
+/// One simulation in progress on an <see cref="FdtdSolver"/>: each <see cref="RecordNext"/> records up to
+/// <see cref="FdtdSettings.StepsPerBatch"/> steps and their receiver samples into a caller's batch (so a component can
+/// spread a simulation over frames), and <see cref="Collect"/> reads the rows back once that batch completed.
+/// </summary>
+public sealed class FdtdRun : IDisposable
+{
+    private readonly FdtdSolver _solver;
+    private readonly Vector3 _source;
+    private readonly GpuBuffer<FdtdReceiver> _stencils;
+    private readonly GpuBuffer<float> _chunk;
+    private readonly float[] _result;
+    private readonly int _outputEvery;
+    private int _pendingRows, _written;
+    private bool _started;
+
+    internal FdtdRun(FdtdSolver solver, GpuContext gpu, Vector3 source, FdtdReceiver[] stencils, int steps, int outputEvery)
+    {
+        _solver = solver;
+        _source = source;
+        _outputEvery = outputEvery;
+        TotalSteps = steps;
+        Receivers = stencils.Length;
+        Outputs = steps / outputEvery + 1;
+        _result = new float[(long)Outputs * Receivers];
+        _stencils = gpu.CreateBuffer<FdtdReceiver>(stencils, BufferLocation.DeviceLocal, "fdtd receivers");
+        _chunk = gpu.CreateBuffer<float>((long)(solver.Settings.StepsPerBatch / outputEvery + 2) * Receivers, BufferLocation.DeviceLocal, "fdtd receiver outputs");
+    }
+
+    public int TotalSteps { get; }
+    public int StepsDone { get; private set; }
+    public int Receivers { get; }
+    /// <summary>Rows the finished run holds (t = 0 plus one per <c>outputEvery</c> steps).</summary>
+    public int Outputs { get; }
+    /// <summary>Rows already read back.</summary>
+    public int RowsCollected => _written;
+    public bool IsComplete => _written == Outputs && _pendingRows == 0;
+
+    /// <summary>Everything recorded so far (rows not yet collected are zero).</summary>
+    public FdtdRecording Recording => new(_solver.TimeStep * _outputEvery, Outputs, Receivers, _result);
+
+    /// <summary>Records the next chunk of steps (the initial condition on the first call). Call <see cref="Collect"/>
+    /// after the batch completed before recording again.</summary>
+    public void RecordNext(CommandBatch batch)
+    {
+        if (_pendingRows > 0) throw new InvalidOperationException("Collect the previous chunk before recording the next one");
+        if (IsComplete) return;
+        int row = 0;
+        if (!_started)
+        {
+            _solver.Initialize(_source, batch);
+            _solver.RecordSample(batch, _stencils, _chunk, row++);
+            _started = true;
+        }
+        int chunk = Math.Min(_solver.Settings.StepsPerBatch, TotalSteps - StepsDone);
+        for (int s = 0; s < chunk; s++)
+        {
+            _solver.RecordStep(batch);
+            if (_solver.Step % _outputEvery == 0) _solver.RecordSample(batch, _stencils, _chunk, row++);
+        }
+        StepsDone += chunk;
+        _pendingRows = row;
+    }
+
+    /// <summary>Reads back the rows of the last recorded chunk (its batch must have completed).</summary>
+    public void Collect()
+    {
+        if (_pendingRows == 0) return;
+        _chunk.Download(_result.AsSpan((int)((long)_written * Receivers), _pendingRows * Receivers));
+        _written += _pendingRows;
+        _pendingRows = 0;
+    }
+
+    public void Dispose()
+    {
+        _stencils.Dispose();
+        _chunk.Dispose();
+    }
+}

@@ -1,0 +1,108 @@
+using System.Numerics;
+
+namespace FieldForge.Acoustics;
+
+/// <summary>
+/// Streaming convolution with a long impulse response by uniformly partitioned overlap-save (UPOLS): the IR is cut
+/// into blocks of <see cref="BlockSize"/> samples whose spectra (FFT size 2·BlockSize) multiply a frequency-domain
+/// delay line of past input blocks. <see cref="ProcessBlock"/> takes and returns exactly one block, allocates nothing
+/// and adds no latency beyond the block itself, so a game's audio callback can call it directly.
+/// </summary>
+public sealed class PartitionedConvolver
+{
+    private readonly Fft _fft;
+    private readonly Complex[][] _irSpectra;   // per partition, bins 0..BlockSize (the rest follow by symmetry)
+    private readonly Complex[][] _delayLine;   // past input spectra, ring buffer
+    private readonly Complex[] _work, _accumulator;
+    private readonly float[] _inputWindow;     // the last 2·BlockSize input samples
+    private int _head;
+
+    /// <summary>Prepares the partitions of <paramref name="impulseResponse"/> for blocks of <paramref name="blockSize"/>
+    /// samples (a power of two, 16..65536).</summary>
+    public PartitionedConvolver(ReadOnlySpan<float> impulseResponse, int blockSize = 256)
+    {
+        if (blockSize < 16 || blockSize > 65536 || !BitOperations.IsPow2(blockSize))
+            throw new ArgumentOutOfRangeException(nameof(blockSize), blockSize, $"blockSize must be a power of two in 16..65536, got {blockSize}");
+        if (impulseResponse.Length == 0) throw new ArgumentException("the impulse response is empty", nameof(impulseResponse));
+        foreach (var v in impulseResponse)
+            if (!float.IsFinite(v)) throw new ArgumentException("the impulse response contains NaN or infinity", nameof(impulseResponse));
+        BlockSize = blockSize;
+        int n = 2 * blockSize, bins = blockSize + 1;
+        _fft = new Fft(n);
+        Partitions = (impulseResponse.Length + blockSize - 1) / blockSize;
+        _irSpectra = new Complex[Partitions][];
+        _delayLine = new Complex[Partitions][];
+        _work = new Complex[n];
+        _accumulator = new Complex[bins];
+        _inputWindow = new float[n];
+        for (int p = 0; p < Partitions; p++)
+        {
+            Array.Clear(_work);
+            var part = impulseResponse.Slice(p * blockSize, Math.Min(blockSize, impulseResponse.Length - p * blockSize));
+            for (int i = 0; i < part.Length; i++) _work[i] = part[i];
+            _fft.Transform(_work, inverse: false);
+            _irSpectra[p] = _work.AsSpan(0, bins).ToArray();
+            _delayLine[p] = new Complex[bins];
+        }
+    }
+
+    /// <summary>Samples per block.</summary>
+    public int BlockSize { get; }
+    /// <summary>Number of IR partitions (IR length / BlockSize, rounded up).</summary>
+    public int Partitions { get; }
+
+    /// <summary>Convolves the next <see cref="BlockSize"/> input samples; writes the next BlockSize output samples.</summary>
+    public void ProcessBlock(ReadOnlySpan<float> input, Span<float> output)
+    {
+        if (input.Length != BlockSize || output.Length != BlockSize)
+            throw new ArgumentException($"ProcessBlock takes exactly {BlockSize} input and output samples, got {input.Length} and {output.Length}");
+        int b = BlockSize, n = 2 * b, bins = b + 1;
+        // Slide the input window by one block and transform it.
+        Array.Copy(_inputWindow, b, _inputWindow, 0, b);
+        input.CopyTo(_inputWindow.AsSpan(b));
+        for (int i = 0; i < n; i++) _work[i] = _inputWindow[i];
+        _fft.Transform(_work, inverse: false);
+        _head = (_head + Partitions - 1) % Partitions;
+        _work.AsSpan(0, bins).CopyTo(_delayLine[_head]);
+        // Multiply-accumulate over partitions: the input block p blocks ago meets IR partition p.
+        Array.Clear(_accumulator);
+        for (int p = 0; p < Partitions; p++)
+        {
+            var x = _delayLine[(_head + p) % Partitions];
+            var h = _irSpectra[p];
+            for (int k = 0; k < bins; k++) _accumulator[k] += x[k] * h[k];
+        }
+        for (int k = 0; k < bins; k++) _work[k] = _accumulator[k];
+        for (int k = 1; k < b; k++) _work[n - k] = Complex.Conjugate(_accumulator[k]);
+        _fft.Transform(_work, inverse: true);
+        // Overlap-save: the first half is circularly aliased, the second half is the linear convolution.
+        for (int i = 0; i < b; i++) output[i] = (float)_work[b + i].Real;
+    }
+
+    /// <summary>Forgets all past input (silence from now on).</summary>
+    public void Reset()
+    {
+        Array.Clear(_inputWindow);
+        foreach (var d in _delayLine) Array.Clear(d);
+        _head = 0;
+    }
+
+    /// <summary>Full linear convolution of <paramref name="signal"/> with <paramref name="impulseResponse"/>
+    /// (length signal + ir - 1), computed block by block through the streaming path.</summary>
+    public static float[] Convolve(ReadOnlySpan<float> signal, ReadOnlySpan<float> impulseResponse, int blockSize = 256)
+    {
+        var conv = new PartitionedConvolver(impulseResponse, blockSize);
+        int length = signal.Length + impulseResponse.Length - 1;
+        var result = new float[length];
+        var input = new float[blockSize];
+        var output = new float[blockSize];
+        for (int start = 0; start < length; start += blockSize)
+        {
+            Array.Clear(input);
+            if (start < signal.Length) signal.Slice(start, Math.Min(blockSize, signal.Length - start)).CopyTo(input);
+            conv.ProcessBlock(input, output);
+            output.AsSpan(0, Math.Min(blockSize, length - start)).CopyTo(result.AsSpan(start));
+        }
+        return result;
+    }
+}

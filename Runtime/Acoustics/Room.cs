@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Numerics;
+
+namespace FieldForge.Acoustics;
+
+/// <summary>
+/// The air volume of a room: a box, a union of boxes (e.g. an L-shape) or a closed OBJ mesh, plus its wall
+/// impedance. Coordinates are metres. <see cref="Voxelize"/> turns it into the FDTD grid.
+/// </summary>
+public sealed class Room
+{
+    private readonly (Vector3 Min, Vector3 Max)[] _boxes;
+    private readonly ObjMesh? _mesh;
+
+    private Room((Vector3, Vector3)[] boxes, ObjMesh? mesh, WallSpec walls, string description)
+    {
+        _boxes = boxes;
+        _mesh = mesh;
+        Walls = walls;
+        Description = description;
+        if (mesh is not null) { Min = mesh.Min; Max = mesh.Max; }
+        else
+        {
+            Min = boxes.Select(b => b.Item1).Aggregate(Vector3.Min);
+            Max = boxes.Select(b => b.Item2).Aggregate(Vector3.Max);
+        }
+    }
+
+    /// <summary>Lower corner of the bounding box (metres).</summary>
+    public Vector3 Min { get; }
+    /// <summary>Upper corner of the bounding box (metres).</summary>
+    public Vector3 Max { get; }
+    /// <summary>Wall impedance (the same on every wall).</summary>
+    public WallSpec Walls { get; }
+    /// <summary>The spec the room came from, e.g. <c>box:4x3x2.5</c>.</summary>
+    public string Description { get; }
+
+    /// <summary>A shoebox spanning [0,lx]x[0,ly]x[0,lz] metres.</summary>
+    public static Room Box(double lx, double ly, double lz) =>
+        Union(new[] { (Vector3.Zero, new Vector3((float)lx, (float)ly, (float)lz)) },
+            FormattableString.Invariant($"box:{lx}x{ly}x{lz}"));
+
+    /// <summary>The union of axis-aligned boxes given as (min, max) corners in metres.</summary>
+    public static Room Union(IEnumerable<(Vector3 Min, Vector3 Max)> boxes, string? description = null)
+    {
+        var list = boxes.ToArray();
+        if (list.Length == 0) throw new ArgumentException("a room needs at least one box", nameof(boxes));
+        foreach (var (min, max) in list)
+        {
+            if (!IsFinite(min) || !IsFinite(max)) throw new ArgumentException($"box corners must be finite, got {min} {max}", nameof(boxes));
+            if (max.X <= min.X || max.Y <= min.Y || max.Z <= min.Z) throw new ArgumentException($"box max {max} must exceed min {min} on every axis", nameof(boxes));
+        }
+        return new Room(list, null, WallSpec.Rigid, description ?? "union:" + string.Join(";", list.Select(b => Corners(b.Min, b.Max))));
+    }
+
+    /// <summary>An L-shaped room: the box [0,lx]x[0,ly]x[0,lz] minus the corner x &gt; cutX, y &gt; cutY.</summary>
+    public static Room LShape(double lx, double ly, double lz, double cutX, double cutY)
+    {
+        if (!(cutX > 0 && cutX < lx && cutY > 0 && cutY < ly)) throw new ArgumentOutOfRangeException(nameof(cutX), $"L-shape cut ({cutX}, {cutY}) must lie inside (0,{lx})x(0,{ly})");
+        return Union(new[]
+        {
+            (Vector3.Zero, new Vector3((float)lx, (float)cutY, (float)lz)),
+            (Vector3.Zero, new Vector3((float)cutX, (float)ly, (float)lz)),
+        }, FormattableString.Invariant($"lshape:{lx}x{ly}x{lz},{cutX},{cutY}"));
+    }
+
+    /// <summary>A closed triangle mesh (OBJ text) as the room's boundary; inside is decided by ray parity.</summary>
+    public static Room FromObjText(string objText, string source = "mesh") => new(Array.Empty<(Vector3, Vector3)>(), ObjMesh.Parse(objText, source), WallSpec.Rigid, "obj:" + source);
+
+    /// <summary>Reads a closed OBJ mesh file as the room.</summary>
+    public static Room FromObjFile(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"room mesh '{path}' does not exist", path);
+        return FromObjText(File.ReadAllText(path), path);
+    }
+
+    /// <summary>
+    /// Parses a room spec: <c>box:LXxLYxLZ</c>, <c>union:x0,y0,z0,x1,y1,z1;...</c> (boxes by corners),
+    /// <c>lshape:LXxLYxLZ,cutX,cutY</c> or <c>obj:path.obj</c>. Throws <see cref="FormatException"/> naming the problem.
+    /// </summary>
+    public static Room Parse(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        int colon = spec.IndexOf(':');
+        if (colon < 0) throw new FormatException($"room spec '{spec}' needs a kind prefix: box:LXxLYxLZ, union:..., lshape:... or obj:path");
+        string kind = spec[..colon].Trim().ToLowerInvariant(), body = spec[(colon + 1)..].Trim();
+        try
+        {
+            switch (kind)
+            {
+                case "box":
+                {
+                    var d = Numbers(body.Split('x'), 3, spec);
+                    return Box(d[0], d[1], d[2]);
+                }
+                case "lshape":
+                {
+                    var parts = body.Split(',');
+                    if (parts.Length != 3) throw new FormatException($"room spec '{spec}': lshape needs LXxLYxLZ,cutX,cutY");
+                    var d = Numbers(parts[0].Split('x'), 3, spec);
+                    var cut = Numbers(parts[1..], 2, spec);
+                    return LShape(d[0], d[1], d[2], cut[0], cut[1]);
+                }
+                case "union":
+                {
+                    var boxes = body.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(b =>
+                    {
+                        var c = Numbers(b.Split(','), 6, spec);
+                        return (new Vector3((float)c[0], (float)c[1], (float)c[2]), new Vector3((float)c[3], (float)c[4], (float)c[5]));
+                    });
+                    return Union(boxes, spec);
+                }
+                case "obj":
+                    return FromObjFile(body);
+                default:
+                    throw new FormatException($"room spec '{spec}': unknown kind '{kind}' (box, union, lshape, obj)");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"room spec '{spec}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The same room with other walls.</summary>
+    public Room WithWalls(WallSpec walls) => new(_boxes, _mesh, walls ?? throw new ArgumentNullException(nameof(walls)), Description);
+
+    /// <summary>True when <paramref name="point"/> (metres) lies in the air volume.</summary>
+    public bool Contains(Vector3 point)
+    {
+        if (_mesh is null)
+        {
+            foreach (var (min, max) in _boxes)
+                if (point.X >= min.X && point.X <= max.X && point.Y >= min.Y && point.Y <= max.Y && point.Z >= min.Z && point.Z <= max.Z) return true;
+            return false;
+        }
+        var (y, z) = Jitter(point.Y, point.Z);
+        return _mesh.CrossingsAlongX(y, z).Count(x => x < point.X) % 2 == 1;
+    }
+
+    /// <summary>Number of cells a grid of <paramref name="spacing"/> metres over the bounding box has (for memory estimates).</summary>
+    public long CellCount(double spacing)
+    {
+        var (nx, ny, nz) = Dimensions(spacing);
+        return (long)nx * ny * nz;
+    }
+
+    internal (int Nx, int Ny, int Nz) Dimensions(double spacing)
+    {
+        var size = Max - Min;
+        static int N(double length, double h) => Math.Max(1, (int)Math.Min(int.MaxValue / 4, Math.Round(length / h)));
+        return (N(size.X, spacing), N(size.Y, spacing), N(size.Z, spacing));
+    }
+
+    /// <summary>Voxelises the room: a cell is air when its centre is inside. The grid starts at <see cref="Min"/>.</summary>
+    public RoomGrid Voxelize(double spacing)
+    {
+        if (!(spacing > 0) || !double.IsFinite(spacing)) throw new ArgumentOutOfRangeException(nameof(spacing), spacing, "grid spacing must be a positive number of metres");
+        var (nx, ny, nz) = Dimensions(spacing);
+        long cells = (long)nx * ny * nz;
+        if (cells > int.MaxValue / 4) throw new ArgumentOutOfRangeException(nameof(spacing), $"a spacing of {spacing} m gives {cells} cells, too many for one grid");
+        var air = new bool[cells];
+        float h = (float)spacing;
+        for (int k = 0; k < nz; k++)
+        for (int j = 0; j < ny; j++)
+        {
+            float y = Min.Y + (j + 0.5f) * h, z = Min.Z + (k + 0.5f) * h;
+            List<float>? crossings = null;
+            if (_mesh is not null)
+            {
+                var (jy, jz) = Jitter(y, z);
+                crossings = _mesh.CrossingsAlongX(jy, jz);
+            }
+            for (int i = 0; i < nx; i++)
+            {
+                var p = new Vector3(Min.X + (i + 0.5f) * h, y, z);
+                air[i + (long)nx * (j + (long)ny * k)] = crossings is null ? Contains(p) : crossings.Count(x => x < p.X) % 2 == 1;
+            }
+        }
+        return new RoomGrid(nx, ny, nz, spacing, Min, air);
+    }
+
+    // Rays exactly through mesh edges/vertices (common for grid-aligned meshes) would count a crossing twice.
+    private static (float, float) Jitter(float y, float z) => (y + 1.31e-5f, z + 0.73e-5f);
+
+    private static bool IsFinite(Vector3 v) => float.IsFinite(v.X) && float.IsFinite(v.Y) && float.IsFinite(v.Z);
+
+    private static string Corners(Vector3 a, Vector3 b) => FormattableString.Invariant($"{a.X},{a.Y},{a.Z},{b.X},{b.Y},{b.Z}");
+
+    private static double[] Numbers(string[] parts, int count, string spec)
+    {
+        if (parts.Length != count) throw new FormatException($"room spec '{spec}': expected {count} numbers, got {parts.Length}");
+        return parts.Select(p => double.TryParse(p.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v : throw new FormatException($"room spec '{spec}': '{p}' is not a number")).ToArray();
+    }
+
+    public override string ToString() => $"{Description} (walls {Walls})";
+}

@@ -1,0 +1,193 @@
+using System.Numerics;
+using FieldForge.Acoustics;
+using FieldForge.Gpu;
+
+namespace FieldForge.Components;
+
+/// <summary>
+/// Wave-based sound propagation in a room: simulates the impulse response from <see cref="Source"/> to
+/// <see cref="Listener"/> with the GPU FDTD solver, spread over frames (one chunk of steps per frame inside the host's
+/// single submission), and starts again whenever the source, listener, room or quality changes.
+/// Previews: the impulse response and a horizontal pressure slice through the listener.
+/// </summary>
+public sealed class SoundFieldComponent : Component
+{
+    private FdtdSolver? _solver;
+    private FdtdRun? _run;
+    private string? _solverKey;
+    private ImagePreview? _slice;
+    private bool _dispatched;
+    private SoundFieldSurrogate? _surrogate;
+    private string? _surrogateLoaded;
+    private bool _predicting;
+
+    [Header("Room")]
+    [Tooltip("box:LXxLYxLZ, lshape:LXxLYxLZ,cutX,cutY, union:x0,y0,z0,x1,y1,z1;... or obj:path.obj (metres)")]
+    public string Room { get; set; } = "box:3x2.5x2.2";
+
+    [Tooltip("rigid, R=<normal-incidence reflection coefficient> or Z=<impedance in Pa s/m>")]
+    public string Walls { get; set; } = "R=0.9";
+
+    [Header("Positions")]
+    [Tooltip("Sound source position, metres")]
+    public Vector3 Source { get; set; } = new(0.8f, 0.8f, 1.1f);
+
+    [Tooltip("Listener position, metres")]
+    public Vector3 Listener { get; set; } = new(2.2f, 1.6f, 1.2f);
+
+    [Header("Quality")]
+    [Tooltip("Highest simulated frequency: Draft 250 Hz, Normal 500 Hz, High 1000 Hz")]
+    public SoundFieldQuality Quality { get; set; } = SoundFieldQuality.Draft;
+
+    [Tooltip("Optional trained surrogate (.ffsg from ./ff acoustics train): when set, the IR is predicted in milliseconds instead of simulated; Room/Walls/Quality/Duration then come from the model")]
+    [FilePath(".ffsg")]
+    public string SurrogatePath { get; set; } = "";
+
+    [Range(0.005, 0.5, Step = 0.005)]
+    [Tooltip("Length of the impulse response, seconds")]
+    public double DurationSeconds { get; set; } = 0.05;
+
+    /// <summary>The latest complete impulse response at the listener (Pa per 1 Pa source pulse); null until one finished.</summary>
+    [HideInInspector] public ImpulseResponse? ImpulseResponse { get; private set; }
+
+    /// <summary>Incremented each time <see cref="ImpulseResponse"/> is replaced.</summary>
+    [HideInInspector] public int ImpulseResponseVersion { get; private set; }
+
+    /// <summary>Fraction of the current simulation done (1 when the IR is up to date).</summary>
+    [HideInInspector] public double Progress => _run is null ? 1 : (double)_run.StepsDone / Math.Max(1, _run.TotalSteps);
+
+    /// <summary>Empty when all is well, else why no IR is being computed (e.g. the source is outside the room).</summary>
+    [HideInInspector] public string Status { get; private set; } = "";
+
+    /// <summary>fmax of a quality preset, Hz.</summary>
+    public static double MaxFrequency(SoundFieldQuality q) => q switch { SoundFieldQuality.Draft => 250, SoundFieldQuality.Normal => 500, _ => 1000 };
+
+    private GpuContext? _gpu;
+
+    public override void OnEnable(GpuContext gpu) => _gpu = gpu;
+
+    public override void Update(FrameContext frame, bool parametersChanged)
+    {
+        _dispatched = false;
+        _predicting = false;
+        if (parametersChanged && SurrogatePath.Length > 0)
+        {
+            try
+            {
+                if (_surrogate is null || _surrogateLoaded != SurrogatePath)
+                {
+                    _surrogate?.Dispose();
+                    _surrogate = null;
+                    _surrogate = SoundFieldSurrogate.Load(frame.Gpu, SurrogatePath);
+                    _surrogateLoaded = SurrogatePath;
+                }
+                _run?.Dispose();
+                _run = null;
+                Status = "";
+                _surrogate.RecordImpulseResponse(frame.Batch, Source, Listener);
+                _predicting = true;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
+            {
+                Status = e.Message.Split('\n')[0];
+            }
+            return;
+        }
+        if (parametersChanged) Restart();
+        if (_run is null || _run.IsComplete) return;
+        _run.RecordNext(frame.Batch);
+        _dispatched = true;
+    }
+
+    public override void OnFrameCompleted(FrameContext frame)
+    {
+        if (_predicting)
+        {
+            _predicting = false;
+            ImpulseResponse = _surrogate!.ReadImpulseResponse();
+            ImpulseResponseVersion++;
+            _slice = null;
+            return;
+        }
+        if (_run is null || !_dispatched) return;
+        _run.Collect();
+        if (!_run.IsComplete) return;
+        ImpulseResponse = _run.Recording.ToImpulseResponse();
+        ImpulseResponseVersion++;
+        _slice = Slice(_solver!, Listener);
+        _run.Dispose();
+        _run = null;
+    }
+
+    private void Restart()
+    {
+        _run?.Dispose();
+        _run = null;
+        Status = "";
+        try
+        {
+            var settings = new FdtdSettings { MaxFrequencyHz = MaxFrequency(Quality) };
+            string key = $"{Room}|{Walls}|{Quality}";
+            if (_solver is null || key != _solverKey)
+            {
+                var room = Acoustics.Room.Parse(Room).WithWalls(WallSpec.Parse(Walls));
+                _solver?.Dispose();
+                _solver = null;
+                _solver = new FdtdSolver(_gpu ?? throw new InvalidOperationException("SoundFieldComponent is not enabled on a host"), room, settings);
+                _solverKey = key;
+            }
+            _run = _solver.Start(Source, new[] { Listener }, DurationSeconds);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or FileNotFoundException)
+        {
+            Status = e.Message.Split('\n')[0];
+        }
+    }
+
+    public override IReadOnlyList<ComponentPreview> GetPreviews()
+    {
+        var previews = new List<ComponentPreview>();
+        if (ImpulseResponse is { } ir)
+        {
+            var t = Enumerable.Range(0, ir.Samples.Length).Select(n => (float)(n / ir.SampleRate)).ToArray();
+            previews.Add(new PlotPreview("Impulse response at the listener", "time (s)", "pressure (Pa)", new[] { new PlotSeries(_surrogate is not null && SurrogatePath.Length > 0 ? "DeepONet surrogate" : "FDTD", t, ir.Samples) }));
+        }
+        if (_slice is not null) previews.Add(_slice);
+        return previews;
+    }
+
+    /// <summary>The pressure field's horizontal slice through <paramref name="at"/>: red positive, blue negative, grey walls.</summary>
+    private static ImagePreview Slice(FdtdSolver solver, Vector3 at)
+    {
+        var grid = solver.Grid;
+        var p = solver.DownloadPressure();
+        int k = Math.Clamp((int)((at.Z - grid.Origin.Z) / grid.Spacing), 0, grid.Nz - 1);
+        float max = 1e-12f;
+        for (int j = 0; j < grid.Ny; j++)
+        for (int i = 0; i < grid.Nx; i++) max = Math.Max(max, MathF.Abs(p[grid.Index(i, j, k)]));
+        var rgba = new byte[grid.Nx * grid.Ny * 4];
+        for (int j = 0; j < grid.Ny; j++)
+        for (int i = 0; i < grid.Nx; i++)
+        {
+            int c = grid.Index(i, j, k), o = ((grid.Ny - 1 - j) * grid.Nx + i) * 4;
+            if (!grid.IsAir(c)) { rgba[o] = rgba[o + 1] = rgba[o + 2] = 96; rgba[o + 3] = 255; continue; }
+            float v = Math.Clamp(p[c] / max, -1, 1);
+            byte hi = 255, lo = (byte)(255 * (1 - MathF.Abs(v)));
+            (rgba[o], rgba[o + 1], rgba[o + 2]) = v >= 0 ? (hi, lo, lo) : (lo, lo, hi);
+            rgba[o + 3] = 255;
+        }
+        return new ImagePreview($"Pressure at z = {at.Z:0.##} m, t = {solver.Step * solver.TimeStep * 1000:0.#} ms", grid.Nx, grid.Ny, rgba);
+    }
+
+    public override void OnDisable()
+    {
+        _surrogate?.Dispose();
+        _surrogate = null;
+        _surrogateLoaded = null;
+        _run?.Dispose();
+        _run = null;
+        _solver?.Dispose();
+        _solver = null;
+        _solverKey = null;
+    }
+}

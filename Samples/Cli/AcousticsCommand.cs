@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Numerics;
+using FieldForge.Acoustics;
+using FieldForge.Gpu;
+
+namespace FieldForge.Cli;
+
+/// <summary>`./ff acoustics simulate|auralize|bake|train|predict`: the FDTD reference solver, auralisation and the
+/// DeepONet surrogate from the command line.</summary>
+public sealed class AcousticsCommand : ICommand
+{
+    public string Verb => "acoustics";
+    public string Summary => "sound-field solver (FDTD), surrogate (bake/train/predict), auralisation";
+
+    public int Run(CliArgs args)
+    {
+        var sub = args.Positional.Count > 0 ? args.Positional[0] : throw new CliError("acoustics needs a subcommand: simulate, auralize, bake, train or predict");
+        try
+        {
+            return sub switch
+            {
+                "simulate" => Simulate(args),
+                "auralize" or "auralise" => Auralize(args),
+                _ => AcousticsSurrogateCommands.Run(sub, args),
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or FileNotFoundException)
+        {
+            throw new CliError(OneLine(e));
+        }
+    }
+
+    /// <summary>The exception's message without the "(Parameter 'x')" / "Actual value was" decorations, on one line.</summary>
+    internal static string OneLine(Exception e)
+    {
+        var m = e.Message.Split('\n')[0].Trim();
+        int p = m.LastIndexOf(" (Parameter '", StringComparison.Ordinal);
+        return p > 0 ? m[..p] : m;
+    }
+
+    /// <summary>Reads the solver options every subcommand shares.</summary>
+    internal static (Room Room, FdtdSettings Settings) ReadSolverOptions(CliArgs args)
+    {
+        double c = args.Double("c", 343, 1, 10000);
+        var room = Room.Parse(args.String("room", "box:4x3x2.5")).WithWalls(WallSpec.Parse(args.String("wall", "rigid"), 1.2, c));
+        var settings = new FdtdSettings
+        {
+            MaxFrequencyHz = args.Double("fmax", 500, 1, 1e6),
+            PointsPerWavelength = args.Double("ppw", 10.5, 2, 100),
+            SpeedOfSound = c,
+            SigmaMetres = args.String("sigma") is null ? null : args.Double("sigma", 0, 1e-6, 100),
+            Amplitude = args.Double("amplitude", 1, -1e9, 1e9),
+        }.Validate();
+        return (room, settings);
+    }
+
+    internal static Vector3 Point(CliArgs args, string name, Room room, double[]? fallback = null)
+    {
+        var v = args.Doubles(name, 3) ?? fallback ?? throw new CliError($"--{name} x,y,z is required");
+        var p = new Vector3((float)v[0], (float)v[1], (float)v[2]);
+        if (!room.Contains(p)) throw new CliError($"--{name} {RoomGrid.Format(p)} is outside the room {room.Description}");
+        return p;
+    }
+
+    private static int Simulate(CliArgs args)
+    {
+        var (room, settings) = ReadSolverOptions(args);
+        var source = Point(args, "source", room);
+        var receiver = Point(args, "receiver", room);
+        double duration = args.Double("duration", 0.05, 0, 60);
+        var output = CliArgs.WritablePath(args.String("out", "ir.csv"), "out");
+        args.RejectUnknown();
+
+        using var gpu = GpuContext.Create();
+        FdtdSolver.CheckMemory(room, settings, gpu.DeviceInfo.MaxStorageBufferBytes);
+        Console.WriteLine($"device: {gpu.DeviceInfo}");
+        var sw = Stopwatch.StartNew();
+        using var solver = new FdtdSolver(gpu, room, settings);
+        Console.WriteLine(FormattableString.Invariant($"room {room}: grid {solver.Grid}, dt {solver.TimeStep * 1e6:F2} us, sigma {settings.Sigma:F3} m ({settings.Sigma / settings.Spacing:F1} cells)"));
+        if (!solver.Grid.ContainsPoint(source)) throw new CliError($"--source {RoomGrid.Format(source)} falls in a wall cell at this resolution");
+        var lastReport = Stopwatch.StartNew();
+        var rec = solver.Simulate(source, new[] { receiver }, duration, 1, (done, total) =>
+        {
+            if (lastReport.Elapsed.TotalSeconds < 1 && done < total) return;
+            lastReport.Restart();
+            Console.WriteLine($"  step {done}/{total} ({100.0 * done / Math.Max(total, 1):F0}%)");
+        });
+        double seconds = sw.Elapsed.TotalSeconds;
+        rec.ToImpulseResponse().WriteCsv(output);
+        double updates = (double)solver.Grid.CellCount * solver.Step;
+        Console.WriteLine(FormattableString.Invariant($"{rec.Outputs} samples ({1 / rec.OutputInterval:F0} Hz) -> {output}; {seconds:F2} s, {updates / seconds / 1e6:F1} M cell updates/s"));
+        return 0;
+    }
+
+    private static int Auralize(CliArgs args)
+    {
+        var irPath = args.Required("ir");
+        var dryPath = args.Required("dry");
+        var output = CliArgs.WritablePath(args.String("out", "wet.wav"), "out");
+        var format = args.String("format", "pcm16") switch
+        {
+            "pcm16" => WavSampleFormat.Pcm16,
+            "float32" => WavSampleFormat.Float32,
+            var f => throw new CliError($"--format must be pcm16 or float32, got '{f}'"),
+        };
+        int block = args.Int("block", 512, 16, 65536);
+        args.RejectUnknown();
+        var ir = ImpulseResponse.ReadCsv(irPath);
+        var dry = WavFile.Read(dryPath);
+        var sw = Stopwatch.StartNew();
+        var wet = ir.Auralize(dry, block);
+        wet.Write(output, format);
+        Console.WriteLine(FormattableString.Invariant($"IR {ir.Samples.Length} samples at {ir.SampleRate:F0} Hz resampled to {dry.SampleRate} Hz; {dry.Channels.Length} channel(s), {dry.Length} -> {wet.Length} frames in {sw.Elapsed.TotalMilliseconds:F0} ms -> {output}"));
+        return 0;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using FieldForge.Acoustics;
+
+namespace FieldForge.Tests.Acoustics;
+
+public sealed class FdtdSolverTests : GpuTest
+{
+    // h = 343 / (1000 * 17.15) = 0.02 m; sigma = 0.2 m = 10 cells.
+    private static readonly FdtdSettings TenCellsPerSigma = new() { MaxFrequencyHz = 1000, PointsPerWavelength = 17.15, SigmaMetres = 0.2 };
+
+    [Test]
+    public void Simulate_RigidShoebox_MatchesMethodOfImagesWithin3Percent()
+    {
+        var size = new Vector3(1.6f, 1.4f, 1.2f);
+        var room = Room.Box(size.X, size.Y, size.Z);
+        var source = new Vector3(0.6f, 0.6f, 0.6f);   // >= 3 sigma from every wall
+        var receiver = new Vector3(1.1f, 0.9f, 0.75f);
+        using var solver = new FdtdSolver(Gpu, room, TenCellsPerSigma);
+        Assert.That(solver.Grid.Nx * solver.Grid.Spacing, Is.EqualTo(size.X).Within(1e-6), "walls must sit on cell faces");
+        var rec = solver.Simulate(source, new[] { receiver }, durationSeconds: 0.006);
+        var p = rec.Series(0);
+        double err = 0, norm = 0;
+        for (int n = 0; n < p.Length; n++)
+        {
+            double exact = ShoeboxSolution.Pressure(size, source, receiver, n * rec.OutputInterval, 343, 0.2, 1);
+            err += (p[n] - exact) * (p[n] - exact);
+            norm += exact * exact;
+        }
+        double relRms = Math.Sqrt(err / norm);
+        TestContext.Out.WriteLine($"{p.Length} samples, relative RMS error {relRms:P2}");
+        Assert.That(relRms, Is.LessThan(0.03));
+    }
+
+    [Test]
+    public void Advance_RigidLShape_DiscreteEnergyIsConserved()
+    {
+        var room = Room.LShape(0.6, 0.5, 0.3, 0.35, 0.25);
+        var settings = new FdtdSettings { MaxFrequencyHz = 1000, PointsPerWavelength = 17.15, SigmaMetres = 0.06 };
+        using var solver = new FdtdSolver(Gpu, room, settings);
+        var energies = EnergyHistory(solver, new Vector3(0.2f, 0.2f, 0.15f), steps: 80, out _);
+        double e0 = energies[0];
+        double worst = energies.Max(e => Math.Abs(e - e0)) / e0;
+        TestContext.Out.WriteLine($"E0 {e0:G6}, worst relative drift {worst:E2}");
+        // float32 fields: rounding of ~10^4 cell updates per step random-walks at ~1e-7 per step.
+        Assert.That(worst, Is.LessThan(1e-5));
+    }
+
+    [Test]
+    public void Advance_ImpedanceWalls_LoseEnergyAtTheWallPowerRate()
+    {
+        var room = Room.Box(0.4, 0.3, 0.3).WithWalls(WallSpec.FromReflection(0.6));
+        var settings = new FdtdSettings { MaxFrequencyHz = 1000, PointsPerWavelength = 17.15, SigmaMetres = 0.05 };
+        using var solver = new FdtdSolver(Gpu, room, settings);
+        var energies = EnergyHistory(solver, new Vector3(0.15f, 0.12f, 0.16f), steps: 80, out var losses);
+        // Discrete power balance: E^{n+1} - E^n = -lambda * beta * sum over wall faces of ((p^n + p^{n+1})/2)^2,
+        // i.e. the wall absorbs p^2/Z per unit area, the rate a wall of impedance Z has.
+        double worst = 0;
+        for (int n = 0; n + 1 < energies.Count; n++)
+            worst = Math.Max(worst, Math.Abs(energies[n + 1] - energies[n] + losses[n]) / energies[0]);
+        double lost = 1 - energies[^1] / energies[0];
+        TestContext.Out.WriteLine($"energy lost over 80 steps {lost:P1}, worst balance error {worst:E2} of E0");
+        Assert.That(lost, Is.GreaterThan(0.05), "the pulse reaches the walls within 80 steps and must lose energy there");
+        Assert.That(worst, Is.LessThan(1e-5));
+    }
+
+    [Test]
+    public void Advance_GpuAndCpuReference_AgreeOnLShapeWithImpedanceWalls()
+    {
+        var room = Room.LShape(0.5, 0.4, 0.3, 0.3, 0.2).WithWalls(WallSpec.FromImpedance(1500));
+        var settings = new FdtdSettings { MaxFrequencyHz = 1000, PointsPerWavelength = 17.15, SigmaMetres = 0.05 };
+        var source = new Vector3(0.15f, 0.12f, 0.1f);
+        using var gpu = new FdtdSolver(Gpu, room, settings);
+        var cpu = new FdtdReference(gpu.Grid, settings, room.Walls);
+        gpu.Initialize(source);
+        cpu.Initialize(source);
+        gpu.Advance(45);
+        cpu.Advance(45);
+        var pg = gpu.DownloadPressure();
+        float scale = cpu.Pressure.Max(MathF.Abs), worst = 0;
+        for (int i = 0; i < pg.Length; i++) worst = Math.Max(worst, MathF.Abs(pg[i] - cpu.Pressure[i]));
+        // Same float operations in the same order; only FMA contraction may differ (a few ulps per step).
+        Assert.That(worst, Is.LessThan(1e-5f * scale));
+        var receiver = new Vector3(0.4f, 0.1f, 0.2f);
+        var rec = gpu.Simulate(source, new[] { receiver }, 45 * gpu.TimeStep);
+        Assert.That(rec.Outputs, Is.EqualTo(46));
+        Assert.That(rec.Series(0)[^1], Is.EqualTo(cpu.Sample(receiver)).Within(1e-5f * scale));
+    }
+
+    [Test]
+    public void Simulate_ReceiverGridAtOutputRate_RecordsEveryNthStep()
+    {
+        var room = Room.Box(0.3, 0.3, 0.3);
+        var settings = new FdtdSettings { MaxFrequencyHz = 1000, PointsPerWavelength = 17.15, SigmaMetres = 0.05, StepsPerBatch = 7 };
+        using var solver = new FdtdSolver(Gpu, room, settings);
+        var receivers = new[] { solver.Grid.CellCentre(3, 4, 5), new Vector3(0.2f, 0.1f, 0.15f) };
+        var source = new Vector3(0.15f, 0.15f, 0.15f);
+        var rec = solver.Simulate(source, receivers, 20 * solver.TimeStep, outputEvery: 4);
+        Assert.That(rec.Outputs, Is.EqualTo(6));
+        Assert.That(rec.OutputInterval, Is.EqualTo(4 * solver.TimeStep).Within(1e-12));
+        var cpu = new FdtdReference(solver.Grid, settings, room.Walls);
+        cpu.Initialize(source);
+        Assert.That(rec.Series(0)[0], Is.EqualTo(cpu.Pressure[solver.Grid.Index(3, 4, 5)]).Within(1e-6), "t = 0 row is the initial pulse");
+        cpu.Advance(20);
+        Assert.That(rec.Series(0)[5], Is.EqualTo(cpu.Pressure[solver.Grid.Index(3, 4, 5)]).Within(1e-5));
+        Assert.That(rec.Series(1)[5], Is.EqualTo(cpu.Sample(receivers[1])).Within(1e-5));
+    }
+
+    [Test]
+    public void Constructor_FmaxTooHighForMemory_ThrowsBeforeAllocating()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new FdtdSolver(Gpu, Room.Box(4, 3, 2.5), new FdtdSettings { MaxFrequencyHz = 20000 }));
+        Assert.That(ex!.Message, Does.Contain("fmax 20000 Hz").And.Contain("limit"));
+    }
+
+    [Test]
+    public void Initialize_SourceOutsideRoom_ThrowsNamingTheSource()
+    {
+        using var solver = new FdtdSolver(Gpu, Room.LShape(0.5, 0.4, 0.3, 0.3, 0.2), new FdtdSettings { MaxFrequencyHz = 1000, PointsPerWavelength = 10 });
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => solver.Initialize(new Vector3(0.45f, 0.35f, 0.1f)));
+        Assert.That(ex!.Message, Does.Contain("source (0.45, 0.35, 0.1) m is outside the room"));
+    }
+
+    // E^n = 1/2 sum (p^n)^2 + 1/2 sum v^{n-1/2} v^{n+1/2} for n >= 1, and per-step wall losses.
+    private static List<double> EnergyHistory(FdtdSolver solver, Vector3 source, int steps, out List<double> losses)
+    {
+        solver.Initialize(source);
+        var grid = solver.Grid;
+        double lossCoeff = solver.Settings.CourantNumber * solver.Room.Walls.Beta;
+        var energies = new List<double>();
+        losses = new List<double>();
+        var pPrev = solver.DownloadPressure();
+        var vPrev = solver.DownloadVelocity();
+        for (int n = 1; n <= steps; n++)
+        {
+            solver.Advance(1);
+            var p = solver.DownloadPressure();
+            var v = solver.DownloadVelocity();
+            double e = 0, loss = 0;
+            for (int c = 0; c < p.Length; c++)
+            {
+                e += 0.5 * p[c] * (double)p[c];
+                if (n > 1 && grid.IsAir(c))
+                {
+                    double mean = 0.5 * ((double)p[c] + pPrev[c]);
+                    loss += lossCoeff * WallFaces(grid, c) * mean * mean;
+                }
+            }
+            for (int f = 0; f < v.Length; f++) e += 0.5 * v[f] * (double)vPrev[f];
+            if (n > 1) losses.Add(loss);
+            energies.Add(e);
+            pPrev = p;
+            vPrev = v;
+        }
+        return energies;
+    }
+
+    private static int WallFaces(RoomGrid grid, int cell) => 6 - System.Numerics.BitOperations.PopCount(grid.Mask[cell] >> 1);
+}
