@@ -1,0 +1,186 @@
+#version 450
+// GPU isosurface extraction over an N^3 grid, in four stages (IsoSurfacer records them in one batch):
+//   mc_classify  : per lattice point, which of its 7 forward edges cross the iso level (mask), how many
+//                  vertices it owns (one per crossing edge) and how many triangles its cube emits;
+//   (ExclusiveScan of both counts -> vertex and triangle offsets, totals);
+//   mc_vertices  : compaction of crossing edges into the shared vertex array (position, gradient normal, colour);
+//   mc_triangles : each cube's triangles as indices into that array, oriented from inside (< iso) to outside.
+//! kernel mc_classify MC_CLASSIFY
+//! kernel mc_vertices MC_VERTICES
+//! kernel mc_triangles MC_TRIANGLES
+#define FF_WORKGROUP 64
+layout(local_size_x = FF_WORKGROUP) in;
+#include "ff_common.glsl"
+#include "sdf_grid.glsl"
+#include "mc_tables.glsl"
+
+// Mirrors IsoSurfacePush (32 bytes).
+layout(push_constant) uniform Push { vec3 gridMin; float voxel; uint n; float iso; uint vertexCapacity; uint triangleCapacity; } pc;
+
+bool inside_grid(uvec3 c) { return all(lessThan(c, uvec3(pc.n))); }
+
+#ifdef MC_CLASSIFY
+layout(std430, binding = 0) readonly buffer Distance { float dist[]; };
+layout(std430, binding = 1) writeonly buffer Mask { uint mask_out[]; };
+layout(std430, binding = 2) writeonly buffer VertexCount { uint vertex_count[]; };
+layout(std430, binding = 3) writeonly buffer TriangleCount { uint triangle_count[]; };
+
+void main()
+{
+    uint index = ff_global_index();
+    if (index >= pc.n * pc.n * pc.n) return;
+    uvec3 c = sdf_grid_coord(index, pc.n);
+    bool cube = all(lessThan(c + 1u, uvec3(pc.n)));
+    uint corners = 0u;
+    for (uint code = 0u; code < 8u; code++)
+    {
+        uvec3 q = c + mc_corner(code);
+        if (inside_grid(q) && dist[sdf_grid_index(q, pc.n)] < pc.iso) corners |= 1u << code;
+    }
+    uint mask = 0u;
+    bool here = (corners & 1u) != 0u;
+    for (uint code = 1u; code < 8u; code++)
+        if (inside_grid(c + mc_corner(code)) && (((corners >> code) & 1u) != 0u) != here) mask |= 1u << (code - 1u);
+    uint tris = 0u;
+    if (cube)
+        for (int t = 0; t < 6; t++)
+        {
+            uint m = 0u;
+            for (int k = 0; k < 4; k++) m |= ((corners >> MC_TETS[t][k]) & 1u) << k;
+            tris += mc_tet_triangles(m);
+        }
+    mask_out[index] = mask;
+    vertex_count[index] = bitCount(mask);
+    triangle_count[index] = tris;
+}
+#endif
+
+#ifdef MC_VERTICES
+layout(std430, binding = 0) readonly buffer Distance { float dist[]; };
+layout(std430, binding = 1) readonly buffer Colour { uint colour[]; };
+layout(std430, binding = 2) readonly buffer Mask { uint mask_in[]; };
+layout(std430, binding = 3) readonly buffer VertexOffset { uint vertex_offset[]; };
+// Mirrors IsoVertex (32 bytes).
+struct Vertex { float px, py, pz, nx, ny, nz; uint colour; float pad; };
+layout(std430, binding = 4) writeonly buffer Vertices { Vertex vertices[]; };
+
+float at(ivec3 c) { c = clamp(c, ivec3(0), ivec3(int(pc.n) - 1)); return dist[sdf_grid_index(uvec3(c), pc.n)]; }
+
+// Central differences (one-sided at the grid boundary, where clamping repeats the edge sample).
+vec3 gradient(uvec3 u)
+{
+    ivec3 c = ivec3(u);
+    return vec3(at(c + ivec3(1, 0, 0)) - at(c - ivec3(1, 0, 0)),
+                at(c + ivec3(0, 1, 0)) - at(c - ivec3(0, 1, 0)),
+                at(c + ivec3(0, 0, 1)) - at(c - ivec3(0, 0, 1)));
+}
+
+void main()
+{
+    uint index = ff_global_index();
+    if (index >= pc.n * pc.n * pc.n) return;
+    uint mask = mask_in[index];
+    if (mask == 0u) return;
+    uvec3 c = sdf_grid_coord(index, pc.n);
+    uint slot = vertex_offset[index];
+    float da = dist[index];
+    vec3 ga = gradient(c);
+    vec4 ca = unpackUnorm4x8(colour[index]);
+    for (uint dir = 0u; dir < 7u; dir++)
+    {
+        if ((mask & (1u << dir)) == 0u) continue;
+        if (slot < pc.vertexCapacity)
+        {
+            uvec3 e = c + mc_corner(dir + 1u);
+            uint j = sdf_grid_index(e, pc.n);
+            float db = dist[j];
+            float t = clamp((pc.iso - da) / (db - da), 0.0, 1.0);
+            vec3 p = sdf_grid_point(c, pc.gridMin, pc.voxel) + t * pc.voxel * vec3(mc_corner(dir + 1u));
+            vec3 g = mix(ga, gradient(e), t);
+            float len = length(g);
+            vec3 nrm = len > 0.0 ? g / len : vec3(0.0, 0.0, 1.0);
+            Vertex v;
+            v.px = p.x; v.py = p.y; v.pz = p.z; v.nx = nrm.x; v.ny = nrm.y; v.nz = nrm.z;
+            v.colour = packUnorm4x8(mix(ca, unpackUnorm4x8(colour[j]), t));
+            v.pad = 0.0;
+            vertices[slot] = v;
+        }
+        slot++;
+    }
+}
+#endif
+
+#ifdef MC_TRIANGLES
+layout(std430, binding = 0) readonly buffer Distance { float dist[]; };
+layout(std430, binding = 1) readonly buffer Mask { uint mask_in[]; };
+layout(std430, binding = 2) readonly buffer VertexOffset { uint vertex_offset[]; };
+layout(std430, binding = 3) readonly buffer TriangleOffset { uint triangle_offset[]; };
+layout(std430, binding = 4) writeonly buffer Indices { uint indices[]; };
+
+// Shared vertex of the lattice edge between cube corners a and b (b's bits contain a's) of the cube at c.
+uint edge_vertex(uvec3 c, uint a, uint b)
+{
+    uint q = sdf_grid_index(c + mc_corner(a), pc.n);
+    uint dir = (a ^ b) - 1u;
+    return vertex_offset[q] + bitCount(mask_in[q] & ((1u << dir) - 1u));
+}
+
+uint slot;
+
+// Emits one triangle through the midpoints of edges (a0,b0), (a1,b1), (a2,b2), oriented so its normal points
+// from the inside corners towards the outside ones. Orientation uses the lattice midpoints (exact integers, never
+// degenerate), so it does not depend on where the interpolated vertices landed.
+void emit(uvec3 c, uvec2 e0, uvec2 e1, uvec2 e2, ivec3 towardsOutside)
+{
+    ivec3 m0 = ivec3(mc_corner(e0.x) + mc_corner(e0.y));
+    ivec3 m1 = ivec3(mc_corner(e1.x) + mc_corner(e1.y));
+    ivec3 m2 = ivec3(mc_corner(e2.x) + mc_corner(e2.y));
+    ivec3 nrm = ivec3(cross(vec3(m1 - m0), vec3(m2 - m0)));
+    bool flip = dot(vec3(nrm), vec3(towardsOutside)) < 0.0;
+    uint v0 = edge_vertex(c, min(e0.x, e0.y), max(e0.x, e0.y));
+    uint v1 = edge_vertex(c, min(e1.x, e1.y), max(e1.x, e1.y));
+    uint v2 = edge_vertex(c, min(e2.x, e2.y), max(e2.x, e2.y));
+    if (slot < pc.triangleCapacity)
+    {
+        indices[3u * slot] = v0;
+        indices[3u * slot + 1u] = flip ? v2 : v1;
+        indices[3u * slot + 2u] = flip ? v1 : v2;
+    }
+    slot++;
+}
+
+void main()
+{
+    uint index = ff_global_index();
+    if (index >= pc.n * pc.n * pc.n) return;
+    uvec3 c = sdf_grid_coord(index, pc.n);
+    if (any(greaterThanEqual(c + 1u, uvec3(pc.n)))) return;
+    uint corners = 0u;
+    for (uint code = 0u; code < 8u; code++)
+        if (dist[sdf_grid_index(c + mc_corner(code), pc.n)] < pc.iso) corners |= 1u << code;
+    if (corners == 0u || corners == 255u) return;
+    slot = triangle_offset[index];
+    for (int t = 0; t < 6; t++)
+    {
+        uint v[4] = MC_TETS[t];
+        uint ins[4]; uint outs[4]; uint ni = 0u; uint no = 0u;
+        ivec3 sumIn = ivec3(0); ivec3 sumOut = ivec3(0);
+        for (int k = 0; k < 4; k++)
+        {
+            if (((corners >> v[k]) & 1u) != 0u) { ins[ni++] = v[k]; sumIn += ivec3(mc_corner(v[k])); }
+            else { outs[no++] = v[k]; sumOut += ivec3(mc_corner(v[k])); }
+        }
+        if (ni == 0u || no == 0u) continue;
+        ivec3 towards = int(ni) * sumOut - int(no) * sumIn;
+        if (ni == 1u) emit(c, uvec2(ins[0], outs[0]), uvec2(ins[0], outs[1]), uvec2(ins[0], outs[2]), towards);
+        else if (no == 1u) emit(c, uvec2(outs[0], ins[0]), uvec2(outs[0], ins[1]), uvec2(outs[0], ins[2]), towards);
+        else
+        {
+            // Quad a-c, a-d, b-d, b-c (inside a, b; outside c, d), split along its a-c / b-d diagonal.
+            uvec2 ac = uvec2(ins[0], outs[0]), ad = uvec2(ins[0], outs[1]), bd = uvec2(ins[1], outs[1]), bc = uvec2(ins[1], outs[0]);
+            emit(c, ac, ad, bd, towards);
+            emit(c, ac, bd, bc, towards);
+        }
+    }
+}
+#endif
