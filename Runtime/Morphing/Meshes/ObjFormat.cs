@@ -21,9 +21,7 @@ public static class ObjFormat
         var colours = new List<Vector3>();
         var normals = new List<Vector3>();
         // OBJ indexes positions and normals separately; a vertex is one (position, normal) pair.
-        var vertexOf = new Dictionary<(int, int), int>();
-        var outPos = new List<Vector3>(); var outCol = new List<Vector3>(); var outNrm = new List<Vector3>();
-        var indices = new List<int>();
+        var refs = new List<(int P, int N)>();
         bool anyColour = false, allNormals = true;
         string? line;
         int lineNo = 0;
@@ -52,29 +50,44 @@ public static class ObjFormat
                     break;
                 case "f":
                     if (parts.Length < 4) throw new InvalidDataException($"{name}:{lineNo}: face needs at least 3 vertices");
-                    var face = new int[parts.Length - 1];
+                    var face = new (int, int)[parts.Length - 1];
                     for (int i = 1; i < parts.Length; i++)
                     {
-                        var refs = parts[i].Split('/');
-                        int pi = Resolve(refs[0], positions.Count, name, lineNo, "vertex");
-                        int ni = refs.Length >= 3 && refs[2].Length > 0 ? Resolve(refs[2], normals.Count, name, lineNo, "normal") : -1;
+                        var tokens = parts[i].Split('/');
+                        int pi = Resolve(tokens[0], positions.Count, name, lineNo, "vertex");
+                        int ni = tokens.Length >= 3 && tokens[2].Length > 0 ? Resolve(tokens[2], normals.Count, name, lineNo, "normal") : -1;
                         if (ni < 0) allNormals = false;
-                        if (!vertexOf.TryGetValue((pi, ni), out int v))
-                        {
-                            v = outPos.Count;
-                            vertexOf[(pi, ni)] = v;
-                            outPos.Add(positions[pi]); outCol.Add(colours[pi]); outNrm.Add(ni >= 0 ? normals[ni] : Vector3.Zero);
-                        }
-                        face[i - 1] = v;
+                        face[i - 1] = (pi, ni);
                     }
-                    for (int i = 1; i + 1 < face.Length; i++) { indices.Add(face[0]); indices.Add(face[i]); indices.Add(face[i + 1]); }
+                    for (int i = 1; i + 1 < face.Length; i++) { refs.Add(face[0]); refs.Add(face[i]); refs.Add(face[i + 1]); }
                     break;
             }
         }
-        if (outPos.Count == 0 && positions.Count > 0)
-            outPos.AddRange(positions); // points without faces: keep them so validation reports "no triangles", not "empty"
-        var mesh = new TriangleMesh(outPos.ToArray(), indices.ToArray(),
-            allNormals && indices.Count > 0 ? outNrm.ToArray() : null, anyColour ? outCol.Take(outPos.Count).ToArray() : null);
+        TriangleMesh mesh;
+        if (refs.All(r => r.N < 0 || r.N == r.P))
+        {
+            // Positions and normals share numbering (what FieldForge and most exporters write): keep vertex order.
+            var nrm = allNormals && refs.Count > 0 ? new Vector3[positions.Count] : null;
+            if (nrm is not null) foreach (var r in refs) nrm[r.P] = normals[r.N];
+            mesh = new TriangleMesh(positions.ToArray(), refs.Select(r => r.P).ToArray(), nrm, anyColour ? colours.ToArray() : null);
+        }
+        else
+        {
+            var vertexOf = new Dictionary<(int, int), int>();
+            var outPos = new List<Vector3>(); var outCol = new List<Vector3>(); var outNrm = new List<Vector3>();
+            var indices = new List<int>(refs.Count);
+            foreach (var r in refs)
+            {
+                if (!vertexOf.TryGetValue(r, out int v))
+                {
+                    v = outPos.Count;
+                    vertexOf[r] = v;
+                    outPos.Add(positions[r.P]); outCol.Add(colours[r.P]); outNrm.Add(r.N >= 0 ? normals[r.N] : Vector3.Zero);
+                }
+                indices.Add(v);
+            }
+            mesh = new TriangleMesh(outPos.ToArray(), indices.ToArray(), allNormals ? outNrm.ToArray() : null, anyColour ? outCol.ToArray() : null);
+        }
         return mesh.Validate(name);
     }
 
