@@ -4,7 +4,8 @@
 //                  vertices it owns (one per crossing edge) and how many triangles its cube emits;
 //   (ExclusiveScan of both counts -> vertex and triangle offsets, totals);
 //   mc_vertices  : compaction of crossing edges into the shared vertex array (position, gradient normal, colour);
-//   mc_triangles : each cube's triangles as indices into that array, oriented from inside (< iso) to outside.
+//   mc_triangles : each cube's triangles as indices into that array, oriented from inside (< iso) to outside
+//                  (a precomputed case table per tetrahedron, MarchingTetrahedra.BuildTriangleTable).
 //! kernel mc_classify MC_CLASSIFY
 //! kernel mc_vertices MC_VERTICES
 //! kernel mc_triangles MC_TRIANGLES
@@ -42,14 +43,11 @@ void main()
     for (uint code = 1u; code < 8u; code++)
         if (inside_grid(c + mc_corner(code)) && (((corners >> code) & 1u) != 0u) != here) mask |= 1u << (code - 1u);
     uint tris = 0u;
-    if (cube)
-        for (int t = 0; t < 6; t++)
-        {
-            uint m = 0u;
-            for (int k = 0; k < 4; k++) m |= ((corners >> MC_TETS[t][k]) & 1u) << k;
-            tris += mc_tet_triangles(m);
-        }
-    mask_out[index] = mask;
+    if (cube && corners != 0u && corners != 255u)
+        for (uint t = 0u; t < 6u; t++) tris += mc_tet_triangles(mc_tet_case(corners, t));
+    // Bits 0..6: crossing forward edges; bits 8..15: the cube's inside corners (0 when no cube starts here), so the
+    // triangle pass reads one word per point instead of eight distances.
+    mask_out[index] = mask | (cube ? corners << 8 : 0u);
     vertex_count[index] = bitCount(mask);
     triangle_count[index] = tris;
 }
@@ -79,7 +77,7 @@ void main()
 {
     uint index = ff_global_index();
     if (index >= pc.n * pc.n * pc.n) return;
-    uint mask = mask_in[index];
+    uint mask = mask_in[index] & 127u;
     if (mask == 0u) return;
     uvec3 c = sdf_grid_coord(index, pc.n);
     uint slot = vertex_offset[index];
@@ -111,75 +109,45 @@ void main()
 #endif
 
 #ifdef MC_TRIANGLES
-layout(std430, binding = 0) readonly buffer Distance { float dist[]; };
-layout(std430, binding = 1) readonly buffer Mask { uint mask_in[]; };
-layout(std430, binding = 2) readonly buffer VertexOffset { uint vertex_offset[]; };
-layout(std430, binding = 3) readonly buffer TriangleOffset { uint triangle_offset[]; };
+layout(std430, binding = 0) readonly buffer Mask { uint mask_in[]; };
+layout(std430, binding = 1) readonly buffer VertexOffset { uint vertex_offset[]; };
+layout(std430, binding = 2) readonly buffer TriangleOffset { uint triangle_offset[]; };
+// Two words per (tetrahedron, case): count << 30 | triangle 0 edges, triangle 1 edges; edge = a | b << 3 (6 bits).
+layout(std430, binding = 3) readonly buffer Table { uint table[]; };
 layout(std430, binding = 4) writeonly buffer Indices { uint indices[]; };
 
 // Shared vertex of the lattice edge between cube corners a and b (b's bits contain a's) of the cube at c.
-uint edge_vertex(uvec3 c, uint a, uint b)
+uint edge_vertex(uvec3 c, uint edge)
 {
+    uint a = edge & 7u, b = (edge >> 3) & 7u;
     uint q = sdf_grid_index(c + mc_corner(a), pc.n);
     uint dir = (a ^ b) - 1u;
-    return vertex_offset[q] + bitCount(mask_in[q] & ((1u << dir) - 1u));
-}
-
-uint slot;
-
-// Emits one triangle through the midpoints of edges (a0,b0), (a1,b1), (a2,b2), oriented so its normal points
-// from the inside corners towards the outside ones. Orientation uses the lattice midpoints (exact integers, never
-// degenerate), so it does not depend on where the interpolated vertices landed.
-void emit(uvec3 c, uvec2 e0, uvec2 e1, uvec2 e2, ivec3 towardsOutside)
-{
-    ivec3 m0 = ivec3(mc_corner(e0.x) + mc_corner(e0.y));
-    ivec3 m1 = ivec3(mc_corner(e1.x) + mc_corner(e1.y));
-    ivec3 m2 = ivec3(mc_corner(e2.x) + mc_corner(e2.y));
-    ivec3 nrm = ivec3(cross(vec3(m1 - m0), vec3(m2 - m0)));
-    bool flip = dot(vec3(nrm), vec3(towardsOutside)) < 0.0;
-    uint v0 = edge_vertex(c, min(e0.x, e0.y), max(e0.x, e0.y));
-    uint v1 = edge_vertex(c, min(e1.x, e1.y), max(e1.x, e1.y));
-    uint v2 = edge_vertex(c, min(e2.x, e2.y), max(e2.x, e2.y));
-    if (slot < pc.triangleCapacity)
-    {
-        indices[3u * slot] = v0;
-        indices[3u * slot + 1u] = flip ? v2 : v1;
-        indices[3u * slot + 2u] = flip ? v1 : v2;
-    }
-    slot++;
+    return vertex_offset[q] + bitCount(mask_in[q] & ((1u << dir) - 1u)); // bits below dir: edge bits only
 }
 
 void main()
 {
     uint index = ff_global_index();
     if (index >= pc.n * pc.n * pc.n) return;
-    uvec3 c = sdf_grid_coord(index, pc.n);
-    if (any(greaterThanEqual(c + 1u, uvec3(pc.n)))) return;
-    uint corners = 0u;
-    for (uint code = 0u; code < 8u; code++)
-        if (dist[sdf_grid_index(c + mc_corner(code), pc.n)] < pc.iso) corners |= 1u << code;
+    uint corners = (mask_in[index] >> 8) & 255u;
     if (corners == 0u || corners == 255u) return;
-    slot = triangle_offset[index];
-    for (int t = 0; t < 6; t++)
+    uvec3 c = sdf_grid_coord(index, pc.n);
+    uint slot = triangle_offset[index];
+    for (uint t = 0u; t < 6u; t++)
     {
-        uint v[4] = MC_TETS[t];
-        uint ins[4]; uint outs[4]; uint ni = 0u; uint no = 0u;
-        ivec3 sumIn = ivec3(0); ivec3 sumOut = ivec3(0);
-        for (int k = 0; k < 4; k++)
+        uint entry = 2u * (16u * t + mc_tet_case(corners, t));
+        uint w0 = table[entry];
+        uint count = w0 >> 30;
+        for (uint k = 0u; k < count; k++)
         {
-            if (((corners >> v[k]) & 1u) != 0u) { ins[ni++] = v[k]; sumIn += ivec3(mc_corner(v[k])); }
-            else { outs[no++] = v[k]; sumOut += ivec3(mc_corner(v[k])); }
-        }
-        if (ni == 0u || no == 0u) continue;
-        ivec3 towards = int(ni) * sumOut - int(no) * sumIn;
-        if (ni == 1u) emit(c, uvec2(ins[0], outs[0]), uvec2(ins[0], outs[1]), uvec2(ins[0], outs[2]), towards);
-        else if (no == 1u) emit(c, uvec2(outs[0], ins[0]), uvec2(outs[0], ins[1]), uvec2(outs[0], ins[2]), towards);
-        else
-        {
-            // Quad a-c, a-d, b-d, b-c (inside a, b; outside c, d), split along its a-c / b-d diagonal.
-            uvec2 ac = uvec2(ins[0], outs[0]), ad = uvec2(ins[0], outs[1]), bd = uvec2(ins[1], outs[1]), bc = uvec2(ins[1], outs[0]);
-            emit(c, ac, ad, bd, towards);
-            emit(c, ac, bd, bc, towards);
+            uint tri = k == 0u ? w0 : table[entry + 1u];
+            if (slot < pc.triangleCapacity)
+            {
+                indices[3u * slot] = edge_vertex(c, tri & 63u);
+                indices[3u * slot + 1u] = edge_vertex(c, (tri >> 6) & 63u);
+                indices[3u * slot + 2u] = edge_vertex(c, (tri >> 12) & 63u);
+            }
+            slot++;
         }
     }
 }

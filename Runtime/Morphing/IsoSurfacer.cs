@@ -23,7 +23,7 @@ public sealed class IsoSurfacer : IDisposable
     public static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 5, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
-    private readonly GpuBuffer<uint> _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
+    private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
     private GpuBuffer<IsoVertex> _vertices;
     private GpuBuffer<uint> _indices;
     private long _vertexCapacity, _triangleCapacity;
@@ -38,6 +38,7 @@ public sealed class IsoSurfacer : IDisposable
         _gpu = gpu;
         Resolution = resolution;
         long points = (long)resolution * resolution * resolution;
+        _table = gpu.CreateBuffer<uint>(MarchingTetrahedra.BuildTriangleTable(), label: "iso case table");
         _mask = gpu.CreateBuffer<uint>(points, label: "iso edge mask");
         _vertexCount = gpu.CreateBuffer<uint>(points, label: "iso vertex count");
         _vertexOffset = gpu.CreateBuffer<uint>(points, label: "iso vertex offset");
@@ -54,6 +55,9 @@ public sealed class IsoSurfacer : IDisposable
 
     /// <summary>Grid points per axis this instance extracts from.</summary>
     public int Resolution { get; }
+    /// <summary>When set, each stage is recorded in its own GPU timing region ("iso classify", "iso scan", "iso vertices",
+    /// "iso triangles"); for benchmarks (do not nest inside another timing region).</summary>
+    public bool TimeStages { get; set; }
     /// <summary>Vertices and triangles of the last successfully read surface.</summary>
     public int VertexCount { get; private set; }
     public int TriangleCount { get; private set; }
@@ -69,13 +73,21 @@ public sealed class IsoSurfacer : IDisposable
         if (!float.IsFinite(iso)) throw new ArgumentOutOfRangeException(nameof(iso), $"iso level must be finite, got {iso}");
         var push = new IsoSurfacePush(grid.Min, grid.VoxelSize, (uint)Resolution, iso, (uint)_vertexCapacity, (uint)_triangleCapacity);
         long points = grid.PointCount;
-        batch.DispatchThreads(_gpu.GetKernel(ClassifySpec), push, points, distance, _mask, _vertexCount, _triangleCount);
-        _gpu.Primitives.ExclusiveScan(batch, _vertexCount, _vertexOffset, points, _vertexTotal);
-        _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
-        batch.DispatchThreads(_gpu.GetKernel(VerticesSpec), push, points, distance, colour, _mask, _vertexOffset, _vertices);
-        batch.DispatchThreads(_gpu.GetKernel(TrianglesSpec), push, points, distance, _mask, _vertexOffset, _triangleOffset, _indices);
+        using (Stage(batch, "iso classify"))
+            batch.DispatchThreads(_gpu.GetKernel(ClassifySpec), push, points, distance, _mask, _vertexCount, _triangleCount);
+        using (Stage(batch, "iso scan"))
+        {
+            _gpu.Primitives.ExclusiveScan(batch, _vertexCount, _vertexOffset, points, _vertexTotal);
+            _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
+        }
+        using (Stage(batch, "iso vertices"))
+            batch.DispatchThreads(_gpu.GetKernel(VerticesSpec), push, points, distance, colour, _mask, _vertexOffset, _vertices);
+        using (Stage(batch, "iso triangles"))
+            batch.DispatchThreads(_gpu.GetKernel(TrianglesSpec), push, points, _mask, _vertexOffset, _triangleOffset, _table, _indices);
         _recorded = true;
     }
+
+    private IDisposable? Stage(CommandBatch batch, string name) => TimeStages ? batch.Time(name) : null;
 
     /// <summary>
     /// After the batch holding <see cref="Record"/> completed: reads the mesh. Returns false (and enlarges the output
@@ -153,7 +165,7 @@ public sealed class IsoSurfacer : IDisposable
 
     public void Dispose()
     {
-        foreach (var b in new GpuBuffer[] { _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices })
+        foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices })
             b.Dispose();
     }
 }

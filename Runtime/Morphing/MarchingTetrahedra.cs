@@ -124,6 +124,44 @@ public static class MarchingTetrahedra
         return new TriangleMesh(positions, indices.ToArray(), normals, colours);
     }
 
+    /// <summary>
+    /// The GPU's case table: for each of the 6 tetrahedra and 16 inside masks (bit k = tet corner k inside), two words:
+    /// word 0 = triangle count &lt;&lt; 30 | triangle 0's three edges, word 1 = triangle 1's edges; an edge is 6 bits
+    /// (corner code a | b &lt;&lt; 3, a's bits contained in b's), already oriented outward. Built from the same rule as
+    /// <see cref="Extract"/>, so the kernel needs no per-thread arrays (slow on CPU Vulkan drivers).
+    /// </summary>
+    internal static uint[] BuildTriangleTable()
+    {
+        var table = new uint[6 * 16 * 2];
+        for (int t = 0; t < 6; t++)
+        for (int m = 0; m < 16; m++)
+        {
+            var tet = Tets[t];
+            var ins = Enumerable.Range(0, 4).Where(k => ((m >> k) & 1) != 0).Select(k => tet[k]).ToArray();
+            var outs = Enumerable.Range(0, 4).Where(k => ((m >> k) & 1) == 0).Select(k => tet[k]).ToArray();
+            if (ins.Length == 0 || outs.Length == 0) continue;
+            var towards = Sum(outs) * ins.Length - Sum(ins) * outs.Length;
+            var tris = new List<uint>();
+            void Emit((int, int) e0, (int, int) e1, (int, int) e2)
+            {
+                bool flip = Vector3.Dot(Vector3.Cross(Mid(e1) - Mid(e0), Mid(e2) - Mid(e0)), towards) < 0;
+                static uint E((int A, int B) e) => (uint)(Math.Min(e.A, e.B) | Math.Max(e.A, e.B) << 3);
+                tris.Add(flip ? E(e0) | E(e2) << 6 | E(e1) << 12 : E(e0) | E(e1) << 6 | E(e2) << 12);
+            }
+            if (ins.Length == 1) Emit((ins[0], outs[0]), (ins[0], outs[1]), (ins[0], outs[2]));
+            else if (outs.Length == 1) Emit((outs[0], ins[0]), (outs[0], ins[1]), (outs[0], ins[2]));
+            else
+            {
+                Emit((ins[0], outs[0]), (ins[0], outs[1]), (ins[1], outs[1]));
+                Emit((ins[0], outs[0]), (ins[1], outs[1]), (ins[1], outs[0]));
+            }
+            int entry = 2 * (t * 16 + m);
+            table[entry] = (uint)tris.Count << 30 | tris[0];
+            table[entry + 1] = tris.Count > 1 ? tris[1] : 0;
+        }
+        return table;
+    }
+
     private static Vector3 Sum(int[] codes)
     {
         var s = Vector3.Zero;

@@ -8,17 +8,28 @@
 #ifndef MC_TABLES_GLSL
 #define MC_TABLES_GLSL
 
-const uint MC_TETS[6][4] = uint[6][4](
-    uint[4](0u, 1u, 3u, 7u), uint[4](0u, 1u, 5u, 7u), uint[4](0u, 2u, 3u, 7u),
-    uint[4](0u, 2u, 6u, 7u), uint[4](0u, 4u, 5u, 7u), uint[4](0u, 4u, 6u, 7u));
+// Tetrahedron t has corners 0, MC_MID1[t], MC_MID2[t], 7 (the axis orders of the Kuhn triangulation), packed as
+// nibbles so no thread materialises a constant array (dynamic indexing of constant arrays is slow on CPU drivers):
+// t = 0..5 -> (1,3), (1,5), (2,3), (2,6), (4,5), (4,6).
+#define MC_MID1 0x442211u
+#define MC_MID2 0x656353u
 
 uvec3 mc_corner(uint code) { return uvec3(code & 1u, (code >> 1) & 1u, (code >> 2) & 1u); }
 
-// Triangles a tetrahedron with this inside mask (bit i = corner i inside) produces.
+// Inside mask of tetrahedron t (bit k = its corner k inside) from the cube's 8-bit corner mask.
+uint mc_tet_case(uint corners, uint t)
+{
+    uint a = (MC_MID1 >> (4u * t)) & 15u, b = (MC_MID2 >> (4u * t)) & 15u;
+    return (corners & 1u) | (((corners >> a) & 1u) << 1) | (((corners >> b) & 1u) << 2) | (((corners >> 7) & 1u) << 3);
+}
+
+// Triangles a tetrahedron with this inside mask produces: 0 (all in or out), 1 (one corner differs), 2 (two and two).
 uint mc_tet_triangles(uint insideMask)
 {
     uint c = bitCount(insideMask);
     return c == 0u || c == 4u ? 0u : (c == 2u ? 2u : 1u);
 }
+
+// The per-(tetrahedron, case) triangle table lives in a storage buffer (MarchingTetrahedra.BuildTriangleTable).
 
 #endif
