@@ -100,13 +100,8 @@ public sealed class MorphCommand : ICommand
 
     private static ISdfSource LoadSource(string spec, float band)
     {
-        if (SdfShape.LooksLikeSpec(spec))
-        {
-            try { return SdfShape.Parse(spec); }
-            catch (FormatException e) { throw new CliError(e.Message); }
-        }
-        if (!File.Exists(spec)) throw new CliError($"'{spec}' is neither a primitive spec (sphere:r=0.5, torus:R=0.6,r=0.2, box:s=0.4, ...) nor an existing mesh file");
-        try { return MeshSdfSource.Load(spec, band); }
+        try { return SdfSourceSpec.Load(spec, narrowBandVoxels: band); }
+        catch (FormatException e) { throw new CliError(e.Message); }
         catch (InvalidDataException e) { throw new CliError($"{spec}: {e.Message}"); }
     }
 }
