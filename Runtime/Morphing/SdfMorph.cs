@@ -13,7 +13,12 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class SdfMorph : IDisposable
 {
-    public static readonly KernelSpec AccumulateSpec = new("morph_accumulate", Buffers: 4, PushConstantBytes: 48);
+    public static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
+    public static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
+
+    /// <summary>Colour is blended only within this many voxels of the surface (mirrors COLOUR_BAND in morph.comp);
+    /// elsewhere <see cref="Colour"/> is left untouched, because the isosurface never reads it there.</summary>
+    public const float ColourBandVoxels = 2f;
 
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct MorphPush(Vector3 Min, float VoxelSize, uint Resolution, uint First, float Weight, float K, Vector4 Offset);
@@ -104,14 +109,20 @@ public sealed class SdfMorph : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         var warps = Warps(weights);
-        var kernel = _gpu.GetKernel(AccumulateSpec);
-        bool first = true;
-        for (int i = 0; i < warps.Length; i++)
+        var distance = _gpu.GetKernel(DistanceSpec);
+        var colour = _gpu.GetKernel(ColourSpec);
+        // Distances of every source first, then colours only near the finished surface.
+        for (int pass = 0; pass < 2; pass++)
         {
-            if (warps[i].Weight == 0) continue;
-            var push = new MorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, first ? 1u : 0u, warps[i].Weight, warps[i].K, new Vector4(warps[i].Offset, 0));
-            batch.DispatchThreads(kernel, push, Grid.PointCount, _sourceDistance[i], _sourceColour[i], Distance, Colour);
-            first = false;
+            bool first = true;
+            for (int i = 0; i < warps.Length; i++)
+            {
+                if (warps[i].Weight == 0) continue;
+                var push = new MorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, first ? 1u : 0u, warps[i].Weight, warps[i].K, new Vector4(warps[i].Offset, 0));
+                if (pass == 0) batch.DispatchThreads(distance, push, Grid.PointCount, _sourceDistance[i], Distance);
+                else batch.DispatchThreads(colour, push, Grid.PointCount, _sourceColour[i], Distance, Colour);
+                first = false;
+            }
         }
     }
 
@@ -182,6 +193,8 @@ public sealed class SdfMorph : IDisposable
         var d = new float[grid.PointCount];
         var c = new uint[grid.PointCount];
         float top = n - 1;
+        for (int pass = 0; pass < 2; pass++)
+        {
         bool first = true;
         for (int s = 0; s < warps.Length; s++)
         {
@@ -192,6 +205,7 @@ public sealed class SdfMorph : IDisposable
             for (int x = 0; x < n; x++)
             {
                 long i = grid.Index(x, y, z);
+                if (pass == 1 && MathF.Abs(d[i]) > ColourBandVoxels * grid.VoxelSize) continue;
                 var q = a + k * grid.Point(x, y, z);
                 var g = (q - grid.Min) / grid.VoxelSize;
                 var gc = Vector3.Clamp(g, Vector3.Zero, new Vector3(top));
@@ -208,11 +222,12 @@ public sealed class SdfMorph : IDisposable
                     dist += wt * sd[s][j];
                     col += wt * ColourPacking.Unpack(sc[s][j]);
                 }
-                dist = (dist + outside) / k;
-                if (first) { d[i] = w * dist; c[i] = ColourPacking.Pack(w * col); }
-                else { d[i] += w * dist; c[i] = ColourPacking.Pack(ColourPacking.Unpack(c[i]) + w * col); }
+                dist = w * (dist + outside) / k;
+                if (pass == 0) d[i] = first ? dist : d[i] + dist;
+                else c[i] = first ? ColourPacking.Pack(w * col) : ColourPacking.Pack(ColourPacking.Unpack(c[i]) + w * col);
             }
             first = false;
+        }
         }
         return (d, c);
     }
