@@ -1,0 +1,214 @@
+using System.Runtime.InteropServices;
+using FieldForge.Gpu;
+
+namespace FieldForge.Neural;
+
+/// <summary>
+/// Shared machinery of the multiresolution hash encodings: per-level table layout (dense coarse levels, hashed fine
+/// ones), the GPU kernels and the CPU reference. <see cref="GridHashEncoding"/> and <see cref="SimplexHashEncoding"/>
+/// differ only in which lattice vertices and weights a point gets. Owns a small GPU buffer of level descriptors.
+/// </summary>
+public abstract class HashEncoding : IEncoding
+{
+    /// <summary>Initial table values are uniform in [-InitialRange, +InitialRange] (instant-ngp's choice).</summary>
+    public const float InitialRange = 1e-4f;
+
+    /// <summary>Bytes of the push-constant block of the encoding kernels (mirrors encoding_common.glsl).</summary>
+    internal const int PushBytes = 16;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal readonly record struct EncodingPush(uint Count, uint Levels, uint Features, uint ParamOffset);
+
+    private readonly GpuBuffer<HashEncodingLevel> _levelBuffer;
+    private readonly KernelSpec _forwardSpec, _backwardSpec;
+
+    private protected HashEncoding(GpuContext gpu, HashEncodingConfig config, EncodingKind kind, double latticeExtent)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        Config = (config ?? throw new ArgumentNullException(nameof(config))).Validate();
+        Kind = kind;
+        var levels = new HashEncodingLevel[config.Levels];
+        long offset = 0;
+        long tableSize = 1L << config.Log2TableSize;
+        for (int l = 0; l < config.Levels; l++)
+        {
+            float scale = config.LevelScale(l);
+            long side = (long)Math.Ceiling(scale * latticeExtent) + 2;
+            double denseEntries = Math.Pow(side, config.Dimensions);
+            bool dense = denseEntries <= tableSize;
+            long size = dense ? (long)denseEntries : tableSize;
+            levels[l] = new HashEncodingLevel((uint)offset, (uint)size, dense ? 1u : 0u, (uint)side, scale);
+            offset += size * config.FeaturesPerLevel;
+        }
+        ParameterCount = offset;
+        if (offset * sizeof(float) > (long)gpu.DeviceInfo.MaxStorageBufferBytes)
+            throw new ArgumentException($"encoding tables need {offset * 4L >> 20} MiB, more than the device's {gpu.DeviceInfo.MaxStorageBufferBytes >> 20} MiB per buffer; lower Log2TableSize ({config.Log2TableSize}) or Levels ({config.Levels})");
+        Levels = levels;
+        _levelBuffer = gpu.CreateBuffer<HashEncodingLevel>(levels, BufferLocation.DeviceLocal, $"{kind} encoding levels");
+        string name = kind == EncodingKind.Grid ? "grid" : "simplex";
+        _forwardSpec = new KernelSpec($"encoding_{name}_forward_{config.Dimensions}d", Buffers: 4, PushConstantBytes: PushBytes);
+        _backwardSpec = new KernelSpec($"encoding_{name}_backward_{config.Dimensions}d", Buffers: 4, PushConstantBytes: PushBytes);
+    }
+
+    /// <summary>Creates the encoding of <paramref name="kind"/> for <paramref name="config"/>.</summary>
+    public static HashEncoding Create(GpuContext gpu, EncodingKind kind, HashEncodingConfig config) => kind switch
+    {
+        EncodingKind.Grid => new GridHashEncoding(gpu, config),
+        EncodingKind.Simplex => new SimplexHashEncoding(gpu, config),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown encoding kind"),
+    };
+
+    /// <summary>Which lattice this encoding interpolates on.</summary>
+    public EncodingKind Kind { get; }
+
+    /// <summary>The validated configuration.</summary>
+    public HashEncodingConfig Config { get; }
+
+    /// <summary>Per-level table layout (offsets in floats relative to the parameter offset).</summary>
+    public IReadOnlyList<HashEncodingLevel> Levels { get; }
+
+    /// <summary>Lattice vertices each sample touches per level (2^n for the grid, n+1 for the simplex).</summary>
+    public abstract int VerticesPerLevel { get; }
+
+    public int InputDimensions => Config.Dimensions;
+    public int OutputDimensions => Config.OutputDimensions;
+    public long ParameterCount { get; }
+
+    /// <summary>The forward and backward kernels (exposed so tests and tools can load them).</summary>
+    public KernelSpec ForwardSpec => _forwardSpec;
+    /// <inheritdoc cref="ForwardSpec"/>
+    public KernelSpec BackwardSpec => _backwardSpec;
+
+    public void InitializeParameters(Span<float> parameters)
+    {
+        if (parameters.Length != ParameterCount) throw new ArgumentException($"parameters must hold {ParameterCount} floats, got {parameters.Length}");
+        SpatialHash.FillUniform(parameters, InitialRange, Config.Seed, stream: 1);
+    }
+
+    public void RecordForward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> parameters, GpuBuffer<float> features, int count, long parameterOffset = 0)
+    {
+        CheckBatch(batch, points, count);
+        CheckLength(parameters, parameterOffset + ParameterCount, "parameters");
+        CheckLength(features, (long)count * OutputDimensions, "features");
+        if (count == 0) return;
+        var push = new EncodingPush((uint)count, (uint)Config.Levels, (uint)Config.FeaturesPerLevel, checked((uint)parameterOffset));
+        batch.DispatchThreads(batch.Context.GetKernel(_forwardSpec), push, (long)count * Config.Levels, points, _levelBuffer, parameters, features);
+    }
+
+    public void RecordBackward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> featureGradients, GpuBuffer<float> parameterGradients, int count, long parameterOffset = 0)
+    {
+        CheckBatch(batch, points, count);
+        CheckLength(featureGradients, (long)count * OutputDimensions, "featureGradients");
+        CheckLength(parameterGradients, parameterOffset + ParameterCount, "parameterGradients");
+        if (count == 0) return;
+        if (!batch.Context.DeviceInfo.AtomicFloatAdd)
+            throw new NotSupportedException($"the hash-encoding backward pass needs float atomics (VK_EXT_shader_atomic_float), which {batch.Context.DeviceInfo.Name} lacks");
+        var push = new EncodingPush((uint)count, (uint)Config.Levels, (uint)Config.FeaturesPerLevel, checked((uint)parameterOffset));
+        batch.DispatchThreads(batch.Context.GetKernel(_backwardSpec), push, (long)count * Config.Levels, points, _levelBuffer, featureGradients, parameterGradients);
+    }
+
+    /// <summary>
+    /// CPU reference of one level's lattice lookup: the vertices' table entry indices (relative to the level) and their
+    /// interpolation weights for a point in the unit cube. Returns the number of vertices written.
+    /// </summary>
+    public int LevelVertices(ReadOnlySpan<float> point, int level, Span<uint> entries, Span<float> weights)
+    {
+        if (point.Length != Config.Dimensions) throw new ArgumentException($"point must have {Config.Dimensions} coordinates, got {point.Length}");
+        var lv = Levels[level];
+        Span<float> pos = stackalloc float[Config.Dimensions];
+        for (int d = 0; d < pos.Length; d++) pos[d] = Math.Clamp(point[d], 0f, 1f) * lv.Scale;
+        Span<uint> coords = stackalloc uint[VerticesPerLevel * Config.Dimensions];
+        int n = LatticeVertices(pos, coords, weights);
+        for (int v = 0; v < n; v++) entries[v] = Index(coords.Slice(v * Config.Dimensions, Config.Dimensions), lv);
+        return n;
+    }
+
+    /// <summary>Lattice vertices (integer coordinates, vertex-major) and weights for a point in lattice units.</summary>
+    private protected abstract int LatticeVertices(ReadOnlySpan<float> position, Span<uint> coordinates, Span<float> weights);
+
+    private static uint Index(ReadOnlySpan<uint> coord, HashEncodingLevel lv)
+    {
+        if (!lv.IsDense) return SpatialHash.Hash(coord, lv.Size);
+        uint index = 0, stride = 1;
+        for (int d = 0; d < coord.Length; d++) { index += coord[d] * stride; stride *= lv.Side; }
+        return index;
+    }
+
+    public void ForwardReference(ReadOnlySpan<float> points, ReadOnlySpan<float> parameters, Span<float> features, int count)
+    {
+        CheckReference(points, count, parameters.Length, features.Length);
+        int n = Config.Dimensions, F = Config.FeaturesPerLevel;
+        Span<float> point = stackalloc float[n];
+        Span<uint> entries = stackalloc uint[VerticesPerLevel];
+        Span<float> weights = stackalloc float[VerticesPerLevel];
+        for (int s = 0; s < count; s++)
+        {
+            for (int d = 0; d < n; d++) point[d] = points[d * count + s];
+            for (int l = 0; l < Config.Levels; l++)
+            {
+                int v = LevelVertices(point, l, entries, weights);
+                long tableBase = Levels[l].Offset;
+                for (int f = 0; f < F; f++)
+                {
+                    float acc = 0;
+                    for (int c = 0; c < v; c++) acc += weights[c] * parameters[(int)(tableBase + entries[c] * F + f)];
+                    features[(l * F + f) * count + s] = acc;
+                }
+            }
+        }
+    }
+
+    public void BackwardReference(ReadOnlySpan<float> points, ReadOnlySpan<float> featureGradients, Span<float> parameterGradients, int count)
+    {
+        CheckReference(points, count, parameterGradients.Length, featureGradients.Length);
+        int n = Config.Dimensions, F = Config.FeaturesPerLevel;
+        Span<float> point = stackalloc float[n];
+        Span<uint> entries = stackalloc uint[VerticesPerLevel];
+        Span<float> weights = stackalloc float[VerticesPerLevel];
+        for (int s = 0; s < count; s++)
+        {
+            for (int d = 0; d < n; d++) point[d] = points[d * count + s];
+            for (int l = 0; l < Config.Levels; l++)
+            {
+                int v = LevelVertices(point, l, entries, weights);
+                long tableBase = Levels[l].Offset;
+                for (int f = 0; f < F; f++)
+                {
+                    float g = featureGradients[(l * F + f) * count + s];
+                    for (int c = 0; c < v; c++) parameterGradients[(int)(tableBase + entries[c] * F + f)] += weights[c] * g;
+                }
+            }
+        }
+    }
+
+    private void CheckReference(ReadOnlySpan<float> points, int count, int parameterLength, int featureLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (points.Length < (long)count * InputDimensions) throw new ArgumentException($"points must hold {count} × {InputDimensions} floats, got {points.Length}");
+        if (parameterLength < ParameterCount) throw new ArgumentException($"parameters must hold {ParameterCount} floats, got {parameterLength}");
+        if (featureLength < (long)count * OutputDimensions) throw new ArgumentException($"features must hold {count} × {OutputDimensions} floats, got {featureLength}");
+    }
+
+    private void CheckBatch(CommandBatch batch, GpuBuffer<float> points, int count)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (batch.Context != _levelBuffer.Context) throw new ArgumentException("the batch belongs to another GpuContext than this encoding");
+        CheckLength(points, (long)count * InputDimensions, "points");
+    }
+
+    private static void CheckLength(GpuBuffer<float> buffer, long needed, string name)
+    {
+        ArgumentNullException.ThrowIfNull(buffer, name);
+        if (buffer.Length < needed) throw new ArgumentException($"{name} buffer '{buffer.Label}' holds {buffer.Length} floats, needs {needed}", name);
+    }
+
+    public override string ToString() =>
+        $"{Kind} hash encoding {Config.Dimensions}D, L={Config.Levels}, F={Config.FeaturesPerLevel}, T=2^{Config.Log2TableSize}, N={Config.BaseResolution}..{Config.FinestResolution}";
+
+    public void Dispose()
+    {
+        _levelBuffer.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

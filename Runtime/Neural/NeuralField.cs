@@ -1,0 +1,242 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using FieldForge.Gpu;
+
+namespace FieldForge.Neural;
+
+/// <summary>
+/// A learned field: a hash encoding followed by an MLP, with all trainable parameters in one GPU buffer
+/// (<see cref="Parameters"/>: encoding tables from offset 0, MLP weights from <see cref="NetworkOffset"/>).
+/// Evaluate it at arbitrary points or on a grid; train it with a <see cref="Trainer"/>; save and load it as a
+/// versioned, checksummed .ffnf file.
+/// </summary>
+public sealed class NeuralField : IDisposable
+{
+    /// <summary>File magic "FFNF".</summary>
+    public const uint Magic = 0x464E4646;
+    /// <summary>Current file-format version.</summary>
+    public const int FormatVersion = 1;
+    private const int HeaderBytes = 4 + 4 + 15 * 4 + 8;
+
+    private const int EvaluateChunk = 1 << 16;
+
+    private NeuralField(GpuContext gpu, NeuralFieldConfig config, ReadOnlySpan<float> parameters)
+    {
+        Gpu = gpu;
+        Config = config;
+        Encoding = HashEncoding.Create(gpu, config.Encoding, config.Hash);
+        Network = new Mlp(config.Network);
+        NetworkOffset = Encoding.ParameterCount;
+        ParameterCount = NetworkOffset + Network.ParameterCount;
+        if (ParameterCount * sizeof(float) > (long)gpu.DeviceInfo.MaxStorageBufferBytes)
+        {
+            Encoding.Dispose();
+            throw new ArgumentException($"the field needs {ParameterCount * 4L >> 20} MiB of parameters, more than the device's {gpu.DeviceInfo.MaxStorageBufferBytes >> 20} MiB per buffer; lower Log2TableSize ({config.Hash.Log2TableSize})");
+        }
+        if (parameters.IsEmpty)
+        {
+            var init = new float[ParameterCount];
+            Encoding.InitializeParameters(init.AsSpan(0, (int)NetworkOffset));
+            Network.InitializeParameters(init.AsSpan((int)NetworkOffset));
+            Parameters = gpu.CreateBuffer<float>(init, BufferLocation.DeviceLocal, "neural field parameters");
+        }
+        else Parameters = gpu.CreateBuffer(parameters, BufferLocation.DeviceLocal, "neural field parameters");
+    }
+
+    /// <summary>Creates a field with deterministic initial parameters.</summary>
+    public static NeuralField Create(GpuContext gpu, NeuralFieldConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        ArgumentNullException.ThrowIfNull(config);
+        return new NeuralField(gpu, config.Validate(), default);
+    }
+
+    /// <summary>The context the parameters live on.</summary>
+    public GpuContext Gpu { get; }
+    /// <summary>The validated configuration.</summary>
+    public NeuralFieldConfig Config { get; }
+    /// <summary>The input encoding (tables at offset 0 of <see cref="Parameters"/>).</summary>
+    public HashEncoding Encoding { get; }
+    /// <summary>The network (weights at <see cref="NetworkOffset"/> of <see cref="Parameters"/>).</summary>
+    public Mlp Network { get; }
+    /// <summary>All trainable floats: encoding tables then MLP weights.</summary>
+    public GpuBuffer<float> Parameters { get; }
+    /// <summary>First float of the MLP weights in <see cref="Parameters"/>.</summary>
+    public long NetworkOffset { get; }
+    /// <summary>Length of <see cref="Parameters"/>.</summary>
+    public long ParameterCount { get; }
+    /// <summary>Input dimensions (points in the unit cube [0,1]^n).</summary>
+    public int InputDimensions => Config.Hash.Dimensions;
+    /// <summary>Outputs per point.</summary>
+    public int OutputDimensions => Config.Network.Outputs;
+
+    /// <summary>
+    /// Records inference on feature-major buffers: outputs[c * count + s] = field(points[d * count + s]);
+    /// <paramref name="features"/> is scratch of at least count × encoding outputs floats.
+    /// </summary>
+    public void RecordEvaluate(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> features, GpuBuffer<float> outputs, int count)
+    {
+        Encoding.RecordForward(batch, points, Parameters, features, count);
+        Network.RecordForward(batch, Parameters, features, outputs, count, NetworkOffset);
+    }
+
+    /// <summary>
+    /// Evaluates the field at <paramref name="points"/> (interleaved: n floats per point, in [0,1]^n) and returns the
+    /// outputs interleaved (OutputDimensions floats per point). Runs in chunks of 65536 points, one submission each.
+    /// </summary>
+    public float[] Evaluate(ReadOnlySpan<float> points)
+    {
+        int n = InputDimensions, m = OutputDimensions;
+        if (points.Length % n != 0) throw new ArgumentException($"points must hold a multiple of {n} floats (interleaved {n}-D points), got {points.Length}");
+        for (int i = 0; i < points.Length; i++)
+            if (!float.IsFinite(points[i])) throw new ArgumentException($"points[{i}] is {points[i]}; points must be finite");
+        int total = points.Length / n;
+        var result = new float[(long)total * m];
+        if (total == 0) return result;
+        int chunk = Math.Min(total, EvaluateChunk);
+        using var pointBuffer = Gpu.CreateBuffer<float>((long)chunk * n, BufferLocation.HostVisible, "evaluate points");
+        using var featureBuffer = Gpu.CreateBuffer<float>((long)chunk * Encoding.OutputDimensions, BufferLocation.DeviceLocal, "evaluate features");
+        using var outputBuffer = Gpu.CreateBuffer<float>((long)chunk * m, BufferLocation.HostVisible, "evaluate outputs");
+        var soa = new float[(long)chunk * Math.Max(n, m)];
+        for (int start = 0; start < total; start += chunk)
+        {
+            int count = Math.Min(chunk, total - start);
+            for (int s = 0; s < count; s++)
+                for (int d = 0; d < n; d++) soa[d * count + s] = points[(start + s) * n + d];
+            pointBuffer.Upload(soa.AsSpan(0, count * n));
+            using (var batch = Gpu.BeginBatch())
+            {
+                RecordEvaluate(batch, pointBuffer, featureBuffer, outputBuffer, count);
+                batch.Submit();
+            }
+            outputBuffer.Download(soa.AsSpan(0, count * m));
+            for (int s = 0; s < count; s++)
+                for (int c = 0; c < m; c++) result[(long)(start + s) * m + c] = soa[c * count + s];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Evaluates the field at the cell centres of a regular grid over the unit cube with <paramref name="resolution"/>
+    /// cells per axis (point (i + 0.5) / resolution[d]); returns outputs interleaved, axis 0 fastest.
+    /// </summary>
+    public float[] EvaluateGrid(params ReadOnlySpan<int> resolution)
+    {
+        int n = InputDimensions;
+        if (resolution.Length != n) throw new ArgumentException($"resolution needs {n} entries (one per input dimension), got {resolution.Length}");
+        long total = 1;
+        foreach (int r in resolution)
+        {
+            if (r < 1) throw new ArgumentOutOfRangeException(nameof(resolution), $"grid resolution must be ≥ 1 per axis, got {r}");
+            total *= r;
+        }
+        if (total > 1 << 26) throw new ArgumentOutOfRangeException(nameof(resolution), $"grid of {total} points is too large (max 2^26)");
+        var points = new float[total * n];
+        var res = resolution.ToArray();
+        for (long p = 0; p < total; p++)
+        {
+            long rest = p;
+            for (int d = 0; d < n; d++) { points[p * n + d] = (rest % res[d] + 0.5f) / res[d]; rest /= res[d]; }
+        }
+        return Evaluate(points);
+    }
+
+    /// <summary>Downloads all parameters (encoding tables then MLP weights).</summary>
+    public float[] DownloadParameters() => Parameters.ToArray();
+
+    // ---- file format -----------------------------------------------------------------------------------------------
+    // "FFNF" | version u32 | 15 config words | parameter count u64 | parameters f32[] | CRC-32 of everything before (u32)
+    // All little-endian.
+
+    /// <summary>Writes the field to <paramref name="path"/> (.ffnf: magic, version, config, parameters, CRC-32).</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        File.WriteAllBytes(path, Serialize());
+    }
+
+    /// <summary>The field's file contents (see <see cref="Save"/>).</summary>
+    public byte[] Serialize()
+    {
+        var parameters = DownloadParameters();
+        var bytes = new byte[HeaderBytes + parameters.Length * 4L + 4];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(span[4..], FormatVersion);
+        var h = Config.Hash; var net = Config.Network;
+        uint[] words =
+        [
+            (uint)Config.Encoding, (uint)h.Dimensions, (uint)h.Levels, (uint)h.FeaturesPerLevel, (uint)h.Log2TableSize,
+            BitConverter.SingleToUInt32Bits(h.BaseResolution), BitConverter.SingleToUInt32Bits(h.FinestResolution), h.Seed,
+            (uint)net.Inputs, (uint)net.Outputs, (uint)net.Width, (uint)net.HiddenLayers, (uint)net.HiddenActivation,
+            (uint)net.OutputActivation, net.Seed,
+        ];
+        for (int i = 0; i < words.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(span[(8 + 4 * i)..], words[i]);
+        BinaryPrimitives.WriteUInt64LittleEndian(span[(HeaderBytes - 8)..], (ulong)parameters.Length);
+        var payload = MemoryMarshal.AsBytes(parameters.AsSpan());
+        if (BitConverter.IsLittleEndian) payload.CopyTo(span[HeaderBytes..]);
+        else for (int i = 0; i < parameters.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(span[(HeaderBytes + 4 * i)..], parameters[i]);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[^4..], Crc32.Compute(span[..^4]));
+        return bytes;
+    }
+
+    /// <summary>Reads a field saved with <see cref="Save"/>; throws <see cref="NeuralFieldFormatException"/> for truncated, corrupted or foreign files.</summary>
+    public static NeuralField Load(GpuContext gpu, string path)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"neural field file '{path}' does not exist", path);
+        return Deserialize(gpu, File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads a field from file contents (see <see cref="Load"/>); <paramref name="source"/> names it in messages.</summary>
+    public static NeuralField Deserialize(GpuContext gpu, ReadOnlySpan<byte> bytes, string source = "neural field data")
+    {
+        if (bytes.Length < HeaderBytes + 4)
+            throw new NeuralFieldFormatException($"{source}: truncated ({bytes.Length} bytes, a neural field file has at least {HeaderBytes + 4})");
+        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic)
+            throw new NeuralFieldFormatException($"{source}: not a FieldForge neural field file (magic is not 'FFNF')");
+        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]);
+        if (version != FormatVersion)
+            throw new NeuralFieldFormatException($"{source}: unsupported format version {version} (this build reads version {FormatVersion})");
+        ulong count = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(HeaderBytes - 8)..]);
+        ulong expected = (ulong)HeaderBytes + count * 4 + 4;
+        if (count > int.MaxValue || (ulong)bytes.Length != expected)
+            throw new NeuralFieldFormatException($"{source}: truncated or padded ({bytes.Length} bytes, the header announces {count} parameters = {expected} bytes)");
+        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
+        uint actual = Crc32.Compute(bytes[..^4]);
+        if (stored != actual)
+            throw new NeuralFieldFormatException($"{source}: checksum mismatch (stored CRC-32 {stored:X8}, computed {actual:X8}); the file is corrupted");
+        Span<uint> w = stackalloc uint[15];
+        for (int i = 0; i < w.Length; i++) w[i] = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(8 + 4 * i)..]);
+        NeuralFieldConfig config;
+        try
+        {
+            var hash = new HashEncodingConfig((int)w[1], (int)w[2], (int)w[3], (int)w[4], BitConverter.UInt32BitsToSingle(w[5]),
+                BitConverter.UInt32BitsToSingle(w[6]), w[7]);
+            var net = new MlpConfig((int)w[8], (int)w[9], (int)w[10], (int)w[11], (Activation)w[12], (Activation)w[13], w[14]);
+            config = new NeuralFieldConfig((EncodingKind)w[0], hash, net).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new NeuralFieldFormatException($"{source}: invalid configuration: {e.Message}");
+        }
+        var parameters = new float[count];
+        for (int i = 0; i < parameters.Length; i++) parameters[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(HeaderBytes + 4 * i)..]);
+        var field = new NeuralField(gpu, config, parameters.Length == 0 ? [float.NaN] : parameters);
+        if (field.ParameterCount != parameters.Length)
+        {
+            field.Dispose();
+            throw new NeuralFieldFormatException($"{source}: holds {parameters.Length} parameters, its configuration needs {field.ParameterCount}");
+        }
+        return field;
+    }
+
+    public override string ToString() => $"NeuralField({Encoding}; {Network}; {ParameterCount} parameters)";
+
+    public void Dispose()
+    {
+        Parameters.Dispose();
+        Encoding.Dispose();
+    }
+}

@@ -1,0 +1,67 @@
+using FieldForge.Gpu;
+
+namespace FieldForge.Neural;
+
+/// <summary>
+/// Wen &amp; Yang's multiresolution simplex hash encoding: the scaled point is skewed with F_n = (sqrt(n+1)-1)/n, its
+/// fractional parts sorted to find the Kuhn simplex that holds it, and the n+1 vertices interpolated with barycentric
+/// weights (non-negative, summing to one, continuous across faces). Same tables and hash as the grid encoding.
+/// </summary>
+public sealed class SimplexHashEncoding : HashEncoding
+{
+    /// <summary>Creates the encoding (validates <paramref name="config"/>; owns a small level-descriptor buffer).</summary>
+    public SimplexHashEncoding(GpuContext gpu, HashEncodingConfig config)
+        : base(gpu, config, EncodingKind.Simplex, latticeExtent: 1.0 + config.Dimensions * SkewFactor(config.Dimensions)) { }
+
+    /// <summary>The skew factor F_n = (sqrt(n+1) - 1) / n for n = 2..4, as the same float literals the kernels use.</summary>
+    public static float SkewFactor(int dimensions) => dimensions switch
+    {
+        2 => 0.36602540378443865f,
+        3 => 0.33333333333333333f,
+        4 => 0.30901699437494745f,
+        _ => throw new ArgumentOutOfRangeException(nameof(dimensions), $"the simplex lattice supports 2..4 dimensions, got {dimensions}"),
+    };
+
+    public override int VerticesPerLevel => Config.Dimensions + 1;
+
+    /// <summary>
+    /// The simplex lattice lookup for a point in lattice units: n+1 integer vertices (vertex-major in
+    /// <paramref name="coordinates"/>) and their barycentric weights. Mirrors <c>ff_simplex_vertices</c>.
+    /// </summary>
+    public static int SimplexVertices(ReadOnlySpan<float> position, Span<uint> coordinates, Span<float> weights)
+    {
+        int n = position.Length;
+        float sum = 0;
+        for (int d = 0; d < n; d++) sum += position[d];
+        float skew = sum * SkewFactor(n);
+        Span<uint> cellBase = stackalloc uint[n];
+        Span<float> frac = stackalloc float[n];
+        Span<int> order = stackalloc int[n];
+        for (int d = 0; d < n; d++)
+        {
+            float s = position[d] + skew;
+            float f = MathF.Floor(s);
+            cellBase[d] = (uint)f;
+            frac[d] = s - f;
+            order[d] = d;
+        }
+        for (int i = 1; i < n; i++)
+        {
+            int key = order[i], j = i - 1;
+            while (j >= 0 && frac[order[j]] < frac[key]) { order[j + 1] = order[j]; j--; }
+            order[j + 1] = key;
+        }
+        for (int d = 0; d < n; d++) coordinates[d] = cellBase[d];
+        weights[0] = 1f - frac[order[0]];
+        for (int k = 1; k <= n; k++)
+        {
+            for (int d = 0; d < n; d++) coordinates[k * n + d] = coordinates[(k - 1) * n + d];
+            coordinates[k * n + order[k - 1]] += 1;
+            weights[k] = frac[order[k - 1]] - (k < n ? frac[order[k]] : 0f);
+        }
+        return n + 1;
+    }
+
+    private protected override int LatticeVertices(ReadOnlySpan<float> position, Span<uint> coordinates, Span<float> weights) =>
+        SimplexVertices(position, coordinates, weights);
+}

@@ -1,0 +1,18 @@
+namespace FieldForge.Neural;
+
+/// <summary>How a <see cref="Trainer"/> trains: batch size, loss, optimiser and the seed of its in-shader sampling.</summary>
+/// <param name="BatchSize">Samples per step (1..2^20).</param>
+/// <param name="Loss">Training loss.</param>
+/// <param name="Optimizer">Adam hyper-parameters (null: instant-ngp's defaults).</param>
+/// <param name="Seed">Seed of the batch sampling.</param>
+public sealed record TrainerOptions(int BatchSize = 1 << 14, LossKind Loss = LossKind.L2, AdamConfig? Optimizer = null, uint Seed = 7)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
+    public TrainerOptions Validate()
+    {
+        if (BatchSize is < 1 or > 1 << 20) throw new ArgumentException($"BatchSize must be 1..{1 << 20}, got {BatchSize}");
+        if (!Enum.IsDefined(Loss)) throw new ArgumentException($"Loss {(int)Loss} is not a LossKind");
+        Optimizer?.Validate();
+        return this;
+    }
+}

@@ -1,0 +1,97 @@
+#version 450
+// Multiresolution hash encodings, forward (features) and backward (gradient scatter into the tables).
+// One invocation per (sample, level); level-major thread order so a subgroup shares one level's table.
+// Points are feature-major: coordinate d of sample s at points[d * count + s], clamped to the unit cube.
+// Features out are feature-major too: feature f of level l at features[(l * F + f) * count + s].
+//! kernel encoding_grid_forward_2d GRID FORWARD DIMS=2
+//! kernel encoding_grid_forward_3d GRID FORWARD DIMS=3
+//! kernel encoding_grid_forward_4d GRID FORWARD DIMS=4
+//! kernel encoding_grid_backward_2d GRID BACKWARD DIMS=2
+//! kernel encoding_grid_backward_3d GRID BACKWARD DIMS=3
+//! kernel encoding_grid_backward_4d GRID BACKWARD DIMS=4
+//! kernel encoding_simplex_forward_2d SIMPLEX FORWARD DIMS=2
+//! kernel encoding_simplex_forward_3d SIMPLEX FORWARD DIMS=3
+//! kernel encoding_simplex_forward_4d SIMPLEX FORWARD DIMS=4
+//! kernel encoding_simplex_backward_2d SIMPLEX BACKWARD DIMS=2
+//! kernel encoding_simplex_backward_3d SIMPLEX BACKWARD DIMS=3
+//! kernel encoding_simplex_backward_4d SIMPLEX BACKWARD DIMS=4
+#ifdef BACKWARD
+#extension GL_EXT_shader_atomic_float : require
+#endif
+#define FF_WORKGROUP 128
+#define MAX_FEATURES 8
+layout(local_size_x = FF_WORKGROUP) in;
+#include "ff_common.glsl"
+#include "hash.glsl"
+#include "encoding_common.glsl"
+#include "simplex_lattice.glsl"
+
+layout(std430, binding = 0) readonly buffer Points { float points[]; };
+layout(std430, binding = 1) readonly buffer Levels { EncodingLevel levelInfo[]; };
+#ifdef FORWARD
+layout(std430, binding = 2) readonly buffer Params { float params[]; };
+layout(std430, binding = 3) writeonly buffer Features { float features[]; };
+#else
+layout(std430, binding = 2) readonly buffer FeatureGrad { float featureGrad[]; };
+layout(std430, binding = 3) buffer ParamGrad { float paramGrad[]; };
+#endif
+
+#ifdef GRID
+#define VERTICES (1 << DIMS)
+#else
+#define VERTICES (DIMS + 1)
+#endif
+
+void main()
+{
+    uint gid = ff_global_index();
+    if (gid >= pc.count * pc.levels) return;
+    uint level = gid / pc.count;
+    uint s = gid - level * pc.count;
+    EncodingLevel lv = levelInfo[level];
+    uint F = pc.features;
+    uint tableBase = pc.paramOffset + lv.offset;
+
+    precise float pos[DIMS];
+    for (int d = 0; d < DIMS; d++) pos[d] = clamp(points[uint(d) * pc.count + s], 0.0, 1.0) * lv.scale;
+
+    uint vertex[VERTICES][DIMS];
+    float weight[VERTICES];
+#ifdef GRID
+    uint base[DIMS];
+    float frac[DIMS];
+    for (int d = 0; d < DIMS; d++) { float f = floor(pos[d]); base[d] = uint(f); frac[d] = pos[d] - f; }
+    for (int c = 0; c < VERTICES; c++)
+    {
+        float w = 1.0;
+        for (int d = 0; d < DIMS; d++)
+        {
+            bool up = ((c >> d) & 1) != 0;
+            vertex[c][d] = base[d] + (up ? 1u : 0u);
+            w *= up ? frac[d] : 1.0 - frac[d];
+        }
+        weight[c] = w;
+    }
+#else
+    ff_simplex_vertices(pos, vertex, weight);
+#endif
+
+#ifdef FORWARD
+    float acc[MAX_FEATURES];
+    for (uint f = 0u; f < F; f++) acc[f] = 0.0;
+    for (int c = 0; c < VERTICES; c++)
+    {
+        uint entry = tableBase + ff_lattice_index(vertex[c], lv) * F;
+        for (uint f = 0u; f < F; f++) acc[f] += weight[c] * params[entry + f];
+    }
+    for (uint f = 0u; f < F; f++) features[(level * F + f) * pc.count + s] = acc[f];
+#else
+    float g[MAX_FEATURES];
+    for (uint f = 0u; f < F; f++) g[f] = featureGrad[(level * F + f) * pc.count + s];
+    for (int c = 0; c < VERTICES; c++)
+    {
+        uint entry = tableBase + ff_lattice_index(vertex[c], lv) * F;
+        for (uint f = 0u; f < F; f++) atomicAdd(paramGrad[entry + f], weight[c] * g[f]);
+    }
+#endif
+}
