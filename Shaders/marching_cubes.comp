@@ -9,7 +9,7 @@
 //! kernel mc_classify MC_CLASSIFY
 //! kernel mc_vertices MC_VERTICES
 //! kernel mc_triangles MC_TRIANGLES
-#define FF_WORKGROUP 64
+#define FF_WORKGROUP 256
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "sdf_grid.glsl"

@@ -10,7 +10,7 @@
 //                    a fraction of the cost).
 //! kernel morph_distance MORPH_DISTANCE
 //! kernel morph_colour MORPH_COLOUR
-#define FF_WORKGROUP 64
+#define FF_WORKGROUP 256
 #define COLOUR_BAND 2.0
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"

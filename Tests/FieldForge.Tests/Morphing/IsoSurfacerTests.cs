@@ -32,8 +32,9 @@ public sealed class IsoSurfacerTests : GpuTest
         var cpu = MarchingTetrahedra.Extract(grid, d, c);
         Assert.That(gpu.TriangleCount, Is.EqualTo(cpu.TriangleCount));
         Assert.That(gpu.VertexCount, Is.EqualTo(cpu.VertexCount));
-        // Same algorithm on the same floats: positions agree to float rounding (1e-4 of a unit-size grid after rounding to 4 decimals may
-        // still straddle a rounding boundary, so compare keys, and fall back to a tolerance check per vertex).
+        // Same numbering on both sides (one vertex per crossing edge, in grid order), so vertices compare one to one:
+        // positions to float rounding (1e-5 on a ~1.3-unit grid), gradient normals to 1e-4 (normalised differences).
+        // Triangles then compare as sets of index triples (the same triangles up to order, orientation included).
         for (int i = 0; i < gpu.VertexCount; i++)
         {
             Assert.That(Vector3.Distance(gpu.Positions[i], cpu.Positions[i]), Is.LessThan(1e-5f), $"vertex {i}");

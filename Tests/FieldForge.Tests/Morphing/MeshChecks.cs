@@ -28,20 +28,4 @@ internal static class MeshChecks
         var sa = Sample(a.Positions, maxSamples); var sb = Sample(b.Positions, maxSamples);
         return 0.5 * (Directed(sa, b.Positions) + Directed(sb, a.Positions));
     }
-
-    /// <summary>Triangles as sorted-rotation position triples (rounded), for comparing meshes up to triangle order.</summary>
-    public static List<string> TriangleKeys(TriangleMesh m, int decimals = 4)
-    {
-        var keys = new List<string>(m.TriangleCount);
-        string P(Vector3 v) => $"{Math.Round(v.X, decimals):F4},{Math.Round(v.Y, decimals):F4},{Math.Round(v.Z, decimals):F4}";
-        for (int t = 0; t < m.Indices.Length; t += 3)
-        {
-            var s = new[] { P(m.Positions[m.Indices[t]]), P(m.Positions[m.Indices[t + 1]]), P(m.Positions[m.Indices[t + 2]]) };
-            // Rotate so the smallest key comes first (keeps orientation, ignores the starting vertex).
-            int k = Array.IndexOf(s, s.Min(StringComparer.Ordinal));
-            keys.Add(string.Join(" ", s[k], s[(k + 1) % 3], s[(k + 2) % 3]));
-        }
-        keys.Sort(StringComparer.Ordinal);
-        return keys;
-    }
 }
