@@ -102,6 +102,6 @@ public sealed class MorphCommand : ICommand
     {
         try { return SdfSourceSpec.Load(spec, narrowBandVoxels: band); }
         catch (FormatException e) { throw new CliError(e.Message); }
-        catch (InvalidDataException e) { throw new CliError($"{spec}: {e.Message}"); }
+        catch (InvalidDataException e) { throw new CliError(e.Message.StartsWith(spec, StringComparison.Ordinal) ? e.Message : $"{spec}: {e.Message}"); }
     }
 }

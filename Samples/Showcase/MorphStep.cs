@@ -16,8 +16,8 @@ public sealed class MorphStep : IShowcaseStep
 
     public ShowcaseResult Run(GpuContext gpu, ShowcaseOptions options)
     {
-        int n = options.Quick ? 32 : 96;
-        int frames = options.Quick ? 5 : 25;
+        int n = options.Quick ? 32 : 80;
+        int frames = options.Quick ? 5 : 21;
         ISdfSource[] sources =
         [
             SdfShape.RoundedBox(new(0.45f, 0.35f, 0.35f), 0.08f).WithColour(new(1f, 0.45f, 0.1f)),
@@ -60,7 +60,7 @@ public sealed class MorphStep : IShowcaseStep
         try
         {
             var sw = Stopwatch.StartNew();
-            WriteGif(Path.Combine(options.OutputDirectory, "morph.gif"), meshes, grid, options.Quick ? 128 : 256);
+            WriteGif(Path.Combine(options.OutputDirectory, "morph.gif"), meshes, grid, options.Quick ? 128 : 224);
             files.Add("morph.gif");
             summary.Add($"morph.gif: {meshes.Count} frames there and back, rendered in {sw.Elapsed.TotalSeconds:F1} s");
         }
