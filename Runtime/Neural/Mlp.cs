@@ -11,13 +11,13 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class Mlp
 {
-    public static readonly KernelSpec ForwardLayerSpec = new("mlp_forward_layer", Buffers: 4, PushConstantBytes: PushBytes);
+    public static readonly KernelSpec ForwardLayerSpec = new("mlp_forward_layer", Buffers: 5, PushConstantBytes: PushBytes);
     public static readonly KernelSpec OutputDeltaSpec = new("mlp_output_delta", Buffers: 3, PushConstantBytes: PushBytes);
     public static readonly KernelSpec BackwardLayerSpec = new("mlp_backward_layer", Buffers: 4, PushConstantBytes: PushBytes);
     public static readonly KernelSpec WeightGradientSpec = new("mlp_weight_gradient", Buffers: 4, PushConstantBytes: PushBytes);
 
-    /// <summary>Inputs per weight-gradient workgroup tile (mirrors GRADIENT_TILE in mlp.comp).</summary>
-    private const int GradientTile = 8;
+    // Tile sizes, mirroring mlp.comp: units per forward/backward invocation, inputs and units per weight-gradient workgroup.
+    private const int UnitTile = 8, GradientTile = 8, GradientRows = 4;
 
     internal const int PushBytes = 48;
 
@@ -73,7 +73,7 @@ public sealed class Mlp
         }
         var kernel = batch.Context.GetKernel(ForwardLayerSpec);
         for (int l = 0; l <= Config.HiddenLayers; l++)
-            batch.DispatchThreads(kernel, Push(count, weightOffset, l), (long)Config.LayerOutputs(l) * count, weights, input, workspace.PreActivations, output);
+            batch.Dispatch(kernel, Push(count, weightOffset, l), UnitGroups(kernel, count, Config.LayerOutputs(l)), weights, input, workspace.PreActivations, workspace.Activations, output);
     }
 
     /// <summary>
@@ -104,19 +104,26 @@ public sealed class Mlp
             workspace.PreActivations, outputGradients, workspace.Deltas);
         var backward = gpu.GetKernel(BackwardLayerSpec);
         for (int l = Config.HiddenLayers; l >= (computeInputGradients ? 0 : 1); l--)
-            batch.DispatchThreads(backward, Push(count, weightOffset, l), (long)Config.LayerInputs(l) * count,
+            batch.Dispatch(backward, Push(count, weightOffset, l), UnitGroups(backward, count, Config.LayerInputs(l)),
                 weights, workspace.PreActivations, workspace.Deltas, inputGradients);
         var gradient = gpu.GetKernel(WeightGradientSpec);
         for (int l = 0; l <= Config.HiddenLayers; l++)
         {
-            long tiles = (long)Config.LayerOutputs(l) * ((Config.LayerInputs(l) + 1 + GradientTile - 1) / GradientTile);
+            int columnTiles = (Config.LayerInputs(l) + 1 + GradientTile - 1) / GradientTile;
+            int rowTiles = (Config.LayerOutputs(l) + GradientRows - 1) / GradientRows;
+            long tiles = (long)rowTiles * columnTiles;
+            // Enough workgroups to keep every core busy, each summing at least 512 samples.
             long chunks = Math.Clamp(2048 / tiles, 1, Math.Max(1, count / 512));
             int chunk = (int)((count + chunks - 1) / chunks);
             chunks = (count + chunk - 1) / chunk;
-            batch.Dispatch(gradient, Push(count, weightOffset, l, chunk), batch.GroupsFor(gradient, tiles * chunks * gradient.LocalSize.X),
-                input, workspace.PreActivations, workspace.Deltas, weightGradients);
+            batch.Dispatch(gradient, Push(count, weightOffset, l, chunk), new GroupCount((uint)chunks, (uint)columnTiles, (uint)rowTiles),
+                input, workspace.Activations, workspace.Deltas, weightGradients);
         }
     }
+
+    /// <summary>Workgroups for a per-unit kernel: x = blocks of samples, y = tiles of units.</summary>
+    private static GroupCount UnitGroups(Kernel kernel, int count, int units) =>
+        new((uint)((count + kernel.LocalSize.X - 1) / kernel.LocalSize.X), (uint)((units + UnitTile - 1) / UnitTile));
 
     // ---- CPU reference ---------------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ namespace FieldForge.Neural;
 
 /// <summary>
 /// Scratch buffers an <see cref="Mlp"/> needs to train on batches of up to <see cref="Capacity"/> samples: the
-/// pre-activations kept by the forward pass, the backward pass's deltas, and a default input-gradient buffer.
+/// pre-activations and activations kept by the forward pass, the backward pass's deltas, and a default input-gradient buffer.
 /// </summary>
 public sealed class MlpWorkspace : IDisposable
 {
@@ -17,6 +17,7 @@ public sealed class MlpWorkspace : IDisposable
         Capacity = capacity;
         long rows = (long)config.HiddenLayers * config.Width + config.Outputs;
         PreActivations = gpu.CreateBuffer<float>(rows * capacity, BufferLocation.DeviceLocal, "mlp pre-activations");
+        Activations = gpu.CreateBuffer<float>(Math.Max(1, (long)config.HiddenLayers * config.Width) * capacity, BufferLocation.DeviceLocal, "mlp activations");
         Deltas = gpu.CreateBuffer<float>(rows * capacity, BufferLocation.DeviceLocal, "mlp deltas");
         InputGradients = gpu.CreateBuffer<float>((long)config.Inputs * capacity, BufferLocation.DeviceLocal, "mlp input gradients");
     }
@@ -25,6 +26,8 @@ public sealed class MlpWorkspace : IDisposable
     public int Capacity { get; }
     /// <summary>Pre-activations z of every layer, feature-major (rows: hidden units layer by layer, then outputs).</summary>
     public GpuBuffer<float> PreActivations { get; }
+    /// <summary>Hidden layers' activations act(z), feature-major (rows: hidden units layer by layer), the next layer's input.</summary>
+    public GpuBuffer<float> Activations { get; }
     /// <summary>dL/dz with the same rows as <see cref="PreActivations"/>.</summary>
     public GpuBuffer<float> Deltas { get; }
     /// <summary>dL/dinput written by backward when the caller passes no buffer of its own.</summary>
@@ -33,6 +36,7 @@ public sealed class MlpWorkspace : IDisposable
     public void Dispose()
     {
         PreActivations.Dispose();
+        Activations.Dispose();
         Deltas.Dispose();
         InputGradients.Dispose();
     }

@@ -1,0 +1,171 @@
+using System.Numerics;
+using FieldForge.Gpu;
+using FieldForge.Morphing.Meshes;
+
+namespace FieldForge.Morphing;
+
+/// <summary>
+/// GPU isosurface extraction over an N^3 distance grid: classify (crossing edges and triangles per lattice point) ->
+/// exclusive scan (GpuPrimitives.ExclusiveScan) -> compact (one shared vertex per crossing edge, with a
+/// gradient normal and colour) -> emit (indexed triangles). The variant splits every cube into six Kuhn tetrahedra,
+/// so the mesh is watertight and consistently oriented (outward, towards larger distances) for any closed
+/// isosurface that does not touch the grid boundary. Output buffers grow as needed: there is no triangle budget.
+/// </summary>
+/// <remarks>
+/// Record the extraction into a frame's batch with <see cref="Record"/>, submit, then <see cref="TryReadMesh"/>. When the
+/// surface outgrew the output buffers, TryReadMesh enlarges them and returns false: record the frame again.
+/// <see cref="Extract"/> does all of that in one call.
+/// </remarks>
+public sealed class IsoSurfacer : IDisposable
+{
+    public static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
+    public static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 5, PushConstantBytes: 32);
+    public static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 5, PushConstantBytes: 32);
+
+    private readonly GpuContext _gpu;
+    private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
+    private GpuBuffer<IsoVertex> _vertices;
+    private GpuBuffer<uint> _indices;
+    private long _vertexCapacity, _triangleCapacity;
+    private bool _recorded;
+
+    /// <param name="gpu">The context the grids live in.</param>
+    /// <param name="resolution">Grid points per axis, 2..<see cref="SdfGrid.MaxResolution"/>.</param>
+    public IsoSurfacer(GpuContext gpu, int resolution)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        SdfGrid.ValidateResolution(resolution);
+        _gpu = gpu;
+        Resolution = resolution;
+        long points = (long)resolution * resolution * resolution;
+        _table = gpu.CreateBuffer<uint>(MarchingTetrahedra.BuildTriangleTable(), label: "iso case table");
+        _mask = gpu.CreateBuffer<uint>(points, label: "iso edge mask");
+        _vertexCount = gpu.CreateBuffer<uint>(points, label: "iso vertex count");
+        _vertexOffset = gpu.CreateBuffer<uint>(points, label: "iso vertex offset");
+        _triangleCount = gpu.CreateBuffer<uint>(points, label: "iso triangle count");
+        _triangleOffset = gpu.CreateBuffer<uint>(points, label: "iso triangle offset");
+        _vertexTotal = gpu.CreateBuffer<uint>(1, label: "iso vertex total");
+        _triangleTotal = gpu.CreateBuffer<uint>(1, label: "iso triangle total");
+        // A sphere filling the grid has ~3 N^2 voxel faces of area; start near that and grow on demand.
+        _vertexCapacity = Math.Max(1024, 4L * resolution * resolution);
+        _triangleCapacity = 2 * _vertexCapacity;
+        _vertices = gpu.CreateBuffer<IsoVertex>(_vertexCapacity, label: "iso vertices");
+        _indices = gpu.CreateBuffer<uint>(3 * _triangleCapacity, label: "iso indices");
+    }
+
+    /// <summary>Grid points per axis this instance extracts from.</summary>
+    public int Resolution { get; }
+    /// <summary>When set, each stage is recorded in its own GPU timing region ("iso classify", "iso scan", "iso vertices",
+    /// "iso triangles"); for benchmarks (do not nest inside another timing region).</summary>
+    public bool TimeStages { get; set; }
+    /// <summary>Vertices and triangles of the last successfully read surface.</summary>
+    public int VertexCount { get; private set; }
+    public int TriangleCount { get; private set; }
+
+    /// <summary>Records the extraction of <c>distance = iso</c> over <paramref name="grid"/> into <paramref name="batch"/>.</summary>
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour, float iso = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        grid.Validate();
+        if (grid.Resolution != Resolution) throw new ArgumentException($"grid resolution {grid.Resolution} differs from this IsoSurfacer's {Resolution}");
+        if (distance.Length < grid.PointCount || colour.Length < grid.PointCount)
+            throw new ArgumentException($"grid of {grid.PointCount} points needs distance/colour buffers that long, got {distance.Length} and {colour.Length}");
+        if (!float.IsFinite(iso)) throw new ArgumentOutOfRangeException(nameof(iso), $"iso level must be finite, got {iso}");
+        var push = new IsoSurfacePush(grid.Min, grid.VoxelSize, (uint)Resolution, iso, (uint)_vertexCapacity, (uint)_triangleCapacity);
+        long points = grid.PointCount;
+        using (Stage(batch, "iso classify"))
+            batch.DispatchThreads(_gpu.GetKernel(ClassifySpec), push, points, distance, _mask, _vertexCount, _triangleCount);
+        using (Stage(batch, "iso scan"))
+        {
+            _gpu.Primitives.ExclusiveScan(batch, _vertexCount, _vertexOffset, points, _vertexTotal);
+            _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
+        }
+        using (Stage(batch, "iso vertices"))
+            batch.DispatchThreads(_gpu.GetKernel(VerticesSpec), push, points, distance, colour, _mask, _vertexOffset, _vertices);
+        using (Stage(batch, "iso triangles"))
+            batch.DispatchThreads(_gpu.GetKernel(TrianglesSpec), push, points, _mask, _vertexOffset, _triangleOffset, _table, _indices);
+        _recorded = true;
+    }
+
+    private IDisposable? Stage(CommandBatch batch, string name) => TimeStages ? batch.Time(name) : null;
+
+    /// <summary>
+    /// After the batch holding <see cref="Record"/> completed: reads the mesh. Returns false (and enlarges the output
+    /// buffers) when the surface did not fit; record and submit again.
+    /// </summary>
+    public bool TryReadMesh(out TriangleMesh mesh)
+    {
+        if (!_recorded) throw new InvalidOperationException("nothing was recorded: call Record and submit the batch first");
+        var total = new uint[1];
+        _vertexTotal.Download(total);
+        long vertices = total[0];
+        _triangleTotal.Download(total);
+        long triangles = total[0];
+        if (vertices > _vertexCapacity || triangles > _triangleCapacity)
+        {
+            Grow(vertices, triangles);
+            mesh = null!;
+            return false;
+        }
+        var raw = new IsoVertex[vertices];
+        if (vertices > 0) _vertices.Download(raw);
+        var idx = new uint[3 * triangles];
+        if (triangles > 0) _indices.Download(idx);
+        var positions = new Vector3[vertices];
+        var normals = new Vector3[vertices];
+        var colours = new Vector3[vertices];
+        for (long i = 0; i < vertices; i++)
+        {
+            positions[i] = raw[i].Position;
+            normals[i] = raw[i].Normal;
+            var c = ColourPacking.Unpack(raw[i].Colour);
+            colours[i] = new Vector3(c.X, c.Y, c.Z);
+        }
+        mesh = new TriangleMesh(positions, Array.ConvertAll(idx, i => (int)i), normals, colours);
+        VertexCount = (int)vertices;
+        TriangleCount = (int)triangles;
+        return true;
+    }
+
+    private void Grow(long vertices, long triangles)
+    {
+        _gpu.WaitForPendingWork();
+        long maxVertices = (long)(_gpu.DeviceInfo.MaxStorageBufferBytes / 32);
+        long maxTriangles = (long)(_gpu.DeviceInfo.MaxStorageBufferBytes / 12);
+        if (vertices > maxVertices || triangles > maxTriangles)
+            throw new InvalidOperationException($"isosurface of {vertices} vertices / {triangles} triangles exceeds one storage-buffer binding; lower the resolution");
+        if (vertices > _vertexCapacity)
+        {
+            _vertexCapacity = Math.Min(maxVertices, vertices + vertices / 2);
+            _vertices.Dispose();
+            _vertices = _gpu.CreateBuffer<IsoVertex>(_vertexCapacity, label: "iso vertices");
+        }
+        if (triangles > _triangleCapacity)
+        {
+            _triangleCapacity = Math.Min(maxTriangles, triangles + triangles / 2);
+            _indices.Dispose();
+            _indices = _gpu.CreateBuffer<uint>(3 * _triangleCapacity, label: "iso indices");
+        }
+    }
+
+    /// <summary>Records, submits and reads (re-running once when the output buffers had to grow).</summary>
+    public TriangleMesh Extract(SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour, float iso = 0f)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            using (var batch = _gpu.BeginBatch())
+            {
+                Record(batch, grid, distance, colour, iso);
+                batch.Submit();
+            }
+            if (TryReadMesh(out var mesh)) return mesh;
+            if (attempt > 0) throw new InvalidOperationException("isosurface output did not fit after growing the buffers");
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices })
+            b.Dispose();
+    }
+}

@@ -1,0 +1,94 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using FieldForge.Gpu;
+using FieldForge.Neural;
+
+namespace FieldForge.Morphing;
+
+/// <summary>
+/// A learned signed distance field (a <see cref="NeuralField"/> with 3 inputs and 1 output) as a morph source. The field
+/// sees points in its unit cube; <see cref="Domain"/> says which world box that cube covers and
+/// <see cref="DistanceScale"/> converts its outputs to world distances. Evaluated on the grid through the neural core's
+/// public <see cref="NeuralField.RecordEvaluate"/>, in chunks that respect the storage-buffer binding limit.
+/// </summary>
+public sealed class NeuralSdfSource : ISdfSource
+{
+    public static readonly KernelSpec UnitPointsSpec = new("sdf_unit_points", Buffers: 1, PushConstantBytes: 64);
+    public static readonly KernelSpec StoreSpec = new("sdf_neural_store", Buffers: 2, PushConstantBytes: 64);
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal readonly record struct NeuralGridPush(Vector3 Min, float VoxelSize, uint Resolution, uint Count, uint Offset, float Scale, Vector4 DomainMin, Vector4 DomainInvSize);
+
+    private float[]? _parameters;
+
+    /// <summary>Most grid points evaluated per chunk (tests lower it to exercise chunking).</summary>
+    internal int ChunkLimit { get; init; } = 1 << 20;
+
+    /// <param name="field">A 3-D field with one output (signed distance, negative inside).</param>
+    /// <param name="domain">The world box the field's unit cube maps to.</param>
+    /// <param name="distanceScale">World units per output unit (e.g. the domain's side when the field was trained in unit-cube units).</param>
+    /// <param name="colour">Colour of the surface (RGB 0..1).</param>
+    public NeuralSdfSource(NeuralField field, Bounds domain, float distanceScale = 1f, Vector3? colour = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (field.InputDimensions != 3 || field.OutputDimensions != 1)
+            throw new ArgumentException($"a neural SDF needs 3 inputs and 1 output, the field has {field.InputDimensions} and {field.OutputDimensions}", nameof(field));
+        if (!domain.IsValid || !(domain.Size.X > 0 && domain.Size.Y > 0 && domain.Size.Z > 0))
+            throw new ArgumentException($"domain must be a finite box with positive extent, got {domain}", nameof(domain));
+        if (!(distanceScale > 0) || !float.IsFinite(distanceScale)) throw new ArgumentOutOfRangeException(nameof(distanceScale), $"distance scale must be finite and > 0, got {distanceScale}");
+        Field = field;
+        Domain = domain;
+        DistanceScale = distanceScale;
+        SurfaceColour = colour ?? new Vector3(0.8f);
+    }
+
+    public NeuralField Field { get; }
+    public Bounds Domain { get; }
+    public float DistanceScale { get; }
+    public Vector3 SurfaceColour { get; }
+    /// <summary>The domain: a learned field may place its surface anywhere inside it.</summary>
+    public Bounds Bounds => Domain;
+
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
+    {
+        grid.Validate();
+        if (distance.Length < grid.PointCount || colour.Length < grid.PointCount)
+            throw new ArgumentException($"grid of {grid.PointCount} points needs distance/colour buffers that long, got {distance.Length} and {colour.Length}");
+        var gpu = batch.Context;
+        // Largest chunk whose feature buffer (count × encoding outputs floats) fits one binding.
+        int widest = Math.Max(3, Math.Max(Field.Encoding.OutputDimensions, Field.Network.Config.Width));
+        long maxChunk = (long)(gpu.DeviceInfo.MaxStorageBufferBytes / 4) / widest;
+        int chunk = (int)Math.Min(grid.PointCount, Math.Min(maxChunk, ChunkLimit));
+        var points = gpu.CreateBuffer<float>(3L * chunk, label: "neural sdf points");
+        var features = gpu.CreateBuffer<float>((long)chunk * Field.Encoding.OutputDimensions, label: "neural sdf features");
+        var outputs = gpu.CreateBuffer<float>(chunk, label: "neural sdf outputs");
+        batch.DisposeAfterCompletion(points); batch.DisposeAfterCompletion(features); batch.DisposeAfterCompletion(outputs);
+        var inv = new Vector4(Vector3.One / Domain.Size, 0);
+        var unit = gpu.GetKernel(UnitPointsSpec);
+        var store = gpu.GetKernel(StoreSpec);
+        for (long start = 0; start < grid.PointCount; start += chunk)
+        {
+            int count = (int)Math.Min(chunk, grid.PointCount - start);
+            var push = new NeuralGridPush(grid.Min, grid.VoxelSize, (uint)grid.Resolution, (uint)count, (uint)start, DistanceScale, new Vector4(Domain.Min, 0), inv);
+            batch.DispatchThreads(unit, push, count, points);
+            Field.RecordEvaluate(batch, points, features, outputs, count);
+            batch.DispatchThreads(store, push, count, outputs, distance);
+        }
+        gpu.Primitives.Fill(batch, colour, ColourPacking.Pack(SurfaceColour), 0, grid.PointCount);
+    }
+
+    /// <summary>CPU reference through the neural core's reference encoder and MLP (parameters downloaded once).</summary>
+    public float Distance(Vector3 point)
+    {
+        _parameters ??= Field.DownloadParameters();
+        var u = (point - Domain.Min) / Domain.Size;
+        Span<float> p = [u.X, u.Y, u.Z];
+        var features = new float[Field.Encoding.OutputDimensions];
+        Field.Encoding.ForwardReference(p, _parameters.AsSpan(0, (int)Field.Encoding.ParameterCount), features, 1);
+        Span<float> output = stackalloc float[1];
+        Field.Network.ForwardReference(_parameters.AsSpan((int)Field.NetworkOffset), features, output, 1);
+        return output[0] * DistanceScale;
+    }
+
+    public Vector4 Colour(Vector3 point) => new(SurfaceColour, 1f);
+}

@@ -1,0 +1,260 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using FieldForge.Gpu;
+using FieldForge.Morphing.Meshes;
+
+namespace FieldForge.Morphing;
+
+/// <summary>
+/// Morphs between two or more <see cref="ISdfSource"/>s on the GPU: the sources are evaluated once onto a shared grid,
+/// then every frame one kernel per source accumulates its warped, weighted distance and colour into
+/// <see cref="Distance"/> and <see cref="Colour"/> (see <see cref="MorphSchedule"/>). Record a frame and its
+/// isosurface into one batch, or call <see cref="ExtractFrame"/>.
+/// </summary>
+public sealed class SdfMorph : IDisposable
+{
+    public static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
+    public static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
+
+    /// <summary>Colour is blended only within this many voxels of the surface (mirrors COLOUR_BAND in morph.comp);
+    /// elsewhere <see cref="Colour"/> is left untouched, because the isosurface never reads it there.</summary>
+    public const float ColourBandVoxels = 2f;
+
+    [StructLayout(LayoutKind.Sequential)]
+    internal readonly record struct MorphPush(Vector3 Min, float VoxelSize, uint Resolution, uint First, float Weight, float K, Vector4 Offset);
+
+    private readonly GpuContext _gpu;
+    private readonly GpuBuffer<float>[] _sourceDistance;
+    private readonly GpuBuffer<uint>[] _sourceColour;
+    private readonly SdfMoments[] _moments;
+
+    /// <param name="gpu">Context to run on.</param>
+    /// <param name="sources">Two or more sources, morphed in order as t goes 0 → 1.</param>
+    /// <param name="grid">The grid every source and the result are sampled on (see <see cref="GridFor"/>).</param>
+    /// <param name="schedule">Initial schedule (can be changed between frames).</param>
+    public SdfMorph(GpuContext gpu, IReadOnlyList<ISdfSource> sources, SdfGrid grid, MorphSchedule schedule = MorphSchedule.Aligned)
+    {
+        ArgumentNullException.ThrowIfNull(gpu);
+        ArgumentNullException.ThrowIfNull(sources);
+        if (sources.Count < 2) throw new ArgumentException($"a morph needs at least 2 sources, got {sources.Count}", nameof(sources));
+        if (sources.Any(s => s is null)) throw new ArgumentNullException(nameof(sources), "a morph source is null");
+        grid.Validate();
+        _gpu = gpu;
+        Sources = sources.ToArray();
+        Grid = grid;
+        Schedule = schedule;
+        long n = grid.PointCount;
+        _sourceDistance = new GpuBuffer<float>[Sources.Count];
+        _sourceColour = new GpuBuffer<uint>[Sources.Count];
+        for (int i = 0; i < Sources.Count; i++)
+        {
+            _sourceDistance[i] = gpu.CreateBuffer<float>(n, label: $"morph source {i} distance");
+            _sourceColour[i] = gpu.CreateBuffer<uint>(n, label: $"morph source {i} colour");
+        }
+        Distance = gpu.CreateBuffer<float>(n, label: "morph distance");
+        Colour = gpu.CreateBuffer<uint>(n, label: "morph colour");
+        using (var batch = gpu.BeginBatch())
+        {
+            for (int i = 0; i < Sources.Count; i++) Sources[i].Record(batch, grid, _sourceDistance[i], _sourceColour[i]);
+            batch.Submit();
+        }
+        _moments = new SdfMoments[Sources.Count];
+        for (int i = 0; i < Sources.Count; i++) _moments[i] = ComputeMoments(grid, _sourceDistance[i].ToArray());
+    }
+
+    /// <summary>A grid of <paramref name="resolution"/>^3 points over the union of the sources' bounds, enlarged by
+    /// <paramref name="marginFraction"/> of its largest side (at least two voxels) so no surface touches the boundary.</summary>
+    public static SdfGrid GridFor(IEnumerable<ISdfSource> sources, int resolution, float marginFraction = 0.1f)
+    {
+        SdfGrid.ValidateResolution(resolution);
+        var list = sources.ToArray();
+        if (list.Length == 0) throw new ArgumentException("no sources to cover", nameof(sources));
+        if (!(marginFraction >= 0 && marginFraction <= 1)) throw new ArgumentOutOfRangeException(nameof(marginFraction), $"margin must be 0..1, got {marginFraction}");
+        var bounds = list.Skip(1).Aggregate(list[0].Bounds, (b, s) => b.Union(s.Bounds));
+        float side = MathF.Max(bounds.Size.X, MathF.Max(bounds.Size.Y, bounds.Size.Z));
+        float margin = side * marginFraction;
+        // Two voxels of the final grid: side' = side + 2 margin, voxel = side' / (N - 1).
+        margin = MathF.Max(margin, 2.5f * side / MathF.Max(resolution - 6, 1));
+        return SdfGrid.Covering(bounds.Expanded(margin), resolution);
+    }
+
+    public IReadOnlyList<ISdfSource> Sources { get; }
+    public SdfGrid Grid { get; }
+    public MorphSchedule Schedule { get; set; }
+    /// <summary>Each source's volume and centre of mass on the grid (what the aligned schedule blends).</summary>
+    public IReadOnlyList<SdfMoments> Moments => _moments;
+    /// <summary>The morphed distance field (valid after a recorded frame completed).</summary>
+    public GpuBuffer<float> Distance { get; }
+    /// <summary>The morphed colour field, packed RGBA8.</summary>
+    public GpuBuffer<uint> Colour { get; }
+
+    /// <summary>Weights for the chain of sources at <paramref name="t"/> in [0, 1]: source i at t = i / (K − 1), linear in between.</summary>
+    public float[] WeightsAt(float t)
+    {
+        if (!(t >= 0 && t <= 1)) throw new ArgumentOutOfRangeException(nameof(t), $"t must be in [0, 1], got {t}");
+        var w = new float[Sources.Count];
+        float x = t * (Sources.Count - 1);
+        int i = Math.Min((int)MathF.Floor(x), Sources.Count - 2);
+        float u = x - i;
+        w[i] = 1 - u;
+        w[i + 1] = u;
+        return w;
+    }
+
+    /// <summary>Records the morph at <paramref name="t"/> into <paramref name="batch"/>.</summary>
+    public void Record(CommandBatch batch, float t) => Record(batch, WeightsAt(t));
+
+    /// <summary>Records the morph for explicit non-negative <paramref name="weights"/> (one per source, normalised to sum 1).</summary>
+    public void Record(CommandBatch batch, ReadOnlySpan<float> weights)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var warps = Warps(weights);
+        var distance = _gpu.GetKernel(DistanceSpec);
+        var colour = _gpu.GetKernel(ColourSpec);
+        // Distances of every source first, then colours only near the finished surface.
+        for (int pass = 0; pass < 2; pass++)
+        {
+            bool first = true;
+            for (int i = 0; i < warps.Length; i++)
+            {
+                if (warps[i].Weight == 0) continue;
+                var push = new MorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, first ? 1u : 0u, warps[i].Weight, warps[i].K, new Vector4(warps[i].Offset, 0));
+                if (pass == 0) batch.DispatchThreads(distance, push, Grid.PointCount, _sourceDistance[i], Distance);
+                else batch.DispatchThreads(colour, push, Grid.PointCount, _sourceColour[i], Distance, Colour);
+                first = false;
+            }
+        }
+    }
+
+    /// <summary>Per source: normalised weight, warp scale k and offset A (the source is sampled at A + k p and divided by k).</summary>
+    internal (float Weight, float K, Vector3 Offset)[] Warps(ReadOnlySpan<float> weights)
+    {
+        if (weights.Length != Sources.Count) throw new ArgumentException($"need {Sources.Count} weights, got {weights.Length}", nameof(weights));
+        float sum = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (!(weights[i] >= 0) || !float.IsFinite(weights[i])) throw new ArgumentOutOfRangeException(nameof(weights), $"weight {i} must be finite and >= 0, got {weights[i]}");
+            sum += weights[i];
+        }
+        if (!(sum > 0)) throw new ArgumentException("weights sum to zero", nameof(weights));
+        var result = new (float, float, Vector3)[weights.Length];
+        if (Schedule == MorphSchedule.Linear)
+        {
+            for (int i = 0; i < weights.Length; i++) result[i] = (weights[i] / sum, 1f, Vector3.Zero);
+            return result;
+        }
+        Vector3 centre = Vector3.Zero;
+        float size = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            if (_moments[i].Volume <= 0)
+                throw new InvalidOperationException($"source {i} has no interior on the {Grid.Resolution}^3 grid, so the aligned schedule cannot place it; raise the resolution or use the Linear schedule");
+            float w = weights[i] / sum;
+            centre += w * _moments[i].Centroid;
+            size += w * _moments[i].Size;
+        }
+        for (int i = 0; i < weights.Length; i++)
+        {
+            float k = _moments[i].Size / size;
+            result[i] = (weights[i] / sum, k, _moments[i].Centroid - k * centre);
+        }
+        return result;
+    }
+
+    /// <summary>Records the morph at <paramref name="t"/> and its isosurface in one batch, submits, reads the mesh
+    /// (re-running once if the isosurfacer had to grow) and returns it with the batch's GPU timings.</summary>
+    public (TriangleMesh Mesh, IReadOnlyList<GpuTiming> Timings) ExtractFrame(IsoSurfacer iso, float t)
+    {
+        ArgumentNullException.ThrowIfNull(iso);
+        var weights = WeightsAt(t);
+        for (int attempt = 0; ; attempt++)
+        {
+            using var batch = _gpu.BeginBatch();
+            using (batch.Time("morph")) Record(batch, weights);
+            using (batch.Time("isosurface")) iso.Record(batch, Grid, Distance, Colour);
+            batch.Submit();
+            if (iso.TryReadMesh(out var mesh)) return (mesh, batch.Timings);
+            if (attempt > 0) throw new InvalidOperationException("isosurface output did not fit after growing the buffers");
+        }
+    }
+
+    /// <summary>CPU reference of <see cref="Record(CommandBatch, ReadOnlySpan{float})"/> over the same source grids.</summary>
+    public (float[] Distance, uint[] Colour) EvaluateCpu(ReadOnlySpan<float> weights)
+    {
+        var warps = Warps(weights);
+        var sd = _sourceDistance.Select(b => b.ToArray()).ToArray();
+        var sc = _sourceColour.Select(b => b.ToArray()).ToArray();
+        return MorphReference(Grid, sd, sc, warps);
+    }
+
+    internal static (float[] Distance, uint[] Colour) MorphReference(SdfGrid grid, float[][] sd, uint[][] sc, (float Weight, float K, Vector3 Offset)[] warps)
+    {
+        int n = grid.Resolution;
+        var d = new float[grid.PointCount];
+        var c = new uint[grid.PointCount];
+        float top = n - 1;
+        for (int pass = 0; pass < 2; pass++)
+        {
+        bool first = true;
+        for (int s = 0; s < warps.Length; s++)
+        {
+            var (w, k, a) = warps[s];
+            if (w == 0) continue;
+            for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+            for (int x = 0; x < n; x++)
+            {
+                long i = grid.Index(x, y, z);
+                if (pass == 1 && MathF.Abs(d[i]) > ColourBandVoxels * grid.VoxelSize) continue;
+                var q = a + k * grid.Point(x, y, z);
+                var g = (q - grid.Min) / grid.VoxelSize;
+                var gc = Vector3.Clamp(g, Vector3.Zero, new Vector3(top));
+                float outside = (g - gc).Length() * grid.VoxelSize;
+                int bx = (int)MathF.Min(MathF.Floor(gc.X), top - 1), by = (int)MathF.Min(MathF.Floor(gc.Y), top - 1), bz = (int)MathF.Min(MathF.Floor(gc.Z), top - 1);
+                var f = gc - new Vector3(bx, by, bz);
+                float dist = 0;
+                var col = Vector4.Zero;
+                for (int corner = 0; corner < 8; corner++)
+                {
+                    int ox = corner & 1, oy = (corner >> 1) & 1, oz = (corner >> 2) & 1;
+                    float wt = (ox == 1 ? f.X : 1 - f.X) * (oy == 1 ? f.Y : 1 - f.Y) * (oz == 1 ? f.Z : 1 - f.Z);
+                    long j = grid.Index(bx + ox, by + oy, bz + oz);
+                    dist += wt * sd[s][j];
+                    col += wt * ColourPacking.Unpack(sc[s][j]);
+                }
+                dist = w * (dist + outside) / k;
+                if (pass == 0) d[i] = first ? dist : d[i] + dist;
+                else c[i] = first ? ColourPacking.Pack(w * col) : ColourPacking.Pack(ColourPacking.Unpack(c[i]) + w * col);
+            }
+            first = false;
+        }
+        }
+        return (d, c);
+    }
+
+    private static SdfMoments ComputeMoments(SdfGrid grid, float[] distance)
+    {
+        int n = grid.Resolution;
+        long count = 0;
+        double sx = 0, sy = 0, sz = 0; // doubles: 16M points of coordinates up to 255 overflow float precision
+        for (int z = 0; z < n; z++)
+        for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++)
+        {
+            if (distance[grid.Index(x, y, z)] >= 0) continue;
+            count++;
+            sx += x; sy += y; sz += z;
+        }
+        if (count == 0) return new SdfMoments(0, grid.Bounds.Center);
+        float voxel = grid.VoxelSize;
+        return new SdfMoments(count * voxel * voxel * voxel, grid.Min + voxel * new Vector3((float)(sx / count), (float)(sy / count), (float)(sz / count)));
+    }
+
+    public void Dispose()
+    {
+        foreach (var b in _sourceDistance) b.Dispose();
+        foreach (var b in _sourceColour) b.Dispose();
+        Distance.Dispose();
+        Colour.Dispose();
+    }
+}

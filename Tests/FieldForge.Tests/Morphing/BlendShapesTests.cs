@@ -1,0 +1,63 @@
+using System.Numerics;
+using FieldForge.Morphing;
+
+namespace FieldForge.Tests.Morphing;
+
+public sealed class BlendShapesTests : GpuTest
+{
+    private static (BlendShapes Shapes, Vector3[] Inflated) Make()
+    {
+        var sphere = TestMeshes.Sphere(0.5f, 16);
+        var normals = sphere.Normals!;
+        // Target 0 inflates the upper half; target 1 shears x by y on every third vertex and tilts its normals.
+        var inflated = sphere.Positions.Select((p, i) => p.Y > 0 ? p + 0.2f * normals[i] : p).ToArray();
+        var idx = Enumerable.Range(0, sphere.VertexCount).Where(i => i % 3 == 0).ToArray();
+        var shear = new BlendShapeTarget("shear", idx, idx.Select(i => new Vector3(0.3f * sphere.Positions[i].Y, 0, 0)).ToArray(),
+            idx.Select(i => new Vector3(0.2f, 0, 0)).ToArray());
+        var targets = new[] { BlendShapeTarget.FromDeformed("inflate", sphere.Positions, inflated), shear };
+        return (new BlendShapes(Gpu, sphere, targets), inflated);
+    }
+
+    [TestCase(0f, 0f)]
+    [TestCase(1f, 0f)]
+    [TestCase(0.3f, 0.8f)]
+    [TestCase(-0.5f, 1.5f)]
+    public void Apply_Gpu_MatchesCpuReference(float w0, float w1)
+    {
+        var (shapes, _) = Make();
+        using var _d = shapes;
+        var gpu = shapes.Apply(new[] { w0, w1 });
+        var cpu = shapes.ApplyCpu(new[] { w0, w1 });
+        for (int i = 0; i < gpu.VertexCount; i++)
+        {
+            // Same summation order on both sides; only FMA contraction differs.
+            Assert.That(Vector3.Distance(gpu.Positions[i], cpu.Positions[i]), Is.LessThan(1e-6f), $"position {i}");
+            Assert.That(Vector3.Distance(gpu.Normals![i], cpu.Normals![i]), Is.LessThan(1e-5f), $"normal {i}");
+            Assert.That(gpu.Normals[i].Length(), Is.EqualTo(1f).Within(1e-5f), "renormalised");
+        }
+    }
+
+    [Test]
+    public void Apply_FullWeight_ReachesTheTarget()
+    {
+        var (shapes, inflated) = Make();
+        using var _d = shapes;
+        var mesh = shapes.Apply(new[] { 1f, 0f });
+        for (int i = 0; i < mesh.VertexCount; i++) Assert.That(Vector3.Distance(mesh.Positions[i], inflated[i]), Is.LessThan(1e-6f));
+        Assert.That(mesh.Indices, Is.EqualTo(shapes.BaseMesh.Indices));
+    }
+
+    [Test]
+    public void BadInput_IsRejected()
+    {
+        var sphere = TestMeshes.Sphere(0.5f, 8);
+        var bad = new BlendShapeTarget("bad", [sphere.VertexCount], [Vector3.One]);
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new BlendShapes(Gpu, sphere, new[] { bad }))!.Message, Does.Contain("target 'bad': vertex index"));
+        var nan = new BlendShapeTarget("nan", [0], [new Vector3(float.NaN)]);
+        Assert.That(Assert.Throws<ArgumentException>(() => new BlendShapes(Gpu, sphere, new[] { nan }))!.Message, Does.Contain("not finite"));
+        var (shapes, _) = Make();
+        using var _d = shapes;
+        Assert.That(Assert.Throws<ArgumentException>(() => shapes.Apply(new[] { 1f }))!.Message, Does.Contain("need 2 weights"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => shapes.Apply(new[] { 1f, float.PositiveInfinity }))!.Message, Does.Contain("weight 1 ('shear') must be finite"));
+    }
+}
