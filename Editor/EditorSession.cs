@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using FieldForge.Components;
+using FieldForge.Gpu;
+
+namespace FieldForge.Editor;
+
+/// <summary>
+/// Owns a <see cref="GpuContext"/>, a <see cref="ComponentHost"/> with one instance of each component type, and the
+/// <see cref="EditorDocument"/> editing them, all on ONE dedicated thread (a Vulkan context is used from one thread).
+/// Other threads (web requests) queue work with <see cref="InvokeAsync{T}"/> and read the latest immutable
+/// <see cref="Snapshot"/>. A component that throws is disabled with its error shown; the session keeps running.
+/// </summary>
+public sealed class EditorSession : IDisposable
+{
+    private const int MaxProblems = 50;
+    private readonly BlockingCollection<Action> _work = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Thread _thread;
+    private readonly EditorSessionOptions _options;
+    private readonly IReadOnlyList<Type> _types;
+    private readonly List<string> _problems = new();
+    private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Id, int Index), (ComponentPreview Source, PreviewState State)> _previews = new();
+    private GpuContext? _gpu;
+    private ComponentHost? _host;
+    private EditorDocument? _document;
+    private SessionSnapshot _snapshot;
+    private long _sequence, _previewVersion, _frames;
+    private double _fps;
+    private bool _disposed;
+
+    /// <summary>Starts the session thread; await <see cref="WaitUntilReadyAsync"/> before using it.</summary>
+    /// <param name="componentTypes">Component types to instantiate (usually <see cref="ComponentCatalog.Discover"/>).</param>
+    /// <param name="options">Tick rate and GPU factory; defaults when null.</param>
+    public EditorSession(IEnumerable<Type> componentTypes, EditorSessionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(componentTypes);
+        _options = options ?? new EditorSessionOptions();
+        _options.Validate();
+        _types = componentTypes.ToArray();
+        foreach (var t in _types)
+            if (!ComponentCatalog.IsEditable(t)) throw new ArgumentException($"{t.FullName} is not a non-abstract Component with a public parameterless constructor", nameof(componentTypes));
+        _snapshot = new SessionSnapshot("(starting)", 0, 0, 0, 0, 0, Array.Empty<GpuTiming>(), Array.Empty<ComponentState>(), 0, 0, Array.Empty<string>());
+        _thread = new Thread(Run) { IsBackground = true, Name = "FieldForge editor session" };
+        _thread.Start();
+    }
+
+    /// <summary>The latest published state (safe to read from any thread).</summary>
+    public SessionSnapshot Snapshot => Volatile.Read(ref _snapshot);
+
+    /// <summary>Ids and types of the hosted components (after <see cref="WaitUntilReadyAsync"/>).</summary>
+    public IReadOnlyList<(string Id, Type Type)> ComponentTypes { get; private set; } = Array.Empty<(string, Type)>();
+
+    /// <summary>Completes once the GPU context exists and the first frame ran; throws if the GPU could not be created.</summary>
+    public Task WaitUntilReadyAsync() => _ready.Task;
+
+    /// <summary>Runs <paramref name="action"/> on the session thread between frames, then publishes a new snapshot.
+    /// Exceptions thrown by the action (e.g. <see cref="EditorException"/>) come back through the task.</summary>
+    public Task<T> InvokeAsync<T>(Func<EditorDocument, T> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Work()
+        {
+            try { done.SetResult(action(_document ?? throw new EditorException(503, "the editor session is not running"))); }
+            catch (Exception e) { done.SetException(e); }
+        }
+        try { _work.Add(Work); }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { done.SetException(new EditorException(503, "the editor session has stopped")); }
+        return done.Task;
+    }
+
+    /// <summary>Enables or disables a component (not an undo step); enabling clears the error that disabled it.</summary>
+    public Task<bool> SetEnabledAsync(string componentId, bool enabled) => InvokeAsync(doc =>
+    {
+        var c = doc.Get(componentId);
+        c.Enabled = enabled;
+        if (enabled) _errors.Remove(componentId);
+        return enabled;
+    });
+
+    private void Run()
+    {
+        try
+        {
+            _gpu = (_options.CreateGpu ?? (() => GpuContext.Create()))();
+            _host = new ComponentHost(_gpu);
+            var components = new List<Component>();
+            foreach (var t in _types)
+            {
+                try { components.Add((Component)Activator.CreateInstance(t)!); }
+                catch (Exception e) { AddProblem($"{t.Name} could not be created: {(e.InnerException ?? e).Message}"); }
+            }
+            _document = new EditorDocument(components);
+            foreach (var (_, c) in _document.Components) _host.Add(c);
+            ComponentTypes = _document.Components.Select(c => (c.Id, c.Component.GetType())).ToArray();
+            Tick(0);
+            Publish();
+        }
+        catch (Exception e)
+        {
+            DisposeGpu();
+            _ready.TrySetException(e);
+            DrainRejected();
+            return;
+        }
+        _ready.TrySetResult();
+        Loop();
+        DisposeGpu();
+    }
+
+    private void Loop()
+    {
+        var clock = Stopwatch.StartNew();
+        double interval = _options.TickIntervalMilliseconds, last = 0, next = interval;
+        while (true)
+        {
+            int wait = (int)Math.Clamp(next - clock.Elapsed.TotalMilliseconds, 0, interval);
+            if (_work.TryTake(out var first, wait))
+            {
+                first();
+                while (_work.TryTake(out var more)) more();
+                Publish();
+                next = clock.Elapsed.TotalMilliseconds; // show the edit's effect at once
+                continue;
+            }
+            if (_work.IsCompleted) return;
+            double now = clock.Elapsed.TotalMilliseconds;
+            if (now < next) continue;
+            double dt = (now - last) / 1000;
+            last = now;
+            bool ok = Tick(dt);
+            _fps = _fps == 0 ? 1 / Math.Max(dt, 1e-6) : 0.9 * _fps + 0.1 / Math.Max(dt, 1e-6);
+            Publish();
+            next = clock.Elapsed.TotalMilliseconds + (ok ? interval : Math.Max(interval, 1000)); // back off after an error
+        }
+    }
+
+    private bool Tick(double dt)
+    {
+        bool ok = true;
+        _frames++;
+        try { _host!.Tick(dt); }
+        catch (Exception e)
+        {
+            ok = false;
+            var culprit = Culprit(e);
+            if (culprit is { } c)
+            {
+                _errors.TryAdd(c.Id, $"{e.GetType().Name}: {e.Message}");
+                c.Component.Enabled = false; // the host calls OnDisable on the next frame
+            }
+            else AddProblem($"frame failed: {e.GetType().Name}: {e.Message}");
+        }
+        if (_gpu!.ValidationEnabled)
+            foreach (var m in _gpu.DrainValidationMessages()) AddProblem($"validation: {m}");
+        return ok;
+    }
+
+    /// <summary>The hosted component whose code is innermost on the exception's stack, if any.</summary>
+    private (string Id, Component Component)? Culprit(Exception e)
+    {
+        for (var ex = e; ex is not null; ex = ex.InnerException)
+            foreach (var frame in new StackTrace(ex).GetFrames())
+                for (var t = frame.GetMethod()?.DeclaringType; t is not null; t = t.DeclaringType)
+                {
+                    if (t == typeof(Component) || !typeof(Component).IsAssignableFrom(t)) continue;
+                    foreach (var c in _document!.Components)
+                        if (t.IsAssignableFrom(c.Component.GetType()) && c.Component.Enabled) return c;
+                }
+        return null;
+    }
+
+    private void Publish()
+    {
+        var doc = _document!;
+        var states = new List<ComponentState>();
+        foreach (var (id, c) in doc.Components)
+        {
+            IReadOnlyList<ComponentPreview> previews = Array.Empty<ComponentPreview>();
+            string? error = _errors.GetValueOrDefault(id);
+            if (c.Enabled)
+            {
+                try { previews = c.GetPreviews(); }
+                catch (Exception e) { error ??= $"previews failed: {e.GetType().Name}: {e.Message}"; }
+            }
+            var shown = new List<PreviewState>();
+            for (int i = 0; i < previews.Count; i++) shown.Add(PreviewOf(id, i, previews[i]));
+            states.Add(new ComponentState(id, c.GetType().Name, c.Name, c.Enabled, c.ParameterVersion,
+                ComponentParameters.Snapshot(c), shown, error));
+        }
+        var host = _host!;
+        Volatile.Write(ref _snapshot, new SessionSnapshot(_gpu!.DeviceInfo.Name, ++_sequence, _frames, host.LastFrameMilliseconds, _fps,
+            host.LastFrameDispatches, host.LastFrameTimings.ToArray(), states, doc.History.UndoCount, doc.History.RedoCount, _problems.ToArray()));
+    }
+
+    /// <summary>Encodes a preview only when the component handed over a new object (previews are cached results).</summary>
+    private PreviewState PreviewOf(string id, int index, ComponentPreview preview)
+    {
+        if (_previews.TryGetValue((id, index), out var cached) && ReferenceEquals(cached.Source, preview)) return cached.State;
+        long version = ++_previewVersion;
+        PreviewState state;
+        try
+        {
+            state = preview switch
+            {
+                ImagePreview image => new PreviewState("image", image.Title, version, PreviewEncoder.Png(image), null),
+                PlotPreview plot => new PreviewState("plot", plot.Title, version, null, PreviewEncoder.PlotJson(plot, _options.MaxPlotPoints)),
+                MeshPreview mesh => new PreviewState("mesh", mesh.Title, version, null, PreviewEncoder.MeshJson(mesh)),
+                _ => new PreviewState("unknown", preview.Title, version, null, null, $"no viewer for {preview.GetType().Name}"),
+            };
+        }
+        catch (Exception e) { state = new PreviewState("error", preview.Title, version, null, null, e.Message); }
+        _previews[(id, index)] = (preview, state);
+        return state;
+    }
+
+    private void AddProblem(string message)
+    {
+        _problems.Add(message);
+        if (_problems.Count > MaxProblems) _problems.RemoveAt(0);
+    }
+
+    private void DrainRejected()
+    {
+        _work.CompleteAdding();
+        while (_work.TryTake(out var w)) w();
+    }
+
+    private void DisposeGpu()
+    {
+        try { _host?.Dispose(); }
+        catch (Exception e) { AddProblem($"shutdown: {e.Message}"); }
+        _gpu?.Dispose();
+        _host = null;
+        _gpu = null;
+    }
+
+    /// <summary>Stops the thread after the queued work, disposing the components and the GPU context on it.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _work.CompleteAdding();
+        if (Thread.CurrentThread != _thread) _thread.Join();
+        _work.Dispose();
+    }
+}
