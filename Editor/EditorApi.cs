@@ -162,6 +162,8 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         ["frame"] = s.Frame,
         ["frameMs"] = Finite(s.FrameMilliseconds),
         ["fps"] = Finite(s.FramesPerSecond),
+        ["workFrame"] = s.WorkFrame,
+        ["workFrameMs"] = Finite(s.WorkFrameMilliseconds),
         ["dispatches"] = s.Dispatches,
         ["timings"] = new JsonArray(s.Timings.Select(t => (JsonNode?)new JsonObject
         {

@@ -28,6 +28,7 @@ public sealed class EditorSession : IDisposable
     private SessionSnapshot _snapshot;
     private long _sequence, _previewVersion, _frames;
     private double _fps;
+    private (long Frame, double Milliseconds, int Dispatches, IReadOnlyList<GpuTiming> Timings) _lastWork = (0, 0, 0, Array.Empty<GpuTiming>());
     private bool _disposed;
 
     /// <summary>Starts the session thread; await <see cref="WaitUntilReadyAsync"/> before using it.</summary>
@@ -41,7 +42,7 @@ public sealed class EditorSession : IDisposable
         _types = componentTypes.ToArray();
         foreach (var t in _types)
             if (!ComponentCatalog.IsEditable(t)) throw new ArgumentException($"{t.FullName} is not a non-abstract Component with a public parameterless constructor", nameof(componentTypes));
-        _snapshot = new SessionSnapshot("(starting)", 0, 0, 0, 0, 0, Array.Empty<GpuTiming>(), Array.Empty<ComponentState>(), 0, 0, Array.Empty<string>());
+        _snapshot = new SessionSnapshot("(starting)", 0, 0, 0, 0, Array.Empty<ComponentState>(), 0, 0, Array.Empty<string>(), 0, 0, 0, Array.Empty<GpuTiming>());
         _thread = new Thread(Run) { IsBackground = true, Name = "FieldForge editor session" };
         _thread.Start();
     }
@@ -153,6 +154,7 @@ public sealed class EditorSession : IDisposable
             }
             else AddProblem($"frame failed: {e.GetType().Name}: {e.Message}");
         }
+        if (_host!.LastFrameDispatches > 0) _lastWork = (_frames, _host.LastFrameMilliseconds, _host.LastFrameDispatches, _host.LastFrameTimings.ToArray());
         if (_gpu!.ValidationEnabled)
             foreach (var m in _gpu.DrainValidationMessages()) AddProblem($"validation: {m}");
         return ok;
@@ -192,7 +194,8 @@ public sealed class EditorSession : IDisposable
         }
         var host = _host!;
         Volatile.Write(ref _snapshot, new SessionSnapshot(_gpu!.DeviceInfo.Name, ++_sequence, _frames, host.LastFrameMilliseconds, _fps,
-            host.LastFrameDispatches, host.LastFrameTimings.ToArray(), states, doc.History.UndoCount, doc.History.RedoCount, _problems.ToArray()));
+            states, doc.History.UndoCount, doc.History.RedoCount, _problems.ToArray(),
+            _lastWork.Frame, _lastWork.Milliseconds, _lastWork.Dispatches, _lastWork.Timings));
     }
 
     /// <summary>Encodes a preview only when the component handed over a new object (previews are cached results).</summary>

@@ -45,12 +45,16 @@ public static class InspectorSchema
             if (defaults is not null) o["default"] = ToJson(p.GetValue(defaults));
             parameters.Add(o);
         }
-        return new JsonObject { ["type"] = componentType.Name, ["parameters"] = parameters };
+        return Normalized(new JsonObject { ["type"] = componentType.Name, ["parameters"] = parameters });
     }
 
     /// <summary>Current parameter values of <paramref name="component"/> as a JSON object keyed by parameter name.</summary>
     public static JsonObject Values(Component component) =>
-        new(ComponentParameters.Snapshot(component).Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value))));
+        Normalized(new JsonObject(ComponentParameters.Snapshot(component).Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))));
+
+    /// <summary>Re-reads built JSON so every number reads back as any numeric type (a node built from a float
+    /// refuses GetValue&lt;double&gt;; a parsed one does not).</summary>
+    private static JsonObject Normalized(JsonObject o) => JsonNode.Parse(o.ToJsonString())!.AsObject();
 
     /// <summary>A parameter value as JSON: bool, number, string (enums by name) or an array of numbers (vectors, colours).</summary>
     public static JsonNode? ToJson(object? value) => value switch
@@ -83,7 +87,7 @@ public static class InspectorSchema
                 {
                     if (a[i] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
                         throw new ArgumentException($"{parameter}: expected a list of numbers, got {a.ToJsonString()}");
-                    parts[i] = v.GetValue<double>();
+                    parts[i] = Number(v);
                 }
                 return parts;
             case JsonValue v:
@@ -91,7 +95,7 @@ public static class InspectorSchema
                 {
                     JsonValueKind.True => true,
                     JsonValueKind.False => false,
-                    JsonValueKind.Number => v.GetValue<double>(),
+                    JsonValueKind.Number => Number(v),
                     JsonValueKind.String => v.GetValue<string>(),
                     _ => throw new ArgumentException($"{parameter}: unsupported value {v.ToJsonString()}"),
                 };
@@ -99,6 +103,9 @@ public static class InspectorSchema
                 throw new ArgumentException($"{parameter}: expected a bool, number, text or list of numbers, got {node.ToJsonString()}");
         }
     }
+
+    // Via the JSON text: a JsonValue built from a float or int refuses GetValue<double>.
+    private static double Number(JsonValue v) => double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static int Dimension(ParameterDescriptor p) =>
         p.ClrType == typeof(Vector2) ? 2 : p.ClrType == typeof(Vector3) ? 3 : p.ClrType == typeof(Vector4) ? 4 : 1;

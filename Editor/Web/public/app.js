@@ -248,10 +248,10 @@ function updateUndo(undo, redo) {
 function updatePerf(s) {
   $('#perf-frame').textContent = `${s.frameMs.toFixed(2)} ms (#${s.frame})`;
   $('#perf-fps').textContent = `${s.fps.toFixed(1)} frames/s`;
-  $('#perf-dispatches').textContent = String(s.dispatches);
+  $('#perf-dispatches').textContent = s.workFrame > 0 ? `${s.dispatches} (frame #${s.workFrame}, ${s.workFrameMs.toFixed(1)} ms)` : 'none yet';
   const max = Math.max(1e-6, ...s.timings.map((t) => t.ms));
   $('#perf-regions tbody').innerHTML = s.timings.length === 0
-    ? '<tr><td colspan="3" class="note">no GPU regions this frame</td></tr>'
+    ? '<tr><td colspan="3" class="note">no timed GPU regions yet</td></tr>'
     : s.timings.map((t) => `<tr><td>${escapeHtml(t.region)}</td><td class="ms">${t.ms.toFixed(3)}</td>
         <td style="width:40%"><div class="bar" style="width:${(100 * t.ms) / max}%"></div></td></tr>`).join('');
 }
