@@ -43,13 +43,20 @@ public sealed class SwatchComponent : Component
     private bool _filled;
     private IReadOnlyList<ComponentPreview> _previews = Array.Empty<ComponentPreview>();
 
-    public override void OnEnable(GpuContext gpu) => _pixels = gpu.CreateBuffer<uint>(Size * Size, BufferLocation.HostVisible, "swatch");
+    private bool _fresh;
+
+    public override void OnEnable(GpuContext gpu)
+    {
+        _pixels = gpu.CreateBuffer<uint>(Size * Size, BufferLocation.HostVisible, "swatch");
+        _fresh = true; // the host reports parametersChanged=false on a re-enable when nothing was edited meanwhile
+    }
 
     public override void Update(FrameContext frame, bool parametersChanged)
     {
         if (FailNextUpdate) { FailNextUpdate = false; throw new InvalidOperationException("swatch failed on purpose"); }
-        _filled = parametersChanged;
-        if (!parametersChanged) return;
+        _filled = parametersChanged || _fresh;
+        _fresh = false;
+        if (!_filled) return;
         var c = Vector3.Clamp(Tint * Level, Vector3.Zero, Vector3.One) * 255;
         uint rgba = (uint)c.X | (uint)c.Y << 8 | (uint)c.Z << 16 | 255u << 24;
         using (frame.Batch.Time("swatch fill")) frame.Gpu.Primitives.Fill(frame.Batch, _pixels!, rgba);
