@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using FieldForge.Components;
 using FieldForge.Gpu;
+using FieldForge.Rendering;
 
 namespace FieldForge.Editor;
 
@@ -23,6 +24,8 @@ public sealed class EditorSession : IDisposable
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Id, int Index), (ComponentPreview Source, PreviewState State)> _previews = new();
     private GpuContext? _gpu;
+    private MeshRenderer? _meshRenderer;
+    private bool _meshRendererFailed;
     private ComponentHost? _host;
     private EditorDocument? _document;
     private SessionSnapshot _snapshot;
@@ -210,13 +213,32 @@ public sealed class EditorSession : IDisposable
             {
                 ImagePreview image => new PreviewState("image", image.Title, version, PreviewEncoder.Png(image), null),
                 PlotPreview plot => new PreviewState("plot", plot.Title, version, null, PreviewEncoder.PlotJson(plot, _options.MaxPlotPoints)),
-                MeshPreview mesh => new PreviewState("mesh", mesh.Title, version, null, PreviewEncoder.MeshJson(mesh)),
+                MeshPreview mesh => new PreviewState("mesh", mesh.Title, version, RenderMesh(mesh), PreviewEncoder.MeshJson(mesh)),
                 _ => new PreviewState("unknown", preview.Title, version, null, null, $"no viewer for {preview.GetType().Name}"),
             };
         }
         catch (Exception e) { state = new PreviewState("error", preview.Title, version, null, null, e.Message); }
         _previews[(id, index)] = (preview, state);
         return state;
+    }
+
+    /// <summary>The mesh rendered offscreen with OpenGL (EGL headless) on this thread, or null when GL is unavailable
+    /// (reported once as a problem; the page then shows the mesh statistics only).</summary>
+    private byte[]? RenderMesh(MeshPreview mesh)
+    {
+        if (_meshRendererFailed || mesh.Indices.Length == 0) return null;
+        try { _meshRenderer ??= new MeshRenderer(); }
+        catch (Exception e) when (e is GlUnavailableException or GlException or DllNotFoundException)
+        {
+            _meshRendererFailed = true;
+            AddProblem($"mesh previews show statistics only: {e.Message}");
+            return null;
+        }
+        _meshRenderer.Background = new RgbaColor(17, 19, 24);
+        _meshRenderer.SetMesh(mesh.Positions, mesh.Normals, mesh.Colors ?? Array.Empty<float>(), mesh.Indices);
+        _meshRenderer.FrameMesh();
+        const int size = 256;
+        return PreviewEncoder.Png(new ImagePreview(mesh.Title, size, size, _meshRenderer.RenderToRgba(size, size)));
     }
 
     private void AddProblem(string message)
@@ -235,6 +257,8 @@ public sealed class EditorSession : IDisposable
     {
         try { _host?.Dispose(); }
         catch (Exception e) { AddProblem($"shutdown: {e.Message}"); }
+        _meshRenderer?.Dispose();
+        _meshRenderer = null;
         _gpu?.Dispose();
         _host = null;
         _gpu = null;

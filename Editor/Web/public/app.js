@@ -168,8 +168,10 @@ async function showPreview(holder, componentId, p) {
     setFigure(fig, 'canvas', (c) => { c.width = 420; c.height = 256; drawPlot(c, data); });
   } else if (p.kind === 'mesh') {
     const data = p.data ? await (await fetch(p.data)).json() : {};
-    if (p.png) setFigure(fig, 'img', (img) => { img.alt = p.title; img.src = p.png; });
-    else setFigure(fig, 'div', (d) => { d.className = 'mesh-stats'; d.innerHTML = meshStats(data); });
+    setFigure(fig, 'div', (d) => {
+      d.className = 'mesh-view';
+      d.innerHTML = (p.png ? `<img alt="${escapeHtml(p.title)}" src="${p.png}">` : '') + `<div class="mesh-stats">${meshStats(data, !p.png)}</div>`;
+    });
   }
 }
 
@@ -183,11 +185,11 @@ function setFigure(fig, tag, fill) {
   fill(el);
 }
 
-function meshStats(m) {
+function meshStats(m, unrendered) {
   const f = (a) => (a ? a.map((v) => (v ?? NaN).toFixed(2)).join(', ') : '–');
   return `<p>${m.vertices ?? 0} vertices, ${m.triangles ?? 0} triangles${m.hasColors ? ', coloured' : ''}</p>
-    <p>bounds min (${f(m.boundsMin)})</p><p>bounds max (${f(m.boundsMax)})</p>
-    <p class="note">Rendered view needs the OpenGL mesh renderer (Runtime/Rendering).</p>`;
+    <p>bounds (${f(m.boundsMin)}) … (${f(m.boundsMax)})</p>` +
+    (unrendered ? '<p class="note">Not rendered: OpenGL (EGL) is unavailable, see Problems.</p>' : '');
 }
 
 const SERIES_COLOURS = ['#5fb3ff', '#ffb454', '#7ddc7d', '#ff6b6b', '#c792ea'];

@@ -34,6 +34,9 @@ public class EditorSessionTests
         Assert.That(state.Values["Level"], Is.EqualTo(1f));
         Assert.That((state.Previews[1].Kind, state.Previews[2].Kind), Is.EqualTo(("plot", "mesh")));
         Assert.That(state.Previews[2].DataJson, Does.Contain("\"vertices\":4").And.Contain("\"triangles\":2"));
+        var mesh = ImageResult.FromMemory(state.Previews[2].Png!, ColorComponents.RedGreenBlueAlpha);
+        Assert.That((mesh.Width, mesh.Height), Is.EqualTo((256, 256)), "the mesh is rendered offscreen with OpenGL");
+        Assert.That(mesh.Data.Chunk(4).Count(px => px[0] > 60), Is.GreaterThan(256 * 256 / 10), "the lit quad covers part of the frame");
         Assert.That(after.UndoCount, Is.EqualTo(1));
         Assert.That(after.Problems, Is.Empty, "no validation messages or frame errors");
     }
