@@ -95,6 +95,7 @@ function sendEdit(state, p, final) {
   if (entry.busy) return;
   const pump = async () => {
     entry.busy = true;
+    pendingEdits(+1);
     while (entry.next) {
       const { value, final: isFinal } = entry.next;
       entry.next = null;
@@ -113,8 +114,16 @@ function sendEdit(state, p, final) {
       }
     }
     entry.busy = false;
+    pendingEdits(-1);
   };
   pump();
+}
+
+// How many parameters still have edits on their way to the server (tests wait for 0).
+let pending = 0;
+function pendingEdits(delta) {
+  pending += delta;
+  document.body.dataset.pendingEdits = String(pending);
 }
 
 function applyValues(state, values) {
@@ -165,7 +174,7 @@ async function showPreview(holder, componentId, p) {
     setFigure(fig, 'img', (img) => { img.alt = p.title; img.src = p.png; img.dataset.version = String(p.version); });
   } else if (p.kind === 'plot') {
     const data = await (await fetch(p.data)).json();
-    setFigure(fig, 'canvas', (c) => { c.width = 420; c.height = 256; drawPlot(c, data); });
+    setFigure(fig, 'canvas', (c) => { c.width = 340; c.height = 220; drawPlot(c, data); });
   } else if (p.kind === 'mesh') {
     const data = p.data ? await (await fetch(p.data)).json() : {};
     setFigure(fig, 'div', (d) => {
