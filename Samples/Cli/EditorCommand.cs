@@ -13,7 +13,7 @@ public sealed class EditorCommand : ICommand
     public int Run(CliArgs args)
     {
         int port = args.Int("port", EditorServerOptions.DefaultPort, 0, 65535);
-        string presets = args.String("presets", "presets");
+        string presets = args.String("presets", new EditorServerOptions().PresetDirectory);
         double tickMs = args.Double("tick-ms", 50, 1, 10_000);
         args.RejectUnknown();
         return RunAsync(port, presets, tickMs).GetAwaiter().GetResult();
