@@ -22,6 +22,7 @@ public sealed class EditorSession : IDisposable
     private readonly IReadOnlyList<Type> _types;
     private readonly List<string> _problems = new();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyDictionary<string, object?>> _failedWith = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Id, int Index), (ComponentPreview Source, PreviewState State)> _previews = new();
     private GpuContext? _gpu;
     private MeshRenderer? _meshRenderer;
@@ -80,7 +81,7 @@ public sealed class EditorSession : IDisposable
     {
         var c = doc.Get(componentId);
         c.Enabled = enabled;
-        if (enabled) _errors.Remove(componentId);
+        if (enabled) { _errors.Remove(componentId); _failedWith.Remove(componentId); }
         return enabled;
     });
 
@@ -125,6 +126,7 @@ public sealed class EditorSession : IDisposable
             {
                 first();
                 while (_work.TryTake(out var more)) more();
+                RetryEditedFailures();
                 Publish();
                 next = clock.Elapsed.TotalMilliseconds; // show the edit's effect at once
                 continue;
@@ -141,6 +143,21 @@ public sealed class EditorSession : IDisposable
         }
     }
 
+    /// <summary>A component disabled by an error gets another chance once its parameters are edited (e.g. a bad file
+    /// path fixed), so the user does not have to find the enable switch.</summary>
+    private void RetryEditedFailures()
+    {
+        foreach (var (id, c) in _document!.Components)
+        {
+            if (c.Enabled || !_failedWith.TryGetValue(id, out var atFailure)) continue;
+            var now = ComponentParameters.Snapshot(c);
+            if (now.All(kv => Equals(kv.Value, atFailure.GetValueOrDefault(kv.Key)))) continue;
+            _failedWith.Remove(id);
+            _errors.Remove(id);
+            c.Enabled = true;
+        }
+    }
+
     private bool Tick(double dt)
     {
         bool ok = true;
@@ -153,6 +170,7 @@ public sealed class EditorSession : IDisposable
             if (culprit is { } c)
             {
                 _errors.TryAdd(c.Id, $"{e.GetType().Name}: {e.Message}");
+                _failedWith[c.Id] = ComponentParameters.Snapshot(c.Component);
                 c.Component.Enabled = false; // the host calls OnDisable on the next frame
             }
             else AddProblem($"frame failed: {e.GetType().Name}: {e.Message}");
@@ -204,7 +222,7 @@ public sealed class EditorSession : IDisposable
     /// <summary>Encodes a preview only when the component handed over a new object (previews are cached results).</summary>
     private PreviewState PreviewOf(string id, int index, ComponentPreview preview)
     {
-        if (_previews.TryGetValue((id, index), out var cached) && ReferenceEquals(cached.Source, preview)) return cached.State;
+        if (_previews.TryGetValue((id, index), out var cached) && SameContent(cached.Source, preview)) return cached.State;
         long version = ++_previewVersion;
         PreviewState state;
         try
@@ -221,6 +239,18 @@ public sealed class EditorSession : IDisposable
         _previews[(id, index)] = (preview, state);
         return state;
     }
+
+    /// <summary>Same object, or a new record over the same arrays (some components build the record in GetPreviews).</summary>
+    private static bool SameContent(ComponentPreview a, ComponentPreview b) => ReferenceEquals(a, b) || (a, b) switch
+    {
+        (ImagePreview x, ImagePreview y) => x.Title == y.Title && x.Width == y.Width && x.Height == y.Height && ReferenceEquals(x.Rgba, y.Rgba),
+        (PlotPreview x, PlotPreview y) => x.Title == y.Title && x.XLabel == y.XLabel && x.YLabel == y.YLabel && x.LogY == y.LogY &&
+            x.Series.Count == y.Series.Count &&
+            x.Series.Zip(y.Series).All(s => s.First.Name == s.Second.Name && ReferenceEquals(s.First.X, s.Second.X) && ReferenceEquals(s.First.Y, s.Second.Y)),
+        (MeshPreview x, MeshPreview y) => x.Title == y.Title && ReferenceEquals(x.Positions, y.Positions) && ReferenceEquals(x.Normals, y.Normals) &&
+            ReferenceEquals(x.Colors, y.Colors) && ReferenceEquals(x.Indices, y.Indices),
+        _ => false,
+    };
 
     /// <summary>The mesh rendered offscreen with OpenGL (EGL headless) on this thread, or null when GL is unavailable
     /// (reported once as a problem; the page then shows the mesh statistics only).</summary>

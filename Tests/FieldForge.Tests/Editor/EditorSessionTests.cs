@@ -82,4 +82,25 @@ public class EditorSessionTests
         var ex = Assert.Throws<ArgumentException>(() => new EditorSession(new[] { typeof(string) }))!;
         Assert.That(ex.Message, Does.Contain("System.String is not a non-abstract Component"));
     }
+
+    [Test]
+    public void Session_FailedComponent_EditingAParameterRetriesIt()
+    {
+        using var session = EditorTestSupport.StartSwatchSession();
+        session.InvokeAsync(doc => ((SwatchComponent)doc.Get("SwatchComponent")).FailNextUpdate = true).Wait();
+        EditorTestSupport.WaitFor(session, s => s.Find("SwatchComponent")!.Error is not null, "the component error");
+        session.InvokeAsync(doc => doc.SetParameter("SwatchComponent", "Level", 0.25)).Wait();
+        var back = EditorTestSupport.WaitFor(session, s => s.Find("SwatchComponent") is { Enabled: true, Error: null, Previews.Count: 3 }, "the retried component");
+        Assert.That(back.Find("SwatchComponent")!.Values["Level"], Is.EqualTo(0.25f));
+    }
+
+    [Test]
+    public void Session_UnchangedPreviewContent_KeepsItsVersion()
+    {
+        using var session = EditorTestSupport.StartSwatchSession();
+        var first = EditorTestSupport.WaitFor(session, s => s.Find("SwatchComponent")?.Previews.Count == 3, "previews");
+        var later = EditorTestSupport.WaitFor(session, s => s.Frame > first.Frame + 3, "more frames");
+        Assert.That(later.Find("SwatchComponent")!.Previews.Select(p => p.Version),
+            Is.EqualTo(first.Find("SwatchComponent")!.Previews.Select(p => p.Version)), "idle frames do not re-encode previews");
+    }
 }
