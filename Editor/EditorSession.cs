@@ -22,6 +22,8 @@ public sealed class EditorSession : IDisposable
     private readonly IReadOnlyList<Type> _types;
     private readonly List<string> _problems = new();
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _versionAtLastGoodFrame = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _enabledAtLastGoodFrame = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyDictionary<string, object?>> _failedWith = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Id, int Index), (ComponentPreview Source, PreviewState State)> _previews = new();
     private GpuContext? _gpu;
@@ -170,10 +172,22 @@ public sealed class EditorSession : IDisposable
             if (culprit is { } c)
             {
                 _errors.TryAdd(c.Id, $"{e.GetType().Name}: {e.Message}");
-                _failedWith[c.Id] = ComponentParameters.Snapshot(c.Component);
-                c.Component.Enabled = false; // the host calls OnDisable on the next frame
+                if (c.Component.Enabled)
+                {
+                    _failedWith[c.Id] = ComponentParameters.Snapshot(c.Component);
+                    c.Component.Enabled = false; // the host calls OnDisable on the next frame
+                }
             }
             else AddProblem($"frame failed: {e.GetType().Name}: {e.Message}");
+        }
+        if (ok)
+        {
+            _enabledAtLastGoodFrame.Clear();
+            foreach (var (id, c) in _document!.Components)
+            {
+                _versionAtLastGoodFrame[id] = c.ParameterVersion;
+                if (c.Enabled) _enabledAtLastGoodFrame.Add(id);
+            }
         }
         if (_host!.LastFrameDispatches > 0) _lastWork = (_frames, _host.LastFrameMilliseconds, _host.LastFrameDispatches, _host.LastFrameTimings.ToArray());
         if (_gpu!.ValidationEnabled)
@@ -181,17 +195,26 @@ public sealed class EditorSession : IDisposable
         return ok;
     }
 
-    /// <summary>The hosted component whose code is innermost on the exception's stack, if any.</summary>
+    /// <summary>Which component made the frame fail: the one whose code is innermost on the exception's stack; when
+    /// several share that type, or the stack names none (the JIT may inline a component's Update into the host's Tick),
+    /// the only candidate that is enabled, or whose parameters changed since the last good frame. Null when unsure.</summary>
     private (string Id, Component Component)? Culprit(Exception e)
+    {
+        // Ran this frame: enabled now, or just switched off (its OnDisable runs in this frame and may be what threw).
+        var ran = _document!.Components.Where(c => c.Component.Enabled || _enabledAtLastGoodFrame.Contains(c.Id)).ToArray();
+        var candidates = StackType(e) is { } t ? ran.Where(c => t.IsAssignableFrom(c.Component.GetType())).ToArray() : ran;
+        if (candidates.Length == 1) return candidates[0];
+        var changed = candidates.Where(c => c.Component.ParameterVersion != _versionAtLastGoodFrame.GetValueOrDefault(c.Id, -1)).ToArray();
+        return changed.Length == 1 ? changed[0] : null;
+    }
+
+    /// <summary>The innermost component type on the exception's stack (inner exceptions first), if any.</summary>
+    private static Type? StackType(Exception e)
     {
         for (var ex = e; ex is not null; ex = ex.InnerException)
             foreach (var frame in new StackTrace(ex).GetFrames())
                 for (var t = frame.GetMethod()?.DeclaringType; t is not null; t = t.DeclaringType)
-                {
-                    if (t == typeof(Component) || !typeof(Component).IsAssignableFrom(t)) continue;
-                    foreach (var c in _document!.Components)
-                        if (t.IsAssignableFrom(c.Component.GetType()) && c.Component.Enabled) return c;
-                }
+                    if (t != typeof(Component) && typeof(Component).IsAssignableFrom(t)) return t;
         return null;
     }
 
@@ -240,17 +263,21 @@ public sealed class EditorSession : IDisposable
         return state;
     }
 
-    /// <summary>Same object, or a new record over the same arrays (some components build the record in GetPreviews).</summary>
+    /// <summary>Same object, or equal content (some components build new records and arrays in every GetPreviews call;
+    /// comparing contents is far cheaper than re-encoding and having every open page fetch them again).</summary>
     private static bool SameContent(ComponentPreview a, ComponentPreview b) => ReferenceEquals(a, b) || (a, b) switch
     {
-        (ImagePreview x, ImagePreview y) => x.Title == y.Title && x.Width == y.Width && x.Height == y.Height && ReferenceEquals(x.Rgba, y.Rgba),
+        (ImagePreview x, ImagePreview y) => x.Title == y.Title && x.Width == y.Width && x.Height == y.Height && Same(x.Rgba, y.Rgba),
         (PlotPreview x, PlotPreview y) => x.Title == y.Title && x.XLabel == y.XLabel && x.YLabel == y.YLabel && x.LogY == y.LogY &&
             x.Series.Count == y.Series.Count &&
-            x.Series.Zip(y.Series).All(s => s.First.Name == s.Second.Name && ReferenceEquals(s.First.X, s.Second.X) && ReferenceEquals(s.First.Y, s.Second.Y)),
-        (MeshPreview x, MeshPreview y) => x.Title == y.Title && ReferenceEquals(x.Positions, y.Positions) && ReferenceEquals(x.Normals, y.Normals) &&
-            ReferenceEquals(x.Colors, y.Colors) && ReferenceEquals(x.Indices, y.Indices),
+            x.Series.Zip(y.Series).All(s => s.First.Name == s.Second.Name && Same(s.First.X, s.Second.X) && Same(s.First.Y, s.Second.Y)),
+        (MeshPreview x, MeshPreview y) => x.Title == y.Title && Same(x.Positions, y.Positions) && Same(x.Normals, y.Normals) &&
+            Same(x.Colors, y.Colors) && Same(x.Indices, y.Indices),
         _ => false,
     };
+
+    private static bool Same<T>(T[]? x, T[]? y) where T : IEquatable<T> =>
+        ReferenceEquals(x, y) || (x is not null && y is not null && x.AsSpan().SequenceEqual(y));
 
     /// <summary>The mesh rendered offscreen with OpenGL (EGL headless) on this thread, or null when GL is unavailable
     /// (reported once as a problem; the page then shows the mesh statistics only).</summary>

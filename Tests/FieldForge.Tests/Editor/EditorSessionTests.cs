@@ -103,4 +103,20 @@ public class EditorSessionTests
         Assert.That(later.Find("SwatchComponent")!.Previews.Select(p => p.Version),
             Is.EqualTo(first.Find("SwatchComponent")!.Previews.Select(p => p.Version)), "idle frames do not re-encode previews");
     }
+
+    [Test]
+    public void Session_TwoComponents_FailureAttributedToTheOneThatFailed()
+    {
+        using var session = new EditorSession(new[] { typeof(SwatchComponent), typeof(SwatchComponent) },
+            new EditorSessionOptions(TickIntervalMilliseconds: 20, CreateGpu: () => FieldForge.Gpu.GpuContext.Create(GpuTestEnvironment.Options)));
+        session.WaitUntilReadyAsync().Wait();
+        session.InvokeAsync(doc =>
+        {
+            doc.SetParameter("SwatchComponent#2", "Stripes", 3);
+            return ((SwatchComponent)doc.Get("SwatchComponent#2")).FailNextUpdate = true;
+        }).Wait();
+        var failed = EditorTestSupport.WaitFor(session, s => s.Find("SwatchComponent#2")!.Error is not null, "the second component's error");
+        Assert.That((failed.Find("SwatchComponent")!.Enabled, failed.Find("SwatchComponent")!.Error), Is.EqualTo((true, (string?)null)), "the healthy one keeps running");
+        Assert.That(failed.Find("SwatchComponent#2")!.Enabled, Is.False);
+    }
 }
