@@ -6,9 +6,9 @@
 #ifndef FF_NOISE_SIMPLEX_GLSL
 #define FF_NOISE_SIMPLEX_GLSL
 
-const float FF_SCALE2 = 10.9;
-const float FF_SCALE3 = 28.0;
-const float FF_SCALE4 = 62.0;
+const float FF_SCALE2 = 10.8;
+const float FF_SCALE3 = 30.5;
+const float FF_SCALE4 = 61.5;
 const float FF_DIAGONAL = 0.707106781;
 const float FF_F4 = 0.309016994;
 const float FF_G4 = 0.138196601;
