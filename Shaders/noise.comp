@@ -3,15 +3,41 @@
 // analytic gradients. The math lives in include/noise_simplex.glsl and include/noise_fractal.glsl and mirrors the
 // C# reference (FieldForge.Noise.CpuNoise) operation for operation.
 //! kernel noise_grid2 DIM=2 GRID
-//! kernel noise_grid3 DIM=3 GRID
-//! kernel noise_grid4 DIM=4 GRID
+//! kernel noise_grid2_warp DIM=2 GRID WARP
+//! kernel noise_grid2_tiled DIM=2 GRID PERIODIC
+//! kernel noise_grid2_tiled_warp DIM=2 GRID PERIODIC WARP
 //! kernel noise_grid2_grad DIM=2 GRID GRAD
+//! kernel noise_grid2_grad_warp DIM=2 GRID GRAD WARP
+//! kernel noise_grid2_grad_tiled DIM=2 GRID GRAD PERIODIC
+//! kernel noise_grid2_grad_tiled_warp DIM=2 GRID GRAD PERIODIC WARP
+//! kernel noise_grid3 DIM=3 GRID
+//! kernel noise_grid3_warp DIM=3 GRID WARP
+//! kernel noise_grid3_tiled DIM=3 GRID PERIODIC
+//! kernel noise_grid3_tiled_warp DIM=3 GRID PERIODIC WARP
 //! kernel noise_grid3_grad DIM=3 GRID GRAD
+//! kernel noise_grid3_grad_warp DIM=3 GRID GRAD WARP
+//! kernel noise_grid3_grad_tiled DIM=3 GRID GRAD PERIODIC
+//! kernel noise_grid3_grad_tiled_warp DIM=3 GRID GRAD PERIODIC WARP
+//! kernel noise_grid4 DIM=4 GRID
+//! kernel noise_grid4_warp DIM=4 GRID WARP
 //! kernel noise_points2 DIM=2
-//! kernel noise_points3 DIM=3
-//! kernel noise_points4 DIM=4
+//! kernel noise_points2_warp DIM=2 WARP
+//! kernel noise_points2_tiled DIM=2 PERIODIC
+//! kernel noise_points2_tiled_warp DIM=2 PERIODIC WARP
 //! kernel noise_points2_grad DIM=2 GRAD
+//! kernel noise_points2_grad_warp DIM=2 GRAD WARP
+//! kernel noise_points2_grad_tiled DIM=2 GRAD PERIODIC
+//! kernel noise_points2_grad_tiled_warp DIM=2 GRAD PERIODIC WARP
+//! kernel noise_points3 DIM=3
+//! kernel noise_points3_warp DIM=3 WARP
+//! kernel noise_points3_tiled DIM=3 PERIODIC
+//! kernel noise_points3_tiled_warp DIM=3 PERIODIC WARP
 //! kernel noise_points3_grad DIM=3 GRAD
+//! kernel noise_points3_grad_warp DIM=3 GRAD WARP
+//! kernel noise_points3_grad_tiled DIM=3 GRAD PERIODIC
+//! kernel noise_points3_grad_tiled_warp DIM=3 GRAD PERIODIC WARP
+//! kernel noise_points4 DIM=4
+//! kernel noise_points4_warp DIM=4 WARP
 #define FF_WORKGROUP 64
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
@@ -20,6 +46,18 @@ layout(local_size_x = FF_WORKGROUP) in;
 const bool FF_NOISE_GRAD = true;
 #else
 const bool FF_NOISE_GRAD = false;
+#endif
+// Tiling and warping are separate variants: on lavapipe even a skipped wrap branch (integer division) or a
+// zero-trip warp loop (four more inlined fractal sums) slows a plain field 5-10x, so plain kernels contain neither.
+#ifdef PERIODIC
+const bool FF_NOISE_PERIODIC = true;
+#else
+const bool FF_NOISE_PERIODIC = false;
+#endif
+#ifdef WARP
+const bool FF_NOISE_WARP = true;
+#else
+const bool FF_NOISE_WARP = false;
 #endif
 
 #include "noise_push.glsl"

@@ -90,7 +90,7 @@ float ff_sample2(vec2 p, out vec2 grad)
 {
     precise float qx = p.x, qy = p.y, ws = pc.warpScale;
     precise float j00 = 1.0, j01 = 0.0, j10 = 0.0, j11 = 1.0;
-    for (int s = 0; s < int(pc.warpStages); s++)
+    for (int s = 0; FF_NOISE_WARP && s < int(pc.warpStages); s++)
     {
         vec2 a, b;
         precise float wx = ff_fractal2(qx, qy, ff_warp_seed(pc.seed, s, 0), FF_MODE_FBM, a);
@@ -121,7 +121,7 @@ float ff_sample3(vec3 p, out vec3 grad)
 {
     precise float qx = p.x, qy = p.y, qz = p.z, ws = pc.warpScale;
     precise float j[9] = float[9](1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0);
-    for (int s = 0; s < int(pc.warpStages); s++)
+    for (int s = 0; FF_NOISE_WARP && s < int(pc.warpStages); s++)
     {
         vec3 a, b, c;
         precise float wx = ff_fractal3(qx, qy, qz, ff_warp_seed(pc.seed, s, 0), FF_MODE_FBM, a);
@@ -158,7 +158,7 @@ float ff_sample3(vec3 p, out vec3 grad)
 float ff_sample4(vec4 p)
 {
     precise float qx = p.x, qy = p.y, qz = p.z, qw = p.w, ws = pc.warpScale;
-    for (int s = 0; s < int(pc.warpStages); s++)
+    for (int s = 0; FF_NOISE_WARP && s < int(pc.warpStages); s++)
     {
         precise float wx = ff_fractal4(qx, qy, qz, qw, ff_warp_seed(pc.seed, s, 0), FF_MODE_FBM);
         precise float wy = ff_fractal4(qx, qy, qz, qw, ff_warp_seed(pc.seed, s, 1), FF_MODE_FBM);

@@ -2,7 +2,8 @@
 // expression that feeds an addition is `precise`, so no fused multiply-add changes the rounding and GPU and CPU
 // agree to the last bit where the hardware rounds the same way.
 // 2D/3D: Gustavson & McEwan's psrdnoise lattices (sheared triangular, body-centred cubic) so integer periods wrap
-// exactly; 4D: the classic skewed simplex lattice. FF_NOISE_GRAD (a bool constant) enables analytic gradients.
+// exactly; 4D: the classic skewed simplex lattice. FF_NOISE_GRAD and FF_NOISE_PERIODIC (bool constants) enable
+// analytic gradients and lattice wrapping.
 #ifndef FF_NOISE_SIMPLEX_GLSL
 #define FF_NOISE_SIMPLEX_GLSL
 
@@ -86,7 +87,7 @@ float ff_noise2(float x, float y, uint seed, int px, int py, out float dx, out f
     precise float x2 = x0 - 0.5;
     precise float y2 = y0 - 1.0;
     ivec2 a = ivec2(i0, j0), b = ivec2(i0 + (xFirst ? 1 : 0), j0 + (xFirst ? 0 : 1)), c = ivec2(i0 + 1, j0 + 1);
-    if ((px | py) != 0) { a = ff_wrap2(a, px, py); b = ff_wrap2(b, px, py); c = ff_wrap2(c, px, py); }
+    if (FF_NOISE_PERIODIC && (px | py) != 0) { a = ff_wrap2(a, px, py); b = ff_wrap2(b, px, py); c = ff_wrap2(c, px, py); }
     dx = 0.0; dy = 0.0;
     precise float n = ff_corner2(ff_hash(seed, a.x, a.y, 0, 0), x0, y0, dx, dy);
     n += ff_corner2(ff_hash(seed, b.x, b.y, 0, 0), x1, y1, dx, dy);
@@ -101,7 +102,7 @@ float ff_corner3(uint seed, ivec3 v, float x, float y, float z, int px, int py, 
     precise float cx = x - 0.5 * float(-v.x + v.y + v.z);
     precise float cy = y - 0.5 * float(v.x - v.y + v.z);
     precise float cz = z - 0.5 * float(v.x + v.y - v.z);
-    if ((px | py | pz) != 0) v = ff_wrap3(v, px, py, pz);
+    if (FF_NOISE_PERIODIC && (px | py | pz) != 0) v = ff_wrap3(v, px, py, pz);
     uint h = ff_hash(seed, v.x, v.y, v.z, 0) & 15u;
     float su = (h & 1u) != 0u ? -1.0 : 1.0, sv = (h & 2u) != 0u ? -1.0 : 1.0;
     bool vIsX = h == 12u || h == 14u;
