@@ -9,7 +9,8 @@ namespace FieldForge.Noise;
 /// <summary>
 /// The CPU comparison path: the same operations as <see cref="CpuNoise"/> (bit-identical values) on
 /// <see cref="Vector{T}"/> lanes, optionally spread over cores with <see cref="Parallel.For(int, int, Action{int})"/>.
-/// Values only; gradients come from <see cref="CpuNoise"/> or <see cref="GpuNoise"/>.
+/// Values only; gradients come from <see cref="CpuNoise"/> or <see cref="GpuNoise"/>. Tiled settings wrap lattice
+/// coordinates lane by lane in scalar code (there is no vector integer division), so they run slower than plain ones.
 /// </summary>
 public sealed class SimdNoise
 {
