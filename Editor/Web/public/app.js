@@ -50,6 +50,8 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 function bindingOptions(p) {
   const o = { label: p.label };
   const ranged = { min: p.min, max: p.max, step: p.step };
+  // A slider over millions of values (a 32-bit seed) is unusable: show a number field; the server still checks the range.
+  if (p.max - p.min > 1e6) { delete ranged.min; delete ranged.max; }
   Object.keys(ranged).forEach((k) => ranged[k] === undefined && delete ranged[k]);
   switch (p.kind) {
     case 'int': Object.assign(o, ranged, { step: p.step ?? 1, format: (v) => v.toFixed(0) }); break;

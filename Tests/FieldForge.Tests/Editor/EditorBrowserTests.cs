@@ -19,7 +19,19 @@ public class EditorBrowserTests
             .Select(d => Path.Combine(d, exe)).FirstOrDefault(File.Exists);
 
     [Test]
-    public async Task Browser_MoveSliderSavePresetReloadUndo_PageFollows()
+    public Task Browser_SwatchSliderPresetUndo_PageFollows() =>
+        RunScenario(new[] { typeof(SwatchComponent) }, "SwatchComponent", "Level", "swatch");
+
+    /// <summary>The same scenario on the Runtime's real noise component: its GPU-generated image must follow the slider.</summary>
+    [Test]
+    public Task Browser_NoiseSliderPresetUndo_PageFollows()
+    {
+        var noise = ComponentCatalog.Discover().FirstOrDefault(t => t.Name == "NoiseComponent");
+        Assert.That(noise, Is.Not.Null, "NoiseComponent is part of Runtime/Components");
+        return RunScenario(new[] { noise! }, "NoiseComponent", "Gain", "noise");
+    }
+
+    private static async Task RunScenario(Type[] components, string componentId, string parameter, string name)
     {
         var node = OnPath("node");
         if (node is null || !File.Exists(Chromium))
@@ -28,13 +40,13 @@ public class EditorBrowserTests
         if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
             Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
 
-        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e");
+        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", name);
         var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
-        using var session = EditorTestSupport.StartSwatchSession();
+        using var session = EditorTestSupport.StartSession(components);
         await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
         try
         {
-            var (exit, output) = await RunNode(node!, web, Path.Combine("e2e", "editor.e2e.mjs"), server.Url.ToString(), outDir);
+            var (exit, output) = await RunNode(node!, web, Path.Combine("e2e", "editor.e2e.mjs"), server.Url.ToString(), outDir, componentId, parameter);
             TestContext.Out.WriteLine(output);
             var screenshot = Path.Combine(outDir, "editor.png");
             if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the editor page after the run");

@@ -8,9 +8,12 @@ namespace FieldForge.Tests.Editor;
 internal static class EditorTestSupport
 {
     /// <summary>A session hosting the test-only <see cref="SwatchComponent"/> on its own validated GPU context.</summary>
-    public static EditorSession StartSwatchSession()
+    public static EditorSession StartSwatchSession() => StartSession(typeof(SwatchComponent));
+
+    /// <summary>A session hosting <paramref name="components"/> on its own validated GPU context, ready to use.</summary>
+    public static EditorSession StartSession(params Type[] components)
     {
-        var session = new EditorSession(new[] { typeof(SwatchComponent) },
+        var session = new EditorSession(components,
             new EditorSessionOptions(TickIntervalMilliseconds: 20, CreateGpu: () => GpuContext.Create(GpuTestEnvironment.Options)));
         try { session.WaitUntilReadyAsync().Wait(TimeSpan.FromSeconds(30)); }
         catch { session.Dispose(); throw; }
