@@ -13,7 +13,8 @@ if (!url || !outDir) {
 }
 mkdirSync(outDir, { recursive: true });
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const step = (msg) => console.log(`e2e: ${msg}`);
+const t0 = Date.now();
+const step = (msg) => console.log(`e2e: [${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
 // The inspector's text field rounds (two decimals by default), so compare with what rounding can hide.
 const near = (a, b) => Math.abs(a - b) <= 0.006 * Math.max(1, Math.abs(b));
 
