@@ -43,6 +43,20 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         app.Map("/api/{**rest}", ctx => throw new EditorException(404, $"no API endpoint {ctx.Request.Method} {ctx.Request.Path}"));
     }
 
+    /// <summary>Refuses requests another web site could make through the user's browser: a Host header that is not this
+    /// machine's loopback (DNS rebinding) gets 403, and a POST that is not JSON gets 415, because only JSON needs a CORS
+    /// preflight, which this server never grants.</summary>
+    public static Task LocalOnly(HttpContext ctx, RequestDelegate next)
+    {
+        var host = ctx.Request.Host.Host;
+        if (host is not ("127.0.0.1" or "localhost" or "[::1]" or "::1"))
+            throw new EditorException(403, $"the editor only answers requests for 127.0.0.1 or localhost, not '{ctx.Request.Host}'");
+        if (HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments("/api") &&
+            !(ctx.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            throw new EditorException(415, $"POST {ctx.Request.Path} needs Content-Type: application/json, got '{ctx.Request.ContentType ?? "none"}'");
+        return next(ctx);
+    }
+
     /// <summary>Turns every failure into a JSON error with a 4xx (or 500) status; the server keeps serving.</summary>
     public static async Task ErrorsAsJson(HttpContext ctx, RequestDelegate next)
     {

@@ -60,6 +60,7 @@ public sealed class EditorServer : IAsyncDisposable
         var app = builder.Build();
         var api = new EditorApi(session, presets, options.MaxRequestBytes);
         app.Use(EditorApi.ErrorsAsJson);
+        app.Use(EditorApi.LocalOnly);
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -12,7 +12,8 @@ let schemaVersion = 0;
 
 async function api(method, path, body) {
   const init = { method, headers: {} };
-  if (body !== undefined) { init.body = JSON.stringify(body); init.headers['Content-Type'] = 'application/json'; }
+  // Every POST is JSON (even without a body): the server refuses anything else, so other sites cannot post to it.
+  if (method !== 'GET') { init.body = JSON.stringify(body ?? {}); init.headers['Content-Type'] = 'application/json'; }
   const res = await fetch(path, init);
   let data = null;
   try { data = await res.json(); } catch { /* not JSON */ }

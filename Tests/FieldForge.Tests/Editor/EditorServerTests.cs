@@ -169,6 +169,17 @@ public class EditorServerTests
     }
 
     [Test]
+    public async Task CrossSiteRequests_Refused()
+    {
+        var plain = await _http.PostAsync("api/components/SwatchComponent/parameters", new StringContent("""{ "name": "Level", "value": 0.9 }""", Encoding.UTF8, "text/plain"));
+        Assert.That(await ErrorOf(plain, HttpStatusCode.UnsupportedMediaType), Does.Contain("needs Content-Type: application/json, got 'text/plain"));
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, "api/session");
+        rebound.Headers.Host = "evil.example:7420";
+        Assert.That(await ErrorOf(await _http.SendAsync(rebound), HttpStatusCode.Forbidden), Does.Contain("not 'evil.example:7420'"));
+        Assert.That(Level(), Is.EqualTo(0.5f));
+    }
+
+    [Test]
     public async Task EnableToggle_Validated()
     {
         Assert.That(await ErrorOf(await Post("api/components/SwatchComponent/enabled", """{ "enabled": "yes" }"""), HttpStatusCode.BadRequest), Does.Contain("\"enabled\": true or false"));
