@@ -12,7 +12,9 @@ public sealed class EditHistory(int capacity = 256)
 
     /// <summary>Most undo steps kept; older ones are forgotten.</summary>
     public int Capacity { get; } = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), $"capacity must be > 0, got {capacity}");
+    /// <summary>Steps that can be undone.</summary>
     public int UndoCount => _undo.Count;
+    /// <summary>Undone steps that can be redone (cleared by any new edit).</summary>
     public int RedoCount => _redo.Count;
 
     /// <summary>Records a step that has already been applied; clears the redo stack. <paramref name="final"/> false

@@ -12,6 +12,7 @@ public sealed class EditorDocument
     private readonly Dictionary<string, Component> _byId = new(StringComparer.Ordinal);
     private readonly List<(string Id, Component Component)> _components = new();
 
+    /// <summary>Edits <paramref name="components"/>; ids are type names, numbered from the second instance of a type.</summary>
     public EditorDocument(IEnumerable<Component> components)
     {
         ArgumentNullException.ThrowIfNull(components);
@@ -28,6 +29,7 @@ public sealed class EditorDocument
     /// <summary>The components with their ids, in the order given.</summary>
     public IReadOnlyList<(string Id, Component Component)> Components => _components;
 
+    /// <summary>The undo/redo stack of this document's edits.</summary>
     public EditHistory History { get; } = new();
 
     /// <summary>The component with this id; unknown ids are a 404 <see cref="EditorException"/>.</summary>

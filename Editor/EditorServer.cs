@@ -33,6 +33,7 @@ public sealed class EditorServer : IAsyncDisposable
     /// <summary>Where the editor is served, e.g. http://127.0.0.1:7420/.</summary>
     public Uri Url { get; }
 
+    /// <summary>Where the page's Save/Load buttons keep presets.</summary>
     public PresetStore Presets { get; }
 
     /// <summary>Starts serving <paramref name="session"/> (which must be ready). The server does not own the session.</summary>
@@ -68,7 +69,12 @@ public sealed class EditorServer : IAsyncDisposable
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
         });
         api.Map(app);
-        await app.StartAsync();
+        try { await app.StartAsync(); }
+        catch
+        {
+            await app.DisposeAsync(); // e.g. the port is taken: free what was built before reporting it
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new EditorServer(app, new Uri(address.EndsWith('/') ? address : address + "/"), presets);
     }
@@ -76,6 +82,7 @@ public sealed class EditorServer : IAsyncDisposable
     /// <summary>Stops accepting requests and finishes those in flight.</summary>
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>Stops the server and frees it (the session stays with its owner).</summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
