@@ -5,11 +5,13 @@ namespace FieldForge.Rendering;
 /// <summary>
 /// A headless OpenGL 4.5 core context through EGL on the surfaceless platform (Mesa; llvmpipe when there is no GPU):
 /// no window or display server needed. Renderers draw into framebuffer objects. The context is made current only
-/// while an operation runs (<see cref="Bind"/>), so it may be used from any thread, one thread at a time.
+/// while an operation runs (<see cref="Bind"/>, which also takes a lock), so it may be used from any thread: calls
+/// from several threads (an editor's request handlers) are serialised.
 /// </summary>
 public sealed unsafe class GlContext : IDisposable
 {
     private readonly nint _display;
+    private readonly Lock _gate = new();
     private nint _context;
 
     private GlContext(nint display, nint context, GL gl)
@@ -97,14 +99,26 @@ public sealed unsafe class GlContext : IDisposable
         }
     }
 
-    /// <summary>Makes the context current on this thread until the returned scope is disposed (re-entrant).</summary>
+    /// <summary>
+    /// Locks the context to this thread and makes it current until the returned scope is disposed (re-entrant:
+    /// nested binds on the same thread are free). Dispose the scope on the thread that bound it.
+    /// </summary>
     public BindScope Bind()
     {
-        ObjectDisposedException.ThrowIf(_context == 0, this);
-        if (Egl.GetCurrentContext() == _context) return new BindScope(this, release: false);
-        if (Egl.MakeCurrent(_display, 0, 0, _context) == 0)
-            throw new GlException($"eglMakeCurrent failed (EGL error 0x{Egl.GetError():X4}); is the context current on another thread?");
-        return new BindScope(this, release: true);
+        _gate.Enter();
+        try
+        {
+            ObjectDisposedException.ThrowIf(_context == 0, this);
+            if (Egl.GetCurrentContext() == _context) return new BindScope(this, release: false);
+            if (Egl.MakeCurrent(_display, 0, 0, _context) == 0)
+                throw new GlException($"eglMakeCurrent failed (EGL error 0x{Egl.GetError():X4})");
+            return new BindScope(this, release: true);
+        }
+        catch
+        {
+            _gate.Exit();
+            throw;
+        }
     }
 
     /// <summary>Releases the context from this thread when it was bound by the matching <see cref="Bind"/>.</summary>
@@ -117,7 +131,9 @@ public sealed unsafe class GlContext : IDisposable
 
         public void Dispose()
         {
-            if (_release && _owner is not null) Egl.MakeCurrent(_owner._display, 0, 0, 0);
+            if (_owner is null) return;
+            if (_release) Egl.MakeCurrent(_owner._display, 0, 0, 0);
+            _owner._gate.Exit();
         }
     }
 
@@ -134,9 +150,12 @@ public sealed unsafe class GlContext : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (_context == 0) return;
-        if (Egl.GetCurrentContext() == _context) Egl.MakeCurrent(_display, 0, 0, 0);
-        Egl.DestroyContext(_display, _context);
-        _context = 0;
+        lock (_gate)
+        {
+            if (_context == 0) return;
+            if (Egl.GetCurrentContext() == _context) Egl.MakeCurrent(_display, 0, 0, 0);
+            Egl.DestroyContext(_display, _context);
+            _context = 0;
+        }
     }
 }

@@ -5,6 +5,26 @@ namespace FieldForge.Rendering;
 /// <summary>Compiles and links a vertex + fragment GLSL program; build errors become <see cref="GlException"/>s with the log.</summary>
 internal static class GlProgram
 {
+    /// <summary>One triangle covering the viewport; image row 0 (top) maps to the top of the frame.</summary>
+    public const string BlitVertex = """
+        #version 450 core
+        out vec2 vUv;
+        void main() {
+            vec2 p = vec2((gl_VertexID << 1) & 2, gl_VertexID & 2);
+            vUv = vec2(p.x, 1.0 - p.y);
+            gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
+        }
+        """;
+
+    /// <summary>Samples the bound 2-D texture (unit 0).</summary>
+    public const string BlitFragment = """
+        #version 450 core
+        in vec2 vUv;
+        uniform sampler2D uImage;
+        out vec4 fragColor;
+        void main() { fragColor = texture(uImage, vUv); }
+        """;
+
     public static uint Build(GL gl, string name, string vertexSource, string fragmentSource)
     {
         uint vs = Compile(gl, name, ShaderType.VertexShader, vertexSource);

@@ -60,25 +60,6 @@ public sealed unsafe class MeshRenderer : IDisposable
         }
         """;
 
-    private const string BlitVertex = """
-        #version 450 core
-        out vec2 vUv;
-        void main() {
-            // One triangle covering the viewport; image row 0 (top) maps to the top of the frame.
-            vec2 p = vec2((gl_VertexID << 1) & 2, gl_VertexID & 2);
-            vUv = vec2(p.x, 1.0 - p.y);
-            gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
-        }
-        """;
-
-    private const string BlitFragment = """
-        #version 450 core
-        in vec2 vUv;
-        uniform sampler2D uImage;
-        out vec4 fragColor;
-        void main() { fragColor = texture(uImage, vUv); }
-        """;
-
     private readonly GlContext _context;
     private readonly bool _ownsContext;
     private readonly GL _gl;
@@ -107,12 +88,13 @@ public sealed unsafe class MeshRenderer : IDisposable
             if (ownsContext) context.Dispose();
             throw new ArgumentOutOfRangeException(nameof(samples), samples, $"samples must be 1, 2, 4 or 8, got {samples}");
         }
-        _context = context; _ownsContext = ownsContext; _gl = context.Gl; Samples = samples;
+        _context = context; _ownsContext = ownsContext; _gl = context.Gl;
         try
         {
             using var bound = context.Bind();
+            Samples = Math.Max(1, Math.Min(samples, _gl.GetInteger(GLEnum.MaxSamples)));
             _meshProgram = GlProgram.Build(_gl, "mesh", MeshVertex, MeshFragment);
-            _blitProgram = GlProgram.Build(_gl, "image blit", BlitVertex, BlitFragment);
+            _blitProgram = GlProgram.Build(_gl, "image blit", GlProgram.BlitVertex, GlProgram.BlitFragment);
             _uViewProj = _gl.GetUniformLocation(_meshProgram, "uViewProj");
             _uEye = _gl.GetUniformLocation(_meshProgram, "uEye");
             _uLightDir = _gl.GetUniformLocation(_meshProgram, "uLightDir");
@@ -140,7 +122,7 @@ public sealed unsafe class MeshRenderer : IDisposable
     /// <summary>The GL context this renderer draws with.</summary>
     public GlContext Context => _context;
 
-    /// <summary>MSAA samples per pixel (1 = no anti-aliasing).</summary>
+    /// <summary>MSAA samples per pixel (1 = no anti-aliasing): as asked, clamped to what the driver supports.</summary>
     public int Samples { get; }
 
     /// <summary>Where the frame is seen from. <see cref="FrameMesh"/> fits it to the current mesh.</summary>
@@ -199,6 +181,10 @@ public sealed unsafe class MeshRenderer : IDisposable
     /// <summary>Axis-aligned bounds of the current mesh's positions (zero when there is no mesh).</summary>
     public (Vector3 Min, Vector3 Max) Bounds { get; private set; }
 
+    /// <summary>The largest distance of a vertex from the centre of <see cref="Bounds"/> (world units): the bounding
+    /// sphere <see cref="FrameMesh"/> fits to the view.</summary>
+    public float BoundingRadius { get; private set; }
+
     /// <summary>
     /// Uploads an indexed triangle mesh, replacing the previous one: <paramref name="positions"/> xyz per vertex,
     /// <paramref name="normals"/> xyz per vertex or empty (flat shading), <paramref name="colors"/> rgb 0..1 per vertex
@@ -223,6 +209,10 @@ public sealed unsafe class MeshRenderer : IDisposable
                 throw new ArgumentException($"position {i} must be finite, got {p}", nameof(positions));
             min = Vector3.Min(min, p); max = Vector3.Max(max, p);
         }
+        var centre = vertices > 0 ? (min + max) * 0.5f : Vector3.Zero;
+        float radius2 = 0f;
+        for (int i = 0; i < vertices; i++)
+            radius2 = MathF.Max(radius2, Vector3.DistanceSquared(centre, new Vector3(positions[3 * i], positions[3 * i + 1], positions[3 * i + 2])));
         for (int i = 0; i < normals.Length; i++)
             if (!float.IsFinite(normals[i])) throw new ArgumentException($"normal {i / 3} must be finite, got {normals[i]} in component {i % 3}", nameof(normals));
         for (int i = 0; i < colors.Length; i++)
@@ -243,18 +233,26 @@ public sealed unsafe class MeshRenderer : IDisposable
         _context.Check("uploading the mesh");
         _indexCount = indices.Length;
         Bounds = vertices > 0 ? (min, max) : (Vector3.Zero, Vector3.Zero);
+        BoundingRadius = MathF.Sqrt(radius2);
     }
 
     /// <summary>Removes the mesh (frames then show only the background).</summary>
     public void ClearMesh()
     {
         ThrowIfDisposed();
+        using var bound = _context.Bind();
         _indexCount = 0;
         Bounds = (Vector3.Zero, Vector3.Zero);
+        BoundingRadius = 0f;
     }
 
     /// <summary>Points the camera at the mesh's centre from its current yaw and pitch, far enough to see all of it.</summary>
-    public void FrameMesh(float margin = 1.1f) => Camera = _camera.Framing(Bounds.Min, Bounds.Max, margin);
+    /// <exception cref="InvalidOperationException">No mesh has been set.</exception>
+    public void FrameMesh(float margin = 1.1f)
+    {
+        if (_indexCount == 0) throw new InvalidOperationException("there is no mesh to frame; call SetMesh with at least one triangle first");
+        Camera = _camera.Framing((Bounds.Min + Bounds.Max) * 0.5f, BoundingRadius, margin);
+    }
 
     /// <summary>Renders a frame and returns it as RGBA8 bytes, width*height*4, row 0 at the top.</summary>
     public byte[] RenderToRgba(int width, int height)
@@ -343,7 +341,7 @@ public sealed unsafe class MeshRenderer : IDisposable
     private (float Near, float Far) ClipPlanes()
     {
         var centre = (Bounds.Min + Bounds.Max) * 0.5f;
-        float radius = MathF.Max((Bounds.Max - Bounds.Min).Length() * 0.5f, 1e-4f);
+        float radius = MathF.Max(BoundingRadius, 1e-4f);
         float d = Vector3.Distance(_camera.Eye, centre);
         float far = d + radius * 1.05f;
         float near = MathF.Max(d - radius * 1.05f, far * 1e-4f);

@@ -31,17 +31,17 @@ public sealed record OrbitCamera(float YawDegrees = 35f, float PitchDegrees = 25
     }
 
     /// <summary>
-    /// A camera at this yaw/pitch/field of view that looks at the centre of the box and is just far enough away for
-    /// the box's bounding sphere to fill the view with <paramref name="margin"/> to spare (1.1 = 10 %).
+    /// A camera at this yaw/pitch/field of view that looks at <paramref name="centre"/> and is just far enough away for
+    /// a sphere of <paramref name="radius"/> (world units) to fit the vertical field of view with
+    /// <paramref name="margin"/> to spare (1.1 = 10 %).
     /// </summary>
-    public OrbitCamera Framing(Vector3 boundsMin, Vector3 boundsMax, float margin = 1.1f)
+    public OrbitCamera Framing(Vector3 centre, float radius, float margin = 1.1f)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(margin, 1f);
-        var centre = (boundsMin + boundsMax) * 0.5f;
-        float radius = MathF.Max((boundsMax - boundsMin).Length() * 0.5f, 1e-6f);
-        // The bounding sphere subtends half-angle asin(r/d); fit it to half the smaller field of view (vertical here).
+        if (!(radius >= 0f) || !float.IsFinite(radius)) throw new ArgumentOutOfRangeException(nameof(radius), radius, $"radius must be finite and >= 0, got {radius}");
+        // The sphere subtends half-angle asin(r/d); fit that to half the vertical field of view.
         float half = FieldOfViewDegrees * 0.5f * MathF.PI / 180f;
-        return this with { Target = centre, Distance = radius * margin / MathF.Sin(half) };
+        return this with { Target = centre, Distance = MathF.Max(radius, 1e-6f) * margin / MathF.Sin(half) };
     }
 
     /// <summary>World-to-clip matrix (System.Numerics row-vector convention, depth 0..1) for a frame of this aspect.</summary>

@@ -45,8 +45,8 @@ public static class PlotRenderer
         var area = Layout(plot, width, height, out var ranges, out int s);
 
         // Grid and tick labels.
-        var xTicks = LinearTicks(ranges.XMin, ranges.XMax);
-        var yTicks = plot.LogY ? LogTicks(ranges.YMin, ranges.YMax) : LinearTicks(ranges.YMin, ranges.YMax);
+        var xTicks = LinearTicks(ranges.XMin, ranges.XMax, XTickTarget(width, s));
+        var yTicks = plot.LogY ? LogTicks(ranges.YMin, ranges.YMax) : LinearTicks(ranges.YMin, ranges.YMax, YTickTarget(height, s));
         int textH = BitmapFont.Height(s);
         foreach (var (value, label) in xTicks)
         {
@@ -112,14 +112,14 @@ public static class PlotRenderer
     {
         int s = scale = TextScale(width, height);
         ranges = DataRanges(plot);
-        var yTicks = plot.LogY ? LogTicks(ranges.YMin, ranges.YMax) : LinearTicks(ranges.YMin, ranges.YMax);
+        var yTicks = plot.LogY ? LogTicks(ranges.YMin, ranges.YMax) : LinearTicks(ranges.YMin, ranges.YMax, YTickTarget(height, s));
         int labelW = yTicks.Count == 0 ? 0 : yTicks.Max(t => BitmapFont.MeasureWidth(t.Label, s));
         int textH = BitmapFont.Height(s);
         int left = 4 * s + (plot.YLabel.Length > 0 ? textH + 6 * s : 0) + labelW + 6 * s;
         int top = 6 * s + (plot.Title.Length > 0 ? BitmapFont.Height(TitleScale(s, height)) + 8 * s : 0);
         int bottom = 6 * s + textH + 4 * s + (plot.XLabel.Length > 0 ? textH + 6 * s : 0);
         // Room on the right for half of the last x tick label.
-        int right = 8 * s + BitmapFont.MeasureWidth(FormatLinear(ranges.XMax, NiceStep(ranges.XMax - ranges.XMin)), s) / 2;
+        int right = 8 * s + BitmapFont.MeasureWidth(FormatLinear(ranges.XMax, NiceStep(ranges.XMax - ranges.XMin, XTickTarget(width, s))), s) / 2;
         return (left, top, Math.Max(width - left - right, 16), Math.Max(height - top - bottom, 16));
     }
 
@@ -205,7 +205,14 @@ public static class PlotRenderer
         int textH = BitmapFont.Height(s), rowH = textH + 5 * s, swatch = 18 * s, pad = 5 * s;
         int textW = named.Max(i => BitmapFont.MeasureWidth(plot.Lines[i].Name, s));
         int w = pad + swatch + pad + textW + pad, h = pad + named.Length * rowH - 5 * s + pad;
-        int x = area.X + area.W - w - 6 * s, y = area.Y + 6 * s;
+        // The corner whose box covers the fewest drawn data pixels, preferring top-right, then top-left, ...
+        int m = 6 * s;
+        (int X, int Y)[] corners =
+        [
+            (area.X + area.W - w - m, area.Y + m), (area.X + m, area.Y + m),
+            (area.X + area.W - w - m, area.Y + area.H - h - m), (area.X + m, area.Y + area.H - h - m),
+        ];
+        var (x, y) = corners.MinBy(c => DataPixels(image, c.X, c.Y, w, h));
         Raster.FillRect(image, x, y, w, h, RgbaColor.White);
         Raster.FillRect(image, x, y, w, 1, LegendBorder);
         Raster.FillRect(image, x, y + h - 1, w, 1, LegendBorder);
@@ -221,16 +228,35 @@ public static class PlotRenderer
         }
     }
 
-    private static float NiceStep(float range, int target = 6)
+    /// <summary>Pixels in the box that are neither background nor grid: what a legend placed there would hide.</summary>
+    private static int DataPixels(RgbaImage image, int x0, int y0, int w, int h)
+    {
+        int n = 0;
+        for (int y = Math.Max(y0, 0); y < Math.Min(y0 + h, image.Height); y++)
+            for (int x = Math.Max(x0, 0); x < Math.Min(x0 + w, image.Width); x++)
+            {
+                var c = image[x, y];
+                if (c != Background && c != Grid) n++;
+            }
+        return n;
+    }
+
+    private static float NiceStep(float range, int target)
     {
         if (!(range > 0) || !float.IsFinite(range)) return 1f;
         double raw = range / target, mag = Math.Pow(10, Math.Floor(Math.Log10(raw))), f = raw / mag;
         return (float)((f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag);
     }
 
-    private static List<(float Value, string Label)> LinearTicks(float min, float max)
+    /// <summary>About one x tick per 100 pixels (labels of ~6 characters never collide), 2..6 of them.</summary>
+    private static int XTickTarget(int width, int s) => Math.Clamp(width / (100 * s), 2, 6);
+
+    /// <summary>About one y tick per 45 pixels of plot height, 2..6 of them.</summary>
+    private static int YTickTarget(int height, int s) => Math.Clamp((height - 60 * s) / (45 * s), 2, 6);
+
+    private static List<(float Value, string Label)> LinearTicks(float min, float max, int target)
     {
-        float step = NiceStep(max - min);
+        float step = NiceStep(max - min, target);
         var ticks = new List<(float, string)>();
         for (double v = Math.Ceiling(min / step) * step; v <= max + step * 1e-4; v += step)
         {

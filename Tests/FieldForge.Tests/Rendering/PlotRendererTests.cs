@@ -4,11 +4,15 @@ namespace FieldForge.Tests.Rendering;
 
 public class PlotRendererTests
 {
+    /// <summary>
+    /// Where rendering tests leave their images for a human to look at: under the test binaries (per checkout, so
+    /// parallel runs from other worktrees never write the same files).
+    /// </summary>
     internal static string OutputDir
     {
         get
         {
-            var dir = Path.Combine(Path.GetTempPath(), "fieldforge-rendering-tests");
+            var dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "rendering-output");
             Directory.CreateDirectory(dir);
             return dir;
         }
@@ -39,12 +43,14 @@ public class PlotRendererTests
     [Test]
     public void Render_TwoLines_PixelsLieOnEachCurve()
     {
-        var plot = TwoLines();
+        var named = TwoLines();
+        PlotRenderer.SavePng(named, Path.Combine(OutputDir, "plot-linear.png"));
+        // Unnamed lines: no legend to hide any part of them.
+        var plot = named with { Lines = named.Lines.Select(l => l with { Name = "" }).ToArray() };
         var img = PlotRenderer.Render(plot, 640, 400);
-        img.SavePng(Path.Combine(OutputDir, "plot-linear.png"));
         Assert.That((img.Width, img.Height), Is.EqualTo((640, 400)));
-        // Sample every 10th point away from the legend (top right): the line colour must be within 2 px of where the
-        // data maps (the line is 1.5 px wide and anti-aliased, and the grid or the other line may cover a pixel).
+        // Every 10th point: the line colour must be within 2 px of where the data maps (the line is 1.5 px wide and
+        // anti-aliased; where the two lines cross the other one may cover it, hence one miss allowed).
         for (int s = 0; s < 2; s++)
         {
             var line = plot.Lines[s];
@@ -53,30 +59,46 @@ public class PlotRendererTests
             for (int i = 0; i < line.X.Length; i += 10)
             {
                 var (px, py) = PlotRenderer.DataToPixel(plot, line.X[i], line.Y[i], 640, 400);
-                if (px > 420 && py < 130) continue;
                 tried++;
                 if (ColorNear(img, px, py, color, 2)) hits++;
             }
-            Assert.That(hits, Is.GreaterThanOrEqualTo(tried - 1), $"line {s} ({line.Name}): {hits}/{tried} sampled points drawn in its colour");
+            Assert.That(hits, Is.GreaterThanOrEqualTo(tried - 1), $"line {s}: {hits}/{tried} sampled points drawn in its colour");
         }
     }
 
     [Test]
     public void Render_TwoLines_LegendShowsBothColours()
     {
+        // The legend's swatches add pixels of exactly each series colour: compare with the same plot unnamed.
         var plot = TwoLines();
+        var unnamed = plot with { Lines = plot.Lines.Select(l => l with { Name = "" }).ToArray() };
         var img = PlotRenderer.Render(plot, 640, 400);
-        var area = PlotRenderer.PlotArea(plot, 640, 400);
-        // The legend sits in the top-right corner of the plot area: count exact series colours there.
+        var bare = PlotRenderer.Render(unnamed, 640, 400);
         for (int s = 0; s < 2; s++)
         {
             var c = PlotRenderer.ColorOf(plot, s);
-            int count = 0;
-            for (int y = area.Y; y < area.Y + 60; y++)
-                for (int x = area.X + area.W - 200; x < area.X + area.W; x++) if (img[x, y] == c) count++;
-            Assert.That(count, Is.GreaterThan(10), $"legend swatch for '{plot.Lines[s].Name}'");
+            int Count(RgbaImage im) => Enumerable.Range(0, im.Width * im.Height).Count(k => im[k % im.Width, k / im.Width] == c);
+            // An 18-pixel swatch 2 pixels thick: ~36 pixels, less what the legend box hides of the line itself.
+            Assert.That(Count(img) - Count(bare), Is.GreaterThan(15), $"legend swatch for '{plot.Lines[s].Name}'");
         }
         Assert.That(PlotRenderer.ColorOf(plot, 0), Is.Not.EqualTo(PlotRenderer.ColorOf(plot, 1)));
+        int dark = 0;
+        var area = PlotRenderer.PlotArea(plot, 640, 400);
+        for (int y = area.Y; y < area.Y + area.H; y++) for (int x = area.X; x < area.X + area.W; x++) if (img[x, y].R < 60 && bare[x, y].R >= 60) dark++;
+        Assert.That(dark, Is.GreaterThan(20), "legend names drawn as dark text");
+    }
+
+    [Test]
+    public void Render_Legend_AvoidsTheCornerWithData()
+    {
+        // A rising line fills the top-right corner, so the legend moves to the top-left, which is empty.
+        var x = Enumerable.Range(0, 100).Select(i => (float)i).ToArray();
+        var plot = new LinePlot("", "", "", [new PlotLine("rising", x, x)]);
+        var img = PlotRenderer.Render(plot, 400, 300);
+        img.SavePng(Path.Combine(OutputDir, "plot-legend-corner.png"));
+        var area = PlotRenderer.PlotArea(plot, 400, 300);
+        int DarkText(int x0, int y0) { int n = 0; for (int y = y0; y < y0 + 30; y++) for (int xx = x0; xx < x0 + 80; xx++) if (img[xx, y].R < 60 && img[xx, y].B < 60) n++; return n; }
+        Assert.That(DarkText(area.X + 2, area.Y + 2), Is.GreaterThan(10), "legend text top-left");
     }
 
     [Test]
@@ -134,6 +156,28 @@ public class PlotRendererTests
         var log = new LinePlot("t", "x", "y", [new PlotLine("z", [0f, 1f], [0f, -1f])], LogY: true);
         Assert.That(() => PlotRenderer.Render(log), Throws.ArgumentException.With.Message.Contains("positive y"));
         Assert.That(() => PlotRenderer.Render(TwoLines(), 10, 400), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("width"));
+    }
+
+    [Test]
+    public void Render_SmallestSize_StaysLegible()
+    {
+        // 160x120 (the minimum): fewer ticks, so the x labels under the axis never run into each other.
+        var plot = TwoLines();
+        var img = PlotRenderer.Render(plot, 160, 120);
+        img.SavePng(Path.Combine(OutputDir, "plot-small.png"));
+        var area = PlotRenderer.PlotArea(plot, 160, 120);
+        Assert.That(area.W, Is.GreaterThan(60));
+        Assert.That(area.H, Is.GreaterThan(40));
+        // Scan the tick-label band: runs of text columns must be separated by blank columns (>= 3 labels, no merging).
+        int runs = 0; bool inRun = false;
+        for (int x = 0; x < 160; x++)
+        {
+            bool ink = false;
+            for (int y = area.Y + area.H + 5; y < area.Y + area.H + 14 && y < 120; y++) ink |= img[x, y].R < 100;
+            if (ink && !inRun) runs++;
+            inRun = ink;
+        }
+        Assert.That(runs, Is.InRange(2, 4));
     }
 
     [Test]
