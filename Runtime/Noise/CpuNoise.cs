@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace FieldForge.Noise;
@@ -59,6 +60,7 @@ public sealed class CpuNoise
 
     /// <summary>Fills <paramref name="values"/> (grid.Count) and optionally <paramref name="gradients"/>
     /// (grid.Count × dimensions, 2D/3D only) one sample at a time on this thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FillGrid(NoiseGrid grid, Span<float> values, Span<float> gradients = default)
     {
         CheckGrid(grid, values.Length, gradients.Length);
@@ -96,6 +98,7 @@ public sealed class CpuNoise
 
     /// <summary>Evaluates packed points (<paramref name="dimensions"/> floats each) into <paramref name="values"/>, and
     /// gradients (dimensions floats each, 2D/3D) when <paramref name="gradients"/> is not empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void EvaluatePoints(int dimensions, ReadOnlySpan<float> points, Span<float> values, Span<float> gradients = default)
     {
         Settings.Validate(dimensions);
@@ -148,6 +151,7 @@ public sealed class CpuNoise
 
     // ---- fractal sums (unnormalised) ------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Fractal2(float x, float y, uint seed, NoiseMode mode, bool grad, out float dx, out float dy)
     {
         float sum = 0f, amp = 1f, freq = _frequency;
@@ -164,6 +168,7 @@ public sealed class CpuNoise
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Fractal3(float x, float y, float z, uint seed, NoiseMode mode, bool grad, out float dx, out float dy, out float dz)
     {
         float sum = 0f, amp = 1f, freq = _frequency;
@@ -180,6 +185,7 @@ public sealed class CpuNoise
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Fractal4(float x, float y, float z, float w, uint seed, NoiseMode mode)
     {
         float sum = 0f, amp = 1f, freq = _frequency;
@@ -212,6 +218,7 @@ public sealed class CpuNoise
 
     // ---- warp + output ---------------------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Sample2(float x, float y, bool grad, out float gx, out float gy)
     {
         float qx = x, qy = y;
@@ -239,6 +246,7 @@ public sealed class CpuNoise
         return _scale * v + _offset;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Sample3(float x, float y, float z, bool grad, out float gx, out float gy, out float gz)
     {
         float qx = x, qy = y, qz = z;
@@ -273,6 +281,7 @@ public sealed class CpuNoise
         return _scale * v + _offset;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Sample4(float x, float y, float z, float w)
     {
         float qx = x, qy = y, qz = z, qw = w;

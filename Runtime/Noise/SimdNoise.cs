@@ -75,6 +75,7 @@ public sealed class SimdNoise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FillRow(NoiseGrid grid, int row, Span<float> output)
     {
         int iy = row % grid.Height, iz = row / grid.Height;
@@ -93,6 +94,7 @@ public sealed class SimdNoise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PointsChunk(int d, ReadOnlySpan<float> points, Span<float> values)
     {
         int count = values.Length;
@@ -112,6 +114,7 @@ public sealed class SimdNoise
 
     // ---- warp + fractal (same order as CpuNoise) ------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Sample2(VF x, VF y)
     {
         VF qx = x, qy = y, ws = new(_warpScale);
@@ -124,6 +127,7 @@ public sealed class SimdNoise
         return new VF(_scale) * Fractal2(qx, qy, _seed, _mode) + new VF(_offset);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Sample3(VF x, VF y, VF z)
     {
         VF qx = x, qy = y, qz = z, ws = new(_warpScale);
@@ -137,6 +141,7 @@ public sealed class SimdNoise
         return new VF(_scale) * Fractal3(qx, qy, qz, _seed, _mode) + new VF(_offset);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Sample4(VF x, VF y, VF z, VF w)
     {
         VF qx = x, qy = y, qz = z, qw = w, ws = new(_warpScale);
@@ -151,6 +156,7 @@ public sealed class SimdNoise
         return new VF(_scale) * Fractal4(qx, qy, qz, qw, _seed, _mode) + new VF(_offset);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Fractal2(VF x, VF y, uint seed, NoiseMode mode)
     {
         VF sum = VF.Zero; float amp = 1f, freq = _frequency;
@@ -165,6 +171,7 @@ public sealed class SimdNoise
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Fractal3(VF x, VF y, VF z, uint seed, NoiseMode mode)
     {
         VF sum = VF.Zero; float amp = 1f, freq = _frequency;
@@ -179,6 +186,7 @@ public sealed class SimdNoise
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Fractal4(VF x, VF y, VF z, VF w, uint seed, NoiseMode mode)
     {
         VF sum = VF.Zero; float amp = 1f, freq = _frequency;
@@ -236,6 +244,7 @@ public sealed class SimdNoise
         return t2 * t2 * (gx * x + gy * y);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static VF Noise2(VF x, VF y, uint seed, int px, int py)
     {
         var u = x + y * new VF(0.5f);
@@ -290,6 +299,7 @@ public sealed class SimdNoise
         return t * t * t * (gx * cx + gy * cy + gz * cz);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static VF Noise3(VF x, VF y, VF z, uint seed, int px, int py, int pz)
     {
         var u = y + z; var v = x + z; var w = x + y;
@@ -318,6 +328,7 @@ public sealed class SimdNoise
         return t2 * t2 * g;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static VF Noise4(VF x, VF y, VF z, VF w, uint seed)
     {
         var s = (x + y + z + w) * new VF(Simplex.F4);

@@ -97,6 +97,7 @@ internal static class Simplex
     }
 
     /// <summary>One octave of 2D noise at (x, y) (lattice units), periods in cells (0 = none). Gradient optional.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Noise2(float x, float y, uint seed, int px, int py, bool wantGradient, out float dx, out float dy)
     {
         float u = x + y * 0.5f;
@@ -133,6 +134,7 @@ internal static class Simplex
     }
 
     /// <summary>One octave of 3D noise at (x, y, z) (lattice units), periods in cells (0 = none). Gradient optional.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Noise3(float x, float y, float z, uint seed, int px, int py, int pz, bool wantGradient,
         out float dx, out float dy, out float dz)
     {
@@ -176,6 +178,7 @@ internal static class Simplex
     }
 
     /// <summary>One octave of 4D noise (classic skewed simplex lattice, value only).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Noise4(float x, float y, float z, float w, uint seed)
     {
         float s = (x + y + z + w) * F4;

@@ -53,10 +53,10 @@ ivec3 ff_wrap3(ivec3 v, int px, int py, int pz)
 float ff_corner2(uint h, float x, float y, inout float dx, inout float dy)
 {
     float s1 = (h & 1u) != 0u ? -1.0 : 1.0, s2 = (h & 2u) != 0u ? -1.0 : 1.0;
-    float gx, gy;
-    if ((h & 4u) != 0u) { gx = s1 * FF_DIAGONAL; gy = s2 * FF_DIAGONAL; }
-    else if ((h & 2u) != 0u) { gx = 0.0; gy = s1; }
-    else { gx = s1; gy = 0.0; }
+    // Selects rather than if/else: lavapipe runs divergent branches as masked blocks, selects are single instructions.
+    bool diag = (h & 4u) != 0u, alongY = (h & 2u) != 0u;
+    float gx = diag ? s1 * FF_DIAGONAL : (alongY ? 0.0 : s1);
+    float gy = diag ? s2 * FF_DIAGONAL : (alongY ? s1 : 0.0);
     precise float t = max(0.8 - (x * x + y * y), 0.0);
     precise float t2 = t * t;
     precise float t4 = t2 * t2;
@@ -171,13 +171,9 @@ float ff_noise4(float x, float y, float z, float w, uint seed)
     precise float y0 = y - (fj - t);
     precise float z0 = z - (fk - t);
     precise float w0 = w - (fl - t);
-    int rx = 0, ry = 0, rz = 0, rw = 0;
-    if (x0 > y0) rx++; else ry++;
-    if (x0 > z0) rx++; else rz++;
-    if (x0 > w0) rx++; else rw++;
-    if (y0 > z0) ry++; else rz++;
-    if (y0 > w0) ry++; else rw++;
-    if (z0 > w0) rz++; else rw++;
+    // Ranks of the coordinates (same counts as the reference's if/else chain, without branches).
+    int xy = int(x0 > y0), xz = int(x0 > z0), xw = int(x0 > w0), yz = int(y0 > z0), yw = int(y0 > w0), zw = int(z0 > w0);
+    int rx = xy + xz + xw, ry = (1 - xy) + yz + yw, rz = (1 - xz) + (1 - yz) + zw, rw = (1 - xw) + (1 - yw) + (1 - zw);
     ivec4 i = ivec4(int(fi), int(fj), int(fk), int(fl));
     ivec4 r = ivec4(rx, ry, rz, rw);
     ivec4 o1 = ivec4(greaterThanEqual(r, ivec4(3))), o2 = ivec4(greaterThanEqual(r, ivec4(2))), o3 = ivec4(greaterThanEqual(r, ivec4(1)));
