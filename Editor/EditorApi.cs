@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using FieldForge.Components;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace FieldForge.Editor;
+
+/// <summary>The HTTP endpoints of the web editor. Edits run on the session thread through
+/// <see cref="EditorSession.InvokeAsync{T}"/>; reads come from the immutable snapshot.</summary>
+internal sealed class EditorApi(EditorSession session, PresetStore presets, int maxRequestBytes)
+{
+    private readonly Lazy<string> _schema = new(() => new JsonObject
+    {
+        ["schemaVersion"] = InspectorSchema.Version,
+        ["components"] = new JsonArray(session.ComponentTypes.Select(c =>
+        {
+            var o = InspectorSchema.Describe(c.Type);
+            o.Insert(0, "id", c.Id);
+            return (JsonNode?)o;
+        }).ToArray()),
+    }.ToJsonString());
+
+    public void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/schema", ctx => Text(ctx, _schema.Value));
+        app.MapGet("/api/session", ctx => Json(ctx, SessionJson(session.Snapshot)));
+        app.MapGet("/api/components/{id}/previews/{file}", Preview);
+        app.MapPost("/api/components/{id}/parameters", SetParameter);
+        app.MapPost("/api/components/{id}/enabled", SetEnabled);
+        app.MapPost("/api/undo", ctx => UndoRedo(ctx, undo: true));
+        app.MapPost("/api/redo", ctx => UndoRedo(ctx, undo: false));
+        app.MapGet("/api/presets", ctx => Json(ctx, new JsonObject
+        {
+            ["directory"] = presets.Directory,
+            ["names"] = new JsonArray(presets.List().Select(n => (JsonNode?)n).ToArray()),
+        }));
+        app.MapGet("/api/presets/{name}", ctx => Text(ctx, presets.Load(Route(ctx, "name")).ToJson()));
+        app.MapPost("/api/presets/{name}/save", SavePreset);
+        app.MapPost("/api/presets/{name}/load", LoadPreset);
+        app.Map("/api/{**rest}", ctx => throw new EditorException(404, $"no API endpoint {ctx.Request.Method} {ctx.Request.Path}"));
+    }
+
+    /// <summary>Refuses requests another web site could make through the user's browser: a Host header that is not this
+    /// machine's loopback (DNS rebinding) gets 403, and a POST that is not JSON gets 415, because only JSON needs a CORS
+    /// preflight, which this server never grants.</summary>
+    public static Task LocalOnly(HttpContext ctx, RequestDelegate next)
+    {
+        var host = ctx.Request.Host.Host;
+        if (host is not ("127.0.0.1" or "localhost" or "[::1]" or "::1"))
+            throw new EditorException(403, $"the editor only answers requests for 127.0.0.1 or localhost, not '{ctx.Request.Host}'");
+        if (HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments("/api") &&
+            !(ctx.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            throw new EditorException(415, $"POST {ctx.Request.Path} needs Content-Type: application/json, got '{ctx.Request.ContentType ?? "none"}'");
+        return next(ctx);
+    }
+
+    /// <summary>Turns every failure into a JSON error with a 4xx (or 500) status; the server keeps serving.</summary>
+    public static async Task ErrorsAsJson(HttpContext ctx, RequestDelegate next)
+    {
+        try { await next(ctx); }
+        catch (Exception e) when (!ctx.Response.HasStarted && !ctx.RequestAborted.IsCancellationRequested)
+        {
+            var (status, message) = e switch
+            {
+                EditorException ee => (ee.Status, ee.Message),
+                BadHttpRequestException be => (be.StatusCode, be.StatusCode == 413 ? $"request body too large ({be.Message})" : be.Message),
+                _ => (500, $"internal error: {e.GetType().Name}: {e.Message}"),
+            };
+            ctx.Response.Clear();
+            ctx.Response.StatusCode = status;
+            await Json(ctx, new JsonObject { ["error"] = message });
+        }
+    }
+
+    private async Task SetParameter(HttpContext ctx)
+    {
+        var id = Route(ctx, "id");
+        var body = await ReadBody(ctx);
+        var name = body["name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String ? n.GetValue<string>()
+            : throw new EditorException(400, "body needs \"name\": the parameter to set");
+        if (!body.ContainsKey("value")) throw new EditorException(400, $"body needs \"value\" for {name}");
+        bool final = body["final"] is not JsonValue f || f.GetValueKind() != JsonValueKind.False;
+        var value = body["value"]?.DeepClone();
+        var result = await session.InvokeAsync(doc =>
+        {
+            doc.SetParameterJson(id, name, value, final);
+            return ValuesJson(doc, id);
+        });
+        await Json(ctx, result);
+    }
+
+    private async Task SetEnabled(HttpContext ctx)
+    {
+        var id = Route(ctx, "id");
+        var body = await ReadBody(ctx);
+        if (body["enabled"] is not JsonValue v || v.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
+            throw new EditorException(400, "body needs \"enabled\": true or false");
+        bool enabled = await session.SetEnabledAsync(id, v.GetValue<bool>());
+        await Json(ctx, new JsonObject { ["id"] = id, ["enabled"] = enabled });
+    }
+
+    private async Task UndoRedo(HttpContext ctx, bool undo)
+    {
+        var result = await session.InvokeAsync(doc =>
+        {
+            bool changed = undo ? doc.Undo() : doc.Redo();
+            if (!changed) throw new EditorException(409, undo ? "nothing to undo" : "nothing to redo");
+            return AllValuesJson(doc);
+        });
+        await Json(ctx, result);
+    }
+
+    private async Task SavePreset(HttpContext ctx)
+    {
+        var name = Route(ctx, "name");
+        var preset = await session.InvokeAsync(doc => doc.CapturePreset());
+        var path = presets.Save(name, preset);
+        await Json(ctx, new JsonObject { ["saved"] = name, ["path"] = path });
+    }
+
+    private async Task LoadPreset(HttpContext ctx)
+    {
+        var name = Route(ctx, "name");
+        var preset = presets.Load(name); // parse errors are reported before the session is touched
+        var result = await session.InvokeAsync(doc =>
+        {
+            int changed = doc.ApplyPreset(preset, $"load preset {name}");
+            var o = AllValuesJson(doc);
+            o["changed"] = changed;
+            return o;
+        });
+        await Json(ctx, result);
+    }
+
+    private Task Preview(HttpContext ctx)
+    {
+        var id = Route(ctx, "id");
+        var file = Route(ctx, "file");
+        var state = session.Snapshot.Find(id) ?? throw new EditorException(404, $"no component '{id}'");
+        var ext = Path.GetExtension(file);
+        if (!int.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out int index) || index >= state.Previews.Count)
+            throw new EditorException(404, $"{id} has no preview '{file}' (it has {state.Previews.Count})");
+        var p = state.Previews[index];
+        ctx.Response.Headers.CacheControl = "no-store";
+        if (ext == ".png" && p.Png is { } png)
+        {
+            ctx.Response.ContentType = "image/png";
+            return ctx.Response.Body.WriteAsync(png).AsTask();
+        }
+        if (ext == ".json" && p.DataJson is { } data) return Text(ctx, data);
+        throw new EditorException(404, $"{id} preview {index} ({p.Kind}) has no {ext} form");
+    }
+
+    private static JsonObject ValuesJson(EditorDocument doc, string id) => new()
+    {
+        ["id"] = id,
+        ["values"] = InspectorSchema.Values(doc.Get(id)),
+        ["undo"] = doc.History.UndoCount,
+        ["redo"] = doc.History.RedoCount,
+    };
+
+    private static JsonObject AllValuesJson(EditorDocument doc) => new()
+    {
+        ["components"] = new JsonObject(doc.Components.Select(c => KeyValuePair.Create(c.Id, (JsonNode?)InspectorSchema.Values(c.Component)))),
+        ["undo"] = doc.History.UndoCount,
+        ["redo"] = doc.History.RedoCount,
+    };
+
+    private static JsonObject SessionJson(SessionSnapshot s) => new()
+    {
+        ["device"] = s.Device,
+        ["sequence"] = s.Sequence,
+        ["frame"] = s.Frame,
+        ["frameMs"] = Finite(s.FrameMilliseconds),
+        ["fps"] = Finite(s.FramesPerSecond),
+        ["workFrame"] = s.WorkFrame,
+        ["workFrameMs"] = Finite(s.WorkFrameMilliseconds),
+        ["dispatches"] = s.Dispatches,
+        ["timings"] = new JsonArray(s.Timings.Select(t => (JsonNode?)new JsonObject
+        {
+            ["region"] = t.Region, ["ms"] = Finite(t.Milliseconds), ["count"] = t.Count,
+        }).ToArray()),
+        ["undo"] = s.UndoCount,
+        ["redo"] = s.RedoCount,
+        ["problems"] = new JsonArray(s.Problems.Select(p => (JsonNode?)p).ToArray()),
+        ["components"] = new JsonArray(s.Components.Select(c => (JsonNode?)new JsonObject
+        {
+            ["id"] = c.Id,
+            ["type"] = c.Type,
+            ["name"] = c.Name,
+            ["enabled"] = c.Enabled,
+            ["parameterVersion"] = c.ParameterVersion,
+            ["error"] = c.Error,
+            ["values"] = new JsonObject(c.Values.Select(kv => KeyValuePair.Create(kv.Key, InspectorSchema.ToJson(kv.Value)))),
+            ["previews"] = new JsonArray(c.Previews.Select((p, i) => (JsonNode?)new JsonObject
+            {
+                ["index"] = i,
+                ["kind"] = p.Kind,
+                ["title"] = p.Title,
+                ["version"] = p.Version,
+                ["png"] = p.Png is null ? null : $"/api/components/{Uri.EscapeDataString(c.Id)}/previews/{i}.png?v={p.Version}",
+                ["data"] = p.DataJson is null ? null : $"/api/components/{Uri.EscapeDataString(c.Id)}/previews/{i}.json?v={p.Version}",
+                ["error"] = p.Error,
+            }).ToArray()),
+        }).ToArray()),
+    };
+
+    private static double Finite(double v) => double.IsFinite(v) ? Math.Round(v, 4) : 0;
+
+    private async Task<JsonObject> ReadBody(HttpContext ctx)
+    {
+        if (ctx.Request.ContentLength > maxRequestBytes)
+            throw new EditorException(413, $"request body is {ctx.Request.ContentLength} bytes, more than the {maxRequestBytes} allowed");
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int n;
+        while ((n = await ctx.Request.Body.ReadAsync(chunk, ctx.RequestAborted)) > 0)
+        {
+            if (buffer.Length + n > maxRequestBytes) throw new EditorException(413, $"request body is more than the {maxRequestBytes} bytes allowed");
+            buffer.Write(chunk, 0, n);
+        }
+        if (buffer.Length == 0) throw new EditorException(400, "request body is empty; expected a JSON object");
+        try
+        {
+            return JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject
+                ?? throw new EditorException(400, "expected a JSON object");
+        }
+        catch (JsonException e) { throw new EditorException(400, $"malformed JSON: {e.Message}"); }
+    }
+
+    private static string Route(HttpContext ctx, string key) => ctx.Request.RouteValues[key] as string ?? "";
+
+    // Relaxed escaping keeps quotes and apostrophes readable in error messages; the content type is JSON, never HTML.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static Task Json(HttpContext ctx, JsonNode node) => Text(ctx, node.ToJsonString(Readable));
+
+    private static Task Text(HttpContext ctx, string json)
+    {
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        ctx.Response.Headers.CacheControl = "no-store";
+        return ctx.Response.WriteAsync(json);
+    }
+}

@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using FieldForge.Components;
+
+namespace FieldForge.Editor;
+
+/// <summary>
+/// The components being edited, addressed by id (type name, "#2" on repeats), with validated edits, undo/redo and
+/// presets. Not thread-safe: the <see cref="EditorSession"/> calls it only from its component thread.
+/// </summary>
+public sealed class EditorDocument
+{
+    private readonly Dictionary<string, Component> _byId = new(StringComparer.Ordinal);
+    private readonly List<(string Id, Component Component)> _components = new();
+
+    /// <summary>Edits <paramref name="components"/>; ids are type names, numbered from the second instance of a type.</summary>
+    public EditorDocument(IEnumerable<Component> components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        foreach (var c in components)
+        {
+            var baseId = c.GetType().Name;
+            var id = baseId;
+            for (int n = 2; _byId.ContainsKey(id); n++) id = $"{baseId}#{n}";
+            _byId[id] = c;
+            _components.Add((id, c));
+        }
+    }
+
+    /// <summary>The components with their ids, in the order given.</summary>
+    public IReadOnlyList<(string Id, Component Component)> Components => _components;
+
+    /// <summary>The undo/redo stack of this document's edits.</summary>
+    public EditHistory History { get; } = new();
+
+    /// <summary>The component with this id; unknown ids are a 404 <see cref="EditorException"/>.</summary>
+    public Component Get(string id) =>
+        _byId.TryGetValue(id, out var c) ? c : throw new EditorException(404, $"no component '{id}' (have: {string.Join(", ", _byId.Keys)})");
+
+    /// <summary>Validates and sets one parameter, recording an undo step. A rejected value (wrong type, NaN, out of
+    /// range, unknown parameter) is a 400 <see cref="EditorException"/> and leaves the component unchanged.</summary>
+    /// <param name="componentId">Component id, e.g. "NoiseComponent".</param>
+    /// <param name="parameter">Parameter name as in the schema.</param>
+    /// <param name="value">Raw value (bool, number, text, number list) checked by <see cref="ComponentParameters.Convert"/>.</param>
+    /// <param name="final">False while a slider is still moving: the next edit of the same parameter merges into this undo step.</param>
+    public ParameterChange SetParameter(string componentId, string parameter, object? value, bool final = true)
+    {
+        var component = Get(componentId);
+        var descriptor = Descriptor(component, componentId, parameter);
+        object converted;
+        try { converted = ComponentParameters.Convert(descriptor, value); }
+        catch (ArgumentException e) { throw new EditorException(400, $"{componentId}.{e.Message}"); }
+        var change = new ParameterChange(componentId, parameter, descriptor.GetValue(component), converted);
+        descriptor.SetValueUnchecked(component, converted);
+        History.Record(new EditCommand($"set {componentId}.{parameter}", new[] { change }), final);
+        return change;
+    }
+
+    /// <summary>Sets one parameter from its JSON value (see <see cref="InspectorSchema.FromJson"/>).</summary>
+    public ParameterChange SetParameterJson(string componentId, string parameter, JsonNode? value, bool final = true)
+    {
+        object? raw;
+        try { raw = InspectorSchema.FromJson(parameter, value); }
+        catch (ArgumentException e) { throw new EditorException(400, $"{componentId}.{e.Message}"); }
+        return SetParameter(componentId, parameter, raw, final);
+    }
+
+    /// <summary>Reverts the newest step; false when there is nothing to undo.</summary>
+    public bool Undo()
+    {
+        if (History.TakeUndo() is not { } command) return false;
+        foreach (var ch in command.Changes.Reverse()) Apply(ch.ComponentId, ch.Parameter, ch.Before);
+        return true;
+    }
+
+    /// <summary>Re-applies the newest undone step; false when there is nothing to redo.</summary>
+    public bool Redo()
+    {
+        if (History.TakeRedo() is not { } command) return false;
+        foreach (var ch in command.Changes) Apply(ch.ComponentId, ch.Parameter, ch.After);
+        return true;
+    }
+
+    /// <summary>Every component's current parameter values as a preset.</summary>
+    public Preset CapturePreset() => new(_components.ToDictionary(
+        c => c.Id,
+        c => (IReadOnlyDictionary<string, JsonNode?>)ComponentParameters.Snapshot(c.Component).ToDictionary(kv => kv.Key, kv => InspectorSchema.ToJson(kv.Value)),
+        StringComparer.Ordinal));
+
+    /// <summary>Applies a preset as one undo step. Every component id, parameter name and value is validated first;
+    /// if anything is wrong a 400 <see cref="EditorException"/> lists the problems and nothing is changed.</summary>
+    /// <returns>How many parameters changed value.</returns>
+    public int ApplyPreset(Preset preset, string description = "load preset")
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        var problems = new List<string>();
+        var planned = new List<(ParameterDescriptor Descriptor, Component Component, ParameterChange Change)>();
+        foreach (var (id, values) in preset.Components)
+        {
+            if (!_byId.TryGetValue(id, out var component)) { problems.Add($"unknown component '{id}'"); continue; }
+            var descriptors = ComponentParameters.Describe(component.GetType()).ToDictionary(d => d.Name, StringComparer.Ordinal);
+            foreach (var (name, node) in values)
+            {
+                if (!descriptors.TryGetValue(name, out var d)) { problems.Add($"{id} has no parameter '{name}'"); continue; }
+                try
+                {
+                    var value = ComponentParameters.Convert(d, InspectorSchema.FromJson(name, node));
+                    var before = d.GetValue(component);
+                    if (!Equals(before, value)) planned.Add((d, component, new ParameterChange(id, name, before, value)));
+                }
+                catch (ArgumentException e) { problems.Add($"{id}.{e.Message}"); }
+            }
+        }
+        if (problems.Count > 0)
+            throw new EditorException(400, $"preset rejected, nothing applied: {string.Join("; ", problems.Take(8))}{(problems.Count > 8 ? $"; and {problems.Count - 8} more" : "")}");
+        foreach (var (d, component, change) in planned) d.SetValueUnchecked(component, change.After);
+        if (planned.Count > 0) History.Record(new EditCommand(description, planned.Select(p => p.Change).ToArray()));
+        return planned.Count;
+    }
+
+    private void Apply(string componentId, string parameter, object? value)
+    {
+        var component = Get(componentId);
+        Descriptor(component, componentId, parameter).SetValueUnchecked(component, value);
+    }
+
+    private static ParameterDescriptor Descriptor(Component component, string componentId, string parameter) =>
+        ComponentParameters.Describe(component.GetType()).FirstOrDefault(d => d.Name == parameter)
+        ?? throw new EditorException(404, $"{componentId} has no parameter '{parameter}'");
+}

@@ -1,0 +1,96 @@
+using FieldForge.Gpu;
+using FieldForge.Noise;
+using RangeAttribute = FieldForge.Components.RangeAttribute;
+
+namespace FieldForge.Components;
+
+/// <summary>
+/// A simplex noise texture (2D, or a z/w slice of 3D/4D noise) regenerated on the GPU only when a parameter changed.
+/// The result is <see cref="Values"/> (a GPU buffer of Width × Height floats) and, after the frame completed,
+/// <see cref="Rgba"/> (RGBA8 pixels) shown as the component's preview.
+/// </summary>
+public sealed class NoiseComponent : Component
+{
+    [Header("Texture"), Range(1, 4096), Tooltip("Texture width in pixels")] public int Width { get; set; } = 256;
+    [Range(1, 4096), Tooltip("Texture height in pixels")] public int Height { get; set; } = 256;
+    [Range(2, 4), Tooltip("Noise dimensions: 2, or a slice of 3D/4D noise at Slice")] public int Dimensions { get; set; } = 2;
+    [Range(-1000, 1000), Tooltip("z (3D) or w (4D) of the slice; animate it for evolving noise")] public float Slice { get; set; }
+    [Range(0.0001, 100), Tooltip("Input units per pixel (the texture spans Width × PixelSize units)")] public float PixelSize { get; set; } = 1f / 64;
+    [Tooltip("Colour ramp (terrain) instead of greyscale in the preview image")] public bool ColourRamp { get; set; } = true;
+
+    [Header("Noise"), Range(int.MinValue, int.MaxValue), Tooltip("32-bit seed of the gradient hash")] public int Seed { get; set; } = 1337;
+    [Tooltip("How octaves combine: fBm (soft), ridged (sharp crests), billow (puffy)")] public NoiseMode Mode { get; set; } = NoiseMode.Fbm;
+    [Range(1, 16), Tooltip("Number of octaves")] public int Octaves { get; set; } = 5;
+    [Range(0.001, 1000), Tooltip("Lattice cells per input unit of the first octave")] public float Frequency { get; set; } = 1f;
+    [Range(1, 16), Tooltip("Frequency multiplier between octaves (an integer when tiling)")] public float Lacunarity { get; set; } = 2f;
+    [Range(0, 4), Tooltip("Amplitude multiplier between octaves")] public float Gain { get; set; } = 0.5f;
+    [Range(-1000, 1000), Tooltip("Output scale (the octave sum is normalised first)")] public float Amplitude { get; set; } = 1f;
+    [Range(-1000, 1000), Tooltip("Added to the output")] public float Offset { get; set; }
+
+    [Header("Domain warp"), Range(0, 2), Tooltip("Warp stages: 0 none, 1 or 2 (each bends coordinates by noise)")] public int WarpStages { get; set; }
+    [Range(0, 100), Tooltip("Largest warp displacement in input units")] public float WarpAmplitude { get; set; } = 0.5f;
+
+    [Header("Tiling"), Range(0, 1024), Tooltip("Period along x in lattice cells (0 = not periodic)")] public int PeriodX { get; set; }
+    [Range(0, 1024), Tooltip("Period along y in lattice cells (0 = not periodic; even in 2D)")] public int PeriodY { get; set; }
+
+    private GpuNoise? _noise;
+    private bool _pendingReadback;
+    private byte[]? _rgba;
+    private int _rgbaWidth, _rgbaHeight;
+
+    /// <summary>The noise values (Width × Height floats, row-major) on the GPU; null before the first frame.</summary>
+    [HideInInspector] public GpuBuffer<float>? Values { get; private set; }
+
+    /// <summary>RGBA8 pixels of the last generated texture (row-major, top row first); null before the first frame.</summary>
+    [HideInInspector] public byte[]? Rgba => _rgba;
+
+    /// <summary>How many times the texture was generated (only when parameters changed).</summary>
+    [HideInInspector] public int Generations { get; private set; }
+
+    /// <summary>The parameters as validated noise settings.</summary>
+    public NoiseSettings ToSettings() => new NoiseSettings
+    {
+        Seed = Seed, Mode = Mode, Octaves = Octaves, Frequency = Frequency, Lacunarity = Lacunarity, Gain = Gain,
+        Amplitude = Amplitude, Offset = Offset, WarpStages = WarpStages, WarpAmplitude = WarpAmplitude, PeriodX = PeriodX, PeriodY = PeriodY,
+    }.Validate(Dimensions);
+
+    /// <summary>The sample grid the texture covers.</summary>
+    public NoiseGrid ToGrid() => new NoiseGrid(Dimensions, Width, Height, 1,
+        new System.Numerics.Vector4(0, 0, Dimensions == 3 ? Slice : 0, Dimensions == 4 ? Slice : 0), new System.Numerics.Vector3(PixelSize)).Validate();
+
+    public override void Update(FrameContext frame, bool parametersChanged)
+    {
+        if (!parametersChanged) return;
+        var settings = ToSettings();
+        var grid = ToGrid();
+        if (_noise is null) _noise = new GpuNoise(frame.Gpu, settings);
+        else _noise.Settings = settings;
+        if (Values is null || Values.Length != grid.Count)
+        {
+            Values?.Dispose();
+            Values = frame.Gpu.CreateBuffer<float>(grid.Count, label: "NoiseComponent values");
+        }
+        using (frame.Batch.Time(Name)) _noise.FillGrid(frame.Batch, grid, Values);
+        Generations++;
+        _pendingReadback = true;
+    }
+
+    public override void OnFrameCompleted(FrameContext frame)
+    {
+        if (!_pendingReadback || Values is null) return;
+        _pendingReadback = false;
+        var values = Values.ToArray();
+        _rgbaWidth = Width; _rgbaHeight = Height;
+        _rgba = NoiseImage.ToRgba(values, Width, Height, Offset - Math.Abs(Amplitude), Offset + Math.Abs(Amplitude) + (Amplitude == 0 ? 1e-6f : 0f), ColourRamp);
+    }
+
+    public override IReadOnlyList<ComponentPreview> GetPreviews() =>
+        _rgba is null ? Array.Empty<ComponentPreview>() : [new ImagePreview($"{Mode} noise {_rgbaWidth}x{_rgbaHeight}", _rgbaWidth, _rgbaHeight, _rgba)];
+
+    public override void OnDisable()
+    {
+        Values?.Dispose();
+        Values = null;
+        _noise = null;
+    }
+}

@@ -1,0 +1,145 @@
+using FieldForge.Gpu;
+
+namespace FieldForge.Noise;
+
+/// <summary>
+/// Simplex noise on the GPU. Create once per settings, then record fills into a caller's batch:
+/// <code>
+/// var noise = new GpuNoise(gpu, new NoiseSettings { Octaves = 6, Seed = 7 });
+/// noise.FillGrid(batch, NoiseGrid.Plane(512, 512, 1 / 64f), values);   // values: GpuBuffer&lt;float&gt;(512 * 512)
+/// float[] image = noise.FillGrid(NoiseGrid.Plane(512, 512, 1 / 64f));  // convenience: submit and read back
+/// </code>
+/// Results equal <see cref="CpuNoise"/> to float rounding (the kernel performs the same operations). Gradients
+/// (2D/3D) are written as dimensions floats per sample.
+/// </summary>
+public sealed class GpuNoise
+{
+    /// <summary>Every noise kernel variant: grid or points, 2D/3D/4D, with or without gradients, plain or tiled, plain
+    /// or warped (tiling and warping are separate variants: plain fields carry none of their code, which on lavapipe
+    /// makes them 5-10x faster).</summary>
+    public static IReadOnlyList<KernelSpec> KernelSpecs { get; } =
+        (from kind in new[] { "grid", "points" }
+         from d in new[] { 2, 3, 4 }
+         from grad in new[] { false, true }
+         from tiled in new[] { false, true }
+         from warp in new[] { false, true }
+         where d < 4 || (!grad && !tiled)
+         select new KernelSpec(KernelName(kind == "grid", d, grad, tiled, warp), (kind == "grid" ? 1 : 2) + (grad ? 1 : 0), NoisePush.Size)).ToArray();
+
+    private static string KernelName(bool grid, int d, bool grad, bool tiled, bool warp) =>
+        $"noise_{(grid ? "grid" : "points")}{d}{(grad ? "_grad" : "")}{(tiled ? "_tiled" : "")}{(warp ? "_warp" : "")}";
+
+    private Kernel KernelFor(bool grid, int d, bool grad)
+    {
+        string name = KernelName(grid, d, grad, _settings.IsPeriodic, _settings.WarpStages > 0);
+        return _gpu.GetKernel(KernelSpecs.First(k => k.Name == name));
+    }
+
+    private readonly GpuContext _gpu;
+    private NoiseSettings _settings;
+
+    /// <summary>A noise field on <paramref name="gpu"/> with <paramref name="settings"/> (validated).</summary>
+    public GpuNoise(GpuContext gpu, NoiseSettings settings)
+    {
+        _gpu = gpu ?? throw new ArgumentNullException(nameof(gpu));
+        ArgumentNullException.ThrowIfNull(settings);
+        _settings = settings.Validate();
+    }
+
+    /// <summary>The field's settings; assigning validates them (kernels are shared, so changing settings is free).</summary>
+    public NoiseSettings Settings
+    {
+        get => _settings;
+        set => _settings = (value ?? throw new ArgumentNullException(nameof(value))).Validate();
+    }
+
+    /// <summary>Records: fills <paramref name="values"/> with the field on <paramref name="grid"/>, and
+    /// <paramref name="gradients"/> (grid.Count × dimensions, 2D/3D only) when given.</summary>
+    public void FillGrid(CommandBatch batch, NoiseGrid grid, GpuBuffer<float> values, GpuBuffer<float>? gradients = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(grid);
+        grid.Validate();
+        if (values.Length < grid.Count) throw new ArgumentException($"values holds {values.Length} floats, the {grid.Width}x{grid.Height}x{grid.Depth} grid needs {grid.Count}");
+        if (gradients is not null)
+        {
+            if (grid.Dimensions == 4) throw new ArgumentException("gradients are available for 2D and 3D noise only, got a 4D grid");
+            if (gradients.Length < grid.Count * grid.Dimensions)
+                throw new ArgumentException($"gradients holds {gradients.Length} floats, the grid needs {grid.Count * grid.Dimensions} ({grid.Dimensions} per sample)");
+        }
+        _settings.Validate(grid.Dimensions);
+        var push = NoisePush.From(_settings, grid, grid.Count);
+        var kernel = KernelFor(grid: true, grid.Dimensions, gradients is not null);
+        if (gradients is null) batch.DispatchThreads(kernel, push, grid.Count, values);
+        else batch.DispatchThreads(kernel, push, grid.Count, values, gradients);
+    }
+
+    /// <summary>Records: evaluates <paramref name="count"/> packed points (default: all; <paramref name="dimensions"/>
+    /// floats each) into <paramref name="values"/>, and gradients (2D/3D) when given.</summary>
+    public void Evaluate(CommandBatch batch, int dimensions, GpuBuffer<float> points, GpuBuffer<float> values,
+        GpuBuffer<float>? gradients = null, long count = -1)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(values);
+        if (dimensions is < 2 or > 4) throw new ArgumentException($"dimensions must be 2, 3 or 4, got {dimensions}");
+        if (count < 0) count = points.Length / dimensions;
+        if (count * dimensions > points.Length) throw new ArgumentException($"points holds {points.Length} floats, {count} {dimensions}D points need {count * dimensions}");
+        if (count > uint.MaxValue) throw new ArgumentException($"{count} points exceed the 2^32 kernel limit");
+        if (values.Length < count) throw new ArgumentException($"values holds {values.Length} floats, {count} points need {count}");
+        if (gradients is not null)
+        {
+            if (dimensions == 4) throw new ArgumentException("gradients are available for 2D and 3D noise only, got 4D points");
+            if (gradients.Length < count * dimensions) throw new ArgumentException($"gradients holds {gradients.Length} floats, {count} points need {count * dimensions}");
+        }
+        _settings.Validate(dimensions);
+        var push = NoisePush.From(_settings, null, count);
+        var kernel = KernelFor(grid: false, dimensions, gradients is not null);
+        if (gradients is null) batch.DispatchThreads(kernel, push, count, points, values);
+        else batch.DispatchThreads(kernel, push, count, points, values, gradients);
+    }
+
+    /// <summary>Fills <paramref name="grid"/>, submits, and returns the values (grid.Count floats).</summary>
+    public float[] FillGrid(NoiseGrid grid) => FillGrid(grid, out _, gradients: false);
+
+    /// <summary>Fills <paramref name="grid"/> with values and (2D/3D) gradients, submits, and returns both.</summary>
+    public float[] FillGrid(NoiseGrid grid, out float[] gradients) => FillGrid(grid, out gradients, gradients: true);
+
+    private float[] FillGrid(NoiseGrid grid, out float[] gradientsOut, bool gradients)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        grid.Validate();
+        using var values = _gpu.CreateBuffer<float>(grid.Count, label: "noise values");
+        using var grads = gradients ? _gpu.CreateBuffer<float>(grid.Count * grid.Dimensions, label: "noise gradients") : null;
+        using (var batch = _gpu.BeginBatch())
+        {
+            FillGrid(batch, grid, values, grads);
+            batch.Submit();
+        }
+        gradientsOut = grads?.ToArray() ?? Array.Empty<float>();
+        return values.ToArray();
+    }
+
+    /// <summary>Evaluates packed points (<paramref name="dimensions"/> floats each), submits, and returns the values.</summary>
+    public float[] Evaluate(int dimensions, ReadOnlySpan<float> points) => Evaluate(dimensions, points, out _, gradients: false);
+
+    /// <summary>Evaluates packed 2D/3D points and returns values and gradients (dimensions floats per point).</summary>
+    public float[] Evaluate(int dimensions, ReadOnlySpan<float> points, out float[] gradients) => Evaluate(dimensions, points, out gradients, gradients: true);
+
+    private float[] Evaluate(int dimensions, ReadOnlySpan<float> points, out float[] gradientsOut, bool gradients)
+    {
+        int count = CpuNoise.CheckPoints(dimensions, points.Length, int.MaxValue, 0);
+        if (gradients && dimensions == 4) throw new ArgumentException("gradients are available for 2D and 3D noise only, got 4D points");
+        using var p = _gpu.CreateBuffer<float>(points, label: "noise points");
+        using var values = _gpu.CreateBuffer<float>(count, label: "noise values");
+        using var grads = gradients ? _gpu.CreateBuffer<float>((long)count * dimensions, label: "noise gradients") : null;
+        using (var batch = _gpu.BeginBatch())
+        {
+            Evaluate(batch, dimensions, p, values, grads, count);
+            batch.Submit();
+        }
+        gradientsOut = grads?.ToArray() ?? Array.Empty<float>();
+        return values.ToArray();
+    }
+}

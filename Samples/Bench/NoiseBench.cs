@@ -1,0 +1,61 @@
+using FieldForge.Gpu;
+using FieldForge.Noise;
+
+namespace FieldForge.Bench;
+
+/// <summary>`./ff bench noise`: simplex noise samples/s on the GPU kernel vs the scalar CPU reference vs SIMD on all cores.</summary>
+public sealed class NoiseBench : IBenchmark
+{
+    public string Name => "noise";
+
+    public void Run(GpuContext gpu, BenchReport report, bool quick)
+    {
+        report.Section("Simplex noise (grid fill)");
+        var table = report.Table(
+            $"Samples/s filling a grid ({(quick ? "quick sizes" : "1M samples GPU/SIMD, 128K scalar")}; GPU kernel time from timestamps)",
+            "case", "GPU kernel", "GPU incl. submit", "CPU scalar (1 thread)", $"CPU SIMD ({Environment.ProcessorCount} threads, {System.Numerics.Vector<float>.Count} lanes)",
+            "GPU/scalar", "GPU/SIMD");
+        foreach (int octaves in new[] { 1, 6 })
+            foreach (int d in new[] { 2, 3, 4 })
+            {
+                var settings = new NoiseSettings { Seed = 7, Octaves = octaves, Frequency = 4f };
+                int n = quick ? 1 << 16 : 1 << 20;
+                var grid = Grid(d, n);
+                var small = Grid(d, quick ? 1 << 13 : 1 << 17);
+                using var values = gpu.CreateBuffer<float>(grid.Count, label: "bench noise");
+                var noise = new GpuNoise(gpu, settings);
+                double kernelMs = Measure.Median(() =>
+                {
+                    using var batch = gpu.BeginBatch();
+                    using (batch.Time("noise")) noise.FillGrid(batch, grid, values);
+                    batch.Submit();
+                    return batch.Timings.FirstOrDefault()?.Milliseconds ?? double.NaN;
+                });
+                double wall = Measure.Seconds(() => { using var b = gpu.BeginBatch(); noise.FillGrid(b, grid, values); b.Submit(); });
+                double gpuRate = grid.Count / (double.IsNaN(kernelMs) ? wall : kernelMs / 1e3);
+                var host = new float[grid.Count];
+                var cpu = new CpuNoise(settings);
+                double scalarRate = small.Count / Measure.Seconds(() => cpu.FillGrid(small, host), 3);
+                var simd = new SimdNoise(settings);
+                double simdRate = grid.Count / Measure.Seconds(() => simd.FillGrid(grid, host), 3);
+                table.Add($"{d}D {(octaves == 1 ? "single octave" : $"{octaves}-octave fBm")}", Measure.Rate(gpuRate, "samples"),
+                    Measure.Rate(grid.Count / wall, "samples"), Measure.Rate(scalarRate, "samples"), Measure.Rate(simdRate, "samples"),
+                    Measure.Ratio(gpuRate / scalarRate), Measure.Ratio(gpuRate / simdRate));
+            }
+        report.Note("Anchor (REFERENCES.md): FastNoiseLite C# 6-octave 2D OpenSimplex2 fBm ~9 Msamples/s on one core of this machine class, ~15 on two. " +
+                    "Compare the '2D 6-octave fBm' row's scalar (1 core) and SIMD (all cores) columns; that figure was measured by its authors' method, not in this run.");
+        report.Note("All three paths compute identical values (tests assert GPU == scalar within 1e-5 and SIMD == scalar bit for bit).");
+    }
+
+    /// <summary>A grid of about <paramref name="samples"/> samples: square in 2D, cubic in 3D/4D (4D at w = 0).</summary>
+    private static NoiseGrid Grid(int d, int samples)
+    {
+        if (d == 2)
+        {
+            int side = (int)Math.Sqrt(samples);
+            return NoiseGrid.Plane(side, samples / side, 1f / side);
+        }
+        int edge = (int)Math.Round(Math.Cbrt(samples));
+        return NoiseGrid.Volume(edge, edge, edge, 1f / edge, d);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+using FieldForge.Editor;
+
+namespace FieldForge.Cli;
+
+/// <summary>`./ff editor [--port N] [--presets DIR]`: the local web editor with live inspectors and previews of every
+/// Runtime component. Serves 127.0.0.1 only; Ctrl-C or SIGTERM stops it cleanly.</summary>
+public sealed class EditorCommand : ICommand
+{
+    public string Verb => "editor";
+    public string Summary => "local web editor: live inspectors, presets, undo, previews (--port N, 0 = any free)";
+
+    public int Run(CliArgs args)
+    {
+        int port = args.Int("port", EditorServerOptions.DefaultPort, 0, 65535);
+        string presets = args.String("presets", new EditorServerOptions().PresetDirectory);
+        double tickMs = args.Double("tick-ms", 50, 1, 10_000);
+        args.RejectUnknown();
+        return RunAsync(port, presets, tickMs).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(int port, string presetDirectory, double tickMs)
+    {
+        using var stop = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; stop.Cancel(); };
+        Console.CancelKeyPress += onCtrlC;
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
+        try
+        {
+            var types = ComponentCatalog.Discover();
+            Console.WriteLine($"components: {(types.Count == 0 ? "(none found)" : string.Join(", ", types.Select(t => t.Name)))}");
+            using var session = new EditorSession(types, new EditorSessionOptions(tickMs));
+            await session.WaitUntilReadyAsync();
+            var snap = session.Snapshot;
+            Console.WriteLine($"device: {snap.Device}; first frame {snap.FrameMilliseconds:F1} ms, {snap.Dispatches} dispatches");
+            foreach (var p in snap.Problems) Console.WriteLine($"problem: {p}");
+            EditorServer server;
+            try { server = await EditorServer.StartAsync(session, new EditorServerOptions(port, presetDirectory)); }
+            catch (IOException e) when (e.InnerException is System.Net.Sockets.SocketException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new CliError($"--port {port}: {e.Message} (try --port 0 for any free port)");
+            }
+            await using (server)
+            {
+                Console.WriteLine($"presets: {server.Presets.Directory}");
+                Console.WriteLine($"FieldForge editor running at {server.Url}  (Ctrl-C to stop)");
+                try { await Task.Delay(Timeout.Infinite, stop.Token); }
+                catch (OperationCanceledException) { }
+                Console.WriteLine("stopping editor...");
+            }
+            Console.WriteLine("editor stopped");
+            return 0;
+        }
+        finally { Console.CancelKeyPress -= onCtrlC; }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Text;
+using FieldForge.Editor;
+
+namespace FieldForge.Tests.Editor;
+
+/// <summary>
+/// The web editor in a real browser: starts the server in-process on a free port, then runs
+/// Editor/Web/e2e/editor.e2e.mjs (playwright-core driving Debian's Chromium, headless) which moves a slider, checks
+/// the preview image changed, saves and reloads a preset and undoes. Missing Chromium/Node is a failure that says
+/// how to get them, never a skip.
+/// </summary>
+public class EditorBrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static string? OnPath(string exe) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, exe)).FirstOrDefault(File.Exists);
+
+    [Test]
+    public Task Browser_SwatchSliderPresetUndo_PageFollows() =>
+        RunScenario(new[] { typeof(SwatchComponent) }, "SwatchComponent", "Level", "swatch");
+
+    /// <summary>The same scenario on the Runtime's real noise component: its GPU-generated image must follow the slider.</summary>
+    [Test]
+    public Task Browser_NoiseSliderPresetUndo_PageFollows()
+    {
+        var noise = ComponentCatalog.Discover().FirstOrDefault(t => t.Name == "NoiseComponent");
+        Assert.That(noise, Is.Not.Null, "NoiseComponent is part of Runtime/Components");
+        return RunScenario(new[] { noise! }, "NoiseComponent", "Gain", "noise");
+    }
+
+    private static async Task RunScenario(Type[] components, string componentId, string parameter, string name)
+    {
+        var node = OnPath("node");
+        if (node is null || !File.Exists(Chromium))
+            Assert.Fail($"the browser test needs node and {Chromium} ({(node is null ? "node is missing" : "chromium is missing")}): run ./ff test, which installs chromium, nodejs and npm");
+        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
+        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
+            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+
+        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", name);
+        var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
+        using var session = EditorTestSupport.StartSession(components);
+        await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
+        try
+        {
+            var (exit, output) = await RunNode(node!, web, Path.Combine("e2e", "editor.e2e.mjs"), server.Url.ToString(), outDir, componentId, parameter);
+            TestContext.Out.WriteLine(output);
+            var screenshot = Path.Combine(outDir, "editor.png");
+            if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the editor page after the run");
+            Assert.That(exit, Is.Zero, $"e2e script failed:\n{output}");
+            Assert.That(output, Does.Contain("e2e ok"));
+            Assert.That(File.Exists(screenshot), Is.True, "the script takes a screenshot");
+            Assert.That(File.Exists(Path.Combine(presets, "e2e.preset.json")), Is.True, "the preset was saved through the page");
+            Assert.That(session.Snapshot.Problems, Is.Empty);
+        }
+        finally
+        {
+            if (Directory.Exists(presets)) Directory.Delete(presets, recursive: true);
+        }
+    }
+
+    private static async Task<(int Exit, string Output)> RunNode(string node, string workingDirectory, params string[] args)
+    {
+        var psi = new ProcessStartInfo(node) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var output = new StringBuilder();
+        var lines = new object();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (lines) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try { await process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the e2e script did not finish in 120 s:\n{output}");
+        }
+        process.WaitForExit(); // flush the redirected streams
+        lock (lines) return (process.ExitCode, output.ToString());
+    }
+}
