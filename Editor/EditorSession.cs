@@ -202,6 +202,8 @@ public sealed class EditorSession : IDisposable
     {
         // Ran this frame: enabled now, or just switched off (its OnDisable runs in this frame and may be what threw).
         var ran = _document!.Components.Where(c => c.Component.Enabled || _enabledAtLastGoodFrame.Contains(c.Id)).ToArray();
+        if (e is ComponentException named && ran.FirstOrDefault(c => ReferenceEquals(c.Component, named.Component)) is { Component: not null } exact)
+            return exact;
         var candidates = StackType(e) is { } t ? ran.Where(c => t.IsAssignableFrom(c.Component.GetType())).ToArray() : ran;
         if (candidates.Length == 1) return candidates[0];
         var changed = candidates.Where(c => c.Component.ParameterVersion != _versionAtLastGoodFrame.GetValueOrDefault(c.Id, -1)).ToArray();

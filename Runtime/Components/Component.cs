@@ -37,6 +37,8 @@ public abstract class Component
     /// <summary>Called when disabled or removed: free GPU resources here.</summary>
     public virtual void OnDisable() { }
 
+    internal void ResetChangeTracking() => _lastParameters = null;
+
     /// <summary>Compares parameters with the last frame's snapshot.</summary>
     internal bool DetectParameterChange()
     {

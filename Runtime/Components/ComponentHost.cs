@@ -40,15 +40,20 @@ public sealed class ComponentHost : IDisposable
     }
 
     /// <summary>Advances one frame of <paramref name="deltaSeconds"/>: enable/disable transitions, Update of each
-    /// enabled component into one batch, one submit, then OnFrameCompleted.</summary>
+    /// enabled component into one batch, one submit, then OnFrameCompleted. A component that throws surfaces as a
+    /// <see cref="ComponentException"/> naming it; the frame's batch is discarded.</summary>
     public void Tick(double deltaSeconds)
     {
         if (!double.IsFinite(deltaSeconds) || deltaSeconds < 0) throw new ArgumentOutOfRangeException(nameof(deltaSeconds), $"frame time must be finite and >= 0, got {deltaSeconds}");
         var sw = Stopwatch.StartNew();
         foreach (var c in _components)
         {
-            if (c.Enabled && _active.Add(c)) c.OnEnable(Gpu);
-            else if (!c.Enabled && _active.Remove(c)) c.OnDisable();
+            if (c.Enabled && _active.Add(c))
+            {
+                Run(c, "OnEnable", () => c.OnEnable(Gpu));
+                c.ResetChangeTracking(); // fresh GPU resources: the first Update must see "changed"
+            }
+            else if (!c.Enabled && _active.Remove(c)) Run(c, "OnDisable", c.OnDisable);
         }
         _time += deltaSeconds;
         using var batch = Gpu.BeginBatch();
@@ -58,14 +63,21 @@ public sealed class ComponentHost : IDisposable
         {
             if (!_active.Contains(c)) continue;
             bool changed = c.DetectParameterChange();
-            c.Update(frame, changed);
+            // Every component's work is a timing region of its own, so the HUD attributes GPU time per component.
+            using (batch.Time(c.Name)) Run(c, "Update", () => c.Update(frame, changed));
             updated.Add(c);
         }
         LastFrameDispatches = batch.DispatchCount;
         batch.Submit();
         LastFrameTimings = batch.Timings;
-        foreach (var c in updated) c.OnFrameCompleted(frame);
+        foreach (var c in updated) Run(c, "OnFrameCompleted", () => c.OnFrameCompleted(frame));
         LastFrameMilliseconds = sw.Elapsed.TotalMilliseconds;
+    }
+
+    private static void Run(Component component, string phase, Action action)
+    {
+        try { action(); }
+        catch (Exception e) when (e is not ComponentException) { throw new ComponentException(component, phase, e); }
     }
 
     public void Dispose()
