@@ -25,7 +25,7 @@ public static class SdfFitting
         "blob" => p => SmoothMin(
             SmoothMin((p - new Vector3(-0.25f, 0, 0)).Length() - 0.4f, Box(p - new Vector3(0.3f, 0.1f, 0), new Vector3(0.3f, 0.25f, 0.25f)), 0.15f),
             new Vector2(new Vector2(p.X, p.Y + 0.35f).Length() - 0.45f, p.Z).Length() - 0.08f, 0.1f),
-        _ => throw new ArgumentException($"unknown analytic shape '{name}'; known: {string.Join(", ", ShapeNames)}", nameof(name)),
+        _ => throw new ArgumentException($"unknown analytic shape '{name}'; known: {string.Join(", ", ShapeNames)}"),
     };
 
     private static float Box(Vector3 p, Vector3 half)
