@@ -76,22 +76,26 @@ void main()
     ff_simplex_vertices(pos, vertex, weight);
 #endif
 
+    // Feature loops have a fixed trip count with a uniform guard, so the private arrays stay in registers.
 #ifdef FORWARD
     float acc[MAX_FEATURES];
-    for (uint f = 0u; f < F; f++) acc[f] = 0.0;
+    for (int f = 0; f < MAX_FEATURES; f++) acc[f] = 0.0;
     for (int c = 0; c < VERTICES; c++)
     {
         uint entry = tableBase + ff_lattice_index(vertex[c], lv) * F;
-        for (uint f = 0u; f < F; f++) acc[f] += weight[c] * params[entry + f];
+        for (int f = 0; f < MAX_FEATURES; f++)
+            if (uint(f) < F) acc[f] += weight[c] * params[entry + uint(f)];
     }
-    for (uint f = 0u; f < F; f++) features[(level * F + f) * pc.count + s] = acc[f];
+    for (int f = 0; f < MAX_FEATURES; f++)
+        if (uint(f) < F) features[(level * F + uint(f)) * pc.count + s] = acc[f];
 #else
     float g[MAX_FEATURES];
-    for (uint f = 0u; f < F; f++) g[f] = featureGrad[(level * F + f) * pc.count + s];
+    for (int f = 0; f < MAX_FEATURES; f++) g[f] = uint(f) < F ? featureGrad[(level * F + uint(f)) * pc.count + s] : 0.0;
     for (int c = 0; c < VERTICES; c++)
     {
         uint entry = tableBase + ff_lattice_index(vertex[c], lv) * F;
-        for (uint f = 0u; f < F; f++) atomicAdd(paramGrad[entry + f], weight[c] * g[f]);
+        for (int f = 0; f < MAX_FEATURES; f++)
+            if (uint(f) < F) atomicAdd(paramGrad[entry + uint(f)], weight[c] * g[f]);
     }
 #endif
 }

@@ -15,6 +15,8 @@ float ff_simplex_skew()
 // Vertex k (0..DIMS) and its weight for a point already in lattice units (pos = x * scale).
 // Vertex 0 is floor(skewed); vertex k adds the unit steps of the k largest fractional parts.
 // Weights: w0 = 1 - f(1), wk = f(k) - f(k+1), wn = f(n) over the descending sorted fractions: non-negative, sum to one.
+// The sort is done by ranks (rank[d] = how many axes come before d in descending order, ties by axis index) with
+// fixed-trip loops only: no dynamically indexed private arrays, which SIMD CPU drivers would spill to memory.
 void ff_simplex_vertices(float pos[DIMS], out uint vertex[DIMS + 1][DIMS], out float weight[DIMS + 1])
 {
     // precise: no FMA contraction, so the lattice cell and fractions match the CPU reference bit for bit.
@@ -23,31 +25,33 @@ void ff_simplex_vertices(float pos[DIMS], out uint vertex[DIMS + 1][DIMS], out f
     precise float skew = sum * ff_simplex_skew();
     uint base[DIMS];
     float frac[DIMS];
-    int order[DIMS];
     for (int d = 0; d < DIMS; d++)
     {
         precise float s = pos[d] + skew;
         float f = floor(s);
         base[d] = uint(f);
         frac[d] = s - f;
-        order[d] = d;
     }
-    // Insertion sort of axis indices by descending fraction (stable: ties keep axis order, like the C# reference).
-    for (int i = 1; i < DIMS; i++)
+    int rank[DIMS];
+    for (int d = 0; d < DIMS; d++)
     {
-        int key = order[i];
-        int j = i - 1;
-        while (j >= 0 && frac[order[j]] < frac[key]) { order[j + 1] = order[j]; j--; }
-        order[j + 1] = key;
+        int r = 0;
+        for (int e = 0; e < DIMS; e++)
+            r += (frac[e] > frac[d] || (frac[e] == frac[d] && e < d)) ? 1 : 0;
+        rank[d] = r;
     }
-    for (int d = 0; d < DIMS; d++) vertex[0][d] = base[d];
-    weight[0] = 1.0 - frac[order[0]];
-    for (int k = 1; k <= DIMS; k++)
+    float sorted[DIMS + 1];
+    for (int m = 0; m < DIMS; m++)
     {
-        for (int d = 0; d < DIMS; d++) vertex[k][d] = vertex[k - 1][d];
-        vertex[k][order[k - 1]] += 1u;
-        weight[k] = frac[order[k - 1]] - (k < DIMS ? frac[order[k]] : 0.0);
+        float v = 0.0;
+        for (int d = 0; d < DIMS; d++) v = rank[d] == m ? frac[d] : v;
+        sorted[m] = v;
     }
+    sorted[DIMS] = 0.0;
+    weight[0] = 1.0 - sorted[0];
+    for (int k = 1; k <= DIMS; k++) weight[k] = sorted[k - 1] - sorted[k];
+    for (int k = 0; k <= DIMS; k++)
+        for (int d = 0; d < DIMS; d++) vertex[k][d] = base[d] + (rank[d] < k ? 1u : 0u);
 }
 
 #endif

@@ -1,0 +1,175 @@
+using FieldForge.Gpu;
+using FieldForge.Neural;
+
+namespace FieldForge.Components;
+
+/// <summary>
+/// Fits a neural field (simplex or grid hash encoding + MLP) to an image in the background of the frame loop: a few
+/// training steps per <see cref="Update"/> go into the frame's batch, so training shares the frame's one submission.
+/// Previews: the loss curve and the current reconstruction next to the target.
+/// </summary>
+public sealed class NeuralFieldComponent : Component
+{
+    private NeuralField? _field;
+    private ImageTrainingData? _data;
+    private Trainer? _trainer;
+    private GpuBuffer<float>? _previewPoints, _previewFeatures, _previewOutputs;
+    private string _structure = "";
+    private bool _lossPending, _previewPending;
+    private int _previewWidth, _previewHeight;
+    private byte[]? _previewRgba, _targetRgba;
+    private readonly List<float> _lossSteps = new(), _losses = new();
+    private GpuContext? _gpu;
+
+    [Header("Target"), FilePath("png,jpg,bmp,tga"), Tooltip("Image to fit; empty = the built-in procedural picture")]
+    public string ImagePath { get; set; } = "";
+
+    [Range(16, 1024), Tooltip("Side of the procedural picture in pixels (when no image path is set)")]
+    public int ProceduralSize { get; set; } = 128;
+
+    [Header("Encoding"), Tooltip("Simplex (n+1 vertices) or grid (2^n corners) lattice")]
+    public EncodingKind Encoding { get; set; } = EncodingKind.Simplex;
+
+    [Range(1, 32), Tooltip("Resolution levels L")]
+    public int Levels { get; set; } = 16;
+
+    [Range(10, 22), Tooltip("log2 of the per-level hash table size T")]
+    public int Log2TableSize { get; set; } = 16;
+
+    [Header("Network"), Range(16, 128), Tooltip("Neurons per hidden layer")]
+    public int Width { get; set; } = 64;
+
+    [Range(1, 4), Tooltip("Hidden layers")]
+    public int HiddenLayers { get; set; } = 2;
+
+    [Header("Training"), Range(256, 65536), Tooltip("Samples per training step")]
+    public int BatchSize { get; set; } = 4096;
+
+    [Range(1, 32), Tooltip("Training steps recorded per frame")]
+    public int StepsPerFrame { get; set; } = 2;
+
+    [Range(0.0001, 0.1), Tooltip("Adam learning rate (applies live)")]
+    public float LearningRate { get; set; } = 1e-2f;
+
+    [Range(0, 10_000_000), Tooltip("Stop after this many steps (0 = never)")]
+    public int MaxSteps { get; set; } = 0;
+
+    [Header("Preview"), Range(1, 600), Tooltip("Frames between reconstruction previews")]
+    public int PreviewEveryFrames { get; set; } = 10;
+
+    [Range(16, 512), Tooltip("Longest side of the reconstruction preview in pixels")]
+    public int PreviewSize { get; set; } = 128;
+
+    /// <summary>Training steps taken since the field was (re)built.</summary>
+    public int Step => _trainer?.Step ?? 0;
+
+    /// <summary>The last measured batch loss (NaN before the first).</summary>
+    public float LastLoss => _losses.Count > 0 ? _losses[^1] : float.NaN;
+
+    /// <summary>The field being trained (null before the first update).</summary>
+    public NeuralField? Field => _field;
+
+    public override void OnEnable(GpuContext gpu) => _gpu = gpu;
+
+    public override void Update(FrameContext frame, bool parametersChanged)
+    {
+        if (parametersChanged) RebuildIfStructureChanged(frame.Gpu);
+        if (_trainer is null) return;
+        int steps = MaxSteps > 0 ? Math.Min(StepsPerFrame, MaxSteps - _trainer.Step) : StepsPerFrame;
+        for (int i = 0; i < steps; i++) _trainer.RecordStep(frame.Batch, measureLoss: i == steps - 1, learningRate: LearningRate);
+        _lossPending = steps > 0;
+        if (frame.Frame % PreviewEveryFrames == 0 || parametersChanged)
+        {
+            int count = _previewWidth * _previewHeight;
+            _field!.RecordEvaluate(frame.Batch, _previewPoints!, _previewFeatures!, _previewOutputs!, count);
+            _previewPending = true;
+        }
+    }
+
+    public override void OnFrameCompleted(FrameContext frame)
+    {
+        if (_trainer is null) return;
+        if (_lossPending)
+        {
+            _lossSteps.Add(_trainer.Step);
+            _losses.Add(_trainer.ReadLoss());
+            _lossPending = false;
+        }
+        if (_previewPending)
+        {
+            int count = _previewWidth * _previewHeight;
+            var soa = _previewOutputs!.ToArray();
+            var rgba = new byte[count * 4];
+            for (int s = 0; s < count; s++)
+            {
+                for (int c = 0; c < 3; c++) rgba[4 * s + c] = (byte)Math.Clamp(MathF.Round(soa[c * count + s] * 255f), 0f, 255f);
+                rgba[4 * s + 3] = 255;
+            }
+            _previewRgba = rgba;
+            _previewPending = false;
+        }
+    }
+
+    public override IReadOnlyList<ComponentPreview> GetPreviews()
+    {
+        var previews = new List<ComponentPreview>
+        {
+            new PlotPreview("Training loss", "step", "loss", [new PlotSeries($"{Encoding} L2", _lossSteps.ToArray(), _losses.ToArray())], LogY: true),
+        };
+        if (_previewRgba is not null) previews.Add(new ImagePreview($"Reconstruction (step {Step})", _previewWidth, _previewHeight, _previewRgba));
+        if (_targetRgba is not null) previews.Add(new ImagePreview("Target", _previewWidth, _previewHeight, _targetRgba));
+        return previews;
+    }
+
+    public override void OnDisable() => Release();
+
+    private void RebuildIfStructureChanged(GpuContext gpu)
+    {
+        string structure = string.Join("|", ImagePath, ProceduralSize, Encoding, Levels, Log2TableSize, Width, HiddenLayers, BatchSize, PreviewSize);
+        if (structure == _structure && _trainer is not null) return;
+        Release();
+        int width, height; float[] rgb;
+        if (string.IsNullOrEmpty(ImagePath)) { width = height = ProceduralSize; rgb = ImageFitting.ProceduralImage(width, height); }
+        else (width, height, rgb) = ImageTrainingData.LoadRgb(ImagePath);
+        var config = NeuralFieldConfig.Create(Encoding, 2, 3, Math.Max(16, Math.Max(width, height)), Levels, 2, Log2TableSize, Width, HiddenLayers);
+        _field = NeuralField.Create(gpu, config);
+        _data = new ImageTrainingData(gpu, width, height, 3, rgb);
+        _trainer = new Trainer(_field, _data, new TrainerOptions(BatchSize));
+        float aspect = (float)width / height;
+        _previewWidth = aspect >= 1 ? PreviewSize : Math.Max(1, (int)(PreviewSize * aspect));
+        _previewHeight = aspect >= 1 ? Math.Max(1, (int)(PreviewSize / aspect)) : PreviewSize;
+        int count = _previewWidth * _previewHeight;
+        var points = new float[count * 2];
+        var target = new byte[count * 4];
+        for (int y = 0; y < _previewHeight; y++)
+        for (int x = 0; x < _previewWidth; x++)
+        {
+            int s = y * _previewWidth + x;
+            points[s] = (x + 0.5f) / _previewWidth;
+            points[count + s] = (y + 0.5f) / _previewHeight;
+            int src = (Math.Min(height - 1, y * height / _previewHeight) * width + Math.Min(width - 1, x * width / _previewWidth)) * 3;
+            for (int c = 0; c < 3; c++) target[4 * s + c] = (byte)Math.Clamp(MathF.Round(rgb[src + c] * 255f), 0f, 255f);
+            target[4 * s + 3] = 255;
+        }
+        _targetRgba = target;
+        _previewPoints = gpu.CreateBuffer<float>(points, BufferLocation.DeviceLocal, "neural preview points");
+        _previewFeatures = gpu.CreateBuffer<float>((long)count * _field.Encoding.OutputDimensions, BufferLocation.DeviceLocal, "neural preview features");
+        _previewOutputs = gpu.CreateBuffer<float>(count * 3L, BufferLocation.HostVisible, "neural preview outputs");
+        _lossSteps.Clear();
+        _losses.Clear();
+        _previewRgba = null;
+        _structure = structure;
+    }
+
+    private void Release()
+    {
+        // Work recorded into a frame batch completes before OnDisable/rebuild (the host submits and waits each frame).
+        _trainer?.Dispose(); _trainer = null;
+        _data?.Dispose(); _data = null;
+        _field?.Dispose(); _field = null;
+        _previewPoints?.Dispose(); _previewPoints = null;
+        _previewFeatures?.Dispose(); _previewFeatures = null;
+        _previewOutputs?.Dispose(); _previewOutputs = null;
+        _structure = "";
+    }
+}

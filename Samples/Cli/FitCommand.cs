@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using FieldForge.Gpu;
+using FieldForge.Neural;
+
+namespace FieldForge.Cli;
+
+/// <summary>
+/// `./ff fit image IN.png --encoding simplex|grid --steps N [--seconds S] --out OUT.png [--save model.ffnf]` and
+/// `./ff fit sdf (MESH.obj | --shape sphere|box|torus|blob) --encoding ... --steps N [--save model.ffnf]`.
+/// </summary>
+public sealed class FitCommand : ICommand
+{
+    public string Verb => "fit";
+    public string Summary => "fit a neural field: `fit image in.png --encoding simplex|grid --steps N --out out.png` or `fit sdf mesh.obj|--shape NAME`";
+
+    public int Run(CliArgs args)
+    {
+        if (args.Positional.Count == 0) throw new CliError("fit needs a task: `fit image IN.png ...` or `fit sdf MESH.obj|--shape NAME ...`");
+        return args.Positional[0] switch
+        {
+            "image" => FitImage(args),
+            "sdf" => FitSdf(args),
+            var t => throw new CliError($"unknown fit task '{t}'; use 'image' or 'sdf'"),
+        };
+    }
+
+    private sealed record Common(EncodingKind Encoding, TrainingBudget Budget, int Batch, int Log2TableSize, int Levels, string? SavePath, uint Seed);
+
+    private static Common ReadCommon(CliArgs args, int defaultSteps)
+    {
+        var encoding = args.String("encoding", "simplex") switch
+        {
+            "simplex" => EncodingKind.Simplex,
+            "grid" => EncodingKind.Grid,
+            var e => throw new CliError($"--encoding must be simplex or grid, got '{e}'"),
+        };
+        int? steps = args.String("steps") is null ? null : args.Int("steps", defaultSteps, 1, 10_000_000);
+        double? seconds = args.String("seconds") is null ? null : args.Double("seconds", 0, 0.1, 86_400);
+        if (steps is null && seconds is null) steps = defaultSteps;
+        int batch = args.Int("batch", 1 << 14, 256, 1 << 20);
+        int log2T = args.Int("log2-table-size", 19, 10, 24);
+        int levels = args.Int("levels", 16, 1, 32);
+        int report = args.Int("report-every", 50, 1, 1_000_000);
+        var save = args.String("save");
+        if (save is not null) save = CliArgs.WritablePath(save, "save");
+        uint seed = (uint)args.Int("seed", 7, 0, int.MaxValue);
+        return new Common(encoding, new TrainingBudget(steps, seconds, report), batch, log2T, levels, save, seed);
+    }
+
+    private static int FitImage(CliArgs args)
+    {
+        if (args.Positional.Count < 2) throw new CliError("fit image needs an input image: `fit image IN.png --out OUT.png`");
+        var input = args.Positional[1];
+        if (!File.Exists(input)) throw new CliError($"input image '{input}' does not exist");
+        var output = CliArgs.WritablePath(args.String("out", Path.ChangeExtension(input, null) + ".fit.png"), "out");
+        var common = ReadCommon(args, 1000);
+        args.RejectUnknown();
+
+        int width, height; float[] rgb;
+        try { (width, height, rgb) = ImageTrainingData.LoadRgb(input); }
+        catch (InvalidDataException e) { throw new CliError(e.Message); }
+
+        using var gpu = GpuContext.Create();
+        Console.WriteLine($"device: {gpu.DeviceInfo}");
+        var config = ImageFitting.DefaultConfig(common.Encoding, width, height, common.Log2TableSize, common.Levels);
+        using var field = NeuralField.Create(gpu, config);
+        using var data = new ImageTrainingData(gpu, width, height, 3, rgb);
+        using var trainer = new Trainer(field, data, new TrainerOptions(common.Batch, LossKind.L2, Seed: common.Seed));
+        Console.WriteLine($"fitting {input} ({width}x{height}) with {field}; batch {common.Batch}");
+        var result = trainer.Run(common.Budget, p => Console.WriteLine(p));
+        var watch = Stopwatch.StartNew();
+        var reconstruction = ImageFitting.Reconstruct(field, width, height);
+        double inferMs = watch.Elapsed.TotalMilliseconds;
+        double psnr = ImageFitting.Psnr(rgb, reconstruction);
+        ImageFitting.WritePng(output, width, height, reconstruction);
+        Console.WriteLine($"trained {result.Steps} steps in {result.Seconds:F1} s ({result.MillisecondsPerStep:F1} ms/step); " +
+                          $"reconstruction {width}x{height} in {inferMs:F0} ms; PSNR {psnr:F2} dB -> {output}");
+        if (common.SavePath is not null)
+        {
+            field.Save(common.SavePath);
+            Console.WriteLine($"saved {common.SavePath} ({new FileInfo(common.SavePath).Length / 1024} KiB)");
+        }
+        return 0;
+    }
+
+    private static int FitSdf(CliArgs args)
+    {
+        var shape = args.String("shape");
+        string? mesh = args.Positional.Count >= 2 ? args.Positional[1] : null;
+        if ((shape is null) == (mesh is null)) throw new CliError("fit sdf needs exactly one source: a mesh path (OBJ) or --shape " + string.Join("|", SdfFitting.ShapeNames));
+        int samples = args.Int("samples", 200_000, 1000, 10_000_000);
+        float finest = (float)args.Double("finest-resolution", 256, 16, 1 << 16);
+        var common = ReadCommon(args, 1000);
+        args.RejectUnknown();
+
+        var watch = Stopwatch.StartNew();
+        SdfSamples train, heldOut;
+        string source;
+        if (shape is not null)
+        {
+            Func<System.Numerics.Vector3, float> sdf;
+            try { sdf = SdfFitting.AnalyticShape(shape); }
+            catch (ArgumentException e) { throw new CliError($"--shape: {e.Message}"); }
+            train = SdfFitting.SampleAnalytic(sdf, samples, common.Seed);
+            heldOut = SdfFitting.SampleAnalytic(sdf, Math.Max(1000, samples / 10), common.Seed + 1000);
+            source = $"analytic {shape}";
+        }
+        else
+        {
+            if (!File.Exists(mesh)) throw new CliError($"mesh '{mesh}' does not exist");
+            System.Numerics.Vector3[] vertices; int[] indices;
+            try { (vertices, indices) = SdfFitting.LoadObj(mesh!); }
+            catch (InvalidDataException e) { throw new CliError(e.Message); }
+            vertices = SdfFitting.NormalizeToBox(vertices);
+            try
+            {
+                train = SdfFitting.SampleMesh(vertices, indices, samples, common.Seed);
+                heldOut = SdfFitting.SampleMesh(vertices, indices, Math.Max(1000, samples / 10), common.Seed + 1000);
+            }
+            catch (ArgumentException e) { throw new CliError(e.Message); }
+            source = $"{mesh} ({indices.Length / 3} triangles)";
+        }
+        Console.WriteLine($"sampled {train.Count} training + {heldOut.Count} held-out points from {source} in {watch.Elapsed.TotalSeconds:F1} s");
+
+        using var gpu = GpuContext.Create();
+        Console.WriteLine($"device: {gpu.DeviceInfo}");
+        using var field = NeuralField.Create(gpu, SdfFitting.DefaultConfig(common.Encoding, finest, common.Log2TableSize, common.Levels));
+        using var data = train.ToTrainingData(gpu);
+        using var trainer = new Trainer(field, data, new TrainerOptions(common.Batch, LossKind.L2, Seed: common.Seed));
+        Console.WriteLine($"fitting with {field}; batch {common.Batch}");
+        var result = trainer.Run(common.Budget, p => Console.WriteLine(p));
+        double error = SdfFitting.MeanAbsoluteError(field, heldOut);
+        Console.WriteLine($"trained {result.Steps} steps in {result.Seconds:F1} s ({result.MillisecondsPerStep:F1} ms/step); " +
+                          $"held-out mean |error| {error:F5} (world units, box [-1,1]^3)");
+        var save = common.SavePath ?? Path.GetFullPath($"sdf-{(shape ?? Path.GetFileNameWithoutExtension(mesh))}.ffnf");
+        field.Save(save);
+        Console.WriteLine($"saved {save}");
+        return 0;
+    }
+}
