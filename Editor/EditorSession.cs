@@ -171,7 +171,8 @@ public sealed class EditorSession : IDisposable
             var culprit = Culprit(e);
             if (culprit is { } c)
             {
-                _errors.TryAdd(c.Id, $"{e.GetType().Name}: {e.Message}");
+                var cause = e is ComponentException { InnerException: { } inner } ? inner : e; // the host's wrapper only names the component
+                _errors.TryAdd(c.Id, $"{cause.GetType().Name}: {cause.Message}");
                 if (c.Component.Enabled)
                 {
                     _failedWith[c.Id] = ComponentParameters.Snapshot(c.Component);

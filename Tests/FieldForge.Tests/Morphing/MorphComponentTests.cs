@@ -47,7 +47,9 @@ public sealed class MorphComponentTests : GpuTest
     {
         using var host = new ComponentHost(Gpu);
         host.Add(new MorphComponent { Resolution = 16, SourceB = "cone:r=1" });
-        var e = Assert.Throws<ArgumentException>(() => host.Tick(0.1));
-        Assert.That(e!.Message, Does.Contain("SourceB").And.Contain("unknown shape 'cone'"));
+        var e = Assert.Throws<ComponentException>(() => host.Tick(0.1))!;
+        Assert.That(e.Component, Is.InstanceOf<MorphComponent>());
+        Assert.That(e.InnerException, Is.InstanceOf<ArgumentException>());
+        Assert.That(e.InnerException!.Message, Does.Contain("SourceB").And.Contain("unknown shape 'cone'"));
     }
 }

@@ -15,6 +15,7 @@ public class ShowcaseTests : GpuTest
     {
         var step = (IShowcaseStep)Activator.CreateInstance(stepType)!;
         var dir = Path.Combine(Path.GetTempPath(), $"ff-showcase-{stepType.Name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir); // as the showcase's Program does before running steps
         try
         {
             var result = step.Run(Gpu, new ShowcaseOptions(dir, Quick: true));
