@@ -79,16 +79,19 @@ layout(std430, binding = 2) writeonly buffer Gradients { float gradients[]; };
 
 void main()
 {
-    uint i = ff_global_index();
-    if (i >= pc.size.w) return;
 #ifdef GRID
-    uint ix = i % pc.size.x, row = i / pc.size.x;
-    uint iy = row % pc.size.y, iz = row / pc.size.y;
+    // Grid kernels are dispatched as (ceil(width / FF_WORKGROUP), height, depth) groups: no integer division per
+    // sample (lavapipe scalarises vector division, which cost as much as a single-octave evaluation).
+    uint ix = gl_GlobalInvocationID.x, iy = gl_GlobalInvocationID.y, iz = gl_GlobalInvocationID.z;
+    if (ix >= pc.size.x) return;
+    uint i = (iz * pc.size.y + iy) * pc.size.x + ix;
     precise float px = pc.origin.x + float(ix) * pc.spacing.x;
     precise float py = pc.origin.y + float(iy) * pc.spacing.y;
     precise float pz = pc.origin.z + float(iz) * pc.spacing.z;
     vec4 p = vec4(px, py, pz, pc.origin.w);
 #else
+    uint i = ff_global_index();
+    if (i >= pc.size.w) return;
     vec4 p = vec4(0.0);
     for (int c = 0; c < DIM; c++) p[c] = points[i * uint(DIM) + uint(c)];
 #endif

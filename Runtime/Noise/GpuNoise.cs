@@ -35,6 +35,10 @@ public sealed class GpuNoise
         return _gpu.GetKernel(KernelSpecs.First(k => k.Name == name));
     }
 
+    /// <summary>Vulkan's guaranteed minimum of maxComputeWorkGroupCount per axis: grid kernels launch one row of
+    /// workgroups per grid line and slice.</summary>
+    public const int MaxGroupsPerAxis = 65535;
+
     private readonly GpuContext _gpu;
     private NoiseSettings _settings;
 
@@ -70,9 +74,12 @@ public sealed class GpuNoise
         }
         _settings.Validate(grid.Dimensions);
         var push = NoisePush.From(_settings, grid, grid.Count);
+        if (grid.Height > MaxGroupsPerAxis || grid.Depth > MaxGroupsPerAxis)
+            throw new ArgumentException($"grid height and depth must be <= {MaxGroupsPerAxis} (one workgroup row per line), got {grid.Height}x{grid.Depth}");
         var kernel = KernelFor(grid: true, grid.Dimensions, gradients is not null);
-        if (gradients is null) batch.DispatchThreads(kernel, push, grid.Count, values);
-        else batch.DispatchThreads(kernel, push, grid.Count, values, gradients);
+        var groups = new GroupCount((uint)((grid.Width + kernel.LocalSize.X - 1) / kernel.LocalSize.X), (uint)grid.Height, (uint)grid.Depth);
+        if (gradients is null) batch.Dispatch(kernel, push, groups, values);
+        else batch.Dispatch(kernel, push, groups, values, gradients);
     }
 
     /// <summary>Records: evaluates <paramref name="count"/> packed points (default: all; <paramref name="dimensions"/>

@@ -105,8 +105,8 @@ public sealed class NoiseCommand : ICommand
     private static int[] ParseSize(string text)
     {
         var parts = text.Split('x');
-        if (parts.Length is < 2 or > 3 || parts.Any(p => !int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1 || v > 65536))
-            throw new CliError($"--size must be WxH or WxHxD with each 1..65536, got '{text}'");
+        if (parts.Length is < 2 or > 3 || parts.Any(p => !int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v < 1 || v > 65535))
+            throw new CliError($"--size must be WxH or WxHxD with each 1..65535, got '{text}'");
         return parts.Select(p => int.Parse(p, CultureInfo.InvariantCulture)).ToArray();
     }
 
