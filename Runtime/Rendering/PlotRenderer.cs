@@ -73,7 +73,11 @@ public static class PlotRenderer
         Raster.FillRect(image, area.X - 1, area.Y - 1, 1, area.H + 2, Ink);
         Raster.FillRect(image, area.X + area.W, area.Y - 1, 1, area.H + 2, Ink);
         int ts = TitleScale(s, height);
-        if (plot.Title.Length > 0) BitmapFont.Draw(image, (width - BitmapFont.MeasureWidth(plot.Title, ts)) / 2, 6 * s, plot.Title, Ink, ts);
+        if (plot.Title.Length > 0)
+        {
+            var title = FitTitle(plot.Title, width - 8 * s, ref ts, s);
+            BitmapFont.Draw(image, (width - BitmapFont.MeasureWidth(title, ts)) / 2, 6 * s, title, Ink, ts);
+        }
         if (plot.XLabel.Length > 0)
             BitmapFont.Draw(image, area.X + (area.W - BitmapFont.MeasureWidth(plot.XLabel, s)) / 2, height - 4 * s - textH, plot.XLabel, Ink, s);
         if (plot.YLabel.Length > 0)
@@ -107,6 +111,18 @@ public static class PlotRenderer
     private static int TextScale(int width, int height) => Math.Max(1, Math.Min(width / 600, height / 380));
 
     private static int TitleScale(int s, int height) => height >= 240 ? s * 2 : s;
+
+    /// <summary>A title that fits <paramref name="room"/> pixels: first drop to the body text size, then cut the end
+    /// with "..." (long room specs and file names must not run off the image).</summary>
+    private static string FitTitle(string title, int room, ref int scale, int bodyScale)
+    {
+        if (BitmapFont.MeasureWidth(title, scale) <= room) return title;
+        scale = Math.Min(scale, bodyScale);
+        if (BitmapFont.MeasureWidth(title, scale) <= room) return title;
+        int keep = title.Length;
+        while (keep > 0 && BitmapFont.MeasureWidth(title[..keep] + "...", scale) > room) keep--;
+        return title[..keep] + "...";
+    }
 
     private static (int X, int Y, int W, int H) Layout(LinePlot plot, int width, int height, out Ranges ranges, out int scale)
     {

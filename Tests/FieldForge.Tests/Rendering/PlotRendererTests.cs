@@ -190,4 +190,17 @@ public class PlotRendererTests
         Assert.That((back.Width, back.Height), Is.EqualTo((320, 200)));
         Assert.That(back.Pixels, Is.EqualTo(img.Pixels), "PNG is lossless");
     }
+
+    [Test]
+    public void Render_TitleWiderThanTheImage_IsShrunkOrCutInsteadOfClipped()
+    {
+        var longTitle = "Impulse response at the listener, lshape:3x2.5x2.2,1.8,1.4 with R=0.9 walls and a very long suffix";
+        var plot = new LinePlot(longTitle, "t", "p", new[] { PlotLine.FromValues("a", new float[] { 0, 1, 0 }) });
+        var img = PlotRenderer.Render(plot, 640, 400);
+        // No ink in the outermost columns of the title band: the text was fitted inside the image.
+        for (int y = 0; y < 40; y++)
+            foreach (int x in new[] { 0, 1, 2, 637, 638, 639 })
+                Assert.That(img[x, y], Is.EqualTo(PlotRenderer.Background), $"title ink at ({x},{y})");
+        Assert.That(Enumerable.Range(0, 30).Any(y => Enumerable.Range(0, 640).Any(x => img[x, y].R < 100)), Is.True, "a title is still drawn");
+    }
 }
