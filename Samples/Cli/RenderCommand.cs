@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
+using System.Numerics;
+using FieldForge.Morphing.Meshes;
 using FieldForge.Rendering;
 
 namespace FieldForge.Cli;
@@ -39,7 +40,7 @@ public sealed class RenderCommand : ICommand
         args.RejectUnknown();
         if (!File.Exists(input)) throw new CliError($"mesh file '{input}' not found");
 
-        var mesh = ObjMesh.Read(input);
+        var mesh = Flatten(MeshFile.Read(input).Validate(input));
         Console.WriteLine($"mesh: {input} ({mesh.Positions.Length / 3} vertices, {mesh.Indices.Length / 3} triangles{(mesh.Colors.Length > 0 ? ", vertex colours" : "")})");
         MeshRenderer renderer;
         try { renderer = new MeshRenderer(); }
@@ -90,76 +91,10 @@ public sealed class RenderCommand : ICommand
         }
     }
 
-    /// <summary>
-    /// Just enough Wavefront OBJ for this command: `v x y z [r g b]`, `vn`, polygonal `f` (fan-triangulated, negative
-    /// indices allowed). Each distinct position/normal pair becomes one vertex.
-    /// </summary>
-    private sealed record ObjMesh(float[] Positions, float[] Normals, float[] Colors, uint[] Indices)
+    /// <summary>The mesh as the flat arrays MeshRenderer takes (empty arrays for absent normals/colours).</summary>
+    private static (float[] Positions, float[] Normals, float[] Colors, uint[] Indices) Flatten(TriangleMesh mesh)
     {
-        public static ObjMesh Read(string path)
-        {
-            var v = new List<float[]>(); var vc = new List<float[]?>(); var vn = new List<float[]>();
-            var positions = new List<float>(); var normals = new List<float>(); var colors = new List<float>(); var indices = new List<uint>();
-            var corners = new Dictionary<(int, int), uint>();
-            bool anyColor = false, allNormals = true;
-            int lineNo = 0;
-            foreach (var raw in File.ReadLines(path))
-            {
-                lineNo++;
-                var parts = raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length == 0 || parts[0].StartsWith('#')) continue;
-                switch (parts[0])
-                {
-                    case "v":
-                        var p = Floats(parts, lineNo, path);
-                        if (p.Length < 3) throw new InvalidDataException($"{path}:{lineNo}: 'v' needs x y z");
-                        v.Add(p[..3]);
-                        vc.Add(p.Length >= 6 ? p[3..6] : null);
-                        anyColor |= p.Length >= 6;
-                        break;
-                    case "vn":
-                        var n = Floats(parts, lineNo, path);
-                        if (n.Length < 3) throw new InvalidDataException($"{path}:{lineNo}: 'vn' needs x y z");
-                        vn.Add(n[..3]);
-                        break;
-                    case "f":
-                        if (parts.Length < 4) throw new InvalidDataException($"{path}:{lineNo}: a face needs at least 3 corners");
-                        var face = new uint[parts.Length - 1];
-                        for (int c = 1; c < parts.Length; c++)
-                        {
-                            var refs = parts[c].Split('/');
-                            int vi = Index(refs[0], v.Count, lineNo, path);
-                            int ni = refs.Length >= 3 && refs[2].Length > 0 ? Index(refs[2], vn.Count, lineNo, path) : -1;
-                            allNormals &= ni >= 0;
-                            if (!corners.TryGetValue((vi, ni), out uint id))
-                            {
-                                id = (uint)(positions.Count / 3);
-                                corners[(vi, ni)] = id;
-                                positions.AddRange(v[vi]);
-                                normals.AddRange(ni >= 0 ? vn[ni] : [0f, 0f, 0f]);
-                                colors.AddRange(vc[vi] ?? [1f, 1f, 1f]);
-                            }
-                            face[c - 1] = id;
-                        }
-                        for (int k = 1; k + 1 < face.Length; k++) indices.AddRange([face[0], face[k], face[k + 1]]);
-                        break;
-                }
-            }
-            if (indices.Count == 0) throw new InvalidDataException($"{path}: no faces found (is it a Wavefront OBJ?)");
-            return new ObjMesh(positions.ToArray(), allNormals ? normals.ToArray() : [], anyColor ? colors.ToArray() : [], indices.ToArray());
-        }
-
-        private static float[] Floats(string[] parts, int lineNo, string path) =>
-            parts.Skip(1).Select(s => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && float.IsFinite(f)
-                ? f : throw new InvalidDataException($"{path}:{lineNo}: '{s}' is not a finite number")).ToArray();
-
-        private static int Index(string s, int count, int lineNo, string path)
-        {
-            if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int i) || i == 0)
-                throw new InvalidDataException($"{path}:{lineNo}: '{s}' is not a valid OBJ index");
-            int zeroBased = i > 0 ? i - 1 : count + i;
-            if (zeroBased < 0 || zeroBased >= count) throw new InvalidDataException($"{path}:{lineNo}: index {i} is out of range (1..{count})");
-            return zeroBased;
-        }
+        static float[] Flat(Vector3[]? v) => v is null ? Array.Empty<float>() : v.SelectMany(p => new[] { p.X, p.Y, p.Z }).ToArray();
+        return (Flat(mesh.Positions), Flat(mesh.Normals), Flat(mesh.Colours), mesh.Indices.Select(i => (uint)i).ToArray());
     }
 }
