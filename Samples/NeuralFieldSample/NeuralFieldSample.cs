@@ -25,9 +25,9 @@ public static class NeuralFieldSample
 
         // The trainer samples random pixels on the GPU and runs a whole Adam step per submission.
         using (var data = new ImageTrainingData(gpu, size, size, channels: 3, picture))
-        using (var trainer = new Trainer(field, data, new TrainerOptions(BatchSize: small ? 1024 : 16384)))
+        using (var trainer = new Trainer(field, data, new TrainerOptions(BatchSize: small ? 1024 : 8192)))
         {
-            var budget = new TrainingBudget(Steps: small ? 40 : 1000, Seconds: 60, ReportEvery: small ? 10 : 100);
+            var budget = new TrainingBudget(Steps: small ? 40 : 1000, Seconds: 20, ReportEvery: small ? 10 : 100);
             var result = trainer.Run(budget, progress => Console.WriteLine(progress));
             Console.WriteLine($"{result.Steps} steps in {result.Seconds:F1} s, final loss {result.FinalLoss:G3}");
         }
