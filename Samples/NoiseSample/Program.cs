@@ -1,0 +1,6 @@
+using FieldForge.Gpu;
+using FieldForge.Samples;
+
+// `dotnet run --project Samples/NoiseSample -c Release [outputDirectory]`
+using var gpu = GpuContext.Create();
+foreach (var file in NoiseSample.Run(gpu, args.FirstOrDefault() ?? "out/samples")) Console.WriteLine($"wrote {file}");
