@@ -41,8 +41,13 @@ public sealed class MorphComponent : Component
 
     /// <summary>The t of the last recorded frame.</summary>
     [HideInInspector] public float CurrentT { get; private set; }
-    /// <summary>The last extracted mesh (null before the first completed frame).</summary>
+    /// <summary>The last extracted mesh (null before the first completed extraction). It stays valid through a frame in
+    /// which the surface outgrew the GPU output buffers; <see cref="MeshIsCurrent"/> says whether it shows <see cref="CurrentT"/>.</summary>
     [HideInInspector] public TriangleMesh? LastMesh { get; private set; }
+
+    /// <summary>True when <see cref="LastMesh"/> was extracted at <see cref="CurrentT"/>; false for the one frame after the
+    /// output buffers grew (the component re-records the next frame by itself).</summary>
+    [HideInInspector] public bool MeshIsCurrent { get; private set; }
 
     public override void OnEnable(GpuContext gpu) => _gpu = gpu;
 
@@ -60,8 +65,9 @@ public sealed class MorphComponent : Component
             t = (float)(phase < 0.5 ? 2 * phase : 2 - 2 * phase);
         }
         if (!(t >= 0 && t <= 1)) throw new ArgumentOutOfRangeException(nameof(T), $"T must be in [0, 1], got {T}");
-        if (!parametersChanged && !Animate && LastMesh is not null && t == CurrentT) { _recorded = false; return; }
+        if (!parametersChanged && !Animate && MeshIsCurrent && t == CurrentT) { _recorded = false; return; }
         CurrentT = t;
+        MeshIsCurrent = false;
         _morph.Record(frame.Batch, t);
         _iso!.Record(frame.Batch, _morph.Grid, _morph.Distance, _morph.Colour);
         _recorded = true;
@@ -71,9 +77,11 @@ public sealed class MorphComponent : Component
     {
         if (!_recorded) return;
         _recorded = false;
-        // When the surface outgrew the output buffers they were enlarged; the next frame records again.
-        if (!_iso!.TryReadMesh(out var mesh)) { LastMesh = null; return; }
+        // When the surface outgrew the output buffers they were enlarged; the previous mesh stays and the next frame
+        // records again (MeshIsCurrent stays false until then).
+        if (!_iso!.TryReadMesh(out var mesh)) return;
         LastMesh = mesh;
+        MeshIsCurrent = true;
         _preview = new MeshPreview($"{Name} t={CurrentT:F2} ({mesh.TriangleCount} triangles)",
             Flatten(mesh.Positions), Flatten(mesh.Normals!), mesh.Colours is null ? null : Flatten(mesh.Colours),
             Array.ConvertAll(mesh.Indices, i => (uint)i));
@@ -84,7 +92,7 @@ public sealed class MorphComponent : Component
     public override void OnDisable()
     {
         _morph?.Dispose(); _iso?.Dispose();
-        _morph = null; _iso = null; _builtKey = null; LastMesh = null; _preview = null;
+        _morph = null; _iso = null; _builtKey = null; LastMesh = null; MeshIsCurrent = false; _preview = null;
     }
 
     private void Rebuild(string key)

@@ -33,9 +33,9 @@ public static class MorphSample
             Console.WriteLine($"frame {frame}: t = {morph.CurrentT:F2}, {morph.LastMesh?.TriangleCount ?? 0} triangles, {host.LastFrameMilliseconds:F0} ms");
         }
 
-        // When a surface outgrows the GPU output buffers, that frame only enlarges them and LastMesh is null;
-        // ticking again with dt = 0 re-extracts the same t into the bigger buffers.
-        if (morph.LastMesh is null) host.Tick(0);
+        // When a surface outgrows the GPU output buffers, that frame only enlarges them (LastMesh keeps the previous
+        // mesh and MeshIsCurrent is false); the next tick re-extracts by itself. dt = 0 keeps the same t.
+        if (!morph.MeshIsCurrent) host.Tick(0);
         var mesh = morph.LastMesh ?? throw new InvalidOperationException("the morph produced no mesh");
 
         // The extracted surface is closed (watertight) at every t; vertex colours blend the sources' colours.

@@ -11,7 +11,19 @@ public sealed class MorphComponentTests : GpuTest
         using var host = new ComponentHost(Gpu);
         var morph = host.Add(new MorphComponent { Resolution = 24, T = 0.3f });
         host.Tick(1 / 60.0);
-        if (morph.LastMesh is null) host.Tick(1 / 60.0); // first frame may only have grown the output buffers
+        if (!morph.MeshIsCurrent) host.Tick(1 / 60.0); // first frame may only have grown the output buffers
+        Assert.That(morph.MeshIsCurrent, Is.True, "a second frame always extracts into the grown buffers");
+        var first = morph.LastMesh;
+        morph.T = 0.9f; // a different surface; whether or not it outgrows the buffers, the mesh never goes back to null
+        host.Tick(1 / 60.0);
+        Assert.That(morph.LastMesh, Is.Not.Null);
+        if (!morph.MeshIsCurrent)
+        {
+            Assert.That(morph.LastMesh, Is.SameAs(first), "while the buffers grow the previous mesh is kept");
+            host.Tick(1 / 60.0);
+        }
+        Assert.That(morph.MeshIsCurrent, Is.True);
+        Assert.That(morph.LastMesh, Is.Not.SameAs(first));
         var preview = morph.GetPreviews().OfType<MeshPreview>().Single();
         Assert.That(preview.Indices.Length, Is.GreaterThan(0));
         Assert.That(preview.Positions.Length, Is.EqualTo(preview.Normals.Length));
