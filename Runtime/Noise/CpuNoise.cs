@@ -11,21 +11,14 @@ namespace FieldForge.Noise;
 /// </summary>
 public sealed class CpuNoise
 {
-    private readonly NoiseMode _mode;
-    private readonly int _octaves, _warpStages, _px, _py, _pz, _lacunarityInt;
-    private readonly uint _seed;
-    private readonly float _frequency, _lacunarity, _gain, _scale, _offset, _warpScale;
+    private readonly NoiseConstants _c;
 
     /// <summary>Builds the reference for <paramref name="settings"/> (validated here).</summary>
     public CpuNoise(NoiseSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Settings = settings.Validate();
-        _mode = settings.Mode; _octaves = settings.Octaves; _warpStages = settings.WarpStages;
-        _px = settings.PeriodX; _py = settings.PeriodY; _pz = settings.PeriodZ; _lacunarityInt = (int)settings.Lacunarity;
-        _seed = unchecked((uint)settings.Seed);
-        _frequency = settings.Frequency; _lacunarity = settings.Lacunarity; _gain = settings.Gain;
-        _scale = settings.OutputScale; _offset = settings.Offset; _warpScale = settings.WarpScale;
+        _c = NoiseConstants.From(Settings);
     }
 
     public NoiseSettings Settings { get; }
@@ -154,16 +147,16 @@ public sealed class CpuNoise
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Fractal2(float x, float y, uint seed, NoiseMode mode, bool grad, out float dx, out float dy)
     {
-        float sum = 0f, amp = 1f, freq = _frequency;
-        int px = _px, py = _py;
+        float sum = 0f, amp = 1f, freq = _c.Frequency;
+        int px = _c.PeriodX, py = _c.PeriodY;
         dx = 0f; dy = 0f;
-        for (int k = 0; k < _octaves; k++)
+        for (int k = 0; k < _c.Octaves; k++)
         {
             float n = Simplex.Noise2(x * freq, y * freq, unchecked(seed + (uint)k), px, py, grad, out float nx, out float ny);
             float m = Fold(n, mode, out float dm);
             sum += amp * m;
             if (grad) { float c = amp * dm * freq; dx += c * nx; dy += c * ny; }
-            amp *= _gain; freq *= _lacunarity; px *= _lacunarityInt; py *= _lacunarityInt;
+            amp *= _c.Gain; freq *= _c.Lacunarity; px *= _c.LacunarityInt; py *= _c.LacunarityInt;
         }
         return sum;
     }
@@ -171,16 +164,16 @@ public sealed class CpuNoise
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Fractal3(float x, float y, float z, uint seed, NoiseMode mode, bool grad, out float dx, out float dy, out float dz)
     {
-        float sum = 0f, amp = 1f, freq = _frequency;
-        int px = _px, py = _py, pz = _pz;
+        float sum = 0f, amp = 1f, freq = _c.Frequency;
+        int px = _c.PeriodX, py = _c.PeriodY, pz = _c.PeriodZ;
         dx = 0f; dy = 0f; dz = 0f;
-        for (int k = 0; k < _octaves; k++)
+        for (int k = 0; k < _c.Octaves; k++)
         {
             float n = Simplex.Noise3(x * freq, y * freq, z * freq, unchecked(seed + (uint)k), px, py, pz, grad, out float nx, out float ny, out float nz);
             float m = Fold(n, mode, out float dm);
             sum += amp * m;
             if (grad) { float c = amp * dm * freq; dx += c * nx; dy += c * ny; dz += c * nz; }
-            amp *= _gain; freq *= _lacunarity; px *= _lacunarityInt; py *= _lacunarityInt; pz *= _lacunarityInt;
+            amp *= _c.Gain; freq *= _c.Lacunarity; px *= _c.LacunarityInt; py *= _c.LacunarityInt; pz *= _c.LacunarityInt;
         }
         return sum;
     }
@@ -188,12 +181,12 @@ public sealed class CpuNoise
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Fractal4(float x, float y, float z, float w, uint seed, NoiseMode mode)
     {
-        float sum = 0f, amp = 1f, freq = _frequency;
-        for (int k = 0; k < _octaves; k++)
+        float sum = 0f, amp = 1f, freq = _c.Frequency;
+        for (int k = 0; k < _c.Octaves; k++)
         {
             float n = Simplex.Noise4(x * freq, y * freq, z * freq, w * freq, unchecked(seed + (uint)k));
             sum += amp * Fold(n, mode, out _);
-            amp *= _gain; freq *= _lacunarity;
+            amp *= _c.Gain; freq *= _c.Lacunarity;
         }
         return sum;
     }
@@ -223,27 +216,27 @@ public sealed class CpuNoise
     {
         float qx = x, qy = y;
         float j00 = 1f, j01 = 0f, j10 = 0f, j11 = 1f; // Jacobian d q / d p
-        for (int s = 0; s < _warpStages; s++)
+        for (int s = 0; s < _c.WarpStages; s++)
         {
-            float wx = Fractal2(qx, qy, WarpSeed(_seed, s, 0), NoiseMode.Fbm, grad, out float ax, out float ay);
-            float wy = Fractal2(qx, qy, WarpSeed(_seed, s, 1), NoiseMode.Fbm, grad, out float bx, out float by);
+            float wx = Fractal2(qx, qy, WarpSeed(_c.Seed, s, 0), NoiseMode.Fbm, grad, out float ax, out float ay);
+            float wy = Fractal2(qx, qy, WarpSeed(_c.Seed, s, 1), NoiseMode.Fbm, grad, out float bx, out float by);
             if (grad)
             {
-                ax *= _warpScale; ay *= _warpScale; bx *= _warpScale; by *= _warpScale;
+                ax *= _c.WarpScale; ay *= _c.WarpScale; bx *= _c.WarpScale; by *= _c.WarpScale;
                 float n00 = 1f + (ax * j00 + ay * j10), n01 = ax * j01 + ay * j11;
                 float n10 = bx * j00 + by * j10, n11 = 1f + (bx * j01 + by * j11);
                 j00 = n00; j01 = n01; j10 = n10; j11 = n11;
             }
-            qx = x + _warpScale * wx; qy = y + _warpScale * wy;
+            qx = x + _c.WarpScale * wx; qy = y + _c.WarpScale * wy;
         }
-        float v = Fractal2(qx, qy, _seed, _mode, grad, out float fx, out float fy);
+        float v = Fractal2(qx, qy, _c.Seed, _c.Mode, grad, out float fx, out float fy);
         gx = 0f; gy = 0f;
         if (grad)
         {
-            gx = _scale * (fx * j00 + fy * j10);
-            gy = _scale * (fx * j01 + fy * j11);
+            gx = _c.Scale * (fx * j00 + fy * j10);
+            gy = _c.Scale * (fx * j01 + fy * j11);
         }
-        return _scale * v + _offset;
+        return _c.Scale * v + _c.Offset;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -253,46 +246,46 @@ public sealed class CpuNoise
         Span<float> j = stackalloc float[9] { 1f, 0f, 0f, 0f, 1f, 0f, 0f, 0f, 1f }; // row-major d q / d p
         Span<float> w = stackalloc float[9];
         Span<float> t = stackalloc float[9];
-        for (int s = 0; s < _warpStages; s++)
+        for (int s = 0; s < _c.WarpStages; s++)
         {
-            float wx = Fractal3(qx, qy, qz, WarpSeed(_seed, s, 0), NoiseMode.Fbm, grad, out w[0], out w[1], out w[2]);
-            float wy = Fractal3(qx, qy, qz, WarpSeed(_seed, s, 1), NoiseMode.Fbm, grad, out w[3], out w[4], out w[5]);
-            float wz = Fractal3(qx, qy, qz, WarpSeed(_seed, s, 2), NoiseMode.Fbm, grad, out w[6], out w[7], out w[8]);
+            float wx = Fractal3(qx, qy, qz, WarpSeed(_c.Seed, s, 0), NoiseMode.Fbm, grad, out w[0], out w[1], out w[2]);
+            float wy = Fractal3(qx, qy, qz, WarpSeed(_c.Seed, s, 1), NoiseMode.Fbm, grad, out w[3], out w[4], out w[5]);
+            float wz = Fractal3(qx, qy, qz, WarpSeed(_c.Seed, s, 2), NoiseMode.Fbm, grad, out w[6], out w[7], out w[8]);
             if (grad)
             {
                 for (int r = 0; r < 3; r++)
                     for (int c = 0; c < 3; c++)
                     {
-                        float sum = w[3 * r] * _warpScale * j[c] + w[3 * r + 1] * _warpScale * j[3 + c] + w[3 * r + 2] * _warpScale * j[6 + c];
+                        float sum = w[3 * r] * _c.WarpScale * j[c] + w[3 * r + 1] * _c.WarpScale * j[3 + c] + w[3 * r + 2] * _c.WarpScale * j[6 + c];
                         t[3 * r + c] = (r == c ? 1f : 0f) + sum;
                     }
                 t.CopyTo(j);
             }
-            qx = x + _warpScale * wx; qy = y + _warpScale * wy; qz = z + _warpScale * wz;
+            qx = x + _c.WarpScale * wx; qy = y + _c.WarpScale * wy; qz = z + _c.WarpScale * wz;
         }
-        float v = Fractal3(qx, qy, qz, _seed, _mode, grad, out float fx, out float fy, out float fz);
+        float v = Fractal3(qx, qy, qz, _c.Seed, _c.Mode, grad, out float fx, out float fy, out float fz);
         gx = 0f; gy = 0f; gz = 0f;
         if (grad)
         {
-            gx = _scale * (fx * j[0] + fy * j[3] + fz * j[6]);
-            gy = _scale * (fx * j[1] + fy * j[4] + fz * j[7]);
-            gz = _scale * (fx * j[2] + fy * j[5] + fz * j[8]);
+            gx = _c.Scale * (fx * j[0] + fy * j[3] + fz * j[6]);
+            gy = _c.Scale * (fx * j[1] + fy * j[4] + fz * j[7]);
+            gz = _c.Scale * (fx * j[2] + fy * j[5] + fz * j[8]);
         }
-        return _scale * v + _offset;
+        return _c.Scale * v + _c.Offset;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private float Sample4(float x, float y, float z, float w)
     {
         float qx = x, qy = y, qz = z, qw = w;
-        for (int s = 0; s < _warpStages; s++)
+        for (int s = 0; s < _c.WarpStages; s++)
         {
-            float wx = Fractal4(qx, qy, qz, qw, WarpSeed(_seed, s, 0), NoiseMode.Fbm);
-            float wy = Fractal4(qx, qy, qz, qw, WarpSeed(_seed, s, 1), NoiseMode.Fbm);
-            float wz = Fractal4(qx, qy, qz, qw, WarpSeed(_seed, s, 2), NoiseMode.Fbm);
-            float ww = Fractal4(qx, qy, qz, qw, WarpSeed(_seed, s, 3), NoiseMode.Fbm);
-            qx = x + _warpScale * wx; qy = y + _warpScale * wy; qz = z + _warpScale * wz; qw = w + _warpScale * ww;
+            float wx = Fractal4(qx, qy, qz, qw, WarpSeed(_c.Seed, s, 0), NoiseMode.Fbm);
+            float wy = Fractal4(qx, qy, qz, qw, WarpSeed(_c.Seed, s, 1), NoiseMode.Fbm);
+            float wz = Fractal4(qx, qy, qz, qw, WarpSeed(_c.Seed, s, 2), NoiseMode.Fbm);
+            float ww = Fractal4(qx, qy, qz, qw, WarpSeed(_c.Seed, s, 3), NoiseMode.Fbm);
+            qx = x + _c.WarpScale * wx; qy = y + _c.WarpScale * wy; qz = z + _c.WarpScale * wz; qw = w + _c.WarpScale * ww;
         }
-        return _scale * Fractal4(qx, qy, qz, qw, _seed, _mode) + _offset;
+        return _c.Scale * Fractal4(qx, qy, qz, qw, _c.Seed, _c.Mode) + _c.Offset;
     }
 }

@@ -14,10 +14,7 @@ namespace FieldForge.Noise;
 /// </summary>
 public sealed class SimdNoise
 {
-    private readonly NoiseMode _mode;
-    private readonly int _octaves, _warpStages, _px, _py, _pz, _lacunarityInt;
-    private readonly uint _seed;
-    private readonly float _frequency, _lacunarity, _gain, _scale, _offset, _warpScale;
+    private readonly NoiseConstants _c;
     private static int Lanes => VF.Count;
 
     /// <summary>Builds the SIMD evaluator for <paramref name="settings"/> (validated here).</summary>
@@ -25,11 +22,7 @@ public sealed class SimdNoise
     {
         ArgumentNullException.ThrowIfNull(settings);
         Settings = settings.Validate();
-        _mode = settings.Mode; _octaves = settings.Octaves; _warpStages = settings.WarpStages;
-        _px = settings.PeriodX; _py = settings.PeriodY; _pz = settings.PeriodZ; _lacunarityInt = (int)settings.Lacunarity;
-        _seed = unchecked((uint)settings.Seed);
-        _frequency = settings.Frequency; _lacunarity = settings.Lacunarity; _gain = settings.Gain;
-        _scale = settings.OutputScale; _offset = settings.Offset; _warpScale = settings.WarpScale;
+        _c = NoiseConstants.From(Settings);
     }
 
     public NoiseSettings Settings { get; }
@@ -117,56 +110,56 @@ public sealed class SimdNoise
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Sample2(VF x, VF y)
     {
-        VF qx = x, qy = y, ws = new(_warpScale);
-        for (int s = 0; s < _warpStages; s++)
+        VF qx = x, qy = y, ws = new(_c.WarpScale);
+        for (int s = 0; s < _c.WarpStages; s++)
         {
-            var wx = Fractal2(qx, qy, CpuNoise.WarpSeed(_seed, s, 0), NoiseMode.Fbm);
-            var wy = Fractal2(qx, qy, CpuNoise.WarpSeed(_seed, s, 1), NoiseMode.Fbm);
+            var wx = Fractal2(qx, qy, CpuNoise.WarpSeed(_c.Seed, s, 0), NoiseMode.Fbm);
+            var wy = Fractal2(qx, qy, CpuNoise.WarpSeed(_c.Seed, s, 1), NoiseMode.Fbm);
             qx = x + ws * wx; qy = y + ws * wy;
         }
-        return new VF(_scale) * Fractal2(qx, qy, _seed, _mode) + new VF(_offset);
+        return new VF(_c.Scale) * Fractal2(qx, qy, _c.Seed, _c.Mode) + new VF(_c.Offset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Sample3(VF x, VF y, VF z)
     {
-        VF qx = x, qy = y, qz = z, ws = new(_warpScale);
-        for (int s = 0; s < _warpStages; s++)
+        VF qx = x, qy = y, qz = z, ws = new(_c.WarpScale);
+        for (int s = 0; s < _c.WarpStages; s++)
         {
-            var wx = Fractal3(qx, qy, qz, CpuNoise.WarpSeed(_seed, s, 0), NoiseMode.Fbm);
-            var wy = Fractal3(qx, qy, qz, CpuNoise.WarpSeed(_seed, s, 1), NoiseMode.Fbm);
-            var wz = Fractal3(qx, qy, qz, CpuNoise.WarpSeed(_seed, s, 2), NoiseMode.Fbm);
+            var wx = Fractal3(qx, qy, qz, CpuNoise.WarpSeed(_c.Seed, s, 0), NoiseMode.Fbm);
+            var wy = Fractal3(qx, qy, qz, CpuNoise.WarpSeed(_c.Seed, s, 1), NoiseMode.Fbm);
+            var wz = Fractal3(qx, qy, qz, CpuNoise.WarpSeed(_c.Seed, s, 2), NoiseMode.Fbm);
             qx = x + ws * wx; qy = y + ws * wy; qz = z + ws * wz;
         }
-        return new VF(_scale) * Fractal3(qx, qy, qz, _seed, _mode) + new VF(_offset);
+        return new VF(_c.Scale) * Fractal3(qx, qy, qz, _c.Seed, _c.Mode) + new VF(_c.Offset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Sample4(VF x, VF y, VF z, VF w)
     {
-        VF qx = x, qy = y, qz = z, qw = w, ws = new(_warpScale);
-        for (int s = 0; s < _warpStages; s++)
+        VF qx = x, qy = y, qz = z, qw = w, ws = new(_c.WarpScale);
+        for (int s = 0; s < _c.WarpStages; s++)
         {
-            var wx = Fractal4(qx, qy, qz, qw, CpuNoise.WarpSeed(_seed, s, 0), NoiseMode.Fbm);
-            var wy = Fractal4(qx, qy, qz, qw, CpuNoise.WarpSeed(_seed, s, 1), NoiseMode.Fbm);
-            var wz = Fractal4(qx, qy, qz, qw, CpuNoise.WarpSeed(_seed, s, 2), NoiseMode.Fbm);
-            var ww = Fractal4(qx, qy, qz, qw, CpuNoise.WarpSeed(_seed, s, 3), NoiseMode.Fbm);
+            var wx = Fractal4(qx, qy, qz, qw, CpuNoise.WarpSeed(_c.Seed, s, 0), NoiseMode.Fbm);
+            var wy = Fractal4(qx, qy, qz, qw, CpuNoise.WarpSeed(_c.Seed, s, 1), NoiseMode.Fbm);
+            var wz = Fractal4(qx, qy, qz, qw, CpuNoise.WarpSeed(_c.Seed, s, 2), NoiseMode.Fbm);
+            var ww = Fractal4(qx, qy, qz, qw, CpuNoise.WarpSeed(_c.Seed, s, 3), NoiseMode.Fbm);
             qx = x + ws * wx; qy = y + ws * wy; qz = z + ws * wz; qw = w + ws * ww;
         }
-        return new VF(_scale) * Fractal4(qx, qy, qz, qw, _seed, _mode) + new VF(_offset);
+        return new VF(_c.Scale) * Fractal4(qx, qy, qz, qw, _c.Seed, _c.Mode) + new VF(_c.Offset);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Fractal2(VF x, VF y, uint seed, NoiseMode mode)
     {
-        VF sum = VF.Zero; float amp = 1f, freq = _frequency;
-        int px = _px, py = _py;
-        for (int k = 0; k < _octaves; k++)
+        VF sum = VF.Zero; float amp = 1f, freq = _c.Frequency;
+        int px = _c.PeriodX, py = _c.PeriodY;
+        for (int k = 0; k < _c.Octaves; k++)
         {
             var f = new VF(freq);
             var n = Noise2(x * f, y * f, unchecked(seed + (uint)k), px, py);
             sum += new VF(amp) * Fold(n, mode);
-            amp *= _gain; freq *= _lacunarity; px *= _lacunarityInt; py *= _lacunarityInt;
+            amp *= _c.Gain; freq *= _c.Lacunarity; px *= _c.LacunarityInt; py *= _c.LacunarityInt;
         }
         return sum;
     }
@@ -174,14 +167,14 @@ public sealed class SimdNoise
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Fractal3(VF x, VF y, VF z, uint seed, NoiseMode mode)
     {
-        VF sum = VF.Zero; float amp = 1f, freq = _frequency;
-        int px = _px, py = _py, pz = _pz;
-        for (int k = 0; k < _octaves; k++)
+        VF sum = VF.Zero; float amp = 1f, freq = _c.Frequency;
+        int px = _c.PeriodX, py = _c.PeriodY, pz = _c.PeriodZ;
+        for (int k = 0; k < _c.Octaves; k++)
         {
             var f = new VF(freq);
             var n = Noise3(x * f, y * f, z * f, unchecked(seed + (uint)k), px, py, pz);
             sum += new VF(amp) * Fold(n, mode);
-            amp *= _gain; freq *= _lacunarity; px *= _lacunarityInt; py *= _lacunarityInt; pz *= _lacunarityInt;
+            amp *= _c.Gain; freq *= _c.Lacunarity; px *= _c.LacunarityInt; py *= _c.LacunarityInt; pz *= _c.LacunarityInt;
         }
         return sum;
     }
@@ -189,13 +182,13 @@ public sealed class SimdNoise
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private VF Fractal4(VF x, VF y, VF z, VF w, uint seed, NoiseMode mode)
     {
-        VF sum = VF.Zero; float amp = 1f, freq = _frequency;
-        for (int k = 0; k < _octaves; k++)
+        VF sum = VF.Zero; float amp = 1f, freq = _c.Frequency;
+        for (int k = 0; k < _c.Octaves; k++)
         {
             var f = new VF(freq);
             var n = Noise4(x * f, y * f, z * f, w * f, unchecked(seed + (uint)k));
             sum += new VF(amp) * Fold(n, mode);
-            amp *= _gain; freq *= _lacunarity;
+            amp *= _c.Gain; freq *= _c.Lacunarity;
         }
         return sum;
     }
