@@ -9,7 +9,7 @@
 //! kernel mc_classify MC_CLASSIFY
 //! kernel mc_vertices MC_VERTICES
 //! kernel mc_triangles MC_TRIANGLES
-#define FF_WORKGROUP 256
+#define FF_WORKGROUP 64 // rows along x (SdfGrid.Groups)
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "sdf_grid.glsl"
@@ -28,9 +28,8 @@ layout(std430, binding = 3) writeonly buffer TriangleCount { uint triangle_count
 
 void main()
 {
-    uint index = ff_global_index();
-    if (index >= pc.n * pc.n * pc.n) return;
-    uvec3 c = sdf_grid_coord(index, pc.n);
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
     bool cube = all(lessThan(c + 1u, uvec3(pc.n)));
     uint corners = 0u;
     for (uint code = 0u; code < 8u; code++)
@@ -75,11 +74,10 @@ vec3 gradient(uvec3 u)
 
 void main()
 {
-    uint index = ff_global_index();
-    if (index >= pc.n * pc.n * pc.n) return;
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
     uint mask = mask_in[index] & 127u;
     if (mask == 0u) return;
-    uvec3 c = sdf_grid_coord(index, pc.n);
     uint slot = vertex_offset[index];
     float da = dist[index];
     vec3 ga = gradient(c);
@@ -127,11 +125,10 @@ uint edge_vertex(uvec3 c, uint edge)
 
 void main()
 {
-    uint index = ff_global_index();
-    if (index >= pc.n * pc.n * pc.n) return;
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
     uint corners = (mask_in[index] >> 8) & 255u;
     if (corners == 0u || corners == 255u) return;
-    uvec3 c = sdf_grid_coord(index, pc.n);
     uint slot = triangle_offset[index];
     for (uint t = 0u; t < 6u; t++)
     {

@@ -10,7 +10,7 @@
 //                    a fraction of the cost).
 //! kernel morph_distance MORPH_DISTANCE
 //! kernel morph_colour MORPH_COLOUR
-#define FF_WORKGROUP 256
+#define FF_WORKGROUP 64 // rows along x (SdfGrid.Groups)
 #define COLOUR_BAND 2.0
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
@@ -45,10 +45,10 @@ layout(std430, binding = 1) buffer OutDistance { float out_dist[]; };
 
 void main()
 {
-    uint index = ff_global_index();
-    if (index >= pc.n * pc.n * pc.n) return;
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
     uvec3 b; vec3 f; float outside;
-    locate(sdf_grid_point(sdf_grid_coord(index, pc.n), pc.gridMin, pc.voxel), b, f, outside);
+    locate(sdf_grid_point(c, pc.gridMin, pc.voxel), b, f, outside);
     float d = 0.0;
     for (uint corner = 0u; corner < 8u; corner++) d += corner_weight(f, corner) * src_dist[corner_index(b, corner)];
     d = pc.weight * (d + outside) / pc.k;
@@ -63,11 +63,11 @@ layout(std430, binding = 2) buffer OutColour { uint out_colour[]; };
 
 void main()
 {
-    uint index = ff_global_index();
-    if (index >= pc.n * pc.n * pc.n) return;
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
     if (abs(out_dist[index]) > COLOUR_BAND * pc.voxel) return;
     uvec3 b; vec3 f; float outside;
-    locate(sdf_grid_point(sdf_grid_coord(index, pc.n), pc.gridMin, pc.voxel), b, f, outside);
+    locate(sdf_grid_point(c, pc.gridMin, pc.voxel), b, f, outside);
     vec4 col = vec4(0.0);
     for (uint corner = 0u; corner < 8u; corner++) col += corner_weight(f, corner) * unpackUnorm4x8(src_colour[corner_index(b, corner)]);
     // Accumulated in RGBA8 (one rounding per source, < 0.5/255 each) so a 256^3 grid stays within one binding.

@@ -73,17 +73,18 @@ public sealed class IsoSurfacer : IDisposable
         if (!float.IsFinite(iso)) throw new ArgumentOutOfRangeException(nameof(iso), $"iso level must be finite, got {iso}");
         var push = new IsoSurfacePush(grid.Min, grid.VoxelSize, (uint)Resolution, iso, (uint)_vertexCapacity, (uint)_triangleCapacity);
         long points = grid.PointCount;
+        Kernel classify = _gpu.GetKernel(ClassifySpec), vertices = _gpu.GetKernel(VerticesSpec), triangles = _gpu.GetKernel(TrianglesSpec);
         using (Stage(batch, "iso classify"))
-            batch.DispatchThreads(_gpu.GetKernel(ClassifySpec), push, points, distance, _mask, _vertexCount, _triangleCount);
+            batch.Dispatch(classify, push, grid.Groups(classify), distance, _mask, _vertexCount, _triangleCount);
         using (Stage(batch, "iso scan"))
         {
             _gpu.Primitives.ExclusiveScan(batch, _vertexCount, _vertexOffset, points, _vertexTotal);
             _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
         }
         using (Stage(batch, "iso vertices"))
-            batch.DispatchThreads(_gpu.GetKernel(VerticesSpec), push, points, distance, colour, _mask, _vertexOffset, _vertices);
+            batch.Dispatch(vertices, push, grid.Groups(vertices), distance, colour, _mask, _vertexOffset, _vertices);
         using (Stage(batch, "iso triangles"))
-            batch.DispatchThreads(_gpu.GetKernel(TrianglesSpec), push, points, _mask, _vertexOffset, _triangleOffset, _table, _indices);
+            batch.Dispatch(triangles, push, grid.Groups(triangles), _mask, _vertexOffset, _triangleOffset, _table, _indices);
         _recorded = true;
     }
 

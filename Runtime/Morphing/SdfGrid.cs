@@ -1,4 +1,5 @@
 using System.Numerics;
+using FieldForge.Gpu;
 
 namespace FieldForge.Morphing;
 
@@ -13,6 +14,12 @@ public sealed record SdfGrid(int Resolution, Vector3 Min, float VoxelSize)
 
     /// <summary>Number of lattice points N^3.</summary>
     public long PointCount => (long)Resolution * Resolution * Resolution;
+    /// <summary>Workgroups for a kernel that runs one invocation per lattice point as rows along x: (⌈N/local x⌉, N, N).
+    /// The kernel reads its point from gl_GlobalInvocationID (sdf_grid_invocation), so no invocation divides an index
+    /// by N — integer division is scalarised on CPU drivers and cost the morph and isosurface kernels most of their time.</summary>
+    public GroupCount Groups(Kernel kernel) =>
+        new((uint)((Resolution + kernel.LocalSize.X - 1) / kernel.LocalSize.X), (uint)Resolution, (uint)Resolution);
+
     /// <summary>The far corner of the lattice.</summary>
     public Vector3 Max => Min + new Vector3(VoxelSize * (Resolution - 1));
     public Bounds Bounds => new(Min, Max);

@@ -119,8 +119,8 @@ public sealed class SdfMorph : IDisposable
             {
                 if (warps[i].Weight == 0) continue;
                 var push = new MorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, first ? 1u : 0u, warps[i].Weight, warps[i].K, new Vector4(warps[i].Offset, 0));
-                if (pass == 0) batch.DispatchThreads(distance, push, Grid.PointCount, _sourceDistance[i], Distance);
-                else batch.DispatchThreads(colour, push, Grid.PointCount, _sourceColour[i], Distance, Colour);
+                if (pass == 0) batch.Dispatch(distance, push, Grid.Groups(distance), _sourceDistance[i], Distance);
+                else batch.Dispatch(colour, push, Grid.Groups(colour), _sourceColour[i], Distance, Colour);
                 first = false;
             }
         }
