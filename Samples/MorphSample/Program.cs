@@ -3,4 +3,5 @@ using FieldForge.Samples;
 
 // `dotnet run --project Samples/MorphSample -c Release [outputDirectory]`
 using var gpu = GpuContext.Create();
+Console.WriteLine($"device: {gpu.DeviceInfo}");
 foreach (var file in MorphSample.Run(gpu, args.FirstOrDefault() ?? "out/samples")) Console.WriteLine($"wrote {file}");
