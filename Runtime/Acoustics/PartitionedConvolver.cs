@@ -18,7 +18,9 @@ public sealed class PartitionedConvolver
     private int _head;
 
     /// <summary>Prepares the partitions of <paramref name="impulseResponse"/> for blocks of <paramref name="blockSize"/>
-    /// samples (a power of two, 16..65536).</summary>
+    /// samples (a power of two, 16..65536). The samples must already be at the audio stream's rate; for a simulated or
+    /// predicted <see cref="ImpulseResponse"/> (whose rate follows the solver's time step) use the overload that
+    /// takes the stream's sample rate.</summary>
     public PartitionedConvolver(ReadOnlySpan<float> impulseResponse, int blockSize = 256)
     {
         if (blockSize < 16 || blockSize > 65536 || !BitOperations.IsPow2(blockSize))
@@ -47,6 +49,14 @@ public sealed class PartitionedConvolver
     }
 
     /// <summary>Samples per block.</summary>
+    /// <summary>Convolves audio at <paramref name="audioSampleRate"/> Hz with <paramref name="impulseResponse"/>,
+    /// resampling it (band-limited) from its own rate first, so a solver IR at e.g. 9102 Hz plays correctly in a
+    /// 48 kHz stream.</summary>
+    public PartitionedConvolver(ImpulseResponse impulseResponse, double audioSampleRate, int blockSize = 256)
+        : this((impulseResponse ?? throw new ArgumentNullException(nameof(impulseResponse))).Resample(audioSampleRate).Samples, blockSize)
+    {
+    }
+
     public int BlockSize { get; }
     /// <summary>Number of IR partitions (IR length / BlockSize, rounded up).</summary>
     public int Partitions { get; }

@@ -27,17 +27,16 @@ public static class SoundFieldSample
         ImpulseResponse ir = recording.ToImpulseResponse();
         Console.WriteLine($"{room}: grid {solver.Grid}, {solver.Step} steps, IR {ir.Duration * 1000:F0} ms at {ir.SampleRate:F0} Hz");
 
-        // The solver's rate follows its time step; resample the IR to the audio rate once.
+        // The solver's rate follows its time step; the convolver resamples the IR to the audio rate once.
         const int rate = 48000, block = 256;
-        float[] irAudio = ir.Resample(rate).Samples;
 
         // Dry signal: a click every 0.25 s (a single-sample impulse each).
         var dry = new float[(int)(rate * (small ? 0.5 : 2.0))];
         for (int at = rate / 20; at < dry.Length; at += rate / 4) dry[at] = 1f;
 
         // Streaming convolution: the audio thread hands over one block, gets one block back, no allocation.
-        var convolver = new PartitionedConvolver(irAudio, block);
-        var wet = new float[(dry.Length + irAudio.Length + block - 1) / block * block];
+        var convolver = new PartitionedConvolver(ir, rate, block);
+        var wet = new float[(dry.Length + convolver.Partitions * block + block - 1) / block * block];
         var input = new float[block];
         for (int start = 0; start < wet.Length; start += block)
         {

@@ -110,4 +110,19 @@ public sealed class AudioTests
         for (int m = 800; m < up.Samples.Length - 800; m += 37)
             Assert.That(up.Samples[m], Is.EqualTo(Math.Sin(2 * Math.PI * 300 * m / 48000.0)).Within(2e-3));
     }
+
+    [Test]
+    public void Convolver_FromImpulseResponseAndStreamRate_ResamplesTheResponseFirst()
+    {
+        var ir = new ImpulseResponse(9102, Noise(200, 5));
+        var x = Noise(256 * 4, 6);
+        var fromIr = PartitionedConvolver.Convolve(x, ir.Resample(48000).Samples, 256);
+        var conv = new PartitionedConvolver(ir, 48000, 256);
+        var streamed = new float[x.Length];
+        for (int b = 0; b < 4; b++) conv.ProcessBlock(x.AsSpan(b * 256, 256), streamed.AsSpan(b * 256, 256));
+        for (int i = 0; i < x.Length; i++) Assert.That(streamed[i], Is.EqualTo(fromIr[i]).Within(1e-4));
+        Assert.That(conv.Partitions, Is.GreaterThan(new PartitionedConvolver(ir.Samples, 256).Partitions),
+            "a 9.1 kHz response spans more samples at 48 kHz");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new PartitionedConvolver(ir, double.NaN));
+    }
 }
