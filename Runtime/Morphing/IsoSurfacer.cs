@@ -66,10 +66,8 @@ public sealed class IsoSurfacer : IDisposable
     public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour, float iso = 0f)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        grid.Validate();
+        grid.ValidateBuffers(distance, colour);
         if (grid.Resolution != Resolution) throw new ArgumentException($"grid resolution {grid.Resolution} differs from this IsoSurfacer's {Resolution}");
-        if (distance.Length < grid.PointCount || colour.Length < grid.PointCount)
-            throw new ArgumentException($"grid of {grid.PointCount} points needs distance/colour buffers that long, got {distance.Length} and {colour.Length}");
         if (!float.IsFinite(iso)) throw new ArgumentOutOfRangeException(nameof(iso), $"iso level must be finite, got {iso}");
         var push = new IsoSurfacePush(grid.Min, grid.VoxelSize, (uint)Resolution, iso, (uint)_vertexCapacity, (uint)_triangleCapacity);
         long points = grid.PointCount;

@@ -66,9 +66,7 @@ public sealed class MeshSdfSource : ISdfSource
 
     public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
     {
-        grid.Validate();
-        if (distance.Length < grid.PointCount || colour.Length < grid.PointCount)
-            throw new ArgumentException($"grid of {grid.PointCount} points needs distance/colour buffers that long, got {distance.Length} and {colour.Length}");
+        grid.ValidateBuffers(distance, colour);
         var gpu = batch.Context;
         var tris = gpu.CreateBuffer<VoxelTriangle>(_triangles, label: "voxelize triangles");
         batch.DisposeAfterCompletion(tris);

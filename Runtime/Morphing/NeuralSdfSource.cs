@@ -51,9 +51,7 @@ public sealed class NeuralSdfSource : ISdfSource
 
     public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
     {
-        grid.Validate();
-        if (distance.Length < grid.PointCount || colour.Length < grid.PointCount)
-            throw new ArgumentException($"grid of {grid.PointCount} points needs distance/colour buffers that long, got {distance.Length} and {colour.Length}");
+        grid.ValidateBuffers(distance, colour);
         var gpu = batch.Context;
         // Largest chunk whose feature buffer (count × encoding outputs floats) fits one binding.
         int widest = Math.Max(3, Math.Max(Field.Encoding.OutputDimensions, Field.Network.Config.Width));

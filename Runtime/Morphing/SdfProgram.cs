@@ -31,9 +31,7 @@ internal sealed class SdfProgram
 
     public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
     {
-        grid.Validate();
-        if (distance.Length < grid.PointCount || colour.Length < grid.PointCount)
-            throw new ArgumentException($"grid of {grid.PointCount} points needs distance/colour buffers that long, got {distance.Length} and {colour.Length}");
+        grid.ValidateBuffers(distance, colour);
         var gpu = batch.Context;
         var program = gpu.CreateBuffer<SdfInstruction>(Instructions, label: "sdf program");
         batch.DisposeAfterCompletion(program);
