@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text;
 using System.Text.Json;
 using FieldForge.Gpu;
@@ -51,6 +52,16 @@ public sealed class BenchReport(GpuDeviceInfo device)
         return t;
     }
 
+    private readonly SortedDictionary<string, double> _summary = new(StringComparer.Ordinal);
+
+    /// <summary>A headline figure for the top-level <c>"summary"</c> object of results.json (names come from the issues
+    /// that asked for them). A later run of another benchmark keeps the keys it did not measure.</summary>
+    public void Summary(string key, double value)
+    {
+        _summary[key] = value;
+        Console.WriteLine($"  summary: {key} = {value:G6}");
+    }
+
     public void Note(string text)
     {
         _items.Add((_section, text));
@@ -71,8 +82,10 @@ public sealed class BenchReport(GpuDeviceInfo device)
             md.Append(item is BenchTable t ? t.ToMarkdown() : $"> {item}\n\n");
         }
         File.WriteAllText(Path.Combine(directory, "results.md"), md.ToString());
+        string jsonPath = Path.Combine(directory, "results.json");
         var json = new
         {
+            summary = MergedSummary(jsonPath),
             device = Device.ToString(),
             date = DateTime.UtcNow,
             sections = _items.GroupBy(i => i.Section).Select(g => new
@@ -82,6 +95,22 @@ public sealed class BenchReport(GpuDeviceInfo device)
                 notes = g.Select(i => i.Item).OfType<string>(),
             }),
         };
-        File.WriteAllText(Path.Combine(directory, "results.json"), JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(jsonPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>This run's summary over the one already on disk, so `./ff bench noise` does not erase the FDTD figures.</summary>
+    private SortedDictionary<string, double> MergedSummary(string jsonPath)
+    {
+        var merged = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        try
+        {
+            if (File.Exists(jsonPath)
+                && JsonNode.Parse(File.ReadAllText(jsonPath))?["summary"] is JsonObject old)
+                foreach (var (key, value) in old)
+                    if (value is JsonValue v && v.TryGetValue(out double d)) merged[key] = d;
+        }
+        catch (JsonException) { } // an unreadable old report is replaced, not merged
+        foreach (var (key, value) in _summary) merged[key] = value;
+        return merged;
     }
 }
