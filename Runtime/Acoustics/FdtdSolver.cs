@@ -14,9 +14,9 @@ namespace FieldForge.Acoustics;
 /// </code></example>
 public sealed class FdtdSolver : IDisposable
 {
-    public static readonly KernelSpec VelocitySpec = new("fdtd_velocity", Buffers: 3, PushConstantBytes: 32);
-    public static readonly KernelSpec PressureSpec = new("fdtd_pressure", Buffers: 3, PushConstantBytes: 32);
-    public static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec VelocitySpec = new("fdtd_velocity", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec PressureSpec = new("fdtd_pressure", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 32);
 
     /// <summary>Device bytes per grid cell: mask + pressure + three face velocities.</summary>
     public const int BytesPerCell = 4 + 4 + 12;

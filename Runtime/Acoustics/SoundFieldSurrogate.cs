@@ -19,7 +19,7 @@ namespace FieldForge.Acoustics;
 /// </summary>
 public sealed class SoundFieldSurrogate : IDisposable
 {
-    public static readonly KernelSpec CombineSpec = new("deeponet_combine", Buffers: 5, PushConstantBytes: 16);
+    internal static readonly KernelSpec CombineSpec = new("deeponet_combine", Buffers: 5, PushConstantBytes: 16);
     /// <summary>File magic "FFSG".</summary>
     public const uint Magic = 0x47534646;
     public const int FormatVersion = 2;

@@ -5,7 +5,7 @@ namespace FieldForge.Core;
 
 /// <summary>glTF 2.0 (.gltf/.glb) reader through SharpGLTF: every triangle primitive of every mesh node, placed by its
 /// node's world matrix, merged into one mesh; COLOR_0 and NORMAL are kept when every primitive has them.</summary>
-public static class GltfFormat
+internal static class GltfFormat
 {
     public static TriangleMesh Read(string path)
     {

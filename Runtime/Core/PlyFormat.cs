@@ -3,7 +3,7 @@ using System.Text;
 namespace FieldForge.Core;
 
 /// <summary>Binary little-endian PLY writer (positions, normals, uchar colours, triangle faces).</summary>
-public static class PlyFormat
+internal static class PlyFormat
 {
     public static void Write(string path, TriangleMesh mesh)
     {

@@ -10,16 +10,16 @@ namespace FieldForge.Gpu;
 /// </summary>
 public sealed class GpuPrimitives : IDisposable
 {
-    public static readonly KernelSpec FillSpec = new("fill_u32", Buffers: 1, PushConstantBytes: 16);
-    public static readonly KernelSpec CopySpec = new("copy_u32", Buffers: 2, PushConstantBytes: 16);
-    public static readonly KernelSpec ScanBlockSpec = new("scan_block", Buffers: 3, PushConstantBytes: 4);
-    public static readonly KernelSpec ScanAddSpec = new("scan_add", Buffers: 2, PushConstantBytes: 4);
-    public static readonly KernelSpec ReduceFloatSpec = new("reduce_f32", Buffers: 3, PushConstantBytes: 12);
-    public static readonly KernelSpec ReduceUIntSpec = new("reduce_u32", Buffers: 3, PushConstantBytes: 12);
+    internal static readonly KernelSpec FillSpec = new("fill_u32", Buffers: 1, PushConstantBytes: 16);
+    internal static readonly KernelSpec CopySpec = new("copy_u32", Buffers: 2, PushConstantBytes: 16);
+    internal static readonly KernelSpec ScanBlockSpec = new("scan_block", Buffers: 3, PushConstantBytes: 4);
+    internal static readonly KernelSpec ScanAddSpec = new("scan_add", Buffers: 2, PushConstantBytes: 4);
+    internal static readonly KernelSpec ReduceFloatSpec = new("reduce_f32", Buffers: 3, PushConstantBytes: 12);
+    internal static readonly KernelSpec ReduceUIntSpec = new("reduce_u32", Buffers: 3, PushConstantBytes: 12);
     // Same contracts using subgroup arithmetic (far fewer workgroup barriers); picked when the device supports it.
-    public static readonly KernelSpec ScanBlockSubgroupSpec = ScanBlockSpec with { Name = "scan_block_sg" };
-    public static readonly KernelSpec ReduceFloatSubgroupSpec = ReduceFloatSpec with { Name = "reduce_f32_sg" };
-    public static readonly KernelSpec ReduceUIntSubgroupSpec = ReduceUIntSpec with { Name = "reduce_u32_sg" };
+    internal static readonly KernelSpec ScanBlockSubgroupSpec = ScanBlockSpec with { Name = "scan_block_sg" };
+    internal static readonly KernelSpec ReduceFloatSubgroupSpec = ReduceFloatSpec with { Name = "reduce_f32_sg" };
+    internal static readonly KernelSpec ReduceUIntSubgroupSpec = ReduceUIntSpec with { Name = "reduce_u32_sg" };
 
     /// <summary>Elements one scan or reduce workgroup handles (256 threads × 4).</summary>
     public const int BlockSize = 1024;

@@ -12,7 +12,7 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class BlendShapes : IDisposable
 {
-    public static readonly KernelSpec Spec = new("blend_shapes", Buffers: 5, PushConstantBytes: 16);
+    internal static readonly KernelSpec Spec = new("blend_shapes", Buffers: 5, PushConstantBytes: 16);
 
     [StructLayout(LayoutKind.Sequential)] internal struct BlendVertex { public Vector4 Position, Normal; }
     [StructLayout(LayoutKind.Sequential)] internal struct BlendDelta { public Vector3 Position; public uint Target; public Vector3 Normal; public float Pad; }

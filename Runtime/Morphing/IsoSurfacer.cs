@@ -18,9 +18,9 @@ namespace FieldForge.Morphing;
 /// </remarks>
 public sealed class IsoSurfacer : IDisposable
 {
-    public static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
-    public static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 5, PushConstantBytes: 32);
-    public static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 5, PushConstantBytes: 32);
+    internal static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
+    internal static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 5, PushConstantBytes: 32);
+    internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 5, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;

@@ -13,9 +13,9 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class MeshSdfSource : ISdfSource
 {
-    public static readonly KernelSpec DistanceSpec = new("voxel_distance", Buffers: 2, PushConstantBytes: 32);
-    public static readonly KernelSpec ColourSpec = new("voxel_colour", Buffers: 3, PushConstantBytes: 32);
-    public static readonly KernelSpec SignSpec = new("voxel_sign", Buffers: 2, PushConstantBytes: 32);
+    internal static readonly KernelSpec DistanceSpec = new("voxel_distance", Buffers: 2, PushConstantBytes: 32);
+    internal static readonly KernelSpec ColourSpec = new("voxel_colour", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec SignSpec = new("voxel_sign", Buffers: 2, PushConstantBytes: 32);
 
     private static readonly Vector3 DefaultColour = new(0.8f);
 

@@ -14,8 +14,8 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class NeuralSdfSource : ISdfSource
 {
-    public static readonly KernelSpec UnitPointsSpec = new("sdf_unit_points", Buffers: 1, PushConstantBytes: 64);
-    public static readonly KernelSpec StoreSpec = new("sdf_neural_store", Buffers: 2, PushConstantBytes: 64);
+    internal static readonly KernelSpec UnitPointsSpec = new("sdf_unit_points", Buffers: 1, PushConstantBytes: 64);
+    internal static readonly KernelSpec StoreSpec = new("sdf_neural_store", Buffers: 2, PushConstantBytes: 64);
 
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct NeuralGridPush(Vector3 Min, float VoxelSize, uint Resolution, uint Count, uint Offset, float Scale, Vector4 DomainMin, Vector4 DomainInvSize);

@@ -13,8 +13,8 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class SdfMorph : IDisposable
 {
-    public static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
-    public static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
+    internal static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
+    internal static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
 
     /// <summary>Colour is blended only within this many voxels of the surface (mirrors COLOUR_BAND in morph.comp);
     /// elsewhere <see cref="Colour"/> is left untouched, because the isosurface never reads it there.</summary>

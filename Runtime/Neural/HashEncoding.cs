@@ -65,7 +65,7 @@ public abstract class HashEncoding : IEncoding
     public HashEncodingConfig Config { get; }
 
     /// <summary>Per-level table layout (offsets in floats relative to the parameter offset).</summary>
-    public IReadOnlyList<HashEncodingLevel> Levels { get; }
+    internal IReadOnlyList<HashEncodingLevel> Levels { get; }
 
     /// <summary>Lattice vertices each sample touches per level (2^n for the grid, n+1 for the simplex).</summary>
     public abstract int VerticesPerLevel { get; }
@@ -75,9 +75,9 @@ public abstract class HashEncoding : IEncoding
     public long ParameterCount { get; }
 
     /// <summary>The forward and backward kernels (exposed so tests and tools can load them).</summary>
-    public KernelSpec ForwardSpec => _forwardSpec;
+    internal KernelSpec ForwardSpec => _forwardSpec;
     /// <inheritdoc cref="ForwardSpec"/>
-    public KernelSpec BackwardSpec => _backwardSpec;
+    internal KernelSpec BackwardSpec => _backwardSpec;
 
     public void InitializeParameters(Span<float> parameters)
     {

@@ -10,7 +10,7 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class ImageTrainingData : ITrainingData
 {
-    public static readonly KernelSpec SampleSpec = new("fit_image_sample", Buffers: 3, PushConstantBytes: 24);
+    internal static readonly KernelSpec SampleSpec = new("fit_image_sample", Buffers: 3, PushConstantBytes: 24);
 
     [StructLayout(LayoutKind.Sequential)]
     private record struct SamplePush(uint Count, uint Width, uint Height, uint Channels, uint Seed, uint Step);

@@ -9,7 +9,7 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class SampledTrainingData : ITrainingData
 {
-    public static readonly KernelSpec SampleSpec = new("fit_dataset_sample", Buffers: 4, PushConstantBytes: 24);
+    internal static readonly KernelSpec SampleSpec = new("fit_dataset_sample", Buffers: 4, PushConstantBytes: 24);
 
     [StructLayout(LayoutKind.Sequential)]
     private record struct SamplePush(uint Count, uint Rows, uint Inputs, uint Outputs, uint Seed, uint Step);
