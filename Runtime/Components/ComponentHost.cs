@@ -14,9 +14,12 @@ public sealed class ComponentHost : IDisposable
     private long _frame;
     private double _time;
 
+    /// <summary>Creates a host that ticks its components on <paramref name="gpu"/> (the host does not own the context).</summary>
     public ComponentHost(GpuContext gpu) => Gpu = gpu ?? throw new ArgumentNullException(nameof(gpu));
 
+    /// <summary>The context every component records into.</summary>
     public GpuContext Gpu { get; }
+    /// <summary>The components in tick order.</summary>
     public IReadOnlyList<Component> Components => _components;
     /// <summary>GPU timings of the last frame, per region (components name their regions).</summary>
     public IReadOnlyList<GpuTiming> LastFrameTimings { get; private set; } = Array.Empty<GpuTiming>();
@@ -25,6 +28,7 @@ public sealed class ComponentHost : IDisposable
     /// <summary>Dispatches in the last frame's single submission.</summary>
     public int LastFrameDispatches { get; private set; }
 
+    /// <summary>Adds and enables <paramref name="component"/>; returns it so the caller can keep a typed reference.</summary>
     public T Add<T>(T component) where T : Component
     {
         ArgumentNullException.ThrowIfNull(component);
@@ -33,6 +37,7 @@ public sealed class ComponentHost : IDisposable
         return component;
     }
 
+    /// <summary>Disables and removes <paramref name="component"/>.</summary>
     public void Remove(Component component)
     {
         if (_active.Remove(component)) component.OnDisable();
@@ -80,6 +85,7 @@ public sealed class ComponentHost : IDisposable
         catch (Exception e) when (e is not ComponentException) { throw new ComponentException(component, phase, e); }
     }
 
+    /// <summary>Disables every active component (OnDisable), which frees their GPU resources.</summary>
     public void Dispose()
     {
         foreach (var c in _active) c.OnDisable();

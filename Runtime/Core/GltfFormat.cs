@@ -7,6 +7,7 @@ namespace FieldForge.Core;
 /// node's world matrix, merged into one mesh; COLOR_0 and NORMAL are kept when every primitive has them.</summary>
 internal static class GltfFormat
 {
+    /// <summary>Reads every triangle primitive of a glTF or GLB file into one mesh (positions, normals and vertex colors when present).</summary>
     public static TriangleMesh Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"glTF file '{path}' does not exist", path);

@@ -155,11 +155,17 @@ public sealed class GpuPrimitives : IDisposable
         } while (!ReferenceEquals(current, result));
     }
 
+    /// <summary>Sums <paramref name="input"/> on the GPU and returns the result (blocks until done).</summary>
     public float Sum(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Sum);
+    /// <summary>The smallest element of <paramref name="input"/>, computed on the GPU (blocks until done).</summary>
     public float Min(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Min);
+    /// <summary>The largest element of <paramref name="input"/>, computed on the GPU (blocks until done).</summary>
     public float Max(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Max);
+    /// <summary>Sums <paramref name="input"/> on the GPU (wrapping on overflow) and returns the result (blocks until done).</summary>
     public uint Sum(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Sum);
+    /// <summary>The smallest element of <paramref name="input"/>, computed on the GPU (blocks until done).</summary>
     public uint Min(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Min);
+    /// <summary>The largest element of <paramref name="input"/>, computed on the GPU (blocks until done).</summary>
     public uint Max(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Max);
 
     /// <summary>Σ (a[i] − b[i])² over the shorter common length must match: both buffers need the same length.</summary>
@@ -210,5 +216,6 @@ public sealed class GpuPrimitives : IDisposable
         if (count > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(count), $"{what}: {count} elements exceed the 2^32 kernel limit");
     }
 
+    /// <summary>Frees the scratch buffers the primitives keep between calls.</summary>
     public void Dispose() { }
 }

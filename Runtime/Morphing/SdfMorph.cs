@@ -78,8 +78,11 @@ public sealed class SdfMorph : IDisposable
         return SdfGrid.Covering(bounds.Expanded(margin), resolution);
     }
 
+    /// <summary>The shapes being morphed, in blend order.</summary>
     public IReadOnlyList<ISdfSource> Sources { get; }
+    /// <summary>The lattice every source is sampled on.</summary>
     public SdfGrid Grid { get; }
+    /// <summary>How distances are interpolated between sources; may change between frames.</summary>
     public MorphSchedule Schedule { get; set; }
     /// <summary>Each source's volume and centre of mass on the grid (what the aligned schedule blends).</summary>
     public IReadOnlyList<SdfMoments> Moments => _moments;
@@ -250,6 +253,7 @@ public sealed class SdfMorph : IDisposable
         return new SdfMoments(count * voxel * voxel * voxel, grid.Min + voxel * new Vector3((float)(sx / count), (float)(sy / count), (float)(sz / count)));
     }
 
+    /// <summary>Frees the per-source distance and colour buffers on the GPU.</summary>
     public void Dispose()
     {
         foreach (var b in _sourceDistance) b.Dispose();

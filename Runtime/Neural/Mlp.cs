@@ -232,6 +232,7 @@ public sealed class Mlp
         if (buffer.Length < needed) throw new ArgumentException($"{name} buffer '{buffer.Label}' holds {buffer.Length} floats, needs {needed}", name);
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"MLP {Config.Inputs}->{Config.HiddenLayers}x{Config.Width} {Config.HiddenActivation}->{Config.Outputs} {Config.OutputActivation}";
 }
