@@ -18,6 +18,7 @@ public sealed class FdtdRun : IDisposable
     private readonly int _outputEvery;
     private int _pendingRows, _written;
     private bool _started;
+    private int _lastSampled = -1;
 
     internal FdtdRun(FdtdSolver solver, GpuContext gpu, Vector3 source, FdtdReceiver[] stencils, int steps, int outputEvery)
     {
@@ -54,18 +55,30 @@ public sealed class FdtdRun : IDisposable
         if (!_started)
         {
             _solver.Initialize(_source, batch);
-            _solver.RecordSample(batch, _stencils, _chunk, row++);
             _started = true;
         }
+        // Each step's kernel samples the field it starts from (p^Step) when that is an output; the state the chunk ends
+        // in is sampled by one extra sampling dispatch, so every row of this chunk is in this batch.
         int chunk = Math.Min(_solver.Settings.StepsPerBatch, TotalSteps - StepsDone);
         for (int s = 0; s < chunk; s++)
         {
-            _solver.RecordStep(batch);
-            if (_solver.Step % _outputEvery == 0) _solver.RecordSample(batch, _stencils, _chunk, row++);
+            if (IsOutput(_solver.Step))
+            {
+                _lastSampled = _solver.Step;
+                _solver.RecordStep(batch, _stencils, _chunk, row++);
+            }
+            else _solver.RecordStep(batch);
+        }
+        if (IsOutput(_solver.Step))
+        {
+            _lastSampled = _solver.Step;
+            _solver.RecordSample(batch, _stencils, _chunk, row++);
         }
         StepsDone += chunk;
         _pendingRows = row;
     }
+
+    private bool IsOutput(int step) => step % _outputEvery == 0 && step != _lastSampled;
 
     /// <summary>Reads back the rows of the last recorded chunk (its batch must have completed).</summary>
     public void Collect()
