@@ -10,7 +10,7 @@
 // One dispatch per step, three workgroup ranges: interior vec4 groups (branch-free, from a compact list), boundary cells
 // (compact list of index + number of air neighbours), and receivers sampling the current field p^n (trilinear stencils).
 //! kernel fdtd_step
-#define FF_WORKGROUP 128
+#define FF_WORKGROUP 256
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "fdtd_push.glsl"

@@ -20,7 +20,7 @@ public sealed class FdtdSolver : IDisposable
     /// <summary>Approximate device bytes per grid cell: two pressure fields (p^n and p^{n-1}) plus the interior list.</summary>
     public const int BytesPerCell = 4 + 4 + 1;
 
-    private const int Workgroup = 128; // FF_WORKGROUP in fdtd.comp
+    private const int Workgroup = 256; // FF_WORKGROUP in fdtd.comp
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<float> _fieldA, _fieldB;
@@ -72,6 +72,8 @@ public sealed class FdtdSolver : IDisposable
     public double TimeStep => Settings.TimeStep;
     /// <summary>Time steps taken since the last initialisation.</summary>
     public int Step { get; private set; }
+    /// <summary>The room this grid actually simulates (walls snapped to cell faces) and how far the walls moved.</summary>
+    public RoomSnapping Snapping => Room.Snap(Settings.Spacing);
     /// <summary>Air cells updated by the branch-free interior path (4 per invocation).</summary>
     public int InteriorCells { get; }
     /// <summary>Air cells updated from the boundary list (a wall face, or sharing a 4-cell group with one).</summary>

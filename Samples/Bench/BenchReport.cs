@@ -38,6 +38,17 @@ public sealed class BenchReport(GpuDeviceInfo device)
 
     public GpuDeviceInfo Device { get; } = device;
 
+    /// <summary>The device's measured limits (streaming copy, FMA loop), set before any benchmark runs.</summary>
+    public DeviceRoofline? Roofline { get; set; }
+
+    /// <summary>A kernel's achieved bandwidth and its fraction of the measured peak, e.g. "12.1 GB/s (48% of peak)".</summary>
+    public string Bandwidth(double bytesPerSecond) =>
+        Roofline is null ? $"{bytesPerSecond / 1e9:F2} GB/s" : $"{bytesPerSecond / 1e9:F2} GB/s ({Roofline.BandwidthFraction(bytesPerSecond):P0} of peak)";
+
+    /// <summary>A kernel's achieved arithmetic rate and its fraction of the measured FMA peak.</summary>
+    public string Compute(double flopsPerSecond) =>
+        Roofline is null ? $"{flopsPerSecond / 1e9:F2} GFLOP/s" : $"{flopsPerSecond / 1e9:F2} GFLOP/s ({Roofline.ComputeFraction(flopsPerSecond):P0} of peak)";
+
     public void Section(string name)
     {
         _section = name;
