@@ -13,7 +13,11 @@
 // passes, so it matches the CPU reference the same way). Record uses it whenever at most 4 weights are non-zero.
 //! kernel morph_distance MORPH_DISTANCE
 //! kernel morph_colour MORPH_COLOUR
-//! kernel morph_fused MORPH_FUSED
+// lavapipe runs both sides of every branch under a lane mask, so each source count is its own variant rather than
+// a runtime test of the count.
+//! kernel morph_fused2 MORPH_FUSED SOURCES=2
+//! kernel morph_fused3 MORPH_FUSED SOURCES=3
+//! kernel morph_fused4 MORPH_FUSED SOURCES=4
 #define FF_WORKGROUP 64 // rows along x (SdfGrid.Groups)
 #define COLOUR_BAND 2.0
 layout(local_size_x = FF_WORKGROUP) in;
@@ -102,7 +106,7 @@ layout(std430, binding = 9) writeonly buffer OutColour { uint out_colour[]; };
 
 // Source S's weighted distance, added to d (the first source sets it), in the two-pass kernels' arithmetic.
 #define FUSED_DISTANCE(S, SRC) \
-    if (S < pc.count) { \
+    if (S < SOURCES) { \
         locate_warped(p, pc.warp[S].xyz, pc.k[S], b[S], f[S], outside); \
         float s = 0.0; \
         for (uint corner = 0u; corner < 8u; corner++) s += corner_weight(f[S], corner) * SRC[corner_index(b[S], corner)]; \
@@ -111,7 +115,7 @@ layout(std430, binding = 9) writeonly buffer OutColour { uint out_colour[]; };
     }
 // Source S's weighted colour, accumulated in RGBA8 like morph_colour (one rounding per source).
 #define FUSED_COLOUR(S, SRC) \
-    if (S < pc.count) { \
+    if (S < SOURCES) { \
         vec4 col = vec4(0.0); \
         for (uint corner = 0u; corner < 8u; corner++) col += corner_weight(f[S], corner) * unpackUnorm4x8(SRC[corner_index(b[S], corner)]); \
         packed = S == 0 ? packUnorm4x8(pc.warp[S].w * col) : packUnorm4x8(unpackUnorm4x8(packed) + pc.warp[S].w * col); \
@@ -122,19 +126,27 @@ void main()
     uvec3 c; uint index;
     if (!sdf_grid_invocation(pc.n, c, index)) return;
     vec3 p = sdf_grid_point(c, pc.gridMin, pc.voxel);
-    uvec3 b[4]; vec3 f[4]; float outside;
+    uvec3 b[SOURCES]; vec3 f[SOURCES]; float outside;
     float d = 0.0;
     FUSED_DISTANCE(0, dist0)
     FUSED_DISTANCE(1, dist1)
+#if SOURCES > 2
     FUSED_DISTANCE(2, dist2)
+#endif
+#if SOURCES > 3
     FUSED_DISTANCE(3, dist3)
+#endif
     out_dist[index] = d;
     if (abs(d) > COLOUR_BAND * pc.voxel) return;
     uint packed = 0u;
     FUSED_COLOUR(0, colour0)
     FUSED_COLOUR(1, colour1)
+#if SOURCES > 2
     FUSED_COLOUR(2, colour2)
+#endif
+#if SOURCES > 3
     FUSED_COLOUR(3, colour3)
+#endif
     out_colour[index] = packed;
 }
 #endif

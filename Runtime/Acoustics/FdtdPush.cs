@@ -2,11 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace FieldForge.Acoustics;
 
-/// <summary>Push constants of the fdtd_step kernel; mirrors <c>FdtdPush</c> in Shaders/include/fdtd_push.glsl (56 bytes).</summary>
+/// <summary>Push constants of the fdtd_* kernels; mirrors <c>FdtdPush</c> in Shaders/include/fdtd_push.glsl (56 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal record struct FdtdPush(
     uint InteriorCount, uint BoundaryCount, uint ReceiverCount, uint OutputRow,
-    uint RowStride, uint PlaneStride, uint BoundaryStart, uint ReceiverStart,
+    uint RowStride, uint PlaneStride, uint Pad0, uint Pad1,
     float InteriorSelf, float Lap, float Self, float SelfLoss, float Previous, float Loss)
 {
     /// <summary>The coefficients of one step: the regular leapfrog step, or the first step from p⁰ with zero velocity

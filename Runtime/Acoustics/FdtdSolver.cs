@@ -6,8 +6,9 @@ namespace FieldForge.Acoustics;
 /// <summary>
 /// GPU reference wave solver: the standard 7-point leapfrog FDTD scheme in its two-array pressure form on a
 /// cell-centred grid, rigid or frequency-independent impedance walls, a Gaussian initial pulse with zero initial
-/// velocity. One dispatch per time step updates the interior (branch-free, 4 cells per invocation), the boundary cells
-/// (a compact list) and samples the receivers; many steps go into one submission (<see cref="FdtdSettings.StepsPerBatch"/>).
+/// velocity. Each time step is one dispatch over the interior (branch-free, 4 cells per invocation, from a compact list)
+/// and one over the boundary cells (their own compact list); receivers are sampled by a small kernel when an output is
+/// due; many steps go into one submission (<see cref="FdtdSettings.StepsPerBatch"/>).
 /// </summary>
 /// <example><code>
 /// using var solver = new FdtdSolver(gpu, Room.Parse("box:4x3x2.5"), new FdtdSettings { MaxFrequencyHz = 500 });
@@ -15,20 +16,19 @@ namespace FieldForge.Acoustics;
 /// </code></example>
 public sealed class FdtdSolver : IDisposable
 {
-    public static readonly KernelSpec StepSpec = new("fdtd_step", Buffers: 6, PushConstantBytes: 56);
+    public static readonly KernelSpec InteriorSpec = new("fdtd_interior", Buffers: 3, PushConstantBytes: 56);
+    public static readonly KernelSpec BoundarySpec = new("fdtd_boundary", Buffers: 3, PushConstantBytes: 56);
+    public static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 56);
 
     /// <summary>Approximate device bytes per grid cell: two pressure fields (p^n and p^{n-1}) plus the interior list.</summary>
     public const int BytesPerCell = 4 + 4 + 1;
 
-    private const int Workgroup = 256; // FF_WORKGROUP in fdtd.comp
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<float> _fieldA, _fieldB;
     private readonly GpuBuffer<uint> _interior;
     private readonly GpuBuffer<uint> _boundary;
-    private readonly GpuBuffer<FdtdReceiver> _noReceivers;
-    private readonly GpuBuffer<float> _noOutput;
-    private readonly Kernel _stepKernel;
+    private readonly Kernel _interiorKernel, _boundaryKernel, _sampleKernel;
     private readonly FdtdPush _layout;
     private readonly float _lambda, _loss;
     private readonly int _px, _py, _pz;
@@ -53,14 +53,12 @@ public sealed class FdtdSolver : IDisposable
         _fieldB = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure B");
         _interior = gpu.CreateBuffer<uint>(interior.Length == 0 ? new uint[1] : interior, BufferLocation.DeviceLocal, "fdtd interior groups");
         _boundary = gpu.CreateBuffer<uint>(boundary.Length == 0 ? new uint[2] : boundary, BufferLocation.DeviceLocal, "fdtd boundary cells");
-        _noReceivers = gpu.CreateBuffer<FdtdReceiver>(1, BufferLocation.DeviceLocal, "fdtd no receivers");
-        _noOutput = gpu.CreateBuffer<float>(1, BufferLocation.DeviceLocal, "fdtd no output");
-        _stepKernel = gpu.GetKernel(StepSpec);
+        _interiorKernel = gpu.GetKernel(InteriorSpec);
+        _boundaryKernel = gpu.GetKernel(BoundarySpec);
+        _sampleKernel = gpu.GetKernel(SampleSpec);
         _lambda = (float)settings.CourantNumber;
         _loss = (float)(settings.CourantNumber * room.Walls.Beta / 2);
-        uint interiorGroups = Groups(interior.Length), boundaryGroups = Groups(BoundaryCells);
-        _layout = new FdtdPush((uint)interior.Length, (uint)BoundaryCells, 0, 0, (uint)(_px / 4), (uint)(_px / 4 * _py),
-            interiorGroups, interiorGroups + boundaryGroups, 0, 0, 0, 0, 0, 0);
+        _layout = new FdtdPush((uint)interior.Length, (uint)BoundaryCells, 0, 0, (uint)(_px / 4), (uint)(_px / 4 * _py), 0, 0, 0, 0, 0, 0, 0, 0);
         gpu.Primitives.Fill(_fieldA, 0f);
         gpu.Primitives.Fill(_fieldB, 0f);
     }
@@ -99,8 +97,6 @@ public sealed class FdtdSolver : IDisposable
 
     // One solid cell of halo on every side, rows padded to whole vec4 groups.
     private static (int X, int Y, int Z) PaddedSize(int nx, int ny, int nz) => ((nx + 2 + 3) / 4 * 4, ny + 2, nz + 2);
-
-    private static uint Groups(long threads) => (uint)((threads + Workgroup - 1) / Workgroup);
 
     private uint Padded(int cell)
     {
@@ -182,22 +178,20 @@ public sealed class FdtdSolver : IDisposable
         }
     }
 
-    /// <summary>Records one time step (one dispatch) into <paramref name="batch"/>.</summary>
+    /// <summary>Records one time step (interior and boundary dispatches) into <paramref name="batch"/>.</summary>
     public void RecordStep(CommandBatch batch) => RecordStep(batch, null, null, 0);
 
-    /// <summary>Records one time step that also samples the current field p^Step at <paramref name="stencils"/> into row
+    /// <summary>Records one time step that first samples the current field p^Step at <paramref name="stencils"/> into row
     /// <paramref name="row"/> of <paramref name="output"/> (no sampling when <paramref name="stencils"/> is null).</summary>
     internal void RecordStep(CommandBatch batch, GpuBuffer<FdtdReceiver>? stencils, GpuBuffer<float>? output, int row)
     {
+        if (stencils is not null && output is not null) RecordSample(batch, stencils, output, row);
         var k = FdtdPush.Coefficients(_lambda, _loss, firstStep: Step == 0);
-        uint receivers = (uint)(stencils?.Length ?? 0);
-        var push = _layout with
-        {
-            ReceiverCount = receivers, OutputRow = (uint)row,
-            InteriorSelf = k.InteriorSelf, Lap = k.Lap, Self = k.Self, SelfLoss = k.SelfLoss, Previous = k.Previous, Loss = _loss,
-        };
-        var groups = batch.GroupsFor(_stepKernel, (long)(push.ReceiverStart + Groups(receivers)) * Workgroup);
-        batch.Dispatch(_stepKernel, push, groups, Current, Previous, _interior, _boundary, stencils ?? _noReceivers, output ?? _noOutput);
+        var push = _layout with { InteriorSelf = k.InteriorSelf, Lap = k.Lap, Self = k.Self, SelfLoss = k.SelfLoss, Previous = k.Previous, Loss = _loss };
+        // Interior and boundary cells are disjoint and both read only p^n (the batch still puts a barrier between the two
+        // dispatches because both write the p^{n-1} buffer).
+        if (_layout.InteriorCount > 0) batch.DispatchThreads(_interiorKernel, push, _layout.InteriorCount, Current, Previous, _interior);
+        if (_layout.BoundaryCount > 0) batch.DispatchThreads(_boundaryKernel, push, _layout.BoundaryCount, Current, Previous, _boundary);
         _aIsCurrent = !_aIsCurrent;
         Step++;
     }
@@ -205,9 +199,8 @@ public sealed class FdtdSolver : IDisposable
     /// <summary>Records a receiver sampling of the current pressure into row <paramref name="row"/> of <paramref name="output"/>.</summary>
     internal void RecordSample(CommandBatch batch, GpuBuffer<FdtdReceiver> stencils, GpuBuffer<float> output, int row)
     {
-        // The step kernel with empty interior and boundary ranges: every workgroup samples.
-        var push = _layout with { InteriorCount = 0, BoundaryCount = 0, BoundaryStart = 0, ReceiverStart = 0, ReceiverCount = (uint)stencils.Length, OutputRow = (uint)row };
-        batch.Dispatch(_stepKernel, push, batch.GroupsFor(_stepKernel, stencils.Length), Current, Previous, _interior, _boundary, stencils, output);
+        var push = _layout with { ReceiverCount = (uint)stencils.Length, OutputRow = (uint)row };
+        batch.DispatchThreads(_sampleKernel, push, stencils.Length, Current, stencils, output);
     }
 
     /// <summary>Receiver stencils with the solver's padded cell indices (the layout fdtd.comp reads).</summary>
@@ -277,7 +270,5 @@ public sealed class FdtdSolver : IDisposable
         _fieldB.Dispose();
         _interior.Dispose();
         _boundary.Dispose();
-        _noReceivers.Dispose();
-        _noOutput.Dispose();
     }
 }

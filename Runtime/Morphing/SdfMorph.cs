@@ -15,8 +15,13 @@ public sealed class SdfMorph : IDisposable
 {
     public static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
     public static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
-    /// <summary>Distance and colour of up to <see cref="MaxFusedSources"/> sources in one pass.</summary>
-    public static readonly KernelSpec FusedSpec = new("morph_fused", Buffers: 10, PushConstantBytes: 112);
+    /// <summary>Distance and colour of 2, 3 or 4 sources in one pass (one kernel per count: see morph.comp).</summary>
+    public static IReadOnlyList<KernelSpec> FusedSpecs { get; } =
+    [
+        new("morph_fused2", Buffers: 10, PushConstantBytes: 112),
+        new("morph_fused3", Buffers: 10, PushConstantBytes: 112),
+        new("morph_fused4", Buffers: 10, PushConstantBytes: 112),
+    ];
 
     /// <summary>Most non-zero weights one fused dispatch handles; more fall back to one pass per source and stage.</summary>
     public const int MaxFusedSources = 4;
@@ -155,7 +160,7 @@ public sealed class SdfMorph : IDisposable
         float K(int s) => s < count ? warps[slots[s]].K : 1f;
         var push = new FusedMorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, (uint)count, 0, 0,
             Warp(0), Warp(1), Warp(2), Warp(3), new Vector4(K(0), K(1), K(2), K(3)));
-        var fused = _gpu.GetKernel(FusedSpec);
+        var fused = _gpu.GetKernel(FusedSpecs[Math.Max(count, 2) - 2]);
         batch.Dispatch(fused, push, Grid.Groups(fused),
             _sourceDistance[slots[0]], _sourceDistance[slots[1]], _sourceDistance[slots[2]], _sourceDistance[slots[3]],
             _sourceColour[slots[0]], _sourceColour[slots[1]], _sourceColour[slots[2]], _sourceColour[slots[3]], Distance, Colour);

@@ -1,4 +1,4 @@
-// Push constants of the fdtd_step kernel. Mirrors FieldForge.Acoustics.FdtdPush (56 bytes).
+// Push constants of the fdtd_* kernels. Mirrors FieldForge.Acoustics.FdtdPush (56 bytes).
 #ifndef FDTD_PUSH_GLSL
 #define FDTD_PUSH_GLSL
 layout(push_constant) uniform FdtdPush
@@ -9,8 +9,8 @@ layout(push_constant) uniform FdtdPush
     uint outputRow;      // output row the receiver samples go to
     uint rowStride;      // vec4 groups per padded grid row (the padded row length / 4)
     uint planeStride;    // vec4 groups per padded grid plane
-    uint boundaryStart;  // first workgroup of the boundary range (workgroups before it update interior groups)
-    uint receiverStart;  // first workgroup of the receiver range
+    uint pad0;
+    uint pad1;
     float interiorSelf;  // interior: p^{n+1} = interiorSelf p + lap * (sum of the 6 neighbours) - previous * p^{n-1}
     float lap;           // lambda^2 (lambda^2 / 2 on the first step)
     float self;          // boundary: ((self - selfLoss a) p + lap (sum - K p) - previous (1 - a) p^{n-1}) / (1 + a)
