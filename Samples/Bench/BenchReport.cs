@@ -38,6 +38,15 @@ public sealed class BenchReport(GpuDeviceInfo device)
 
     public GpuDeviceInfo Device { get; } = device;
 
+    private readonly string _loadAtStart = LoadAverage();
+
+    /// <summary>The host's 1-minute load average (Linux), or "n/a": context for figures taken on shared cores.</summary>
+    public static string LoadAverage()
+    {
+        try { return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a"; }
+        catch (IOException) { return "n/a"; }
+    }
+
     /// <summary>The device's measured limits (streaming copy, FMA loop), set before any benchmark runs.</summary>
     public DeviceRoofline? Roofline { get; set; }
 
@@ -85,7 +94,8 @@ public sealed class BenchReport(GpuDeviceInfo device)
         var md = new StringBuilder();
         md.AppendLine("# FieldForge benchmark results").AppendLine();
         md.AppendLine($"Device: **{Device}**  ").AppendLine($"Host: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}  ");
-        md.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
+        md.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  ");
+        md.AppendLine($"Host load average (1 min) at start / end: {_loadAtStart} / {LoadAverage()} (other processes share these cores; on a CPU driver they slow the GPU and CPU columns alike)").AppendLine();
         string? current = null;
         foreach (var (section, item) in _items)
         {
@@ -98,6 +108,7 @@ public sealed class BenchReport(GpuDeviceInfo device)
         {
             summary = MergedSummary(jsonPath),
             device = Device.ToString(),
+            load_average = new { start = _loadAtStart, end = LoadAverage() },
             date = DateTime.UtcNow,
             sections = _items.GroupBy(i => i.Section).Select(g => new
             {

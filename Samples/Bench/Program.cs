@@ -24,7 +24,7 @@ if (unknown.Length > 0)
 }
 var selected = names.Count == 0 ? all : all.Where(b => names.Contains(b.Name)).ToArray();
 using var gpu = GpuContext.Create();
-Console.WriteLine($"device: {gpu.DeviceInfo}");
+Console.WriteLine($"device: {gpu.DeviceInfo}; host load average {BenchReport.LoadAverage()}");
 var report = new BenchReport(gpu.DeviceInfo);
 report.Roofline = RooflineBench.Measure(gpu, report, quick);
 foreach (var bench in selected) bench.Run(gpu, report, quick);
