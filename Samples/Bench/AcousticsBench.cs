@@ -40,7 +40,7 @@ public sealed class AcousticsBench : IBenchmark
                 report.Summary("fdtd_over_cpu_reference", gpuRate / cpuRate);
             }
         }
-        report.Note("GPU = wall time of Advance (one dispatch per step, 32 steps per submission); 12 B/cell = read p^n once, read and write p^{n-1}.");
+        report.Note("GPU = wall time of Advance (interior + boundary dispatch per step, 32 steps per submission); 12 B/cell = read p^n once, read and write p^{n-1}.");
 
         report.Section("Acoustics: DeepONet surrogate");
         var dataSpec = quick
