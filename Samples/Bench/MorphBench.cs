@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using FieldForge.Gpu;
 using FieldForge.Morphing;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Bench;
 
@@ -39,8 +39,6 @@ public sealed class MorphBench : IBenchmark
             }
             iso.TimeStages = false;
             // CPU reference: the same morph and the same extraction, single-threaded, on the same source grids.
-            var warps = morph.Warps(morph.WeightsAt(0.5f));
-            var sd = Enumerable.Range(0, sources.Length).Select(i => (float[])null!).ToArray();
             var (d0, c0) = morph.EvaluateCpu(morph.WeightsAt(0.5f)); // downloads the source grids once (not timed)
             var sw = Stopwatch.StartNew();
             var (d, c) = morph.EvaluateCpu(morph.WeightsAt(0.5f));
@@ -55,7 +53,7 @@ public sealed class MorphBench : IBenchmark
             stages.Add($"{n}^3", S("morph"), S("iso classify"), S("iso scan"), S("iso vertices"), S("iso triangles"),
                 stageMs.TryGetValue("morph", out var morphMs) ? report.Bandwidth(minBytes / (morphMs / 1e3)) : "n/a");
             if (n is 64 or 128 && kernelMs > 0) report.Summary($"morph{n}_gpu_ms", kernelMs);
-            GC.KeepAlive(d0); GC.KeepAlive(c0); GC.KeepAlive(warps); GC.KeepAlive(sd);
+            GC.KeepAlive(d0); GC.KeepAlive(c0);
         }
         report.Note("CPU reference = SdfMorph.EvaluateCpu + MarchingTetrahedra.Extract on one thread (includes downloading the source grids); " +
                     "the GPU column is one ExtractFrame: one submission, then reading back the indexed mesh.");
