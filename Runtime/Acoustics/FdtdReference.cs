@@ -26,7 +26,9 @@ public sealed class FdtdReference
         _previous = new float[grid.CellCount];
     }
 
+    /// <summary>The grid the reference runs on.</summary>
     public RoomGrid Grid { get; }
+    /// <summary>The validated settings.</summary>
     public FdtdSettings Settings { get; }
     /// <summary>Pressure p^n per cell, Pa.</summary>
     public float[] Pressure => _current;

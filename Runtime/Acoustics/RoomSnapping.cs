@@ -20,6 +20,7 @@ public sealed record RoomSnapping(string Requested, string EffectiveRoom, double
         ? FormattableString.Invariant($"the grid moves a wall by {MaxWallShift * 1000:0.#} mm ({MaxWallShift / Spacing:0.00} cells, more than a quarter cell): {WorstWall}; the solver simulates {EffectiveRoom}. Refine the grid (higher fmax or points per wavelength) or choose room sizes that are multiples of {Spacing * 1000:0.##} mm")
         : null;
 
+    /// <summary>The simulated room and the largest wall shift, for CLI output and IR headers.</summary>
     public override string ToString() =>
         FormattableString.Invariant($"{EffectiveRoom} (walls moved by at most {MaxWallShift * 1000:0.#} mm = {MaxWallShift / Spacing:0.00} cells)");
 }

@@ -13,7 +13,9 @@ namespace FieldForge.Gpu;
 /// <param name="CopyBytes">Size of the copied buffer, bytes.</param>
 public sealed record DeviceRoofline(double BandwidthBytesPerSecond, double FlopsPerSecond, long CopyBytes)
 {
+    /// <summary>The streaming-copy kernel (one vec4 per invocation).</summary>
     public static readonly KernelSpec CopySpec = new("roofline_copy", Buffers: 2, PushConstantBytes: 8);
+    /// <summary>The FMA-loop kernel (8 independent vec4 chains per invocation).</summary>
     public static readonly KernelSpec FmaSpec = new("roofline_fma", Buffers: 2, PushConstantBytes: 8);
 
     /// <summary>FMA iterations per invocation of the throughput kernel (8 vec4 chains each).</summary>
@@ -73,6 +75,7 @@ public sealed record DeviceRoofline(double BandwidthBytesPerSecond, double Flops
         return best;
     }
 
+    /// <summary>Both peaks in one line, e.g. for a benchmark header.</summary>
     public override string ToString() =>
         FormattableString.Invariant($"{BandwidthGBs:F1} GB/s streaming copy, {Gflops:F1} GFLOP/s FMA");
 }
