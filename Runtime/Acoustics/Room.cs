@@ -192,6 +192,43 @@ public sealed class Room
         return new RoomGrid(nx, ny, nz, spacing, Min, air);
     }
 
+    /// <summary>Where the walls land on a grid of <paramref name="spacing"/> metres (see <see cref="RoomSnapping"/>): each box
+    /// wall (or, for a mesh, each side of its bounding box) moves to the cell face <see cref="Voxelize"/> puts it on.</summary>
+    public RoomSnapping Snap(double spacing)
+    {
+        if (!(spacing > 0) || !double.IsFinite(spacing)) throw new ArgumentOutOfRangeException(nameof(spacing), spacing, "grid spacing must be a positive number of metres");
+        var (nx, ny, nz) = Dimensions(spacing);
+        int[] n = [nx, ny, nz];
+        string[] axes = ["x", "y", "z"];
+        double worst = -1;
+        string worstWall = "";
+        var boxes = _mesh is null ? _boxes : new[] { (Min, Max) };
+        var snapped = new (double Lo, double Hi)[boxes.Length, 3];
+        for (int b = 0; b < boxes.Length; b++)
+        for (int a = 0; a < 3; a++)
+        {
+            double o = Min[a], lo = boxes[b].Item1[a], hi = boxes[b].Item2[a];
+            // Cell i is air when its centre o + (i + 1/2) h lies in [lo, hi]: the walls sit on the faces around those cells.
+            double first = Math.Clamp(Math.Ceiling((lo - o) / spacing - 0.5), 0, n[a]);
+            double end = Math.Clamp(Math.Floor((hi - o) / spacing - 0.5) + 1, 0, n[a]);
+            snapped[b, a] = (o + first * spacing, o + end * spacing);
+            foreach (var (wall, at) in new[] { (lo, snapped[b, a].Lo), (hi, snapped[b, a].Hi) })
+            {
+                double shift = Math.Abs(at - wall);
+                if (shift <= worst) continue;
+                worst = shift;
+                worstWall = FormattableString.Invariant($"{axes[a]} = {wall:0.###} m -> {at:0.###} m");
+            }
+        }
+        string effective = boxes.Length == 1 && boxes[0].Item1 == Vector3.Zero && _mesh is null
+            ? FormattableString.Invariant($"box:{snapped[0, 0].Hi:0.###}x{snapped[0, 1].Hi:0.###}x{snapped[0, 2].Hi:0.###}")
+            : _mesh is not null
+                ? FormattableString.Invariant($"{Description} with bounding box {snapped[0, 0].Hi - snapped[0, 0].Lo:0.###} x {snapped[0, 1].Hi - snapped[0, 1].Lo:0.###} x {snapped[0, 2].Hi - snapped[0, 2].Lo:0.###} m")
+                : "union:" + string.Join(";", Enumerable.Range(0, boxes.Length).Select(b => FormattableString.Invariant(
+                    $"{snapped[b, 0].Lo:0.###},{snapped[b, 1].Lo:0.###},{snapped[b, 2].Lo:0.###},{snapped[b, 0].Hi:0.###},{snapped[b, 1].Hi:0.###},{snapped[b, 2].Hi:0.###}")));
+        return new RoomSnapping(Description, effective, spacing, worst, worstWall);
+    }
+
     /// <summary>X coordinates where the line {(x, y, z) : x real} crosses the mesh, sorted; inside/outside along the row
     /// follows from the parity of crossings to the left (the mesh must be closed). Callers jitter y/z off grid edges.</summary>
     private static List<float> CrossingsAlongX(TriangleMesh mesh, float y, float z)

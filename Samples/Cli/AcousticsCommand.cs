@@ -77,6 +77,9 @@ public sealed class AcousticsCommand : ICommand
         var sw = Stopwatch.StartNew();
         using var solver = new FdtdSolver(gpu, room, settings);
         Console.WriteLine(FormattableString.Invariant($"room {room}: grid {solver.Grid}, dt {solver.TimeStep * 1e6:F2} us, sigma {settings.Sigma:F3} m ({settings.Sigma / settings.Spacing:F1} cells)"));
+        var snapping = solver.Snapping;
+        Console.WriteLine($"simulated room after snapping the walls to the grid: {snapping}");
+        if (snapping.Warning is { } warning) Console.Error.WriteLine($"warning: {warning}");
         if (!solver.Grid.ContainsPoint(source)) throw new CliError($"--source {RoomGrid.Format(source)} falls in a wall cell at this resolution");
         var lastReport = Stopwatch.StartNew();
         var rec = solver.Simulate(source, new[] { receiver }, duration, 1, (done, total) =>
@@ -86,7 +89,12 @@ public sealed class AcousticsCommand : ICommand
             Console.WriteLine($"  step {done}/{total} ({100.0 * done / Math.Max(total, 1):F0}%)");
         });
         double seconds = sw.Elapsed.TotalSeconds;
-        rec.ToImpulseResponse().WriteCsv(output);
+        rec.ToImpulseResponse().WriteCsv(output, new[]
+        {
+            FormattableString.Invariant($"FieldForge FDTD impulse response: room {room.Description} ({room.Walls} walls), fmax {settings.MaxFrequencyHz} Hz, grid {solver.Grid}"),
+            $"simulated room (walls snapped to the grid): {snapping}",
+            FormattableString.Invariant($"source {RoomGrid.Format(source)}, receiver {RoomGrid.Format(receiver)}"),
+        });
         double updates = (double)solver.Grid.CellCount * solver.Step;
         Console.WriteLine(FormattableString.Invariant($"{rec.Outputs} samples ({1 / rec.OutputInterval:F0} Hz) -> {output}; {seconds:F2} s, {updates / seconds / 1e6:F1} M cell updates/s"));
         return 0;
