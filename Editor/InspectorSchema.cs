@@ -56,23 +56,27 @@ public static class InspectorSchema
     /// refuses GetValue&lt;double&gt;; a parsed one does not).</summary>
     private static JsonObject Normalized(JsonObject o) => JsonNode.Parse(o.ToJsonString())!.AsObject();
 
-    /// <summary>A parameter value as JSON: bool, number, string (enums by name) or an array of numbers (vectors, colours).</summary>
+    /// <summary>A parameter value as JSON: bool, number, string (enums by name) or an array of numbers (vectors, colours).
+    /// Never fails: a non-finite number (which validation never stores, but a component may set itself) becomes null,
+    /// because one such value must not take the whole session state or a preset save down with it.</summary>
     public static JsonNode? ToJson(object? value) => value switch
     {
         null => null,
         bool b => JsonValue.Create(b),
-        float f => JsonValue.Create(f),
-        double d => JsonValue.Create(d),
+        float f => Number(f),
+        double d => double.IsFinite(d) ? JsonValue.Create(d) : null,
         int i => JsonValue.Create(i),
         uint u => JsonValue.Create(u),
         long l => JsonValue.Create(l),
         string s => JsonValue.Create(s),
         Enum e => JsonValue.Create(e.ToString()),
-        Vector2 v => new JsonArray(v.X, v.Y),
-        Vector3 v => new JsonArray(v.X, v.Y, v.Z),
-        Vector4 v => new JsonArray(v.X, v.Y, v.Z, v.W),
+        Vector2 v => new JsonArray(Number(v.X), Number(v.Y)),
+        Vector3 v => new JsonArray(Number(v.X), Number(v.Y), Number(v.Z)),
+        Vector4 v => new JsonArray(Number(v.X), Number(v.Y), Number(v.Z), Number(v.W)),
         _ => JsonValue.Create(System.Convert.ToString(value, CultureInfo.InvariantCulture)),
     };
+
+    private static JsonNode? Number(float f) => float.IsFinite(f) ? JsonValue.Create(f) : null;
 
     /// <summary>A JSON value as the plain object <see cref="ComponentParameters.Convert"/> accepts (bool, double, string,
     /// double[]); type and range checks happen there. Nested objects and mixed arrays are rejected here.</summary>

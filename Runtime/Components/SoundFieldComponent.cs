@@ -29,10 +29,10 @@ public sealed class SoundFieldComponent : Component
     public string Walls { get; set; } = "R=0.9";
 
     [Header("Positions")]
-    [Tooltip("Sound source position, metres")]
+    [Range(-100, 100), Tooltip("Sound source position, metres")]
     public Vector3 Source { get; set; } = new(0.8f, 0.8f, 1.1f);
 
-    [Tooltip("Listener position, metres")]
+    [Range(-100, 100), Tooltip("Listener position, metres")]
     public Vector3 Listener { get; set; } = new(2.2f, 1.6f, 1.2f);
 
     [Header("Quality")]
