@@ -43,22 +43,64 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         app.Map("/api/{**rest}", ctx => throw new EditorException(404, $"no API endpoint {ctx.Request.Method} {ctx.Request.Path}"));
     }
 
+    /// <summary>Headers on every response: the page may not be framed by any site (clickjacking), content types are
+    /// not sniffed, and the page may only load its own scripts and talk to its own server.</summary>
+    public static Task SecurityHeaders(HttpContext ctx, RequestDelegate next)
+    {
+        ctx.Response.OnStarting(() =>
+        {
+            var h = ctx.Response.Headers;
+            h.XFrameOptions = "DENY";
+            h.XContentTypeOptions = "nosniff";
+            h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+                                      "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            h["Referrer-Policy"] = "no-referrer";
+            h["Cross-Origin-Resource-Policy"] = "same-origin";
+            return Task.CompletedTask;
+        });
+        return next(ctx);
+    }
+
     /// <summary>Refuses requests another web site could make through the user's browser: a Host header that is not this
-    /// machine's loopback (DNS rebinding) gets 403, and a POST that is not JSON gets 415, because only JSON needs a CORS
-    /// preflight, which this server never grants.</summary>
+    /// machine's loopback (DNS rebinding) gets 403; a state-changing request whose Origin (or Sec-Fetch-Site) says it came
+    /// from another site gets 403; and a POST whose media type is not exactly application/json (UTF-8) gets 415, because
+    /// only JSON needs a CORS preflight, which this server never grants.</summary>
     public static Task LocalOnly(HttpContext ctx, RequestDelegate next)
     {
         var host = ctx.Request.Host.Host;
         if (host is not ("127.0.0.1" or "localhost" or "[::1]" or "::1"))
             throw new EditorException(403, $"the editor only answers requests for 127.0.0.1 or localhost, not '{ctx.Request.Host}'");
-        if (HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments("/api") &&
-            !(ctx.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        bool changesState = !(HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method));
+        if (changesState)
+        {
+            var origin = ctx.Request.Headers.Origin.ToString();
+            if (origin.Length > 0 && !IsOwnOrigin(origin, ctx.Connection.LocalPort))
+                throw new EditorException(403, $"{ctx.Request.Method} {ctx.Request.Path} from another origin ('{origin}') is refused");
+            var site = ctx.Request.Headers["Sec-Fetch-Site"].ToString();
+            if (site.Length > 0 && site is not ("same-origin" or "none"))
+                throw new EditorException(403, $"{ctx.Request.Method} {ctx.Request.Path} from a {site} page is refused");
+        }
+        if (HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments("/api") && !IsJson(ctx.Request.ContentType))
             throw new EditorException(415, $"POST {ctx.Request.Path} needs Content-Type: application/json, got '{ctx.Request.ContentType ?? "none"}'");
         return next(ctx);
     }
 
-    /// <summary>Turns every failure into a JSON error with a 4xx (or 500) status; the server keeps serving.</summary>
-    public static async Task ErrorsAsJson(HttpContext ctx, RequestDelegate next)
+    private static bool IsOwnOrigin(string origin, int port) =>
+        origin == $"http://127.0.0.1:{port}" || origin == $"http://localhost:{port}" || origin == $"http://[::1]:{port}";
+
+    /// <summary>Exactly application/json, optionally with charset=utf-8 (not application/jsonp, not a +json suffix type).</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)) return false;
+        if (!string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)) return false;
+        var charset = media.Charset.Value;
+        return charset is null || string.Equals(charset.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Turns every failure into a JSON error with a 4xx (or 500) status; the server keeps serving. A 500 is
+    /// written to the server log in full (type, message, stack) and answered with a short generic message: exception
+    /// details and absolute paths are for the person running the editor, not for whatever page made the request.</summary>
+    public static async Task ErrorsAsJson(HttpContext ctx, RequestDelegate next, Action<string> log)
     {
         try { await next(ctx); }
         catch (Exception e) when (!ctx.Response.HasStarted && !ctx.RequestAborted.IsCancellationRequested)
@@ -67,8 +109,13 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
             {
                 EditorException ee => (ee.Status, ee.Message),
                 BadHttpRequestException be => (be.StatusCode, be.StatusCode == 413 ? $"request body too large ({be.Message})" : be.Message),
-                _ => (500, $"internal error: {e.GetType().Name}: {e.Message}"),
+                _ => (500, "internal error; the details are in the editor's log"),
             };
+            if (status >= 500)
+            {
+                try { log($"editor: {ctx.Request.Method} {ctx.Request.Path} failed with {status}: {e}"); }
+                catch { /* a broken log must not hide the answer */ }
+            }
             ctx.Response.Clear();
             ctx.Response.StatusCode = status;
             await Json(ctx, new JsonObject { ["error"] = message });
@@ -223,12 +270,8 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
             buffer.Write(chunk, 0, n);
         }
         if (buffer.Length == 0) throw new EditorException(400, "request body is empty; expected a JSON object");
-        try
-        {
-            return JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject
-                ?? throw new EditorException(400, "expected a JSON object");
-        }
-        catch (JsonException e) { throw new EditorException(400, $"malformed JSON: {e.Message}"); }
+        return StrictJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) as JsonObject
+            ?? throw new EditorException(400, "expected a JSON object");
     }
 
     private static string Route(HttpContext ctx, string key) => ctx.Request.RouteValues[key] as string ?? "";
