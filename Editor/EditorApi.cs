@@ -131,11 +131,11 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         if (!body.ContainsKey("value")) throw new EditorException(400, $"body needs \"value\" for {name}");
         bool final = body["final"] is not JsonValue f || f.GetValueKind() != JsonValueKind.False;
         var value = body["value"]?.DeepClone();
-        var result = await session.InvokeAsync(doc =>
+        var result = session.Edit(doc =>
         {
             doc.SetParameterJson(id, name, value, final);
             return ValuesJson(doc, id);
-        });
+        }, ctx.RequestAborted);
         await Json(ctx, result);
     }
 
@@ -145,25 +145,26 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         var body = await ReadBody(ctx);
         if (body["enabled"] is not JsonValue v || v.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
             throw new EditorException(400, "body needs \"enabled\": true or false");
-        bool enabled = await session.SetEnabledAsync(id, v.GetValue<bool>());
+        bool enabled = await session.SetEnabledAsync(id, v.GetValue<bool>(), ctx.RequestAborted);
         await Json(ctx, new JsonObject { ["id"] = id, ["enabled"] = enabled });
     }
 
     private async Task UndoRedo(HttpContext ctx, bool undo)
     {
-        var result = await session.InvokeAsync(doc =>
+        var result = session.Edit(doc =>
         {
             bool changed = undo ? doc.Undo() : doc.Redo();
             if (!changed) throw new EditorException(409, undo ? "nothing to undo" : "nothing to redo");
             return AllValuesJson(doc);
-        });
+        }, ctx.RequestAborted);
         await Json(ctx, result);
     }
 
     private async Task SavePreset(HttpContext ctx)
     {
         var name = Route(ctx, "name");
-        var preset = await session.InvokeAsync(doc => doc.CapturePreset());
+        var preset = session.Edit(doc => doc.CapturePreset(), ctx.RequestAborted);
+        ctx.RequestAborted.ThrowIfCancellationRequested();
         var path = presets.Save(name, preset);
         await Json(ctx, new JsonObject { ["saved"] = name, ["path"] = path });
     }
@@ -172,13 +173,13 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
     {
         var name = Route(ctx, "name");
         var preset = presets.Load(name); // parse errors are reported before the session is touched
-        var result = await session.InvokeAsync(doc =>
+        var result = session.Edit(doc =>
         {
             int changed = doc.ApplyPreset(preset, $"load preset {name}");
             var o = AllValuesJson(doc);
             o["changed"] = changed;
             return o;
-        });
+        }, ctx.RequestAborted);
         await Json(ctx, result);
     }
 
@@ -204,14 +205,14 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
     private static JsonObject ValuesJson(EditorDocument doc, string id) => new()
     {
         ["id"] = id,
-        ["values"] = InspectorSchema.Values(doc.Get(id)),
+        ["values"] = InspectorSchema.Values(doc.ValuesOf(id)),
         ["undo"] = doc.History.UndoCount,
         ["redo"] = doc.History.RedoCount,
     };
 
     private static JsonObject AllValuesJson(EditorDocument doc) => new()
     {
-        ["components"] = new JsonObject(doc.Components.Select(c => KeyValuePair.Create(c.Id, (JsonNode?)InspectorSchema.Values(c.Component)))),
+        ["components"] = new JsonObject(doc.Components.Select(c => KeyValuePair.Create(c.Id, (JsonNode?)InspectorSchema.Values(doc.ValuesOf(c.Id))))),
         ["undo"] = doc.History.UndoCount,
         ["redo"] = doc.History.RedoCount,
     };
@@ -241,6 +242,13 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
             ["enabled"] = c.Enabled,
             ["parameterVersion"] = c.ParameterVersion,
             ["error"] = c.Error,
+            ["status"] = new JsonObject
+            {
+                ["state"] = c.Error is not null ? "error" : !c.Enabled ? "disabled" : c.Status.Activity.ToString().ToLowerInvariant(),
+                ["message"] = c.Status.Message,
+                ["progress"] = c.Status.Progress is { } progress ? Finite(progress) : null,
+                ["stale"] = c.Status.PreviewsStale,
+            },
             ["values"] = new JsonObject(c.Values.Select(kv => KeyValuePair.Create(kv.Key, InspectorSchema.ToJson(kv.Value)))),
             ["previews"] = new JsonArray(c.Previews.Select((p, i) => (JsonNode?)new JsonObject
             {

@@ -49,8 +49,11 @@ public static class InspectorSchema
     }
 
     /// <summary>Current parameter values of <paramref name="component"/> as a JSON object keyed by parameter name.</summary>
-    public static JsonObject Values(Component component) =>
-        Normalized(new JsonObject(ComponentParameters.Snapshot(component).Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))));
+    public static JsonObject Values(Component component) => Values(ComponentParameters.Snapshot(component));
+
+    /// <summary>Parameter values (name -> CLR value) as a JSON object.</summary>
+    public static JsonObject Values(IReadOnlyDictionary<string, object?> values) =>
+        Normalized(new JsonObject(values.Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))));
 
     /// <summary>Re-reads built JSON so every number reads back as any numeric type (a node built from a float
     /// refuses GetValue&lt;double&gt;; a parsed one does not).</summary>

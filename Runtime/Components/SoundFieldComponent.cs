@@ -57,7 +57,14 @@ public sealed class SoundFieldComponent : Component
     [HideInInspector] public double Progress => _run is null ? 1 : (double)_run.StepsDone / Math.Max(1, _run.TotalSteps);
 
     /// <summary>Empty when all is well, else why no IR is being computed (e.g. the source is outside the room).</summary>
-    [HideInInspector] public string Status { get; private set; } = "";
+    [HideInInspector] public string Problem { get; private set; } = "";
+
+    /// <summary>Error when the parameters cannot be simulated (<see cref="Problem"/>), computing with the fraction of
+    /// time steps done while a simulation runs (the shown IR is then the previous one), else ok.</summary>
+    public override ComponentStatus Status =>
+        Problem.Length > 0 ? ComponentStatus.Failed(Problem)
+        : _run is { IsComplete: false } run ? ComponentStatus.Computing($"simulating: {run.StepsDone} of {run.TotalSteps} time steps", Progress, previewsStale: ImpulseResponse is not null)
+        : ComponentStatus.Ready;
 
     /// <summary>fmax of a quality preset, Hz.</summary>
     public static double MaxFrequency(SoundFieldQuality q) => q switch { SoundFieldQuality.Draft => 250, SoundFieldQuality.Normal => 500, _ => 1000 };
@@ -83,13 +90,13 @@ public sealed class SoundFieldComponent : Component
                 }
                 _run?.Dispose();
                 _run = null;
-                Status = "";
+                Problem = "";
                 _surrogate.RecordImpulseResponse(frame.Batch, Source, Listener);
                 _predicting = true;
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
             {
-                Status = e.Message.Split('\n')[0];
+                Problem = e.Message.Split('\n')[0];
             }
             return;
         }
@@ -123,7 +130,7 @@ public sealed class SoundFieldComponent : Component
     {
         _run?.Dispose();
         _run = null;
-        Status = "";
+        Problem = "";
         try
         {
             var settings = new FdtdSettings { MaxFrequencyHz = MaxFrequency(Quality) };
@@ -140,7 +147,7 @@ public sealed class SoundFieldComponent : Component
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or FileNotFoundException)
         {
-            Status = e.Message.Split('\n')[0];
+            Problem = e.Message.Split('\n')[0];
         }
     }
 
