@@ -36,6 +36,11 @@ public static class InspectorSchema
             if (p.Max is { } max) o["max"] = max;
             double step = p.Kind == ParameterKind.Int ? Math.Max(1, Math.Round(p.Step)) : p.Step;
             if (step > 0) o["step"] = step;
+            if (p.LogScale is { } log)
+            {
+                o["scale"] = "log";
+                if (log.LinearBelow > 0) o["linearBelow"] = log.LinearBelow;
+            }
             if (p.Tooltip is not null) o["tooltip"] = p.Tooltip;
             if (p.Header is not null) o["header"] = p.Header;
             if (p.Choices.Count > 0) o["choices"] = new JsonArray(p.Choices.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());

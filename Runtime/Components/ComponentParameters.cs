@@ -26,9 +26,12 @@ public static class ComponentParameters
             var kind = KindOf(type, m);
             if (kind is null) continue; // not an editable type (e.g. a GPU buffer): not a parameter
             var choices = type.IsEnum ? Enum.GetNames(type) : m.GetCustomAttribute<ChoicesAttribute>()?.Options ?? Array.Empty<string>();
+            var log = m.GetCustomAttribute<LogScaleAttribute>();
+            if (log is not null && (range is null || kind is not ParameterKind.Float || (log.LinearBelow <= 0 && range.Min <= 0) || log.LinearBelow < 0))
+                throw new InvalidOperationException($"{componentType.Name}.{m.Name}: [LogScale] needs a float with a [Range]; a range reaching 0 or below also needs LinearBelow > 0");
             result.Add(new ParameterDescriptor(m.Name, kind.Value, type, range?.Min, range?.Max,
                 range?.Step ?? 0, m.GetCustomAttribute<TooltipAttribute>()?.Text, m.GetCustomAttribute<HeaderAttribute>()?.Title,
-                choices, m.GetCustomAttribute<FilePathAttribute>()?.Extensions, m));
+                choices, m.GetCustomAttribute<FilePathAttribute>()?.Extensions, m, log));
         }
         return result;
     }

@@ -51,7 +51,7 @@ public sealed class NeuralFieldComponent : Component
     [Range(1, 32), Tooltip("Training steps recorded per frame")]
     public int StepsPerFrame { get; set; } = 2;
 
-    [Range(0.0001, 0.1), Tooltip("Adam learning rate (applies live)")]
+    [Range(0.0001, 0.1), LogScale, Tooltip("Adam learning rate (applies live)")]
     public float LearningRate { get; set; } = 1e-2f;
 
     [Range(0, 10_000_000), Tooltip("Stop after this many steps (0 = never)")]

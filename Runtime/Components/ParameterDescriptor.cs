@@ -8,7 +8,7 @@ public enum ParameterKind { Bool, Int, Float, Enum, String, Vector2, Vector3, Ve
 /// <summary>What an inspector needs to know about one parameter, read from the member and its attributes.</summary>
 public sealed record ParameterDescriptor(
     string Name, ParameterKind Kind, Type ClrType, double? Min, double? Max, double Step, string? Tooltip, string? Header,
-    IReadOnlyList<string> Choices, string? FileExtensions, MemberInfo Member)
+    IReadOnlyList<string> Choices, string? FileExtensions, MemberInfo Member, LogScaleAttribute? LogScale = null)
 {
     public object? GetValue(object component) => Member switch
     {
