@@ -192,17 +192,21 @@ function sendEdit(state, p, final) {
   const key = p.name;
   const entry = state.inFlight.get(key) ?? { busy: false, next: null };
   state.inFlight.set(key, entry);
-  entry.next = { value: fromModel(p, state.model[key]), final: final || entry.next?.final === true };
+  entry.next = { value: fromModel(p, state.model[key]), final: final || entry.next?.final === true, at: entry.next?.at ?? performance.now() };
   if (entry.busy) return;
   const pump = async () => {
     entry.busy = true;
     pendingEdits(+1);
     while (entry.next) {
-      const { value, final: isFinal } = entry.next;
+      const { value, final: isFinal, at } = entry.next;
       entry.next = null;
       try {
         const res = await api('POST', `/api/components/${encodeURIComponent(state.schema.id)}/parameters`,
           { name: key, value, final: isFinal });
+        // How long the edit took from the control's change to the server's answer (stored, undoable, in the session
+        // state); the newest 50 are kept for the status bar's tooltip and for tests.
+        editLatencies.push({ param: `${state.schema.id}.${key}`, ms: performance.now() - at });
+        if (editLatencies.length > 50) editLatencies.shift();
         if (isFinal && !entry.next) {
           applyValues(state, res.values);
           status(`${state.schema.id}.${key} = ${JSON.stringify(res.values[key])}`);
@@ -219,6 +223,9 @@ function sendEdit(state, p, final) {
   };
   pump();
 }
+
+const editLatencies = [];
+window.editLatencies = editLatencies;
 
 // How many parameters still have edits on their way to the server (tests wait for 0).
 let pending = 0;
