@@ -85,6 +85,7 @@ public sealed class SoundFieldComponent : Component
                 {
                     _surrogate?.Dispose();
                     _surrogate = null;
+                    BackgroundLoad<int>.RequireRegularFile(SurrogatePath, nameof(SurrogatePath)); // a FIFO or device would block the frame
                     _surrogate = SoundFieldSurrogate.Load(frame.Gpu, SurrogatePath);
                     _surrogateLoaded = SurrogatePath;
                 }
@@ -137,6 +138,7 @@ public sealed class SoundFieldComponent : Component
             string key = $"{Room}|{Walls}|{Quality}";
             if (_solver is null || key != _solverKey)
             {
+                if (Room.StartsWith("obj:", StringComparison.OrdinalIgnoreCase)) BackgroundLoad<int>.RequireRegularFile(Room[4..].Trim(), nameof(Room));
                 var room = Acoustics.Room.Parse(Room).WithWalls(WallSpec.Parse(Walls));
                 _solver?.Dispose();
                 _solver = null;

@@ -112,6 +112,12 @@ public class EditorHttpHardeningTests
         Assert.That(await ErrorOf(await Post("api/presets/latin/load", ""), HttpStatusCode.BadRequest), Does.Contain("not valid UTF-8"));
         File.WriteAllBytes(Path.Combine(_presets, "empty.preset.json"), Array.Empty<byte>());
         Assert.That(await ErrorOf(await Post("api/presets/empty/load", ""), HttpStatusCode.BadRequest), Does.Contain("empty or not a regular file"));
+        // A FIFO would block the reading thread until some writer appeared: refused without opening it.
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_presets, "pipe.preset.json"))) mk.WaitForExit();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(await ErrorOf(await Post("api/presets/pipe/load", ""), HttpStatusCode.BadRequest), Does.Contain("empty or not a regular file"));
+        Assert.That(sw.Elapsed.TotalSeconds, Is.LessThan(5));
+        File.Delete(Path.Combine(_presets, "pipe.preset.json"));
     }
 
     [Test]
