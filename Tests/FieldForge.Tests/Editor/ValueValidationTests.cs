@@ -85,3 +85,28 @@ public class ValueValidationTests
         Assert.That(missing, Is.Empty);
     }
 }
+
+/// <summary>Issue 15, problem 8: log sliders are declared once, by an attribute, and reach the schema.</summary>
+public class LogScaleSchemaTests
+{
+    public sealed class BadLogComponent : Component
+    {
+        [Range(0, 10), LogScale] public float Gain { get; set; } = 1;
+    }
+
+    [Test]
+    public void Schema_LogScaleAttribute_ReachesTheInspector()
+    {
+        var ps = InspectorSchema.Describe(typeof(NoiseComponent))["parameters"]!.AsArray().ToDictionary(p => (string)p!["name"]!);
+        Assert.That(((string?)ps["Frequency"]!["scale"], ps["Frequency"]!["linearBelow"]), Is.EqualTo(("log", (JsonNode?)null)));
+        Assert.That(((string?)ps["Slice"]!["scale"], (double)ps["Slice"]!["linearBelow"]!), Is.EqualTo(("log", 0.1)));
+        Assert.That(ps["Octaves"]!["scale"], Is.Null, "a small integer range stays linear");
+    }
+
+    [Test]
+    public void LogScale_OnARangeThroughZeroWithoutLinearBelow_IsADeclarationError()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => ComponentParameters.Describe(typeof(BadLogComponent)))!;
+        Assert.That(ex.Message, Does.Contain("BadLogComponent.Gain: [LogScale]"));
+    }
+}
