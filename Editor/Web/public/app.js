@@ -224,6 +224,7 @@ function sendEdit(state, p, final) {
   pump();
 }
 
+const pendingEnabled = new Map(); // component id -> the enabled state the user asked for, until the session shows it
 const editLatencies = [];
 window.editLatencies = editLatencies;
 
@@ -353,7 +354,9 @@ async function poll() {
       if (!section) continue;
       const err = section.querySelector('.error');
       err.hidden = !c.error; err.textContent = c.error ?? '';
-      section.querySelector('input.enabled').checked = c.enabled;
+      // A toggle the server has accepted reaches the component at its next frame: keep the user's choice shown until then.
+      const wanted = pendingEnabled.get(c.id);
+      if (wanted === undefined || wanted === c.enabled) { pendingEnabled.delete(c.id); section.querySelector('input.enabled').checked = c.enabled; }
       document.querySelector(`#component-list li[data-id="${CSS.escape(c.id)}"] .err`).textContent = c.error ? '⚠' : '';
       const st = inspectors.get(c.id);
       if (st && ![...st.inFlight.values()].some((e) => e.busy)) applyValues(st, c.values);
@@ -456,8 +459,9 @@ async function main() {
     main.append(section);
     inspectors.set(c.id, buildInspector(c, section.querySelector('.inspector')));
     section.querySelector('input.enabled').onchange = async (ev) => {
+      pendingEnabled.set(c.id, ev.target.checked);
       try { await api('POST', `/api/components/${encodeURIComponent(c.id)}/enabled`, { enabled: ev.target.checked }); }
-      catch (e) { status(e.message, true); }
+      catch (e) { pendingEnabled.delete(c.id); status(e.message, true); }
     };
   }
   await refreshValues();
