@@ -20,6 +20,9 @@ public sealed class SoundFieldComponent : Component
     private SoundFieldSurrogate? _surrogate;
     private string? _surrogateLoaded;
     private bool _predicting;
+    private int _stepsRecorded;
+    private long _recordedAt;
+    private double _msPerStep;
 
     [Header("Room")]
     [Tooltip("box:LXxLYxLZ, lshape:LXxLYxLZ,cutX,cutY, union:x0,y0,z0,x1,y1,z1;... or obj:path.obj (metres)")]
@@ -103,8 +106,22 @@ public sealed class SoundFieldComponent : Component
         }
         if (parametersChanged) Restart();
         if (_run is null || _run.IsComplete) return;
-        _run.RecordNext(frame.Batch);
+        int before = _run.StepsDone;
+        _run.RecordNext(frame.Batch, StepsWithinBudget(frame.BudgetMilliseconds));
+        _stepsRecorded = _run.StepsDone - before;
+        _recordedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _dispatched = true;
+    }
+
+    /// <summary>Time steps recorded in the last frame (fewer than the solver's chunk when the host's frame budget
+    /// would be exceeded, judged by the measured wall-clock cost per step).</summary>
+    [HideInInspector] public int LastFrameSteps => _stepsRecorded;
+
+    private int StepsWithinBudget(double budgetMilliseconds)
+    {
+        if (double.IsPositiveInfinity(budgetMilliseconds)) return int.MaxValue;
+        if (_msPerStep <= 0) return 1; // measure one step before recording more
+        return (int)Math.Clamp(Math.Floor(budgetMilliseconds / _msPerStep), 1, int.MaxValue);
     }
 
     public override void OnFrameCompleted(FrameContext frame)
@@ -118,6 +135,11 @@ public sealed class SoundFieldComponent : Component
             return;
         }
         if (_run is null || !_dispatched) return;
+        if (_stepsRecorded > 0)
+        {
+            double perStep = System.Diagnostics.Stopwatch.GetElapsedTime(_recordedAt).TotalMilliseconds / _stepsRecorded;
+            _msPerStep = _msPerStep <= 0 ? perStep : 0.6 * _msPerStep + 0.4 * perStep;
+        }
         _run.Collect();
         if (!_run.IsComplete) return;
         ImpulseResponse = _run.Recording.ToImpulseResponse();
@@ -144,6 +166,7 @@ public sealed class SoundFieldComponent : Component
                 _solver = null;
                 _solver = new FdtdSolver(_gpu ?? throw new InvalidOperationException("SoundFieldComponent is not enabled on a host"), room, settings);
                 _solverKey = key;
+                _msPerStep = 0; // another grid costs differently per step
             }
             _run = _solver.Start(Source, new[] { Listener }, DurationSeconds);
         }

@@ -252,3 +252,28 @@ public class EditHistoryRulesTests
         Assert.That(swatch.Stripes, Is.EqualTo(6));
     }
 }
+
+/// <summary>The sound field's simulation is sliced by the host's frame budget like training is.</summary>
+public class SoundFieldBudgetTests : GpuTest
+{
+    [Test]
+    public void SoundField_FrameBudget_LimitsTimeStepsPerFrame()
+    {
+        using var host = new ComponentHost(Gpu);
+        var free = host.Add(new SoundFieldComponent { Room = "box:1x1x1", Source = new(0.3f, 0.3f, 0.3f), Listener = new(0.6f, 0.6f, 0.6f) });
+        host.Tick(0.02);
+        int chunk = free.LastFrameSteps;
+        Assert.That(chunk, Is.GreaterThan(1), "no budget: the solver's whole chunk");
+        host.Remove(free);
+
+        host.FrameBudgetMilliseconds = 0.001;
+        var sliced = host.Add(new SoundFieldComponent { Room = "box:1x1x1", Source = new(0.3f, 0.3f, 0.3f), Listener = new(0.6f, 0.6f, 0.6f) });
+        for (int i = 0; i < 3; i++)
+        {
+            host.Tick(0.02);
+            Assert.That(sliced.LastFrameSteps, Is.EqualTo(1), $"frame {i}: a budget below one step's cost leaves one step per frame");
+        }
+        Assert.That(sliced.Status.Activity, Is.EqualTo(ComponentActivity.Computing));
+        Assert.That(sliced.Status.Message, Does.StartWith("simulating: 3 of "));
+    }
+}
