@@ -11,6 +11,7 @@ namespace FieldForge.Components;
 /// </summary>
 public static class ComponentParameters
 {
+    /// <summary>The parameters of <paramref name="componentType"/> in declaration order, with their attributes.</summary>
     public static IReadOnlyList<ParameterDescriptor> Describe(Type componentType)
     {
         var result = new List<ParameterDescriptor>();

@@ -7,7 +7,9 @@ namespace FieldForge.Components;
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class RangeAttribute(double min, double max) : Attribute
 {
+    /// <summary>Smallest allowed value.</summary>
     public double Min { get; } = min;
+    /// <summary>Largest allowed value.</summary>
     public double Max { get; } = max;
     /// <summary>Slider step; 0 = continuous (integers always step by 1).</summary>
     public double Step { get; init; }
@@ -29,6 +31,7 @@ public sealed class LogScaleAttribute(double linearBelow = 0) : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class TooltipAttribute(string text) : Attribute
 {
+    /// <summary>The help text.</summary>
     public string Text { get; } = text;
 }
 
@@ -36,6 +39,7 @@ public sealed class TooltipAttribute(string text) : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class HeaderAttribute(string title) : Attribute
 {
+    /// <summary>The group's title.</summary>
     public string Title { get; } = title;
 }
 
@@ -47,6 +51,7 @@ public sealed class ColorAttribute : Attribute { }
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class FilePathAttribute(string extensions = "") : Attribute
 {
+    /// <summary>Accepted extensions, comma-separated (empty = any).</summary>
     public string Extensions { get; } = extensions;
 }
 
@@ -54,6 +59,7 @@ public sealed class FilePathAttribute(string extensions = "") : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ChoicesAttribute(params string[] options) : Attribute
 {
+    /// <summary>The allowed values.</summary>
     public string[] Options { get; } = options;
 }
 
