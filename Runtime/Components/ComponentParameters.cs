@@ -11,7 +11,7 @@ namespace FieldForge.Components;
 /// </summary>
 public static class ComponentParameters
 {
-    /// <summary>The parameters of <paramref name="componentType"/> in declaration order, with their attributes.</summary>
+    /// <summary>The inspector parameters of <paramref name="componentType"/>: its public settable properties and fields, read with their attributes.</summary>
     public static IReadOnlyList<ParameterDescriptor> Describe(Type componentType)
     {
         var result = new List<ParameterDescriptor>();

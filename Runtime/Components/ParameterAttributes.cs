@@ -39,7 +39,7 @@ public sealed class TooltipAttribute(string text) : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class HeaderAttribute(string title) : Attribute
 {
-    /// <summary>The group's title.</summary>
+    /// <summary>The section title shown above this parameter.</summary>
     public string Title { get; } = title;
 }
 
@@ -51,7 +51,7 @@ public sealed class ColorAttribute : Attribute { }
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class FilePathAttribute(string extensions = "") : Attribute
 {
-    /// <summary>Accepted extensions, comma-separated (empty = any).</summary>
+    /// <summary>Accepted file extensions, comma-separated (for example <c>.obj,.gltf,.glb</c>).</summary>
     public string Extensions { get; } = extensions;
 }
 
@@ -59,7 +59,7 @@ public sealed class FilePathAttribute(string extensions = "") : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ChoicesAttribute(params string[] options) : Attribute
 {
-    /// <summary>The allowed values.</summary>
+    /// <summary>The allowed values, in display order.</summary>
     public string[] Options { get; } = options;
 }
 

@@ -5,25 +5,25 @@ namespace FieldForge.Components;
 /// <summary>Kinds of parameter value an inspector knows how to edit.</summary>
 public enum ParameterKind
 {
-    /// <summary>true / false.</summary>
+    /// <summary>A checkbox.</summary>
     Bool,
-    /// <summary>int, uint or long.</summary>
+    /// <summary>A whole number (slider when it has a range).</summary>
     Int,
-    /// <summary>float or double.</summary>
+    /// <summary>A real number (slider when it has a range).</summary>
     Float,
-    /// <summary>An enum, chosen by name.</summary>
+    /// <summary>One of an enum's names.</summary>
     Enum,
-    /// <summary>Text (optionally restricted by [Choices]).</summary>
+    /// <summary>Free text, or one of the choices a <see cref="ChoicesAttribute"/> lists.</summary>
     String,
-    /// <summary>System.Numerics.Vector2.</summary>
+    /// <summary>Two floats.</summary>
     Vector2,
-    /// <summary>System.Numerics.Vector3.</summary>
+    /// <summary>Three floats.</summary>
     Vector3,
-    /// <summary>System.Numerics.Vector4.</summary>
+    /// <summary>Four floats.</summary>
     Vector4,
-    /// <summary>A Vector3/Vector4 marked [Color] (RGB(A) in [0, 1]).</summary>
+    /// <summary>An RGB color, three floats in 0..1 (a Vector3 marked with <see cref="ColorAttribute"/>).</summary>
     Color,
-    /// <summary>A string marked [FilePath].</summary>
+    /// <summary>A file path (a string marked with <see cref="FilePathAttribute"/>).</summary>
     FilePath,
 }
 
@@ -32,7 +32,7 @@ public sealed record ParameterDescriptor(
     string Name, ParameterKind Kind, Type ClrType, double? Min, double? Max, double Step, string? Tooltip, string? Header,
     IReadOnlyList<string> Choices, string? FileExtensions, MemberInfo Member, LogScaleAttribute? LogScale = null)
 {
-    /// <summary>The parameter's current value on <paramref name="component"/>.</summary>
+    /// <summary>Reads this parameter's current value from <paramref name="component"/>.</summary>
     public object? GetValue(object component) => Member switch
     {
         PropertyInfo p => p.GetValue(component),
