@@ -49,10 +49,12 @@ public sealed class FdtdRun : IDisposable
     /// <summary>Everything recorded so far (rows not yet collected are zero).</summary>
     public FdtdRecording Recording => new(_solver.TimeStep * _outputEvery, Outputs, Receivers, _result);
 
-    /// <summary>Records the next chunk of steps (the initial condition on the first call). Call <see cref="Collect"/>
-    /// after the batch completed before recording again.</summary>
-    public void RecordNext(CommandBatch batch)
+    /// <summary>Records the next chunk of steps (the initial condition on the first call): at most
+    /// <see cref="FdtdSettings.StepsPerBatch"/>, and at most <paramref name="maxSteps"/> (a caller keeping a frame within
+    /// a time budget records fewer). Call <see cref="Collect"/> after the batch completed before recording again.</summary>
+    public void RecordNext(CommandBatch batch, int maxSteps = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSteps, 1);
         if (_pendingRows > 0) throw new InvalidOperationException("Collect the previous chunk before recording the next one");
         if (IsComplete) return;
         int row = 0;
@@ -63,7 +65,7 @@ public sealed class FdtdRun : IDisposable
         }
         // Each step's kernel samples the field it starts from (p^Step) when that is an output; the state the chunk ends
         // in is sampled by one extra sampling dispatch, so every row of this chunk is in this batch.
-        int chunk = Math.Min(_solver.Settings.StepsPerBatch, TotalSteps - StepsDone);
+        int chunk = Math.Min(Math.Min(_solver.Settings.StepsPerBatch, maxSteps), TotalSteps - StepsDone);
         for (int s = 0; s < chunk; s++)
         {
             if (IsOutput(_solver.Step))
