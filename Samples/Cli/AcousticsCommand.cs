@@ -14,7 +14,7 @@ public sealed class AcousticsCommand : ICommand
 
     public int Run(CliArgs args)
     {
-        var sub = args.Positional.Count > 0 ? args.Positional[0] : throw new CliError("acoustics needs a subcommand: simulate, auralize, bake, train or predict");
+        var sub = args.Positional.Count > 0 ? args.Positional[0] : throw new CliError("acoustics needs a subcommand: simulate, auralize, bake, verify, train or predict");
         try
         {
             return sub switch
