@@ -11,11 +11,13 @@ public sealed class Room
 {
     private readonly (Vector3 Min, Vector3 Max)[] _boxes;
     private readonly ObjMesh? _mesh;
+    private readonly string? _objText; // kept for its usemtl names (surface materials)
 
-    private Room((Vector3, Vector3)[] boxes, ObjMesh? mesh, WallSpec walls, string description)
+    private Room((Vector3, Vector3)[] boxes, ObjMesh? mesh, WallSpec walls, string description, string? objText = null)
     {
         _boxes = boxes;
         _mesh = mesh;
+        _objText = objText;
         Walls = walls;
         Description = description;
         if (mesh is not null) { Min = mesh.Min; Max = mesh.Max; }
@@ -65,7 +67,8 @@ public sealed class Room
     }
 
     /// <summary>A closed triangle mesh (OBJ text) as the room's boundary; inside is decided by ray parity.</summary>
-    public static Room FromObjText(string objText, string source = "mesh") => new(Array.Empty<(Vector3, Vector3)>(), ObjMesh.Parse(objText, source), WallSpec.Rigid, "obj:" + source);
+    public static Room FromObjText(string objText, string source = "mesh") =>
+        new(Array.Empty<(Vector3, Vector3)>(), ObjMesh.Parse(objText, source), WallSpec.Rigid, "obj:" + source, objText);
 
     /// <summary>Reads a closed OBJ mesh file as the room.</summary>
     public static Room FromObjFile(string path)
@@ -123,7 +126,30 @@ public sealed class Room
     }
 
     /// <summary>The same room with other walls.</summary>
-    public Room WithWalls(WallSpec walls) => new(_boxes, _mesh, walls ?? throw new ArgumentNullException(nameof(walls)), Description);
+    public Room WithWalls(WallSpec walls) => new(_boxes, _mesh, walls ?? throw new ArgumentNullException(nameof(walls)), Description, _objText);
+
+    /// <summary>
+    /// The same room with walls from text: <c>rigid</c>, <c>R=..</c>, <c>Z=..</c> (see <see cref="WallSpec.Parse"/>), or
+    /// for a mesh room <c>materials</c> / <c>materials:name=R,...</c>: the mesh's <c>usemtl</c> surfaces through
+    /// <see cref="SurfaceMaterials"/> (their area-weighted mean admittance).
+    /// </summary>
+    public Room WithWalls(string walls, double density = 1.2, double speedOfSound = 343)
+    {
+        ArgumentNullException.ThrowIfNull(walls);
+        var t = walls.Trim();
+        if (!t.StartsWith("materials", StringComparison.OrdinalIgnoreCase)) return WithWalls(WallSpec.Parse(t, density, speedOfSound));
+        if (t.Length > 9 && t[9] != ':') throw new FormatException($"wall '{walls}' must be 'materials' or 'materials:name=R,...'");
+        if (_mesh is null) throw new FormatException($"wall '{walls}' reads the materials of a mesh room, but {Description} is not a mesh; use rigid, R=.. or Z=..");
+        return WithWalls(Materials(t.Length > 10 ? t[10..] : null).MeanWall());
+    }
+
+    /// <summary>The surface materials of a mesh room (<paramref name="overrides"/>: <c>name=R,...</c>). Throws
+    /// <see cref="InvalidOperationException"/> for box rooms, which have no materials.</summary>
+    public SurfaceMaterials Materials(string? overrides = null)
+    {
+        if (_mesh is null || _objText is null) throw new InvalidOperationException($"room {Description} is not a mesh, so it has no surface materials; use a wall spec such as R=0.9");
+        return SurfaceMaterials.FromObj(_objText, _mesh, Description, overrides);
+    }
 
     /// <summary>True when <paramref name="point"/> (metres) lies in the air volume.</summary>
     public bool Contains(Vector3 point)

@@ -40,7 +40,7 @@ public sealed record SoundFieldDatasetSpec
     }.Validate();
 
     /// <summary>The room with its walls.</summary>
-    public Room BuildRoom() => Acoustics.Room.Parse(Room).WithWalls(WallSpec.Parse(Walls, 1.2, SpeedOfSound));
+    public Room BuildRoom() => Acoustics.Room.Parse(Room).WithWalls(Walls, 1.2, SpeedOfSound);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public SoundFieldDatasetSpec Validate()

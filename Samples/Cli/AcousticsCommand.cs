@@ -42,7 +42,7 @@ public sealed class AcousticsCommand : ICommand
     internal static (Room Room, FdtdSettings Settings) ReadSolverOptions(CliArgs args)
     {
         double c = args.Double("c", 343, 1, 10000);
-        var room = Room.Parse(args.String("room", "box:4x3x2.5")).WithWalls(WallSpec.Parse(args.String("wall", "rigid"), 1.2, c));
+        var room = Room.Parse(args.String("room", "box:4x3x2.5")).WithWalls(args.String("wall", "rigid"), 1.2, c);
         var settings = new FdtdSettings
         {
             MaxFrequencyHz = args.Double("fmax", 500, 1, 1e6),
