@@ -79,8 +79,8 @@ internal sealed class LocalSlurm : IDisposable
             SlurmctldHost={host}(127.0.0.1)
             SlurmctldPort={ctlPort}
             SlurmdPort={dPort}
-            SlurmUser=root
-            SlurmdUser=root
+            SlurmUser={Environment.UserName}
+            SlurmdUser={Environment.UserName}
             AuthType=auth/munge
             AuthInfo=socket={socket}
             CredType=cred/munge
