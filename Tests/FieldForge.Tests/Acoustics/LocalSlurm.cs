@@ -149,6 +149,17 @@ internal sealed class LocalSlurm : IDisposable
 
     public void Dispose()
     {
+        // Cancel whatever a failed test left queued or running (only this cluster's jobs: SLURM_CONF points here).
+        if (File.Exists(ConfigPath) && _pidFiles.Count == 3)
+        {
+            try
+            {
+                Slurm("scancel", $"--user={Environment.UserName}", check: false);
+                var clock = Stopwatch.StartNew();
+                while (clock.Elapsed.TotalSeconds < 15 && Slurm("squeue", "-h", check: false).Output.Trim().Length > 0) Thread.Sleep(200);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception) { }
+        }
         // Stop slurmd, slurmctld and munged (reverse start order); each was started by this object and wrote its pid.
         for (int i = _pidFiles.Count - 1; i >= 0; i--)
         {
