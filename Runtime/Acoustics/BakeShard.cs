@@ -74,5 +74,6 @@ public sealed record BakeShard(int Index, int Count, string Origin)
 
     private static bool TryInt(string s, out int v) => int.TryParse(s.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out v);
 
+    /// <summary>"shard i/N (from origin)", for logs.</summary>
     public override string ToString() => $"shard {Index}/{Count} (from {Origin})";
 }

@@ -34,10 +34,13 @@ public sealed class MovingSourceRenderer
         Source = source;
     }
 
+    /// <summary>Listener position, metres.</summary>
     public Vector3 Listener { get; }
     /// <summary>Audio sample rate, Hz.</summary>
     public double SampleRate { get; }
+    /// <summary>Scale applied to every IR.</summary>
     public float Gain { get; }
+    /// <summary>Samples per audio block.</summary>
     public int BlockSize => _convolver.BlockSize;
     /// <summary>IR length at the audio rate, samples.</summary>
     public int ImpulseResponseLength { get; }

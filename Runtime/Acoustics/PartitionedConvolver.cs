@@ -115,7 +115,6 @@ public sealed class PartitionedConvolver
         return s;
     }
 
-    /// <summary>Samples per block.</summary>
     /// <summary>Convolves audio at <paramref name="audioSampleRate"/> Hz with <paramref name="impulseResponse"/>,
     /// resampling it (band-limited) from its own rate first, so a solver IR at e.g. 9102 Hz plays correctly in a
     /// 48 kHz stream.</summary>
@@ -124,6 +123,7 @@ public sealed class PartitionedConvolver
     {
     }
 
+    /// <summary>Samples per block.</summary>
     public int BlockSize { get; }
     /// <summary>Number of IR partitions (IR length / BlockSize, rounded up).</summary>
     public int Partitions { get; }

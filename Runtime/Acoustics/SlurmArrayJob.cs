@@ -20,7 +20,9 @@ public sealed record SlurmArrayJob
     /// <summary>Directory the tasks start in (absolute), so relative paths in the command (an <c>obj:</c> room) resolve
     /// as they did where the script was written; null = sbatch's default (the submission directory).</summary>
     public string? WorkingDirectory { get; init; }
+    /// <summary>Slurm job name (one word).</summary>
     public string JobName { get; init; } = "ff-bake";
+    /// <summary>CPU cores per task (lavapipe uses them all).</summary>
     public int CpusPerTask { get; init; } = 2;
     /// <summary>Memory per task in MiB.</summary>
     public int MemoryMiB { get; init; } = 4096;

@@ -1,6 +1,6 @@
+using FieldForge.Core;
 using System.Buffers.Binary;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using FieldForge.Gpu;
@@ -184,7 +184,7 @@ public sealed partial class SoundFieldDataset
         BinaryPrimitives.WriteSingleLittleEndian(s[8..], source.X);
         BinaryPrimitives.WriteSingleLittleEndian(s[12..], source.Y);
         BinaryPrimitives.WriteSingleLittleEndian(s[16..], source.Z);
-        MemoryMarshal.AsBytes(field).CopyTo(s[20..]); // little-endian hosts only (x86-64, ARM64)
+        LittleEndian.WriteFloats(s[20..], field);
         BinaryPrimitives.WriteUInt32LittleEndian(s[^4..], Crc32.Compute(s[4..^4]));
     }
 
@@ -212,7 +212,11 @@ public sealed partial class SoundFieldDataset
         var records = new List<(int Index, Vector3 Source, int Offset)>();
         int pos = ScanRecords(bytes, fieldLength, records);
         foreach (var (index, source, offset) in records)
-            result[index] = (source, MemoryMarshal.Cast<byte, float>(bytes.AsSpan(offset + 20, fieldLength * 4)).ToArray());
+        {
+            var values = new float[fieldLength];
+            LittleEndian.ReadFloats(bytes.AsSpan(offset + 20, fieldLength * 4), values);
+            result[index] = (source, values);
+        }
         if (pos != bytes.Length && truncateTornTail)
             using (var f = new FileStream(path, FileMode.Open, FileAccess.Write)) f.SetLength(pos);
         return result;
@@ -271,9 +275,7 @@ public sealed partial class SoundFieldDataset
         };
         // Every task of an array job may get here at once: each writes its own temporary file and renames it over the
         // manifest (atomic on one file system); the contents are identical because the spec determines them.
-        var tmp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(m, Json));
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(m, Json));
     }
 
     private static ulong SpecHash(SoundFieldDatasetSpec spec)

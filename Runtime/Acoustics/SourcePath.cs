@@ -65,6 +65,7 @@ public sealed class SourcePath
         return _points[0];
     }
 
+    /// <summary>The path in the syntax <see cref="Parse"/> reads.</summary>
     public override string ToString() =>
         string.Join(" -> ", _points.Select(p => FormattableString.Invariant($"{p.X:0.###},{p.Y:0.###},{p.Z:0.###}")));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FieldForge.Core;
 using System.Numerics;
 
 namespace FieldForge.Acoustics;
@@ -53,7 +54,7 @@ public sealed class SurfaceMaterials
     /// <c>default</c> (an error unless <paramref name="overrides"/> names it). <paramref name="overrides"/> is
     /// <c>name=R,name=R</c> or empty. Throws <see cref="FormatException"/> naming an unknown material.
     /// </summary>
-    internal static SurfaceMaterials FromObj(string objText, ObjMesh mesh, string source, string? overrides)
+    internal static SurfaceMaterials FromObj(string objText, TriangleMesh mesh, string source, string? overrides)
     {
         var table = Defaults.ToList();
         foreach (var pair in (overrides ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -86,14 +87,14 @@ public sealed class SurfaceMaterials
                 }
                 for (int t = 0; t < corners - 2; t++, triangle++)
                 {
-                    var a = mesh.Vertices[mesh.Triangles[3 * triangle]];
-                    var b = mesh.Vertices[mesh.Triangles[3 * triangle + 1]];
-                    var c = mesh.Vertices[mesh.Triangles[3 * triangle + 2]];
+                    var a = mesh.Positions[mesh.Indices[3 * triangle]];
+                    var b = mesh.Positions[mesh.Indices[3 * triangle + 1]];
+                    var c = mesh.Positions[mesh.Indices[3 * triangle + 2]];
                     areas[material] = areas.GetValueOrDefault(material) + 0.5 * Vector3.Cross(b - a, c - a).Length();
                 }
             }
         }
-        if (triangle * 3 != mesh.Triangles.Length) throw new InvalidDataException($"{source}: read {triangle} triangles with materials, the mesh has {mesh.Triangles.Length / 3}");
+        if (triangle != mesh.TriangleCount) throw new InvalidDataException($"{source}: read {triangle} triangles with materials, the mesh has {mesh.TriangleCount}");
         return new SurfaceMaterials(areas, reflection);
     }
 }

@@ -32,7 +32,7 @@ public sealed class MovingSourceStep : IShowcaseStep
         };
         var spec = new SoundFieldDatasetSpec
         {
-            Room = FormattableString.Invariant($"lshape:{lx}x{ly}x{lz},{cx},{cy}"), Walls = "R=0.7",
+            Room = FormattableString.Invariant($"lshape:{lx}x{ly}x{lz},cut={cx}x{cy}"), Walls = "R=0.7",
             MaxFrequencyHz = quick ? 350 : 500, SourceMin = [0.3 * cx, 0.3 * cy, z], SourceMax = [cx + 0.4 * (lx - cx), cy + 0.85 * (ly - cy), z],
             SourceCount = quick ? 48 : 160, ReceiverSpacing = quick ? 0.3 : 0.25, DurationSeconds = quick ? 0.03 : 0.06, OutputEvery = 2,
         };
