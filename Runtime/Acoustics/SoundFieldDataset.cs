@@ -99,7 +99,7 @@ public sealed partial class SoundFieldDataset
         ulong hash = SpecHash(spec);
 
         Directory.CreateDirectory(directory);
-        WriteOrCheckManifest(directory, spec, hash, receivers, solver, outputs);
+        WriteOrCheckManifest(directory, spec, hash, receivers, solver.Grid, solver.TimeStep, outputs);
         var path = Path.Combine(directory, ShardFileName(shard, shardCount));
         int fieldLength = outputs * receivers.Length;
         var done = OpenShard(path, hash, receivers.Length, outputs, shard, shardCount, truncateTornTail: true).Keys.ToHashSet();
@@ -121,6 +121,24 @@ public sealed partial class SoundFieldDataset
             progress?.Invoke(++completed, mine.Length);
         }
         return simulated;
+    }
+
+    /// <summary>
+    /// Writes the manifest of a bake of <paramref name="spec"/> into <paramref name="directory"/> (or checks that the
+    /// one there has the same spec) without a GPU: the room is voxelised on the CPU exactly as the solver does. A
+    /// scheduler script calls this once before its tasks start, so <see cref="Verify"/> sees the dataset at once.
+    /// </summary>
+    public static void Prepare(string directory, SoundFieldDatasetSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        spec = (spec ?? throw new ArgumentNullException(nameof(spec))).Validate();
+        var room = spec.BuildRoom();
+        var settings = spec.Settings;
+        var grid = room.Voxelize(settings.Spacing);
+        var receivers = ReceiverGrid(room, grid, spec.ReceiverSpacing);
+        int steps = (int)Math.Ceiling(spec.DurationSeconds / settings.TimeStep - 1e-9);
+        Directory.CreateDirectory(directory);
+        WriteOrCheckManifest(directory, spec, SpecHash(spec), receivers, grid, settings.TimeStep, steps / spec.OutputEvery + 1);
     }
 
     /// <summary>Loads every complete record of every shard in <paramref name="directory"/>. Throws
@@ -254,7 +272,7 @@ public sealed partial class SoundFieldDataset
         return pos;
     }
 
-    private static void WriteOrCheckManifest(string directory, SoundFieldDatasetSpec spec, ulong hash, Vector3[] receivers, FdtdSolver solver, int outputs)
+    private static void WriteOrCheckManifest(string directory, SoundFieldDatasetSpec spec, ulong hash, Vector3[] receivers, RoomGrid grid, double timeStep, int outputs)
     {
         var path = Path.Combine(directory, "manifest.json");
         if (File.Exists(path))
@@ -269,8 +287,8 @@ public sealed partial class SoundFieldDataset
         var m = new Manifest
         {
             Spec = spec, SpecHash = hash.ToString("x16"),
-            Grid = [solver.Grid.Nx, solver.Grid.Ny, solver.Grid.Nz], Spacing = solver.Grid.Spacing, TimeStep = solver.TimeStep,
-            OutputInterval = solver.TimeStep * spec.OutputEvery, Outputs = outputs,
+            Grid = [grid.Nx, grid.Ny, grid.Nz], Spacing = grid.Spacing, TimeStep = timeStep,
+            OutputInterval = timeStep * spec.OutputEvery, Outputs = outputs,
             Receivers = receivers.Select(r => new double[] { r.X, r.Y, r.Z }).ToArray(),
         };
         // Every task of an array job may get here at once: each writes its own temporary file and renames it over the

@@ -97,6 +97,7 @@ internal static class AcousticsSurrogateCommands
         string text;
         try { text = job.Render(); }
         catch (ArgumentException e) { throw new CliError(AcousticsCommand.OneLine(e)); }
+        SoundFieldDataset.Prepare(outDir, spec); // the manifest now, so verify sees the dataset before any task runs
         Directory.CreateDirectory(job.LogDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(script)!);
         File.WriteAllText(script, text);

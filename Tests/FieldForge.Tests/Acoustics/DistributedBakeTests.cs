@@ -117,4 +117,27 @@ public sealed class DistributedBakeTests : GpuTest
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
     }
+
+    [Test]
+    public void Prepare_WritesTheManifestABakeWouldWrite_AndVerifyListsEveryShardToRun()
+    {
+        var prepared = Path.Combine(Path.GetTempPath(), $"ff-prepare-{Guid.NewGuid():N}");
+        var baked = Path.Combine(Path.GetTempPath(), $"ff-prepare-{Guid.NewGuid():N}");
+        try
+        {
+            SoundFieldDataset.Prepare(prepared, Tiny);
+            var v = SoundFieldDataset.Verify(prepared, 3);
+            Assert.That((v.PresentSources, v.IsComplete, v.ShardsToRerun), Is.EqualTo((0, false, new[] { 0, 1, 2 })));
+            Assert.That(SoundFieldDataset.Verify(prepared).Problems, Has.Some.Contains("no shard file yet"));
+            SoundFieldDataset.Bake(Gpu, baked, Tiny, 0, 3);
+            Assert.That(File.ReadAllText(Path.Combine(prepared, "manifest.json")), Is.EqualTo(File.ReadAllText(Path.Combine(baked, "manifest.json"))),
+                "the CPU voxelisation gives the solver's grid, receivers and time step");
+            Assert.That(SoundFieldDataset.Bake(Gpu, prepared, Tiny, 0, 3), Is.EqualTo(2), "a bake continues a prepared directory");
+            Assert.Throws<InvalidDataException>(() => SoundFieldDataset.Prepare(prepared, Tiny with { Seed = 9 }));
+        }
+        finally
+        {
+            foreach (var d in new[] { prepared, baked }) if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
+        }
+    }
 }
