@@ -29,6 +29,7 @@ public sealed partial class SoundFieldDataset
         SourceIndices = indices; Sources = sources; Fields = fields;
     }
 
+    /// <summary>The spec the dataset was baked from (its manifest).</summary>
     public SoundFieldDatasetSpec Spec { get; }
     /// <summary>Receiver positions, metres.</summary>
     public Vector3[] Receivers { get; }
