@@ -47,9 +47,9 @@ public sealed class RoomGrid
     public Vector3 Origin { get; }
     /// <summary>Per-cell bits: 1 = air, then -x,+x,-y,+y,-z,+z neighbour is air (the layout fdtd.comp reads).</summary>
     internal uint[] Mask { get; }
-    /// <summary>Nx · Ny · Nz.</summary>
+    /// <summary>Total cells (Nx · Ny · Nz), air and wall.</summary>
     public int CellCount => Nx * Ny * Nz;
-    /// <summary>Cells whose centre lies in the room's air.</summary>
+    /// <summary>Cells that hold air.</summary>
     public int AirCells { get; }
     /// <summary>Number of cell faces between air and wall (each of area h²).</summary>
     public int WallFaces { get; }
@@ -57,7 +57,7 @@ public sealed class RoomGrid
     /// <summary>Linear index of cell (i, j, k), x fastest.</summary>
     public int Index(int i, int j, int k) => i + Nx * (j + Ny * k);
 
-    /// <summary>True when the cell is air.</summary>
+    /// <summary>Whether the cell at linear index <paramref name="cell"/> holds air.</summary>
     public bool IsAir(int cell) => (Mask[cell] & AirBit) != 0;
 
     /// <summary>Centre of cell (i,j,k) in metres.</summary>
@@ -108,6 +108,6 @@ public sealed class RoomGrid
     /// <summary>A point as "(x, y, z) m" for messages.</summary>
     public static string Format(Vector3 p) => FormattableString.Invariant($"({p.X:0.###}, {p.Y:0.###}, {p.Z:0.###}) m");
 
-    /// <summary>Size, spacing and air cells, for logs.</summary>
+    /// <inheritdoc/>
     public override string ToString() => $"{Nx}x{Ny}x{Nz} cells of {Spacing * 1000:0.##} mm ({AirCells} air)";
 }

@@ -29,7 +29,7 @@ public sealed partial class SoundFieldDataset
         SourceIndices = indices; Sources = sources; Fields = fields;
     }
 
-    /// <summary>The spec the dataset was baked from (its manifest).</summary>
+    /// <summary>The spec the dataset was generated from.</summary>
     public SoundFieldDatasetSpec Spec { get; }
     /// <summary>Receiver positions, metres.</summary>
     public Vector3[] Receivers { get; }

@@ -17,21 +17,21 @@ public sealed record SurrogateSettings
     public float BaseResolution { get; init; } = 2;
     /// <summary>Finest lattice resolution over the source region; low values interpolate smoothly between sources.</summary>
     public float FinestResolution { get; init; } = 4;
-    /// <summary>log2 of the hash table size per level.</summary>
+    /// <summary>log2 of the branch encoding's per-level hash table size.</summary>
     public int Log2TableSize { get; init; } = 14;
-    /// <summary>Hidden-layer width of the branch MLP.</summary>
+    /// <summary>Neurons per hidden layer of the branch network.</summary>
     public int Width { get; init; } = 64;
-    /// <summary>Hidden layers of the branch MLP.</summary>
+    /// <summary>Hidden layers of the branch network.</summary>
     public int HiddenLayers { get; init; } = 2;
     /// <summary>Training steps.</summary>
     public int Steps { get; init; } = 1200;
-    /// <summary>Sources per training batch.</summary>
+    /// <summary>Source positions per training batch.</summary>
     public int BatchSize { get; init; } = 64;
-    /// <summary>Initial Adam learning rate.</summary>
+    /// <summary>Adam learning rate at the first step.</summary>
     public float LearningRate { get; init; } = 1e-2f;
-    /// <summary>Learning rate at the last step (exponential decay).</summary>
+    /// <summary>Learning rate at the last step (decayed geometrically from <see cref="LearningRate"/>).</summary>
     public float FinalLearningRate { get; init; } = 1e-4f;
-    /// <summary>Seed of the encoding tables, MLP weights and batches.</summary>
+    /// <summary>Seed for parameter initialisation and batch order.</summary>
     public uint Seed { get; init; } = 1;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>

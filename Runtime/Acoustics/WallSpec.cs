@@ -59,6 +59,6 @@ public sealed record WallSpec
     /// <summary>The same admittance with another description (e.g. where a mean over materials came from).</summary>
     internal WallSpec Describe(string description) => new(Beta, description);
 
-    /// <summary>How the wall was specified.</summary>
+    /// <inheritdoc/>
     public override string ToString() => Description;
 }
