@@ -34,10 +34,12 @@ internal static class AcousticsSurrogateCommands
             DurationSeconds = args.Double("duration", d.DurationSeconds, 1e-6, 60), OutputEvery = args.Int("output-every", d.OutputEvery, 1, 10000),
         }.Validate();
         var (shard, count) = ParseShard(args.String("shard", "0/1"));
-        var dir = args.Required("out");
+        var dir = CliArgs.WritableFolder(args.Required("out"), "out");
         args.RejectUnknown();
         var room = spec.BuildRoom();
-        using var gpu = GpuContext.Create();
+        AcousticsCommand.CheckPhysics(room, spec.Settings);
+        CheckBakeMemory(room, spec);
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         FdtdSolver.CheckMemory(room, spec.Settings, gpu.DeviceInfo.MaxStorageBufferBytes);
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         Console.WriteLine($"baking shard {shard}/{count} of {spec.SourceCount} sources in {room} into {dir}");
@@ -51,6 +53,22 @@ internal static class AcousticsSurrogateCommands
         });
         Console.WriteLine($"simulated {simulated} sources in {sw.Elapsed.TotalSeconds:F1} s ({(simulated > 0 ? sw.Elapsed.TotalSeconds / simulated : 0):F2} s each)");
         return 0;
+    }
+
+    /// <summary>Receivers x output times per source, the manifest listing every receiver, all estimated in 64-bit
+    /// checked arithmetic before anything is simulated or any directory is claimed.</summary>
+    private static void CheckBakeMemory(Room room, SoundFieldDatasetSpec spec)
+    {
+        var settings = spec.Settings;
+        long receivers = Math.Max(1, room.CellCount(spec.ReceiverSpacing));
+        double steps = Math.Ceiling(spec.DurationSeconds / settings.TimeStep);
+        double outputs = Math.Floor(steps / spec.OutputEvery) + 1;
+        double values = receivers * outputs;
+        string what = FormattableString.Invariant($"--receiver-spacing {spec.ReceiverSpacing} m ({receivers:N0} receivers) x {outputs:N0} output times");
+        if (values > int.MaxValue / 4)
+            throw new CliError($"{what} = {values:G3} values per source, more than one record can hold ({int.MaxValue / 4:N0}); raise --receiver-spacing or --output-every");
+        // The per-source recording (float), its copy on the way to disk, the manifest's receiver list (about 64 bytes each).
+        CliArgs.CheckMemory(checked((long)values * 4 * 2 + receivers * 64), what);
     }
 
     private static (int, int) ParseShard(string s)
@@ -74,13 +92,13 @@ internal static class AcousticsSurrogateCommands
             Seed = (uint)args.Int("seed", (int)d.Seed, 0),
         }.Validate();
         double holdout = args.Double("holdout", 0.1, 0, 0.9);
-        var output = CliArgs.WritablePath(args.String("out", "surrogate.ffsg"), "out");
+        var output = CliArgs.WritablePath(args.String("out", "surrogate.ffsg"), "out", ".ffsg");
         args.RejectUnknown();
         var data = SoundFieldDataset.Load(dir);
         int test = (int)Math.Round(data.Sources.Length * holdout);
         int train = data.Sources.Length - test;
         if (train < 2) throw new CliError($"--data {dir} holds {data.Sources.Length} sources; training needs at least 2 outside the held-out {holdout:P0}");
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         Console.WriteLine($"{data.Sources.Length} sources x {data.Receivers.Length} receivers x {data.Outputs} times; training on {train}, holding out {test}");
         var sw = Stopwatch.StartNew();
@@ -103,9 +121,9 @@ internal static class AcousticsSurrogateCommands
         var modelPath = args.Required("model");
         var s = args.Doubles("source", 3) ?? throw new CliError("--source x,y,z is required");
         var r = args.Doubles("receiver", 3) ?? throw new CliError("--receiver x,y,z is required");
-        var output = CliArgs.WritablePath(args.String("out", "ir.csv"), "out");
+        var output = CliArgs.WritablePath(args.String("out", "ir.csv"), "out", ".csv");
         args.RejectUnknown();
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         using var model = SoundFieldSurrogate.Load(gpu, modelPath);
         var source = new Vector3((float)s[0], (float)s[1], (float)s[2]);
         var (min, max) = model.SourceRegion;
