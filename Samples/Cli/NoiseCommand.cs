@@ -48,11 +48,11 @@ public sealed class NoiseCommand : ICommand
         string outPath = args.String("out", volume ? "noise.raw" : "noise.png");
         args.RejectUnknown();
 
+        outPath = CliArgs.WritablePath(outPath, "out");
         string ext = Path.GetExtension(outPath).ToLowerInvariant();
         if (volume && ext != ".raw") throw new CliError($"--out: a WxHxD volume is written as float32 .raw, got '{outPath}'");
         if (!volume && ext != ".png") throw new CliError($"--out: a 2D size is written as .png, got '{outPath}' (use --size WxHxD for a .raw volume)");
         if (volume && dim == 2) throw new CliError("--size WxHxD needs --dim 3 or 4 (a 2D field has no depth)");
-        outPath = CliArgs.WritablePath(outPath, "out");
 
         NoiseSettings settings;
         try
