@@ -73,7 +73,9 @@ public sealed class SurrogateFileDamageTests : GpuTest
         }
         foreach (var (what, bad) in variants)
         {
-            var e = Assert.Catch(() => SoundFieldSurrogate.Deserialize(Gpu, Craft(bad), "crafted.ffsg").Dispose(), what);
+            Exception? e = null;
+            try { SoundFieldSurrogate.Deserialize(Gpu, Craft(bad), "crafted.ffsg").Dispose(); }
+            catch (Exception caught) { e = caught; }
             Assert.That(e, Is.TypeOf<InvalidDataException>(), $"{what}: {e?.GetType().Name}: {e?.Message}");
             Assert.That(e!.Message, Does.Contain("crafted.ffsg"), what);
         }
