@@ -17,9 +17,12 @@ public sealed class ComponentHost : IDisposable
     private int _ticking; // 1 while a Tick runs: a second thread entering is a contract violation, reported loudly
     private bool _disposed;
 
+    /// <summary>Creates a host that ticks its components on <paramref name="gpu"/> (the host does not own the context).</summary>
     public ComponentHost(GpuContext gpu) => Gpu = gpu ?? throw new ArgumentNullException(nameof(gpu));
 
+    /// <summary>The context every component records into.</summary>
     public GpuContext Gpu { get; }
+    /// <summary>The components in tick order.</summary>
     public IReadOnlyList<Component> Components => _components;
     /// <summary>GPU timings of the last frame, per region (components name their regions).</summary>
     public IReadOnlyList<GpuTiming> LastFrameTimings { get; private set; } = Array.Empty<GpuTiming>();
@@ -28,6 +31,7 @@ public sealed class ComponentHost : IDisposable
     /// <summary>Dispatches in the last frame's single submission.</summary>
     public int LastFrameDispatches { get; private set; }
 
+    /// <summary>Adds and enables <paramref name="component"/>; returns it so the caller can keep a typed reference.</summary>
     public T Add<T>(T component) where T : Component
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -37,6 +41,7 @@ public sealed class ComponentHost : IDisposable
         return component;
     }
 
+    /// <summary>Disables and removes <paramref name="component"/>.</summary>
     public void Remove(Component component)
     {
         if (_active.Remove(component)) component.OnDisable();

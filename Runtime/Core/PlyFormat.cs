@@ -3,8 +3,10 @@ using System.Text;
 namespace FieldForge.Core;
 
 /// <summary>Binary little-endian PLY writer (positions, normals, uchar colours, triangle faces).</summary>
-public static class PlyFormat
+internal static class PlyFormat
 {
+    /// <summary>Writes the mesh as a binary little-endian PLY file with per-vertex colors, which most mesh viewers display;
+    /// atomically, so a failed write leaves an existing file as it was.</summary>
     public static void Write(string path, TriangleMesh mesh) => AtomicFile.Write(path, stream => Write(stream, mesh));
 
     /// <summary>Writes the PLY bytes to <paramref name="stream"/> (left open).</summary>

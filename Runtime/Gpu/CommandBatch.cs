@@ -43,6 +43,7 @@ public sealed unsafe class CommandBatch : IDisposable
         _timer = new GpuTimer(context, _commands);
     }
 
+    /// <summary>The context this batch records for.</summary>
     public GpuContext Context => _context;
     /// <summary>Number of dispatches recorded so far.</summary>
     public int DispatchCount { get; private set; }
@@ -241,6 +242,7 @@ public sealed unsafe class CommandBatch : IDisposable
         if (_state != State.Recording) throw new InvalidOperationException("this CommandBatch was already submitted; start a new one with GpuContext.BeginBatch()");
     }
 
+    /// <summary>Waits for a submitted batch to finish, then frees its command buffer and fence.</summary>
     public void Dispose()
     {
         lock (_completion)

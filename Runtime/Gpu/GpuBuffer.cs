@@ -21,11 +21,15 @@ public abstract unsafe class GpuBuffer : IDisposable
         context.Track(this);
     }
 
+    /// <summary>The context that owns the buffer's memory.</summary>
     public GpuContext Context { get; }
+    /// <summary>Size in bytes.</summary>
     public ulong ByteSize { get; }
+    /// <summary>Whether the buffer lives in device-local or host-visible memory.</summary>
     public BufferLocation Location { get; }
     /// <summary>Free text used in error and leak messages.</summary>
     public string Label { get; }
+    /// <summary>True once <see cref="Dispose"/> has run; a disposed buffer may not be bound or copied.</summary>
     public bool IsDisposed => _disposed;
     internal VkBuffer Handle { get; }
 
@@ -44,6 +48,7 @@ public abstract unsafe class GpuBuffer : IDisposable
         if (_disposed) throw new ObjectDisposedException(Label, $"GPU buffer '{Label}' was used after Dispose()");
     }
 
+    /// <summary>Returns the buffer's memory to its allocator. Safe to call twice.</summary>
     public void Dispose()
     {
         if (_disposed) return;
@@ -104,5 +109,6 @@ public sealed unsafe class GpuBuffer<T> : GpuBuffer where T : unmanaged
 
     private static ReadOnlySpan<byte> MemoryMarshalBytes(ReadOnlySpan<T> data) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(data);
 
+    /// <inheritdoc/>
     public override string ToString() => Label;
 }
