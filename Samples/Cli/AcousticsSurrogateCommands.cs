@@ -185,8 +185,16 @@ internal static class AcousticsSurrogateCommands
         }.Validate();
         double holdout = args.Double("holdout", 0.1, 0, 0.9);
         var output = CliArgs.WritablePath(args.String("out", "surrogate.ffsg"), "out", ".ffsg");
+        bool allowDamaged = args.Flag("allow-damaged");
         args.RejectUnknown();
         var data = SoundFieldDataset.Load(dir);
+        if (data.Damaged.Count > 0)
+        {
+            long slots = data.Damaged.Sum(d => d.Slots);
+            if (!allowDamaged)
+                throw new CliError($"--data {dir}: {slots} damaged record(s), first: {data.Damaged[0]}; run bake again to re-simulate them, or pass --allow-damaged to train on the {data.Sources.Length} intact sources");
+            Console.Error.WriteLine($"warning: skipping {slots} damaged record(s) ({string.Join("; ", data.Damaged.Take(3))}); training on {data.Sources.Length} of {data.Spec.SourceCount} sources");
+        }
         int test = (int)Math.Round(data.Sources.Length * holdout);
         int train = data.Sources.Length - test;
         if (train < 2) throw new CliError($"--data {dir} holds {data.Sources.Length} sources; training needs at least 2 outside the held-out {holdout:P0}");
