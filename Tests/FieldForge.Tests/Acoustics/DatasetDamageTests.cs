@@ -45,6 +45,10 @@ public sealed class DatasetDamageTests : GpuTest
         Assert.That(damaged.Damaged, Has.Count.EqualTo(1));
         Assert.That(damaged.Damaged[0].Source, Is.EqualTo(2), "the report names the source");
         Assert.That(damaged.Damaged[0].ToString(), Does.Contain("shard-000-of-001.ffsd").And.Contain("source 2"));
+        var (code, err) = Train("--steps", "1", "--out", Path.Combine(_dir, "m.ffsg"));
+        Assert.That(code, Is.EqualTo(2), err);
+        Assert.That(err.Trim().Split('\n'), Has.Length.EqualTo(1), err);
+        Assert.That(err, Does.Contain("damaged").And.Contain("--allow-damaged"));
 
         Assert.That(SoundFieldDataset.Bake(Gpu, _dir, Tiny), Is.EqualTo(1), "only the damaged source is simulated again");
         Assert.That(new FileInfo(Shard).Length, Is.EqualTo(full), "nothing valid was cut off; the damaged slot was replaced");
@@ -52,6 +56,15 @@ public sealed class DatasetDamageTests : GpuTest
         Assert.That(repaired.Damaged, Is.Empty);
         Assert.That(repaired.SourceIndices, Is.EqualTo(intact.SourceIndices));
         for (int i = 0; i < 6; i++) Assert.That(repaired.Fields[i], Is.EqualTo(intact.Fields[i]), $"source {i}");
+    }
+
+    private (int Code, string Err) Train(params string[] extra)
+    {
+        var old = Console.Error;
+        var err = new StringWriter();
+        Console.SetError(err);
+        try { return (FieldForge.Cli.CliProgram.Run(["acoustics", "train", "--data", _dir, .. extra], Gpu), err.ToString()); }
+        finally { Console.SetError(old); }
     }
 
     [TestCase(0)]
