@@ -103,7 +103,8 @@ public sealed partial class SoundFieldDataset
         WriteOrCheckManifest(directory, spec, hash, receivers, solver.Grid, solver.TimeStep, outputs);
         var path = Path.Combine(directory, ShardFileName(shard, shardCount));
         int fieldLength = outputs * receivers.Length;
-        var done = OpenShard(path, hash, receivers.Length, outputs, shard, shardCount, truncateTornTail: true).Keys.ToHashSet();
+        using var shardLock = LockShard(path);
+        var done = OpenShard(path, hash, receivers.Length, outputs, shard, shardCount, truncateTornTail: true, new List<DamagedRecord>()).Keys.ToHashSet();
 
         var mine = Enumerable.Range(0, spec.SourceCount).Where(i => i % shardCount == shard).ToArray();
         int simulated = 0, completed = mine.Count(done.Contains);
@@ -146,6 +147,7 @@ public sealed partial class SoundFieldDataset
     /// <see cref="InvalidDataException"/> on a missing/corrupt manifest or a shard of another spec.</summary>
     public static SoundFieldDataset Load(string directory)
     {
+        var damaged = new List<DamagedRecord>();
         var (m, spec, hash) = ReadManifest(directory);
         var receivers = m.Receivers.Select(r => new Vector3((float)r[0], (float)r[1], (float)r[2])).ToArray();
         var all = new SortedDictionary<int, (Vector3, float[])>();
@@ -153,11 +155,15 @@ public sealed partial class SoundFieldDataset
         {
             if (!TryParseShardFileName(file, out int shard, out int count))
                 throw new InvalidDataException($"{file}: shard file names must be shard-III-of-NNN.ffsd");
-            foreach (var (index, value) in OpenShard(file, hash, receivers.Length, m.Outputs, shard, count, truncateTornTail: false))
+            foreach (var (index, value) in OpenShard(file, hash, receivers.Length, m.Outputs, shard, count, truncateTornTail: false, damaged))
                 all.TryAdd(index, value);
         }
         return new SoundFieldDataset(spec, receivers, m.OutputInterval, m.Outputs, all.Keys.ToArray(),
-            all.Values.Select(v => v.Item1).ToArray(), all.Values.Select(v => v.Item2).ToArray());
+            all.Values.Select(v => v.Item1).ToArray(), all.Values.Select(v => v.Item2).ToArray())
+        {
+            // A damaged slot whose source has a valid copy elsewhere (re-baked) lost nothing.
+            Damaged = damaged.Where(d => d.Source is not { } s || !all.ContainsKey(s)).ToArray(),
+        };
     }
 
     /// <summary>The spec stored in <paramref name="directory"/>'s manifest (to resume or extend a bake without
@@ -178,6 +184,7 @@ public sealed partial class SoundFieldDataset
         catch (ArgumentException e) { throw new InvalidDataException($"{manifestPath}: invalid spec ({e.Message})", e); }
         ulong hash = SpecHash(spec);
         if (m.SpecHash != hash.ToString("x16")) throw new InvalidDataException($"{manifestPath}: spec hash {m.SpecHash} does not match its spec ({hash:x16}); the manifest was edited");
+        CheckDerivedFields(manifestPath, m, spec);
         return (m, spec, hash);
     }
 
@@ -207,11 +214,14 @@ public sealed partial class SoundFieldDataset
         BinaryPrimitives.WriteUInt32LittleEndian(s[^4..], Crc32.Compute(s[4..^4]));
     }
 
-    // Reads a shard (creating it with a header when absent and truncateTornTail is set); returns its valid records.
-    private static Dictionary<int, (Vector3, float[])> OpenShard(string path, ulong hash, int receivers, int outputs, int shard, int count, bool truncateTornTail)
+    // Reads a shard record by record (creating it, or starting it again when it is shorter than its header, when
+    // baking); returns its valid records and adds damaged slots to `damaged`. When baking, damaged slots and a torn
+    // tail are dropped by an atomic rewrite that keeps every valid record, so only the damaged sources are redone.
+    private static Dictionary<int, (Vector3, float[])> OpenShard(string path, ulong hash, int receivers, int outputs, int shard, int count, bool truncateTornTail, List<DamagedRecord> damaged)
     {
         var result = new Dictionary<int, (Vector3, float[])>();
-        if (!File.Exists(path))
+        // A file shorter than its header (disk full while it was written) holds no record: nothing to lose.
+        if (!File.Exists(path) || new FileInfo(path).Length < HeaderBytes)
         {
             if (!truncateTornTail) return result;
             var header = new byte[HeaderBytes];
@@ -222,22 +232,33 @@ public sealed partial class SoundFieldDataset
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), (uint)shard);
             BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), (uint)count);
             BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(24), hash);
-            File.WriteAllBytes(path, header);
+            AtomicFile.WriteAllBytes(path, header);
             return result;
         }
-        var bytes = File.ReadAllBytes(path);
-        CheckShardHeader(path, bytes, hash, receivers, outputs, shard, count);
-        int fieldLength = receivers * outputs;
-        var records = new List<(int Index, Vector3 Source, int Offset)>();
-        int pos = ScanRecords(bytes, fieldLength, records);
-        foreach (var (index, source, offset) in records)
+        int fieldLength = checked(receivers * outputs);
+        var keep = new List<long>();
+        int damagedBefore = damaged.Count;
+        long end, length;
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20))
         {
-            var values = new float[fieldLength];
-            LittleEndian.ReadFloats(bytes.AsSpan(offset + 20, fieldLength * 4), values);
-            result[index] = (source, values);
+            var header = new byte[HeaderBytes];
+            file.ReadExactly(header);
+            CheckShardHeader(path, header, hash, receivers, outputs, shard, count);
+            end = ScanShard(file, path, shard, count, fieldLength, (index, source, offset, record) =>
+            {
+                if (result.ContainsKey(index)) return;
+                var values = new float[fieldLength];
+                LittleEndian.ReadFloats(record.AsSpan(20, fieldLength * 4), values);
+                result[index] = (source, values);
+                keep.Add(offset);
+            }, damaged);
+            length = file.Length;
         }
-        if (pos != bytes.Length && truncateTornTail)
-            using (var f = new FileStream(path, FileMode.Open, FileAccess.Write)) f.SetLength(pos);
+        if (truncateTornTail)
+        {
+            if (damaged.Count > damagedBefore) RewriteWithout(path, fieldLength, keep);
+            else if (end != length) using (var f = new FileStream(path, FileMode.Open, FileAccess.Write)) f.SetLength(end);
+        }
         return result;
     }
 

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
@@ -34,8 +35,11 @@ internal static class AcousticsSurrogateCommands
         try { shard = BakeShard.Resolve(args.String("shard"), shards); }
         catch (ArgumentException e) { throw new CliError(e.Message); }
         args.RejectUnknown();
+        dir = CliArgs.WritableFolder(dir, "out");
         var room = spec.BuildRoom();
-        using var gpu = GpuContext.Create();
+        AcousticsCommand.CheckPhysics(room, spec.Settings);
+        CheckBakeMemory(room, spec);
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         FdtdSolver.CheckMemory(room, spec.Settings, gpu.DeviceInfo.MaxStorageBufferBytes);
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         Console.WriteLine($"baking {shard} of {spec.SourceCount} sources in {room} into {dir}{(fromManifest ? " (spec from its manifest)" : "")}");
@@ -100,13 +104,29 @@ internal static class AcousticsSurrogateCommands
         SoundFieldDataset.Prepare(outDir, spec); // the manifest now, so verify sees the dataset before any task runs
         Directory.CreateDirectory(job.LogDirectory);
         Directory.CreateDirectory(Path.GetDirectoryName(script)!);
-        File.WriteAllText(script, text);
+        AtomicFile.WriteAllText(script, text);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(script, File.GetUnixFileMode(script) | UnixFileMode.UserExecute | UnixFileMode.GroupExecute);
         Console.WriteLine($"wrote {script}: a {tasks}-task array baking {spec.SourceCount} sources in {room.Description} into {outDir}");
         Console.WriteLine($"  per task: {job.CpusPerTask} CPUs, {job.MemoryMiB} MiB, {job.TimeLimitMinutes} min{(job.GpusPerTask > 0 ? $", {job.GpusPerTask} GPU(s)" : "")}; logs in {job.LogDirectory}");
         Console.WriteLine($"submit:  sbatch {script}");
         Console.WriteLine($"check:   ./ff acoustics verify {outDir}");
         return 0;
+    }
+
+    /// <summary>Receivers x output times per source, the manifest listing every receiver, all estimated in 64-bit
+    /// checked arithmetic before anything is simulated or any directory is claimed.</summary>
+    private static void CheckBakeMemory(Room room, SoundFieldDatasetSpec spec)
+    {
+        var settings = spec.Settings;
+        long receivers = Math.Max(1, room.CellCount(spec.ReceiverSpacing));
+        double steps = Math.Ceiling(spec.DurationSeconds / settings.TimeStep);
+        double outputs = Math.Floor(steps / spec.OutputEvery) + 1;
+        double values = receivers * outputs;
+        string what = FormattableString.Invariant($"--receiver-spacing {spec.ReceiverSpacing} m ({receivers:N0} receivers) x {outputs:N0} output times");
+        if (values > int.MaxValue / 4)
+            throw new CliError($"{what} = {values:G3} values per source, more than one record can hold ({int.MaxValue / 4:N0}); raise --receiver-spacing or --output-every");
+        // The per-source recording (float), its copy on the way to disk, the manifest's receiver list (about 64 bytes each).
+        CliArgs.CheckMemory(checked((long)values * 4 * 2 + receivers * 64), what);
     }
 
     // Every field of the spec spelled out, so each task bakes exactly this spec whatever the defaults become.
@@ -164,13 +184,21 @@ internal static class AcousticsSurrogateCommands
             Seed = (uint)args.Int("seed", (int)d.Seed, 0),
         }.Validate();
         double holdout = args.Double("holdout", 0.1, 0, 0.9);
-        var output = CliArgs.WritablePath(args.String("out", "surrogate.ffsg"), "out");
+        var output = CliArgs.WritablePath(args.String("out", "surrogate.ffsg"), "out", ".ffsg");
+        bool allowDamaged = args.Flag("allow-damaged");
         args.RejectUnknown();
         var data = SoundFieldDataset.Load(dir);
+        if (data.Damaged.Count > 0)
+        {
+            long slots = data.Damaged.Sum(d => d.Slots);
+            if (!allowDamaged)
+                throw new CliError($"--data {dir}: {slots} damaged record(s), first: {data.Damaged[0]}; run bake again to re-simulate them, or pass --allow-damaged to train on the {data.Sources.Length} intact sources");
+            Console.Error.WriteLine($"warning: skipping {slots} damaged record(s) ({string.Join("; ", data.Damaged.Take(3))}); training on {data.Sources.Length} of {data.Spec.SourceCount} sources");
+        }
         int test = (int)Math.Round(data.Sources.Length * holdout);
         int train = data.Sources.Length - test;
         if (train < 2) throw new CliError($"--data {dir} holds {data.Sources.Length} sources; training needs at least 2 outside the held-out {holdout:P0}");
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         Console.WriteLine($"{data.Sources.Length} sources x {data.Receivers.Length} receivers x {data.Outputs} times; training on {train}, holding out {test}");
         var sw = Stopwatch.StartNew();
@@ -193,9 +221,9 @@ internal static class AcousticsSurrogateCommands
         var modelPath = args.Required("model");
         var s = args.Doubles("source", 3) ?? throw new CliError("--source x,y,z is required");
         var r = args.Doubles("receiver", 3) ?? throw new CliError("--receiver x,y,z is required");
-        var output = CliArgs.WritablePath(args.String("out", "ir.csv"), "out");
+        var output = CliArgs.WritablePath(args.String("out", "ir.csv"), "out", ".csv");
         args.RejectUnknown();
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         using var model = SoundFieldSurrogate.Load(gpu, modelPath);
         var source = new Vector3((float)s[0], (float)s[1], (float)s[2]);
         var (min, max) = model.SourceRegion;
