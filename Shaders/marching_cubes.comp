@@ -10,9 +10,12 @@
 // each finds its point by a binary search of the scanned offsets. Only a few percent of points emit anything, and on
 // a CPU driver every invocation of a per-point kernel pays for the whole body under a lane mask; on a GPU the
 // output-parallel form also keeps every lane busy.
+//   mc_draw_args : one invocation writes VkDrawIndexedIndirectCommand from the triangle total, so a renderer draws
+//                  the mesh with vkCmdDrawIndexedIndirect and never reads a count back.
 //! kernel mc_classify MC_CLASSIFY
 //! kernel mc_vertices MC_VERTICES
 //! kernel mc_triangles MC_TRIANGLES
+//! kernel mc_draw_args MC_DRAW_ARGS
 #define FF_WORKGROUP 64 // rows along x (SdfGrid.Groups)
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
@@ -161,5 +164,22 @@ void main()
     indices[3u * slot] = edge_vertex(c, tri & 63u);
     indices[3u * slot + 1u] = edge_vertex(c, (tri >> 6) & 63u);
     indices[3u * slot + 2u] = edge_vertex(c, (tri >> 12) & 63u);
+}
+#endif
+
+#ifdef MC_DRAW_ARGS
+layout(std430, binding = 0) readonly buffer TriangleTotal { uint triangle_total; };
+// VkDrawIndexedIndirectCommand: indexCount, instanceCount, firstIndex, vertexOffset, firstInstance.
+layout(std430, binding = 1) writeonly buffer DrawArgs { uint draw_args[5]; };
+
+void main()
+{
+    if (ff_global_index() != 0u) return;
+    // A surface that outgrew the buffers draws what fit (the same prefix TryReadMesh would refuse and regrow).
+    draw_args[0] = 3u * min(triangle_total, pc.triangleCapacity);
+    draw_args[1] = 1u;
+    draw_args[2] = 0u;
+    draw_args[3] = 0u;
+    draw_args[4] = 0u;
 }
 #endif

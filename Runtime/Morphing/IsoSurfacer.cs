@@ -21,11 +21,13 @@ public sealed class IsoSurfacer : IDisposable
     internal static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
     internal static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 6, PushConstantBytes: 32);
     internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 6, PushConstantBytes: 32);
+    internal static readonly KernelSpec DrawArgsSpec = new("mc_draw_args", Buffers: 2, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
     private GpuBuffer<IsoVertex> _vertices;
     private GpuBuffer<uint> _indices;
+    private readonly GpuBuffer<uint> _drawArgs;
     private long _vertexCapacity, _triangleCapacity;
     private bool _recorded;
 
@@ -49,9 +51,24 @@ public sealed class IsoSurfacer : IDisposable
         // A sphere filling the grid has ~3 N^2 voxel faces of area; start near that and grow on demand.
         _vertexCapacity = Math.Max(1024, 4L * resolution * resolution);
         _triangleCapacity = 2 * _vertexCapacity;
-        _vertices = gpu.CreateBuffer<IsoVertex>(_vertexCapacity, label: "iso vertices");
-        _indices = gpu.CreateBuffer<uint>(3 * _triangleCapacity, label: "iso indices");
+        _vertices = gpu.CreateBuffer<IsoVertex>(_vertexCapacity, BufferLocation.DeviceLocal, "iso vertices", GpuBufferUsage.Vertex);
+        _indices = gpu.CreateBuffer<uint>(3 * _triangleCapacity, BufferLocation.DeviceLocal, "iso indices", GpuBufferUsage.Index);
+        _drawArgs = gpu.CreateBuffer<uint>(5, BufferLocation.DeviceLocal, "iso draw args", GpuBufferUsage.Indirect);
     }
+
+    /// <summary>The surface's vertices on the GPU (<see cref="IsoVertex"/>, 32-byte stride), bindable as a vertex buffer.
+    /// Valid after the batch holding <see cref="Record"/> completed; replaced when the surface outgrows it (read the
+    /// property each frame rather than keeping the buffer).</summary>
+    public GpuBuffer<IsoVertex> VertexBuffer => _vertices;
+
+    /// <summary>The surface's triangles on the GPU: three uint32 indices each, bindable as an index buffer
+    /// (VK_INDEX_TYPE_UINT32). Replaced when the surface outgrows it, like <see cref="VertexBuffer"/>.</summary>
+    public GpuBuffer<uint> IndexBuffer => _indices;
+
+    /// <summary>A VkDrawIndexedIndirectCommand (5 uint32) the GPU writes at the end of <see cref="Record"/>: a renderer
+    /// draws the surface with vkCmdDrawIndexedIndirect from <see cref="VertexBuffer"/> and <see cref="IndexBuffer"/>
+    /// without reading a count back.</summary>
+    public GpuBuffer<uint> DrawIndirectArguments => _drawArgs;
 
     /// <summary>Grid points per axis this instance extracts from.</summary>
     public int Resolution { get; }
@@ -84,6 +101,7 @@ public sealed class IsoSurfacer : IDisposable
             batch.DispatchThreads(vertices, push, _vertexCapacity, distance, colour, _mask, _vertexOffset, _vertices, _vertexTotal);
         using (Stage(batch, "iso triangles"))
             batch.DispatchThreads(triangles, push, _triangleCapacity, _mask, _vertexOffset, _triangleOffset, _table, _indices, _triangleTotal);
+        batch.DispatchThreads(_gpu.GetKernel(DrawArgsSpec), push, 1, _triangleTotal, _drawArgs);
         _recorded = true;
     }
 
@@ -138,13 +156,13 @@ public sealed class IsoSurfacer : IDisposable
         {
             _vertexCapacity = Math.Min(maxVertices, vertices + vertices / 2);
             _vertices.Dispose();
-            _vertices = _gpu.CreateBuffer<IsoVertex>(_vertexCapacity, label: "iso vertices");
+            _vertices = _gpu.CreateBuffer<IsoVertex>(_vertexCapacity, BufferLocation.DeviceLocal, "iso vertices", GpuBufferUsage.Vertex);
         }
         if (triangles > _triangleCapacity)
         {
             _triangleCapacity = Math.Min(maxTriangles, triangles + triangles / 2);
             _indices.Dispose();
-            _indices = _gpu.CreateBuffer<uint>(3 * _triangleCapacity, label: "iso indices");
+            _indices = _gpu.CreateBuffer<uint>(3 * _triangleCapacity, BufferLocation.DeviceLocal, "iso indices", GpuBufferUsage.Index);
         }
     }
 
@@ -166,7 +184,7 @@ public sealed class IsoSurfacer : IDisposable
     /// <summary>Frees the classification, vertex, index and indirect-argument buffers on the GPU.</summary>
     public void Dispose()
     {
-        foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices })
+        foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices, _drawArgs })
             b.Dispose();
     }
 }

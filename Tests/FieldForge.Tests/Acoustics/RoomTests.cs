@@ -72,6 +72,17 @@ public sealed class RoomTests
     }
 
     [Test]
+    public void FromObjText_BoxMissingAWall_IsRejectedAsOpen()
+    {
+        // A unit box with five faces: ray parity would give an arbitrary inside, so the room is refused.
+        const string open = "v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nv 0 0 1\nv 1 0 1\nv 1 1 1\nv 0 1 1\n" +
+            "f 1 4 3 2\nf 5 6 7 8\nf 1 2 6 5\nf 2 3 7 6\nf 3 4 8 7\n";
+        var ex = Assert.Throws<InvalidDataException>(() => Room.FromObjText(open, "open.obj"))!;
+        Assert.That(ex.Message, Does.Contain("open.obj does not enclose a volume"));
+        Assert.That(() => Room.FromObjText(open + "f 4 1 5 8\n", "closed.obj"), Throws.Nothing);
+    }
+
+    [Test]
     public void FromObjText_OpenOrBrokenMesh_IsRejected()
     {
         Assert.That(Assert.Throws<InvalidDataException>(() => Room.FromObjText("v 0 0 0\nf 1 2 3\n", "bad.obj"))!.Message,

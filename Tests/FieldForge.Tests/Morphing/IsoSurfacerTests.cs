@@ -1,3 +1,4 @@
+using FieldForge.Gpu;
 using System.Numerics;
 using FieldForge.Morphing;
 using FieldForge.Core;
@@ -107,6 +108,26 @@ public sealed class IsoSurfacerTests : GpuTest
         var cpu = MarchingTetrahedra.Extract(grid, d, Array.Empty<uint>());
         Assert.That(mesh.TriangleCount, Is.EqualTo(cpu.TriangleCount));
         Assert.That(mesh.TriangleCount, Is.GreaterThan(2 * 4 * n * n));
+    }
+
+    [Test]
+    public void Record_WritesDrawIndirectArgumentsAndRenderableBuffers()
+    {
+        var shape = SdfShape.Torus(0.5f, 0.18f);
+        var grid = SdfGrid.Covering(shape.Bounds.Expanded(0.15f), 24);
+        using var d = Gpu.CreateBuffer<float>(grid.PointCount);
+        using var c = Gpu.CreateBuffer<uint>(grid.PointCount);
+        using var iso = new IsoSurfacer(Gpu, 24);
+        using (var batch = Gpu.BeginBatch()) { shape.Record(batch, grid, d, c); batch.Submit(); }
+        var mesh = iso.Extract(grid, d, c);
+        // A renderer draws with vkCmdDrawIndexedIndirect from these: the GPU wrote the counts, nothing was read back for it.
+        Assert.That(iso.DrawIndirectArguments.ToArray(), Is.EqualTo(new uint[] { (uint)(3 * mesh.TriangleCount), 1, 0, 0, 0 }));
+        Assert.That(iso.VertexBuffer.Usage.HasFlag(GpuBufferUsage.Vertex), Is.True);
+        Assert.That(iso.IndexBuffer.Usage.HasFlag(GpuBufferUsage.Index), Is.True);
+        Assert.That(iso.DrawIndirectArguments.Usage.HasFlag(GpuBufferUsage.Indirect), Is.True);
+        Assert.That(System.Runtime.InteropServices.Marshal.SizeOf<IsoVertex>(), Is.EqualTo(IsoVertex.Stride));
+        var vertices = iso.VertexBuffer.ToArray();
+        Assert.That(vertices[0].Position, Is.EqualTo(mesh.Positions[0]));
     }
 
     [Test]
