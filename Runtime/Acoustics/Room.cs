@@ -81,8 +81,6 @@ public sealed class Room
     {
         ArgumentNullException.ThrowIfNull(mesh);
         if (mesh.TriangleCount < 4) throw new InvalidDataException($"{source}: a closed room mesh needs at least 4 triangles, found {mesh.TriangleCount}");
-        // Ray parity over an open mesh gives an arbitrary inside; refuse it like morph and fit sdf do.
-        MeshTopology.RequireClosed(mesh.Validate(source), source);
         return new(Array.Empty<(Vector3, Vector3)>(), mesh, WallSpec.Rigid, "obj:" + source);
     }
 
