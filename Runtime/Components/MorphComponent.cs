@@ -27,10 +27,10 @@ public sealed class MorphComponent : Component
     public string SourceB { get; set; } = "torus:R=0.6,r=0.2";
     /// <summary>Colour of a primitive first source (mesh sources keep their vertex colours).</summary>
     [Color, Tooltip("Colour of a primitive first source (mesh sources keep their vertex colours)")]
-    public Vector3 ColourA { get; set; } = new(1f, 0.45f, 0.1f);
+    public Vector3 ColorA { get; set; } = new(1f, 0.45f, 0.1f);
     /// <summary>Colour of a primitive second source.</summary>
     [Color, Tooltip("Colour of a primitive second source")]
-    public Vector3 ColourB { get; set; } = new(0.1f, 0.45f, 1f);
+    public Vector3 ColorB { get; set; } = new(0.1f, 0.45f, 1f);
 
     /// <summary>Blend parameter: 0 = first source, 1 = second (ignored while Animate is on).</summary>
     [Header("Morph"), Range(0, 1), Tooltip("Blend parameter: 0 = first source, 1 = second (ignored while Animate is on)")]
@@ -66,7 +66,7 @@ public sealed class MorphComponent : Component
     {
         if (_gpu is null) throw new InvalidOperationException("MorphComponent was not enabled on a host");
         if (!(PeriodSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(PeriodSeconds), $"PeriodSeconds must be > 0, got {PeriodSeconds}");
-        string key = $"{SourceA}|{SourceB}|{ColourA}|{ColourB}|{Resolution}";
+        string key = $"{SourceA}|{SourceB}|{ColorA}|{ColorB}|{Resolution}";
         if (_builtKey != key) Rebuild(key);
         _morph!.Schedule = Schedule;
         float t = T;
@@ -80,7 +80,7 @@ public sealed class MorphComponent : Component
         CurrentT = t;
         MeshIsCurrent = false;
         _morph.Record(frame.Batch, t);
-        _iso!.Record(frame.Batch, _morph.Grid, _morph.Distance, _morph.Colour);
+        _iso!.Record(frame.Batch, _morph.Grid, _morph.Distance, _morph.Color);
         _recorded = true;
     }
 
@@ -95,7 +95,7 @@ public sealed class MorphComponent : Component
         LastMesh = mesh;
         MeshIsCurrent = true;
         _preview = new MeshPreview($"{Name} t={CurrentT:F2} ({mesh.TriangleCount} triangles)",
-            Flatten(mesh.Positions), Flatten(mesh.Normals!), mesh.Colours is null ? null : Flatten(mesh.Colours),
+            Flatten(mesh.Positions), Flatten(mesh.Normals!), mesh.Colors is null ? null : Flatten(mesh.Colors),
             Array.ConvertAll(mesh.Indices, i => (uint)i));
     }
 
@@ -112,15 +112,15 @@ public sealed class MorphComponent : Component
     private void Rebuild(string key)
     {
         SdfGrid.ValidateResolution(Resolution);
-        ISdfSource Load(string spec, Vector3 colour, string parameter)
+        ISdfSource Load(string spec, Vector3 color, string parameter)
         {
-            try { return SdfSourceSpec.Load(spec, colour); }
+            try { return SdfSourceSpec.Load(spec, color); }
             catch (Exception e) when (e is FormatException or InvalidDataException or FileNotFoundException or ArgumentException)
             {
                 throw new ArgumentException($"{parameter}: {e.Message}", parameter, e);
             }
         }
-        var sources = new[] { Load(SourceA, ColourA, nameof(SourceA)), Load(SourceB, ColourB, nameof(SourceB)) };
+        var sources = new[] { Load(SourceA, ColorA, nameof(SourceA)), Load(SourceB, ColorB, nameof(SourceB)) };
         _morph?.Dispose(); _iso?.Dispose();
         _morph = null; _iso = null;
         var grid = SdfMorph.GridFor(sources, Resolution);

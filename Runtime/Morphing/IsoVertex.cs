@@ -9,6 +9,6 @@ internal struct IsoVertex
 {
     public Vector3 Position;
     public Vector3 Normal;
-    public uint Colour;
+    public uint Color;
     public float Pad;
 }

@@ -41,7 +41,7 @@ public sealed class RenderCommand : ICommand
         if (!File.Exists(input)) throw new CliError($"mesh file '{input}' not found");
 
         var mesh = Flatten(MeshFile.Read(input).Validate(input));
-        Console.WriteLine($"mesh: {input} ({mesh.Positions.Length / 3} vertices, {mesh.Indices.Length / 3} triangles{(mesh.Colors.Length > 0 ? ", vertex colours" : "")})");
+        Console.WriteLine($"mesh: {input} ({mesh.Positions.Length / 3} vertices, {mesh.Indices.Length / 3} triangles{(mesh.Colors.Length > 0 ? ", vertex colors" : "")})");
         MeshRenderer renderer;
         try { renderer = new MeshRenderer(); }
         catch (GlUnavailableException e)
@@ -95,6 +95,6 @@ public sealed class RenderCommand : ICommand
     private static (float[] Positions, float[] Normals, float[] Colors, uint[] Indices) Flatten(TriangleMesh mesh)
     {
         static float[] Flat(Vector3[]? v) => v is null ? Array.Empty<float>() : v.SelectMany(p => new[] { p.X, p.Y, p.Z }).ToArray();
-        return (Flat(mesh.Positions), Flat(mesh.Normals), Flat(mesh.Colours), mesh.Indices.Select(i => (uint)i).ToArray());
+        return (Flat(mesh.Positions), Flat(mesh.Normals), Flat(mesh.Colors), mesh.Indices.Select(i => (uint)i).ToArray());
     }
 }
