@@ -48,7 +48,6 @@ public sealed class PartitionedConvolver
         }
     }
 
-    /// <summary>Samples per block.</summary>
     /// <summary>Convolves audio at <paramref name="audioSampleRate"/> Hz with <paramref name="impulseResponse"/>,
     /// resampling it (band-limited) from its own rate first, so a solver IR at e.g. 9102 Hz plays correctly in a
     /// 48 kHz stream.</summary>
