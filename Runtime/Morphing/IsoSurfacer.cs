@@ -19,8 +19,8 @@ namespace FieldForge.Morphing;
 public sealed class IsoSurfacer : IDisposable
 {
     internal static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
-    internal static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 5, PushConstantBytes: 32);
-    internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 5, PushConstantBytes: 32);
+    internal static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 6, PushConstantBytes: 32);
+    internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 6, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
@@ -81,9 +81,13 @@ public sealed class IsoSurfacer : IDisposable
             _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
         }
         using (Stage(batch, "iso vertices"))
+<<<<<<< HEAD
             batch.Dispatch(vertices, push, grid.Groups(vertices), distance, color, _mask, _vertexOffset, _vertices);
+=======
+            batch.DispatchThreads(vertices, push, _vertexCapacity, distance, color, _mask, _vertexOffset, _vertices, _vertexTotal);
+>>>>>>> 431b9bb9a56b4d7d26a2fecfec15cb3c462135b2
         using (Stage(batch, "iso triangles"))
-            batch.Dispatch(triangles, push, grid.Groups(triangles), _mask, _vertexOffset, _triangleOffset, _table, _indices);
+            batch.DispatchThreads(triangles, push, _triangleCapacity, _mask, _vertexOffset, _triangleOffset, _table, _indices, _triangleTotal);
         _recorded = true;
     }
 
