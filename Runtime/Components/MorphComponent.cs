@@ -75,14 +75,9 @@ public sealed class MorphComponent : Component
     {
         if (_gpu is null) throw new InvalidOperationException("MorphComponent was not enabled on a host");
         if (!(PeriodSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(PeriodSeconds), $"PeriodSeconds must be > 0, got {PeriodSeconds}");
-<<<<<<< HEAD
-        string key = $"{SourceA}|{SourceB}|{ColorA}|{ColorB}|{Resolution}";
-        if (_builtKey != key) Rebuild(key);
-=======
         _recorded = false;
         string key = $"{SourceA}|{SourceB}|{ColorA}|{ColorB}|{Resolution}";
         if (_builtKey != key && !TryRebuild(key)) return;
->>>>>>> 431b9bb9a56b4d7d26a2fecfec15cb3c462135b2
         _morph!.Schedule = Schedule;
         float t = T;
         if (Animate)
@@ -131,12 +126,6 @@ public sealed class MorphComponent : Component
     private bool TryRebuild(string key)
     {
         SdfGrid.ValidateResolution(Resolution);
-<<<<<<< HEAD
-        ISdfSource Load(string spec, Vector3 color, string parameter)
-        {
-            try { return SdfSourceSpec.Load(spec, color); }
-            catch (Exception e) when (e is FormatException or InvalidDataException or FileNotFoundException or ArgumentException)
-=======
         if (!LooksLikeFile(SourceA) && !LooksLikeFile(SourceB))
         {
             // Primitive specs involve no I/O: built at once, and a bad spec throws (the host names this component).
@@ -154,15 +143,11 @@ public sealed class MorphComponent : Component
         try
         {
             if (!_loading.TryTake(out sources))
->>>>>>> 431b9bb9a56b4d7d26a2fecfec15cb3c462135b2
             {
                 _status = ComponentStatus.Computing($"reading sources ({_loading.ElapsedSeconds:0.0} s)", previewsStale: _preview is not null);
                 return false;
             }
         }
-<<<<<<< HEAD
-        var sources = new[] { Load(SourceA, ColorA, nameof(SourceA)), Load(SourceB, ColorB, nameof(SourceB)) };
-=======
         catch (Exception e) when (e is FormatException or InvalidDataException or IOException or ArgumentException or TimeoutException or UnauthorizedAccessException)
         {
             // Stays failed (the load is not retried) until a source or the resolution changes.
@@ -192,7 +177,6 @@ public sealed class MorphComponent : Component
 
     private void Build(string key, ISdfSource[] sources)
     {
->>>>>>> 431b9bb9a56b4d7d26a2fecfec15cb3c462135b2
         _morph?.Dispose(); _iso?.Dispose();
         _morph = null; _iso = null;
         var grid = SdfMorph.GridFor(sources, Resolution);

@@ -81,11 +81,7 @@ public sealed class IsoSurfacer : IDisposable
             _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
         }
         using (Stage(batch, "iso vertices"))
-<<<<<<< HEAD
-            batch.Dispatch(vertices, push, grid.Groups(vertices), distance, color, _mask, _vertexOffset, _vertices);
-=======
             batch.DispatchThreads(vertices, push, _vertexCapacity, distance, color, _mask, _vertexOffset, _vertices, _vertexTotal);
->>>>>>> 431b9bb9a56b4d7d26a2fecfec15cb3c462135b2
         using (Stage(batch, "iso triangles"))
             batch.DispatchThreads(triangles, push, _triangleCapacity, _mask, _vertexOffset, _triangleOffset, _table, _indices, _triangleTotal);
         _recorded = true;

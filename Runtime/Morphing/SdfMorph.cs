@@ -14,9 +14,6 @@ namespace FieldForge.Morphing;
 public sealed class SdfMorph : IDisposable
 {
     internal static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
-<<<<<<< HEAD
-    internal static readonly KernelSpec ColorSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
-=======
     internal static readonly KernelSpec ColorSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
     /// <summary>Distance and colour of 2, 3 or 4 sources in one pass (one kernel per count: see morph.comp).</summary>
     internal static IReadOnlyList<KernelSpec> FusedSpecs { get; } =
@@ -28,7 +25,6 @@ public sealed class SdfMorph : IDisposable
 
     /// <summary>Most non-zero weights one fused dispatch handles; more fall back to one pass per source and stage.</summary>
     public const int MaxFusedSources = 4;
->>>>>>> 431b9bb9a56b4d7d26a2fecfec15cb3c462135b2
 
     /// <summary>Colour is blended only within this many voxels of the surface (mirrors COLOUR_BAND in morph.comp);
     /// elsewhere <see cref="Color"/> is left untouched, because the isosurface never reads it there.</summary>

@@ -39,17 +39,12 @@ public sealed class RenderCommand : ICommand
         args.RejectUnknown();
         if (!File.Exists(input)) throw new CliError($"mesh file '{input}' not found");
 
-<<<<<<< HEAD
-        var mesh = Flatten(MeshFile.Read(input).Validate(input));
-        Console.WriteLine($"mesh: {input} ({mesh.Positions.Length / 3} vertices, {mesh.Indices.Length / 3} triangles{(mesh.Colors.Length > 0 ? ", vertex colors" : "")})");
-=======
         var loaded = MeshFile.Read(input).Validate(input);
         if (loaded.TriangleCount == 0) throw new CliError($"{input}: the mesh has no triangles, nothing to render");
         // What a GIF turntable holds in memory at once: one RGBA frame plus its quantised copy and the encoder's tables.
         CliArgs.CheckMemory(checked((long)width * height * 4 * 3), $"rendering {width}x{height}");
         var mesh = Flatten(loaded);
         Console.WriteLine($"mesh: {input} ({mesh.Positions.Length / 3} vertices, {mesh.Indices.Length / 3} triangles{(mesh.Colors.Length > 0 ? ", vertex colors" : "")})");
->>>>>>> 431b9bb9a56b4d7d26a2fecfec15cb3c462135b2
         MeshRenderer renderer;
         try { renderer = new MeshRenderer(); }
         catch (GlUnavailableException e)
