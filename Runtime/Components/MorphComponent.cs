@@ -32,10 +32,10 @@ public sealed class MorphComponent : Component
     public string SourceB { get; set; } = "torus:R=0.6,r=0.2";
     /// <summary>Colour of a primitive first source (mesh sources keep their vertex colours).</summary>
     [Color, Tooltip("Colour of a primitive first source (mesh sources keep their vertex colours)")]
-    public Vector3 ColourA { get; set; } = new(1f, 0.45f, 0.1f);
+    public Vector3 ColorA { get; set; } = new(1f, 0.45f, 0.1f);
     /// <summary>Colour of a primitive second source.</summary>
     [Color, Tooltip("Colour of a primitive second source")]
-    public Vector3 ColourB { get; set; } = new(0.1f, 0.45f, 1f);
+    public Vector3 ColorB { get; set; } = new(0.1f, 0.45f, 1f);
 
     /// <summary>Blend parameter: 0 = first source, 1 = second (ignored while Animate is on).</summary>
     [Header("Morph"), Range(0, 1), Tooltip("Blend parameter: 0 = first source, 1 = second (ignored while Animate is on)")]
@@ -76,7 +76,7 @@ public sealed class MorphComponent : Component
         if (_gpu is null) throw new InvalidOperationException("MorphComponent was not enabled on a host");
         if (!(PeriodSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(PeriodSeconds), $"PeriodSeconds must be > 0, got {PeriodSeconds}");
         _recorded = false;
-        string key = $"{SourceA}|{SourceB}|{ColourA}|{ColourB}|{Resolution}";
+        string key = $"{SourceA}|{SourceB}|{ColorA}|{ColorB}|{Resolution}";
         if (_builtKey != key && !TryRebuild(key)) return;
         _morph!.Schedule = Schedule;
         float t = T;
@@ -90,7 +90,7 @@ public sealed class MorphComponent : Component
         CurrentT = t;
         MeshIsCurrent = false;
         _morph.Record(frame.Batch, t);
-        _iso!.Record(frame.Batch, _morph.Grid, _morph.Distance, _morph.Colour);
+        _iso!.Record(frame.Batch, _morph.Grid, _morph.Distance, _morph.Color);
         _recorded = true;
     }
 
@@ -106,7 +106,7 @@ public sealed class MorphComponent : Component
         MeshIsCurrent = true;
         _status = ComponentStatus.Ready;
         _preview = new MeshPreview($"{Name} t={CurrentT:F2} ({mesh.TriangleCount} triangles)",
-            Flatten(mesh.Positions), Flatten(mesh.Normals!), mesh.Colours is null ? null : Flatten(mesh.Colours),
+            Flatten(mesh.Positions), Flatten(mesh.Normals!), mesh.Colors is null ? null : Flatten(mesh.Colors),
             Array.ConvertAll(mesh.Indices, i => (uint)i));
     }
 
@@ -130,13 +130,13 @@ public sealed class MorphComponent : Component
         {
             // Primitive specs involve no I/O: built at once, and a bad spec throws (the host names this component).
             _loading = null;
-            Build(key, [Load(SourceA, ColourA, nameof(SourceA)), Load(SourceB, ColourB, nameof(SourceB))]);
+            Build(key, [Load(SourceA, ColorA, nameof(SourceA)), Load(SourceB, ColorB, nameof(SourceB))]);
             return true;
         }
         if (_loading?.Key != key)
         {
             string a = SourceA, b = SourceB;
-            Vector3 ca = ColourA, cb = ColourB;
+            Vector3 ca = ColorA, cb = ColorB;
             _loading = new BackgroundLoad<ISdfSource[]>(key, () => [Load(a, ca, nameof(SourceA)), Load(b, cb, nameof(SourceB))], LoadTimeout);
         }
         ISdfSource[] sources;
@@ -162,12 +162,12 @@ public sealed class MorphComponent : Component
     private static bool LooksLikeFile(string spec) =>
         Path.HasExtension(spec) && !SdfShape.LooksLikeSpec(spec) || File.Exists(spec);
 
-    private static ISdfSource Load(string spec, Vector3 colour, string parameter)
+    private static ISdfSource Load(string spec, Vector3 color, string parameter)
     {
         try
         {
             if (File.Exists(spec)) BackgroundLoad<ISdfSource>.RequireRegularFile(spec, parameter);
-            return SdfSourceSpec.Load(spec, colour);
+            return SdfSourceSpec.Load(spec, color);
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or IOException or ArgumentException)
         {

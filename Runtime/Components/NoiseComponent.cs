@@ -22,7 +22,7 @@ public sealed class NoiseComponent : Component
     /// <summary>Input units per pixel (the texture spans Width × PixelSize units).</summary>
     [Range(0.0001, 100), LogScale, Tooltip("Input units per pixel (the texture spans Width × PixelSize units)")] public float PixelSize { get; set; } = 1f / 64;
     /// <summary>Colour ramp (terrain) instead of greyscale in the preview image.</summary>
-    [Tooltip("Colour ramp (terrain) instead of greyscale in the preview image")] public bool ColourRamp { get; set; } = true;
+    [Tooltip("Colour ramp (terrain) instead of greyscale in the preview image")] public bool ColorRamp { get; set; } = true;
 
     /// <summary>32-bit seed of the gradient hash.</summary>
     [Header("Noise"), Range(int.MinValue, int.MaxValue), Tooltip("32-bit seed of the gradient hash")] public int Seed { get; set; } = 1337;
@@ -101,7 +101,7 @@ public sealed class NoiseComponent : Component
         _pendingReadback = false;
         var values = Values.ToArray();
         _rgbaWidth = Width; _rgbaHeight = Height;
-        _rgba = NoiseImage.ToRgba(values, Width, Height, Offset - Math.Abs(Amplitude), Offset + Math.Abs(Amplitude) + (Amplitude == 0 ? 1e-6f : 0f), ColourRamp);
+        _rgba = NoiseImage.ToRgba(values, Width, Height, Offset - Math.Abs(Amplitude), Offset + Math.Abs(Amplitude) + (Amplitude == 0 ? 1e-6f : 0f), ColorRamp);
     }
 
     /// <inheritdoc/>

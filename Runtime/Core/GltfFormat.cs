@@ -14,9 +14,9 @@ internal static class GltfFormat
         ModelRoot model;
         try { model = ModelRoot.Load(path); }
         catch (Exception e) when (e is not FileNotFoundException) { throw new InvalidDataException($"{path}: not a readable glTF file ({e.Message})", e); }
-        var positions = new List<Vector3>(); var normals = new List<Vector3>(); var colours = new List<Vector3>();
+        var positions = new List<Vector3>(); var normals = new List<Vector3>(); var colors = new List<Vector3>();
         var indices = new List<int>();
-        bool allNormals = true, allColours = true;
+        bool allNormals = true, allColors = true;
         foreach (var node in model.LogicalNodes)
         {
             if (node.Mesh is null) continue;
@@ -34,12 +34,12 @@ internal static class GltfFormat
                 if (nrm is null) allNormals = false;
                 else foreach (var n in nrm) normals.Add(Vector3.Normalize(Vector3.TransformNormal(n, normalMatrix)));
                 var col = prim.GetVertexAccessor("COLOR_0")?.AsColorArray();
-                if (col is null) allColours = false;
-                else foreach (var c in col) colours.Add(new Vector3(c.X, c.Y, c.Z));
+                if (col is null) allColors = false;
+                else foreach (var c in col) colors.Add(new Vector3(c.X, c.Y, c.Z));
                 foreach (var (a, b, c) in prim.GetTriangleIndices()) { indices.Add(baseIndex + a); indices.Add(baseIndex + b); indices.Add(baseIndex + c); }
             }
         }
         return new TriangleMesh(positions.ToArray(), indices.ToArray(), allNormals && normals.Count == positions.Count ? normals.ToArray() : null,
-            allColours && colours.Count == positions.Count ? colours.ToArray() : null).Validate(path);
+            allColors && colors.Count == positions.Count ? colors.ToArray() : null).Validate(path);
     }
 }

@@ -20,11 +20,11 @@ public static class ObjFormat
     public static TriangleMesh Read(TextReader reader, string name = "OBJ")
     {
         var positions = new List<Vector3>();
-        var colours = new List<Vector3>();
+        var colors = new List<Vector3>();
         var normals = new List<Vector3>();
         // OBJ indexes positions and normals separately; a vertex is one (position, normal) pair.
         var refs = new List<(int P, int N)>();
-        bool anyColour = false, allNormals = true;
+        bool anyColor = false, allNormals = true;
         string? line;
         int lineNo = 0;
         float F(string s, int ln)
@@ -43,8 +43,8 @@ public static class ObjFormat
                 case "v":
                     if (parts.Length < 4) throw new InvalidDataException($"{name}:{lineNo}: vertex needs 3 coordinates");
                     positions.Add(new Vector3(F(parts[1], lineNo), F(parts[2], lineNo), F(parts[3], lineNo)));
-                    if (parts.Length >= 7) { colours.Add(new Vector3(F(parts[4], lineNo), F(parts[5], lineNo), F(parts[6], lineNo))); anyColour = true; }
-                    else colours.Add(Vector3.One);
+                    if (parts.Length >= 7) { colors.Add(new Vector3(F(parts[4], lineNo), F(parts[5], lineNo), F(parts[6], lineNo))); anyColor = true; }
+                    else colors.Add(Vector3.One);
                     break;
                 case "vn":
                     if (parts.Length < 4) throw new InvalidDataException($"{name}:{lineNo}: normal needs 3 coordinates");
@@ -71,7 +71,7 @@ public static class ObjFormat
             // Positions and normals share numbering (what FieldForge and most exporters write): keep vertex order.
             var nrm = allNormals && refs.Count > 0 ? new Vector3[positions.Count] : null;
             if (nrm is not null) foreach (var r in refs) nrm[r.P] = normals[r.N];
-            mesh = new TriangleMesh(positions.ToArray(), refs.Select(r => r.P).ToArray(), nrm, anyColour ? colours.ToArray() : null);
+            mesh = new TriangleMesh(positions.ToArray(), refs.Select(r => r.P).ToArray(), nrm, anyColor ? colors.ToArray() : null);
         }
         else
         {
@@ -84,11 +84,11 @@ public static class ObjFormat
                 {
                     v = outPos.Count;
                     vertexOf[r] = v;
-                    outPos.Add(positions[r.P]); outCol.Add(colours[r.P]); outNrm.Add(r.N >= 0 ? normals[r.N] : Vector3.Zero);
+                    outPos.Add(positions[r.P]); outCol.Add(colors[r.P]); outNrm.Add(r.N >= 0 ? normals[r.N] : Vector3.Zero);
                 }
                 indices.Add(v);
             }
-            mesh = new TriangleMesh(outPos.ToArray(), indices.ToArray(), allNormals ? outNrm.ToArray() : null, anyColour ? outCol.ToArray() : null);
+            mesh = new TriangleMesh(outPos.ToArray(), indices.ToArray(), allNormals ? outNrm.ToArray() : null, anyColor ? outCol.ToArray() : null);
         }
         return mesh.Validate(name);
     }
@@ -123,7 +123,7 @@ public static class ObjFormat
         {
             var p = mesh.Positions[i];
             sb.Clear().Append(ci, $"v {p.X:G7} {p.Y:G7} {p.Z:G7}");
-            if (mesh.Colours is { } c) sb.Append(ci, $" {c[i].X:G4} {c[i].Y:G4} {c[i].Z:G4}");
+            if (mesh.Colors is { } c) sb.Append(ci, $" {c[i].X:G4} {c[i].Y:G4} {c[i].Z:G4}");
             w.WriteLine(sb);
         }
         if (mesh.Normals is { } n)

@@ -16,7 +16,7 @@ internal static class PlyFormat
             .Append("ply\nformat binary_little_endian 1.0\ncomment FieldForge\n")
             .Append($"element vertex {mesh.VertexCount}\nproperty float x\nproperty float y\nproperty float z\n");
         if (mesh.Normals is not null) header.Append("property float nx\nproperty float ny\nproperty float nz\n");
-        if (mesh.Colours is not null) header.Append("property uchar red\nproperty uchar green\nproperty uchar blue\n");
+        if (mesh.Colors is not null) header.Append("property uchar red\nproperty uchar green\nproperty uchar blue\n");
         header.Append($"element face {mesh.TriangleCount}\nproperty list uchar int vertex_indices\nend_header\n");
         stream.Write(Encoding.ASCII.GetBytes(header.ToString()));
         using var w = new BinaryWriter(stream, Encoding.ASCII, leaveOpen: true);
@@ -25,7 +25,7 @@ internal static class PlyFormat
             var p = mesh.Positions[i];
             w.Write(p.X); w.Write(p.Y); w.Write(p.Z);
             if (mesh.Normals is { } n) { w.Write(n[i].X); w.Write(n[i].Y); w.Write(n[i].Z); }
-            if (mesh.Colours is { } c)
+            if (mesh.Colors is { } c)
             {
                 w.Write((byte)Math.Round(Math.Clamp(c[i].X, 0, 1) * 255));
                 w.Write((byte)Math.Round(Math.Clamp(c[i].Y, 0, 1) * 255));

@@ -6,7 +6,7 @@ namespace FieldForge.Core;
 /// An indexed triangle mesh: positions (world units), optional per-vertex normals and RGB colours (0..1), and three
 /// indices per triangle, counter-clockwise seen from outside.
 /// </summary>
-public sealed record TriangleMesh(Vector3[] Positions, int[] Indices, Vector3[]? Normals = null, Vector3[]? Colours = null)
+public sealed record TriangleMesh(Vector3[] Positions, int[] Indices, Vector3[]? Normals = null, Vector3[]? Colors = null)
 {
     /// <summary>Number of vertices (length of <see cref="Positions"/>).</summary>
     public int VertexCount => Positions.Length;
@@ -26,7 +26,7 @@ public sealed record TriangleMesh(Vector3[] Positions, int[] Indices, Vector3[]?
             if ((uint)Indices[i] >= (uint)Positions.Length)
                 throw new InvalidDataException($"{name}: index {Indices[i]} at position {i} is outside 0..{Positions.Length - 1}");
         if (Normals is not null && Normals.Length != Positions.Length) throw new InvalidDataException($"{name}: {Normals.Length} normals for {Positions.Length} vertices");
-        if (Colours is not null && Colours.Length != Positions.Length) throw new InvalidDataException($"{name}: {Colours.Length} colours for {Positions.Length} vertices");
+        if (Colors is not null && Colors.Length != Positions.Length) throw new InvalidDataException($"{name}: {Colors.Length} colours for {Positions.Length} vertices");
         return this;
     }
 

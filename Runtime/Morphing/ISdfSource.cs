@@ -15,12 +15,12 @@ public interface ISdfSource
     Bounds Bounds { get; }
 
     /// <summary>Records evaluation of distance and packed RGBA8 colour at every point of <paramref name="grid"/>
-    /// into <paramref name="distance"/> and <paramref name="colour"/> (each at least N^3 long).</summary>
-    void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour);
+    /// into <paramref name="distance"/> and <paramref name="color"/> (each at least N^3 long).</summary>
+    void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color);
 
     /// <summary>CPU reference: signed distance at <paramref name="point"/>.</summary>
     float Distance(Vector3 point);
 
     /// <summary>CPU reference: RGBA colour (0..1) at <paramref name="point"/>.</summary>
-    Vector4 Colour(Vector3 point);
+    Vector4 Color(Vector3 point);
 }

@@ -81,10 +81,10 @@ public sealed class IsoSurfacer : IDisposable
     public int TriangleCount { get; private set; }
 
     /// <summary>Records the extraction of <c>distance = iso</c> over <paramref name="grid"/> into <paramref name="batch"/>.</summary>
-    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour, float iso = 0f)
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color, float iso = 0f)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        grid.ValidateBuffers(distance, colour);
+        grid.ValidateBuffers(distance, color);
         if (grid.Resolution != Resolution) throw new ArgumentException($"grid resolution {grid.Resolution} differs from this IsoSurfacer's {Resolution}");
         if (!float.IsFinite(iso)) throw new ArgumentOutOfRangeException(nameof(iso), $"iso level must be finite, got {iso}");
         var push = new IsoSurfacePush(grid.Min, grid.VoxelSize, (uint)Resolution, iso, (uint)_vertexCapacity, (uint)_triangleCapacity);
@@ -98,7 +98,7 @@ public sealed class IsoSurfacer : IDisposable
             _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
         }
         using (Stage(batch, "iso vertices"))
-            batch.DispatchThreads(vertices, push, _vertexCapacity, distance, colour, _mask, _vertexOffset, _vertices, _vertexTotal);
+            batch.DispatchThreads(vertices, push, _vertexCapacity, distance, color, _mask, _vertexOffset, _vertices, _vertexTotal);
         using (Stage(batch, "iso triangles"))
             batch.DispatchThreads(triangles, push, _triangleCapacity, _mask, _vertexOffset, _triangleOffset, _table, _indices, _triangleTotal);
         batch.DispatchThreads(_gpu.GetKernel(DrawArgsSpec), push, 1, _triangleTotal, _drawArgs);
@@ -131,15 +131,15 @@ public sealed class IsoSurfacer : IDisposable
         if (triangles > 0) _indices.Download(idx);
         var positions = new Vector3[vertices];
         var normals = new Vector3[vertices];
-        var colours = new Vector3[vertices];
+        var colors = new Vector3[vertices];
         for (long i = 0; i < vertices; i++)
         {
             positions[i] = raw[i].Position;
             normals[i] = raw[i].Normal;
-            var c = ColourPacking.Unpack(raw[i].Colour);
-            colours[i] = new Vector3(c.X, c.Y, c.Z);
+            var c = ColorPacking.Unpack(raw[i].Color);
+            colors[i] = new Vector3(c.X, c.Y, c.Z);
         }
-        mesh = new TriangleMesh(positions, Array.ConvertAll(idx, i => (int)i), normals, colours);
+        mesh = new TriangleMesh(positions, Array.ConvertAll(idx, i => (int)i), normals, colors);
         VertexCount = (int)vertices;
         TriangleCount = (int)triangles;
         return true;
@@ -167,13 +167,13 @@ public sealed class IsoSurfacer : IDisposable
     }
 
     /// <summary>Records, submits and reads (re-running once when the output buffers had to grow).</summary>
-    public TriangleMesh Extract(SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour, float iso = 0f)
+    public TriangleMesh Extract(SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color, float iso = 0f)
     {
         for (int attempt = 0; ; attempt++)
         {
             using (var batch = _gpu.BeginBatch())
             {
-                Record(batch, grid, distance, colour, iso);
+                Record(batch, grid, distance, color, iso);
                 batch.Submit();
             }
             if (TryReadMesh(out var mesh)) return mesh;

@@ -13,8 +13,8 @@ public struct IsoVertex
     public const int PositionOffset = 0;
     /// <summary>Byte offset of <see cref="Normal"/>.</summary>
     public const int NormalOffset = 12;
-    /// <summary>Byte offset of <see cref="Colour"/>.</summary>
-    public const int ColourOffset = 24;
+    /// <summary>Byte offset of <see cref="Color"/>.</summary>
+    public const int ColorOffset = 24;
     /// <summary>Bytes per vertex.</summary>
     public const int Stride = 32;
 
@@ -23,7 +23,7 @@ public struct IsoVertex
     /// <summary>Outward unit normal (the distance field's gradient).</summary>
     public Vector3 Normal;
     /// <summary>Packed RGBA8 colour, R in the low byte (VK_FORMAT_R8G8B8A8_UNORM).</summary>
-    public uint Colour;
+    public uint Color;
     /// <summary>Padding to 32 bytes.</summary>
     public float Pad;
 }

@@ -15,15 +15,15 @@ public static class MarchingTetrahedra
     private static (int X, int Y, int Z) Corner(int code) => (code & 1, (code >> 1) & 1, (code >> 2) & 1);
 
     /// <summary>Extracts the surface <c>distance = iso</c> (inside where distance &lt; iso) as an indexed mesh with gradient
-    /// normals and colours interpolated from <paramref name="colour"/> (packed RGBA8, may be null).</summary>
-    public static TriangleMesh Extract(SdfGrid grid, ReadOnlySpan<float> distance, ReadOnlySpan<uint> colour, float iso = 0f)
+    /// normals and colours interpolated from <paramref name="color"/> (packed RGBA8, may be null).</summary>
+    public static TriangleMesh Extract(SdfGrid grid, ReadOnlySpan<float> distance, ReadOnlySpan<uint> color, float iso = 0f)
     {
         grid.Validate();
         int n = grid.Resolution;
         long count = grid.PointCount;
         if (distance.Length < count) throw new ArgumentException($"distance holds {distance.Length} values, grid needs {count}");
-        bool hasColour = !colour.IsEmpty;
-        if (hasColour && colour.Length < count) throw new ArgumentException($"colour holds {colour.Length} values, grid needs {count}");
+        bool hasColor = !color.IsEmpty;
+        if (hasColor && color.Length < count) throw new ArgumentException($"colour holds {color.Length} values, grid needs {count}");
         var mask = new byte[count];
         var offset = new int[count];
         int vertices = 0;
@@ -46,7 +46,7 @@ public static class MarchingTetrahedra
         }
         var positions = new Vector3[vertices];
         var normals = new Vector3[vertices];
-        var colours = hasColour ? new Vector3[vertices] : null;
+        var colors = hasColor ? new Vector3[vertices] : null;
         float At(ReadOnlySpan<float> d, int x, int y, int z) =>
             d[(int)grid.Index(Math.Clamp(x, 0, n - 1), Math.Clamp(y, 0, n - 1), Math.Clamp(z, 0, n - 1))];
         Vector3 Gradient(ReadOnlySpan<float> d, int x, int y, int z) => new(
@@ -71,10 +71,10 @@ public static class MarchingTetrahedra
                 positions[slot] = grid.Point(x, y, z) + t * grid.VoxelSize * new Vector3(dx, dy, dz);
                 var g = Vector3.Lerp(ga, Gradient(distance, x + dx, y + dy, z + dz), t);
                 normals[slot] = g.Length() > 0 ? Vector3.Normalize(g) : Vector3.UnitZ;
-                if (colours is not null)
+                if (colors is not null)
                 {
-                    var c = Vector4.Lerp(ColourPacking.Unpack(colour[(int)i]), ColourPacking.Unpack(colour[(int)j]), t);
-                    colours[slot] = new Vector3(c.X, c.Y, c.Z);
+                    var c = Vector4.Lerp(ColorPacking.Unpack(color[(int)i]), ColorPacking.Unpack(color[(int)j]), t);
+                    colors[slot] = new Vector3(c.X, c.Y, c.Z);
                 }
                 slot++;
             }
@@ -121,7 +121,7 @@ public static class MarchingTetrahedra
                 }
             }
         }
-        return new TriangleMesh(positions, indices.ToArray(), normals, colours);
+        return new TriangleMesh(positions, indices.ToArray(), normals, colors);
     }
 
     /// <summary>

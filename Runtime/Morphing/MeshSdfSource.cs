@@ -14,13 +14,13 @@ namespace FieldForge.Morphing;
 public sealed class MeshSdfSource : ISdfSource
 {
     internal static readonly KernelSpec DistanceSpec = new("voxel_distance", Buffers: 2, PushConstantBytes: 32);
-    internal static readonly KernelSpec ColourSpec = new("voxel_colour", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec ColorSpec = new("voxel_colour", Buffers: 3, PushConstantBytes: 32);
     internal static readonly KernelSpec SignSpec = new("voxel_sign", Buffers: 2, PushConstantBytes: 32);
 
-    private static readonly Vector3 DefaultColour = new(0.8f);
+    private static readonly Vector3 DefaultColor = new(0.8f);
 
     [StructLayout(LayoutKind.Sequential)]
-    internal struct VoxelTriangle { public Vector4 A, B, C; public uint ColourA, ColourB, ColourC, Pad; }
+    internal struct VoxelTriangle { public Vector4 A, B, C; public uint ColorA, ColorB, ColorC, Pad; }
 
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct VoxelizePush(Vector3 Min, float VoxelSize, uint Resolution, uint Count, float Band, uint Pad);
@@ -47,11 +47,11 @@ public sealed class MeshSdfSource : ISdfSource
         for (int t = 0; t < _triangles.Length; t++)
         {
             int a = mesh.Indices[3 * t], b = mesh.Indices[3 * t + 1], c = mesh.Indices[3 * t + 2];
-            Vector3 Col(int i) => mesh.Colours?[i] ?? DefaultColour;
+            Vector3 Col(int i) => mesh.Colors?[i] ?? DefaultColor;
             _triangles[t] = new VoxelTriangle
             {
                 A = new(mesh.Positions[a], 0), B = new(mesh.Positions[b], 0), C = new(mesh.Positions[c], 0),
-                ColourA = ColourPacking.Pack(Col(a)), ColourB = ColourPacking.Pack(Col(b)), ColourC = ColourPacking.Pack(Col(c)),
+                ColorA = ColorPacking.Pack(Col(a)), ColorB = ColorPacking.Pack(Col(b)), ColorC = ColorPacking.Pack(Col(c)),
             };
         }
     }
@@ -67,18 +67,18 @@ public sealed class MeshSdfSource : ISdfSource
     public Bounds Bounds { get; }
 
     /// <inheritdoc/>
-    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color)
     {
-        grid.ValidateBuffers(distance, colour);
+        grid.ValidateBuffers(distance, color);
         var gpu = batch.Context;
         var tris = gpu.CreateBuffer<VoxelTriangle>(_triangles, label: "voxelize triangles");
         batch.DisposeAfterCompletion(tris);
         float band = NarrowBandVoxels * grid.VoxelSize;
         var push = new VoxelizePush(grid.Min, grid.VoxelSize, (uint)grid.Resolution, (uint)_triangles.Length, band, 0);
         gpu.Primitives.Fill(batch, distance, band, 0, grid.PointCount);
-        gpu.Primitives.Fill(batch, colour, ColourPacking.Pack(DefaultColour), 0, grid.PointCount);
+        gpu.Primitives.Fill(batch, color, ColorPacking.Pack(DefaultColor), 0, grid.PointCount);
         batch.DispatchThreads(gpu.GetKernel(DistanceSpec), push, _triangles.Length, tris, distance);
-        batch.DispatchThreads(gpu.GetKernel(ColourSpec), push, _triangles.Length, tris, distance, colour);
+        batch.DispatchThreads(gpu.GetKernel(ColorSpec), push, _triangles.Length, tris, distance, color);
         batch.DispatchThreads(gpu.GetKernel(SignSpec), push, (long)grid.Resolution * grid.Resolution, tris, distance);
     }
 
@@ -90,12 +90,12 @@ public sealed class MeshSdfSource : ISdfSource
     }
 
     /// <inheritdoc/>
-    public Vector4 Colour(Vector3 point) => new(Closest(point).Colour, 1f);
+    public Vector4 Color(Vector3 point) => new(Closest(point).Color, 1f);
 
-    private (float Distance, Vector3 Colour) Closest(Vector3 p)
+    private (float Distance, Vector3 Color) Closest(Vector3 p)
     {
         float best = float.PositiveInfinity;
-        Vector3 colour = DefaultColour;
+        Vector3 color = DefaultColor;
         foreach (var t in _triangles)
         {
             Vector3 a = new(t.A.X, t.A.Y, t.A.Z), b = new(t.B.X, t.B.Y, t.B.Z), c = new(t.C.X, t.C.Y, t.C.Z);
@@ -104,11 +104,11 @@ public sealed class MeshSdfSource : ISdfSource
             if (d < best)
             {
                 best = d;
-                var col = w.X * ColourPacking.Unpack(t.ColourA) + w.Y * ColourPacking.Unpack(t.ColourB) + w.Z * ColourPacking.Unpack(t.ColourC);
-                colour = new Vector3(col.X, col.Y, col.Z);
+                var col = w.X * ColorPacking.Unpack(t.ColorA) + w.Y * ColorPacking.Unpack(t.ColorB) + w.Z * ColorPacking.Unpack(t.ColorC);
+                color = new Vector3(col.X, col.Y, col.Z);
             }
         }
-        return (best, colour);
+        return (best, color);
     }
 
     private bool Inside(Vector3 p)

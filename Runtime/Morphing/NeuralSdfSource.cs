@@ -28,8 +28,8 @@ public sealed class NeuralSdfSource : ISdfSource
     /// <param name="field">A 3-D field with one output (signed distance, negative inside).</param>
     /// <param name="domain">The world box the field's unit cube maps to.</param>
     /// <param name="distanceScale">World units per output unit (e.g. the domain's side when the field was trained in unit-cube units).</param>
-    /// <param name="colour">Colour of the surface (RGB 0..1).</param>
-    public NeuralSdfSource(NeuralField field, Bounds domain, float distanceScale = 1f, Vector3? colour = null)
+    /// <param name="color">Colour of the surface (RGB 0..1).</param>
+    public NeuralSdfSource(NeuralField field, Bounds domain, float distanceScale = 1f, Vector3? color = null)
     {
         ArgumentNullException.ThrowIfNull(field);
         if (field.InputDimensions != 3 || field.OutputDimensions != 1)
@@ -40,7 +40,7 @@ public sealed class NeuralSdfSource : ISdfSource
         Field = field;
         Domain = domain;
         DistanceScale = distanceScale;
-        SurfaceColour = colour ?? new Vector3(0.8f);
+        SurfaceColor = color ?? new Vector3(0.8f);
     }
 
     /// <summary>The trained field (3 inputs, 1 output) sampled on the GPU.</summary>
@@ -50,14 +50,14 @@ public sealed class NeuralSdfSource : ISdfSource
     /// <summary>Factor from the field's unit-cube distances to world distances.</summary>
     public float DistanceScale { get; }
     /// <summary>Uniform RGB colour (0..1) of the surface, since the field learns only distance.</summary>
-    public Vector3 SurfaceColour { get; }
+    public Vector3 SurfaceColor { get; }
     /// <summary>The domain: a learned field may place its surface anywhere inside it.</summary>
     public Bounds Bounds => Domain;
 
     /// <inheritdoc/>
-    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color)
     {
-        grid.ValidateBuffers(distance, colour);
+        grid.ValidateBuffers(distance, color);
         var gpu = batch.Context;
         // Largest chunk whose feature buffer (count × encoding outputs floats) fits one binding.
         int widest = Math.Max(3, Math.Max(Field.Encoding.OutputDimensions, Field.Network.Config.Width));
@@ -78,7 +78,7 @@ public sealed class NeuralSdfSource : ISdfSource
             Field.RecordEvaluate(batch, points, features, outputs, count);
             batch.DispatchThreads(store, push, count, outputs, distance);
         }
-        gpu.Primitives.Fill(batch, colour, ColourPacking.Pack(SurfaceColour), 0, grid.PointCount);
+        gpu.Primitives.Fill(batch, color, ColorPacking.Pack(SurfaceColor), 0, grid.PointCount);
     }
 
     /// <summary>CPU reference through the neural core's reference encoder and MLP (parameters downloaded once).</summary>
@@ -95,5 +95,5 @@ public sealed class NeuralSdfSource : ISdfSource
     }
 
     /// <inheritdoc/>
-    public Vector4 Colour(Vector3 point) => new(SurfaceColour, 1f);
+    public Vector4 Color(Vector3 point) => new(SurfaceColor, 1f);
 }

@@ -21,13 +21,13 @@ public sealed record SdfGrid(int Resolution, Vector3 Min, float VoxelSize)
     public GroupCount Groups(Kernel kernel) =>
         new((uint)((Resolution + kernel.LocalSize.X - 1) / kernel.LocalSize.X), (uint)Resolution, (uint)Resolution);
 
-    /// <summary>Validates the grid and checks that per-point <paramref name="distance"/> and <paramref name="colour"/>
+    /// <summary>Validates the grid and checks that per-point <paramref name="distance"/> and <paramref name="color"/>
     /// buffers hold all of its points: the contract of every ISdfSource.Record and of IsoSurfacer.Record.</summary>
-    public void ValidateBuffers(GpuBuffer<float> distance, GpuBuffer<uint> colour)
+    public void ValidateBuffers(GpuBuffer<float> distance, GpuBuffer<uint> color)
     {
         Validate();
-        if (distance.Length < PointCount || colour.Length < PointCount)
-            throw new ArgumentException($"grid of {PointCount} points needs distance/colour buffers that long, got {distance.Length} and {colour.Length}");
+        if (distance.Length < PointCount || color.Length < PointCount)
+            throw new ArgumentException($"grid of {PointCount} points needs distance/colour buffers that long, got {distance.Length} and {color.Length}");
     }
 
     /// <summary>The far corner of the lattice.</summary>

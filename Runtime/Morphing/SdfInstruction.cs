@@ -9,7 +9,7 @@ namespace FieldForge.Morphing;
 internal struct SdfInstruction
 {
     public uint Op;
-    public uint Colour;
+    public uint Color;
     public float K;
     public float Scale;
     public Vector4 Params;

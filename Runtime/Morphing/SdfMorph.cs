@@ -8,13 +8,13 @@ namespace FieldForge.Morphing;
 /// <summary>
 /// Morphs between two or more <see cref="ISdfSource"/>s on the GPU: the sources are evaluated once onto a shared grid,
 /// then every frame one kernel per source accumulates its warped, weighted distance and colour into
-/// <see cref="Distance"/> and <see cref="Colour"/> (see <see cref="MorphSchedule"/>). Record a frame and its
+/// <see cref="Distance"/> and <see cref="Color"/> (see <see cref="MorphSchedule"/>). Record a frame and its
 /// isosurface into one batch, or call <see cref="ExtractFrame"/>.
 /// </summary>
 public sealed class SdfMorph : IDisposable
 {
     internal static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
-    internal static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
+    internal static readonly KernelSpec ColorSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
     /// <summary>Distance and colour of 2, 3 or 4 sources in one pass (one kernel per count: see morph.comp).</summary>
     internal static IReadOnlyList<KernelSpec> FusedSpecs { get; } =
     [
@@ -27,8 +27,8 @@ public sealed class SdfMorph : IDisposable
     public const int MaxFusedSources = 4;
 
     /// <summary>Colour is blended only within this many voxels of the surface (mirrors COLOUR_BAND in morph.comp);
-    /// elsewhere <see cref="Colour"/> is left untouched, because the isosurface never reads it there.</summary>
-    public const float ColourBandVoxels = 2f;
+    /// elsewhere <see cref="Color"/> is left untouched, because the isosurface never reads it there.</summary>
+    public const float ColorBandVoxels = 2f;
 
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct MorphPush(Vector3 Min, float VoxelSize, uint Resolution, uint First, float Weight, float K, Vector4 Offset);
@@ -40,7 +40,7 @@ public sealed class SdfMorph : IDisposable
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<float>[] _sourceDistance;
-    private readonly GpuBuffer<uint>[] _sourceColour;
+    private readonly GpuBuffer<uint>[] _sourceColor;
     private readonly SdfMoments[] _moments;
 
     /// <param name="gpu">Context to run on.</param>
@@ -60,17 +60,17 @@ public sealed class SdfMorph : IDisposable
         Schedule = schedule;
         long n = grid.PointCount;
         _sourceDistance = new GpuBuffer<float>[Sources.Count];
-        _sourceColour = new GpuBuffer<uint>[Sources.Count];
+        _sourceColor = new GpuBuffer<uint>[Sources.Count];
         for (int i = 0; i < Sources.Count; i++)
         {
             _sourceDistance[i] = gpu.CreateBuffer<float>(n, label: $"morph source {i} distance");
-            _sourceColour[i] = gpu.CreateBuffer<uint>(n, label: $"morph source {i} colour");
+            _sourceColor[i] = gpu.CreateBuffer<uint>(n, label: $"morph source {i} colour");
         }
         Distance = gpu.CreateBuffer<float>(n, label: "morph distance");
-        Colour = gpu.CreateBuffer<uint>(n, label: "morph colour");
+        Color = gpu.CreateBuffer<uint>(n, label: "morph colour");
         using (var batch = gpu.BeginBatch())
         {
-            for (int i = 0; i < Sources.Count; i++) Sources[i].Record(batch, grid, _sourceDistance[i], _sourceColour[i]);
+            for (int i = 0; i < Sources.Count; i++) Sources[i].Record(batch, grid, _sourceDistance[i], _sourceColor[i]);
             batch.Submit();
         }
         _moments = new SdfMoments[Sources.Count];
@@ -104,7 +104,7 @@ public sealed class SdfMorph : IDisposable
     /// <summary>The morphed distance field (valid after a recorded frame completed).</summary>
     public GpuBuffer<float> Distance { get; }
     /// <summary>The morphed colour field, packed RGBA8.</summary>
-    public GpuBuffer<uint> Colour { get; }
+    public GpuBuffer<uint> Color { get; }
 
     /// <summary>Weights for the chain of sources at <paramref name="t"/> in [0, 1]: source i at t = i / (K − 1), linear in between.</summary>
     public float[] WeightsAt(float t)
@@ -135,7 +135,7 @@ public sealed class SdfMorph : IDisposable
             return;
         }
         var distance = _gpu.GetKernel(DistanceSpec);
-        var colour = _gpu.GetKernel(ColourSpec);
+        var color = _gpu.GetKernel(ColorSpec);
         // Distances of every source first, then colours only near the finished surface.
         for (int pass = 0; pass < 2; pass++)
         {
@@ -145,7 +145,7 @@ public sealed class SdfMorph : IDisposable
                 if (warps[i].Weight == 0) continue;
                 var push = new MorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, first ? 1u : 0u, warps[i].Weight, warps[i].K, new Vector4(warps[i].Offset, 0));
                 if (pass == 0) batch.Dispatch(distance, push, Grid.Groups(distance), _sourceDistance[i], Distance);
-                else batch.Dispatch(colour, push, Grid.Groups(colour), _sourceColour[i], Distance, Colour);
+                else batch.Dispatch(color, push, Grid.Groups(color), _sourceColor[i], Distance, Color);
                 first = false;
             }
         }
@@ -166,7 +166,7 @@ public sealed class SdfMorph : IDisposable
         var fused = _gpu.GetKernel(FusedSpecs[Math.Max(count, 2) - 2]);
         batch.Dispatch(fused, push, Grid.Groups(fused),
             _sourceDistance[slots[0]], _sourceDistance[slots[1]], _sourceDistance[slots[2]], _sourceDistance[slots[3]],
-            _sourceColour[slots[0]], _sourceColour[slots[1]], _sourceColour[slots[2]], _sourceColour[slots[3]], Distance, Colour);
+            _sourceColor[slots[0]], _sourceColor[slots[1]], _sourceColor[slots[2]], _sourceColor[slots[3]], Distance, Color);
     }
 
     internal (float Weight, float K, Vector3 Offset)[] Warps(ReadOnlySpan<float> weights)
@@ -213,7 +213,7 @@ public sealed class SdfMorph : IDisposable
         {
             using var batch = _gpu.BeginBatch();
             using (batch.Time("morph")) Record(batch, weights);
-            using (batch.Time("isosurface")) iso.Record(batch, Grid, Distance, Colour);
+            using (batch.Time("isosurface")) iso.Record(batch, Grid, Distance, Color);
             batch.Submit();
             if (iso.TryReadMesh(out var mesh)) return (mesh, batch.Timings);
             if (attempt > 0) throw new InvalidOperationException("isosurface output did not fit after growing the buffers");
@@ -221,15 +221,15 @@ public sealed class SdfMorph : IDisposable
     }
 
     /// <summary>CPU reference of <see cref="Record(CommandBatch, ReadOnlySpan{float})"/> over the same source grids.</summary>
-    public (float[] Distance, uint[] Colour) EvaluateCpu(ReadOnlySpan<float> weights)
+    public (float[] Distance, uint[] Color) EvaluateCpu(ReadOnlySpan<float> weights)
     {
         var warps = Warps(weights);
         var sd = _sourceDistance.Select(b => b.ToArray()).ToArray();
-        var sc = _sourceColour.Select(b => b.ToArray()).ToArray();
+        var sc = _sourceColor.Select(b => b.ToArray()).ToArray();
         return MorphReference(Grid, sd, sc, warps);
     }
 
-    internal static (float[] Distance, uint[] Colour) MorphReference(SdfGrid grid, float[][] sd, uint[][] sc, (float Weight, float K, Vector3 Offset)[] warps)
+    internal static (float[] Distance, uint[] Color) MorphReference(SdfGrid grid, float[][] sd, uint[][] sc, (float Weight, float K, Vector3 Offset)[] warps)
     {
         int n = grid.Resolution;
         var d = new float[grid.PointCount];
@@ -247,7 +247,7 @@ public sealed class SdfMorph : IDisposable
             for (int x = 0; x < n; x++)
             {
                 long i = grid.Index(x, y, z);
-                if (pass == 1 && MathF.Abs(d[i]) > ColourBandVoxels * grid.VoxelSize) continue;
+                if (pass == 1 && MathF.Abs(d[i]) > ColorBandVoxels * grid.VoxelSize) continue;
                 var q = a + k * grid.Point(x, y, z);
                 var g = (q - grid.Min) / grid.VoxelSize;
                 var gc = Vector3.Clamp(g, Vector3.Zero, new Vector3(top));
@@ -262,11 +262,11 @@ public sealed class SdfMorph : IDisposable
                     float wt = (ox == 1 ? f.X : 1 - f.X) * (oy == 1 ? f.Y : 1 - f.Y) * (oz == 1 ? f.Z : 1 - f.Z);
                     long j = grid.Index(bx + ox, by + oy, bz + oz);
                     dist += wt * sd[s][j];
-                    col += wt * ColourPacking.Unpack(sc[s][j]);
+                    col += wt * ColorPacking.Unpack(sc[s][j]);
                 }
                 dist = w * (dist + outside) / k;
                 if (pass == 0) d[i] = first ? dist : d[i] + dist;
-                else c[i] = first ? ColourPacking.Pack(w * col) : ColourPacking.Pack(ColourPacking.Unpack(c[i]) + w * col);
+                else c[i] = first ? ColorPacking.Pack(w * col) : ColorPacking.Pack(ColorPacking.Unpack(c[i]) + w * col);
             }
             first = false;
         }
@@ -296,8 +296,8 @@ public sealed class SdfMorph : IDisposable
     public void Dispose()
     {
         foreach (var b in _sourceDistance) b.Dispose();
-        foreach (var b in _sourceColour) b.Dispose();
+        foreach (var b in _sourceColor) b.Dispose();
         Distance.Dispose();
-        Colour.Dispose();
+        Color.Dispose();
     }
 }

@@ -29,16 +29,16 @@ internal sealed class SdfProgram
         Instructions = instructions;
     }
 
-    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color)
     {
-        grid.ValidateBuffers(distance, colour);
+        grid.ValidateBuffers(distance, color);
         var gpu = batch.Context;
         var program = gpu.CreateBuffer<SdfInstruction>(Instructions, label: "sdf program");
         batch.DisposeAfterCompletion(program);
-        batch.DispatchThreads(gpu.GetKernel(EvalSpec), SdfGridPush.For(grid, (uint)Instructions.Length), grid.PointCount, program, distance, colour);
+        batch.DispatchThreads(gpu.GetKernel(EvalSpec), SdfGridPush.For(grid, (uint)Instructions.Length), grid.PointCount, program, distance, color);
     }
 
-    public (float Distance, Vector4 Colour) Evaluate(Vector3 p)
+    public (float Distance, Vector4 Color) Evaluate(Vector3 p)
     {
         Span<float> ds = stackalloc float[MaxStack];
         Span<Vector4> cs = stackalloc Vector4[MaxStack];
@@ -50,7 +50,7 @@ internal sealed class SdfProgram
                 var local = new Vector3(Dot(ins.Row0, p), Dot(ins.Row1, p), Dot(ins.Row2, p));
                 top++;
                 ds[top] = Primitive((SdfOp)ins.Op, local, ins.Params) * ins.Scale;
-                cs[top] = ColourPacking.Unpack(ins.Colour);
+                cs[top] = ColorPacking.Unpack(ins.Color);
                 continue;
             }
             float b = ds[top]; var cb = cs[top]; top--;

@@ -15,19 +15,19 @@ namespace FieldForge.Morphing;
 /// </code></example>
 public sealed class SdfShape : ISdfSource
 {
-    private static readonly Vector4 DefaultColour = new(0.8f, 0.8f, 0.8f, 1f);
+    private static readonly Vector4 DefaultColor = new(0.8f, 0.8f, 0.8f, 1f);
 
     private readonly SdfOp _op;
     private readonly Vector4 _params;
     private readonly SdfShape? _left, _right;
     private readonly float _k;
     private readonly SdfTransform _transform;
-    private readonly Vector4? _colour;
+    private readonly Vector4? _color;
     private SdfProgram? _program;
 
-    private SdfShape(SdfOp op, Vector4 parameters, SdfShape? left, SdfShape? right, float k, SdfTransform transform, Vector4? colour)
+    private SdfShape(SdfOp op, Vector4 parameters, SdfShape? left, SdfShape? right, float k, SdfTransform transform, Vector4? color)
     {
-        (_op, _params, _left, _right, _k, _transform, _colour) = (op, parameters, left, right, k, transform, colour);
+        (_op, _params, _left, _right, _k, _transform, _color) = (op, parameters, left, right, k, transform, color);
     }
 
     private static SdfShape Primitive(SdfOp op, Vector4 p, params (string Name, float Value)[] checks)
@@ -80,14 +80,14 @@ public sealed class SdfShape : ISdfSource
     public SdfShape Transformed(SdfTransform transform)
     {
         transform.Validate();
-        return new SdfShape(_op, _params, _left, _right, _k, _transform.Then(transform), _colour);
+        return new SdfShape(_op, _params, _left, _right, _k, _transform.Then(transform), _color);
     }
 
     /// <summary>This shape moved by <paramref name="offset"/>, metres.</summary>
     public SdfShape Translated(Vector3 offset) => Transformed(SdfTransform.Translate(offset));
 
     /// <summary>Every primitive of this shape coloured <paramref name="rgb"/> (0..1).</summary>
-    public SdfShape WithColour(Vector3 rgb)
+    public SdfShape WithColor(Vector3 rgb)
     {
         if (!float.IsFinite(rgb.X + rgb.Y + rgb.Z)) throw new ArgumentException($"colour must be finite, got {rgb}", nameof(rgb));
         return new SdfShape(_op, _params, _left, _right, _k, _transform, new Vector4(Vector3.Clamp(rgb, Vector3.Zero, Vector3.One), 1f));
@@ -135,10 +135,10 @@ public sealed class SdfShape : ISdfSource
         return new SdfProgram(list.ToArray());
     }
 
-    private void Emit(List<SdfInstruction> list, SdfTransform parent, Vector4? inheritedColour)
+    private void Emit(List<SdfInstruction> list, SdfTransform parent, Vector4? inheritedColor)
     {
         var t = _transform.Then(parent);
-        var colour = inheritedColour ?? _colour;
+        var color = inheritedColor ?? _color;
         if (_left is null)
         {
             // local = R^-1 (p - T) / s: rows of the 3x4 matrix.
@@ -151,24 +151,24 @@ public sealed class SdfShape : ISdfSource
             }
             list.Add(new SdfInstruction
             {
-                Op = (uint)_op, Colour = ColourPacking.Pack(colour ?? DefaultColour), Scale = t.Scale, Params = _params,
+                Op = (uint)_op, Color = ColorPacking.Pack(color ?? DefaultColor), Scale = t.Scale, Params = _params,
                 Row0 = Row(0), Row1 = Row(1), Row2 = Row(2),
             });
             return;
         }
-        _left.Emit(list, t, colour);
-        _right!.Emit(list, t, colour);
+        _left.Emit(list, t, color);
+        _right!.Emit(list, t, color);
         list.Add(new SdfInstruction { Op = (uint)_op, K = _k * t.Scale, Scale = 1f });
     }
 
     /// <inheritdoc/>
-    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour) =>
-        Program.Record(batch, grid, distance, colour);
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color) =>
+        Program.Record(batch, grid, distance, color);
 
     /// <inheritdoc/>
     public float Distance(Vector3 point) => Program.Evaluate(point).Distance;
     /// <inheritdoc/>
-    public Vector4 Colour(Vector3 point) => Program.Evaluate(point).Colour;
+    public Vector4 Color(Vector3 point) => Program.Evaluate(point).Color;
 
     /// <summary>
     /// Parses a primitive spec (the one <see cref="Spec"/> grammar), centred at the origin: <c>sphere:r=0.5</c>,
@@ -199,7 +199,7 @@ public sealed class SdfShape : ISdfSource
             var c = spec.Vector("rgb", positive: false);
             if (!(c.X >= 0 && c.X <= 1 && c.Y >= 0 && c.Y <= 1 && c.Z >= 0 && c.Z <= 1))
                 throw spec.Error($"rgb must be three numbers in 0..1 (r/g/b), got {c}");
-            shape = shape.WithColour(c);
+            shape = shape.WithColor(c);
         }
         spec.RejectUnknown();
         return shape;

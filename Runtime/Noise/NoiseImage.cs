@@ -15,12 +15,12 @@ public static class NoiseImage
 
     /// <summary>RGBA8 pixels (row-major, top row first) for <paramref name="width"/> × <paramref name="height"/> values,
     /// mapping [<paramref name="min"/>, <paramref name="max"/>] to black..white, or through the terrain ramp when
-    /// <paramref name="colourRamp"/>. Values outside the range are clamped.</summary>
-    public static RgbaImage ToImage(ReadOnlySpan<float> values, int width, int height, float min = -1f, float max = 1f, bool colourRamp = false) =>
-        new(width, height, ToRgba(values, width, height, min, max, colourRamp));
+    /// <paramref name="colorRamp"/>. Values outside the range are clamped.</summary>
+    public static RgbaImage ToImage(ReadOnlySpan<float> values, int width, int height, float min = -1f, float max = 1f, bool colorRamp = false) =>
+        new(width, height, ToRgba(values, width, height, min, max, colorRamp));
 
     /// <summary>The pixels behind <see cref="ToImage"/>.</summary>
-    public static byte[] ToRgba(ReadOnlySpan<float> values, int width, int height, float min = -1f, float max = 1f, bool colourRamp = false)
+    public static byte[] ToRgba(ReadOnlySpan<float> values, int width, int height, float min = -1f, float max = 1f, bool colorRamp = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
@@ -32,7 +32,7 @@ public static class NoiseImage
         {
             float t = Math.Clamp((values[i] - min) * inv, 0f, 1f);
             if (float.IsNaN(t)) t = 0f;
-            if (colourRamp)
+            if (colorRamp)
             {
                 int s = 1;
                 while (s < Ramp.Length - 1 && t > Ramp[s].At) s++;

@@ -14,7 +14,7 @@ public sealed class MorphBench : IBenchmark
     public void Run(GpuContext gpu, BenchReport report, bool quick)
     {
         report.Section("Morphing (SDF morph + GPU isosurface)");
-        ISdfSource[] sources = [SdfShape.Sphere(0.5f).WithColour(new(1, 0.3f, 0.1f)), SdfShape.Torus(0.6f, 0.2f).WithColour(new(0.1f, 0.4f, 1f))];
+        ISdfSource[] sources = [SdfShape.Sphere(0.5f).WithColor(new(1, 0.3f, 0.1f)), SdfShape.Torus(0.6f, 0.2f).WithColor(new(0.1f, 0.4f, 1f))];
         int[] sizes = quick ? [32, 64] : [64, 128, 256];
         var frame = report.Table("One frame at t = 0.5: morph + classify/scan/compact/emit in one batch (ms = wall time incl. submit and mesh read-back)",
             "grid", "triangles", "GPU ms/frame", "GPU kernels ms", "triangles/s (GPU)", "CPU reference ms", "GPU/CPU speed-up");
@@ -33,7 +33,7 @@ public sealed class MorphBench : IBenchmark
             using (var batch = gpu.BeginBatch())
             {
                 using (batch.Time("morph")) morph.Record(batch, morph.WeightsAt(0.5f));
-                iso.Record(batch, grid, morph.Distance, morph.Colour);
+                iso.Record(batch, grid, morph.Distance, morph.Color);
                 batch.Submit();
                 foreach (var t in batch.Timings) stageMs[t.Region] = t.Milliseconds;
             }

@@ -44,7 +44,7 @@ public sealed class RenderCommand : ICommand
         // What a GIF turntable holds in memory at once: one RGBA frame plus its quantised copy and the encoder's tables.
         CliArgs.CheckMemory(checked((long)width * height * 4 * 3), $"rendering {width}x{height}");
         var mesh = Flatten(loaded);
-        Console.WriteLine($"mesh: {input} ({mesh.Positions.Length / 3} vertices, {mesh.Indices.Length / 3} triangles{(mesh.Colors.Length > 0 ? ", vertex colours" : "")})");
+        Console.WriteLine($"mesh: {input} ({mesh.Positions.Length / 3} vertices, {mesh.Indices.Length / 3} triangles{(mesh.Colors.Length > 0 ? ", vertex colors" : "")})");
         MeshRenderer renderer;
         try { renderer = new MeshRenderer(); }
         catch (GlUnavailableException e)
@@ -99,6 +99,6 @@ public sealed class RenderCommand : ICommand
     private static (float[] Positions, float[] Normals, float[] Colors, uint[] Indices) Flatten(TriangleMesh mesh)
     {
         static float[] Flat(Vector3[]? v) => v is null ? Array.Empty<float>() : v.SelectMany(p => new[] { p.X, p.Y, p.Z }).ToArray();
-        return (Flat(mesh.Positions), Flat(mesh.Normals), Flat(mesh.Colours), mesh.Indices.Select(i => (uint)i).ToArray());
+        return (Flat(mesh.Positions), Flat(mesh.Normals), Flat(mesh.Colors), mesh.Indices.Select(i => (uint)i).ToArray());
     }
 }

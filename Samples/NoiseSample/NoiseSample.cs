@@ -41,7 +41,7 @@ public static class NoiseSample
         float[] field = values.ToArray(); // size * size floats in [-1, 1], row-major
 
         // Map [-1, 1] through a terrain colour ramp and write the tile.
-        byte[] rgba = NoiseImage.ToRgba(field, size, size, colourRamp: true);
+        byte[] rgba = NoiseImage.ToRgba(field, size, size, colorRamp: true);
         string tile = Path.Combine(outputDirectory, "noise_tile.png");
         new RgbaImage(size, size, rgba).SavePng(tile);
 

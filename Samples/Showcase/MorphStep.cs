@@ -20,8 +20,8 @@ public sealed class MorphStep : IShowcaseStep
         int frames = options.Quick ? 5 : 21;
         ISdfSource[] sources =
         [
-            SdfShape.RoundedBox(new(0.45f, 0.35f, 0.35f), 0.08f).WithColour(new(1f, 0.45f, 0.1f)),
-            SdfShape.Torus(0.6f, 0.2f).WithColour(new(0.1f, 0.45f, 1f)).Translated(new(0.3f, 0.2f, 0)),
+            SdfShape.RoundedBox(new(0.45f, 0.35f, 0.35f), 0.08f).WithColor(new(1f, 0.45f, 0.1f)),
+            SdfShape.Torus(0.6f, 0.2f).WithColor(new(0.1f, 0.45f, 1f)).Translated(new(0.3f, 0.2f, 0)),
         ];
         var dir = Path.Combine(options.OutputDirectory, "morph");
         Directory.CreateDirectory(dir);
@@ -80,7 +80,7 @@ public sealed class MorphStep : IShowcaseStep
         using var gif = new GifWriter(path, size, size, new GifOptions(FrameDelayMs: 60));
         foreach (var mesh in meshes.Concat(meshes.Reverse().Skip(1).SkipLast(1)))
         {
-            renderer.SetMesh(Flatten(mesh.Positions), Flatten(mesh.Normals!), Flatten(mesh.Colours!), Array.ConvertAll(mesh.Indices, i => (uint)i));
+            renderer.SetMesh(Flatten(mesh.Positions), Flatten(mesh.Normals!), Flatten(mesh.Colors!), Array.ConvertAll(mesh.Indices, i => (uint)i));
             renderer.Camera = camera;
             gif.AddFrame(renderer.Render(size, size));
         }

@@ -21,7 +21,7 @@ public sealed class NoiseStep : IShowcaseStep
         var terrain = new NoiseSettings { Seed = 7, Octaves = 6, Frequency = 3f, WarpStages = 2, WarpAmplitude = 0.15f };
         var grid = NoiseGrid.Plane(size, size, 1f / size);
         var (values, ms) = Fill(gpu, terrain, grid);
-        new RgbaImage(size, size, NoiseImage.ToRgba(values, size, size, colourRamp: true)).SavePng(Path.Combine(options.OutputDirectory, "noise_terrain.png"));
+        new RgbaImage(size, size, NoiseImage.ToRgba(values, size, size, colorRamp: true)).SavePng(Path.Combine(options.OutputDirectory, "noise_terrain.png"));
         files.Add("noise_terrain.png");
         summary.Add($"{size}x{size} 2D 6-octave fBm, 2 warp stages: {ms:F1} ms GPU ({grid.Count * 5 * 6 / ms / 1e3:F1} M octave-evaluations/s)");
 

@@ -24,7 +24,7 @@ public sealed class MeshIoTests
         for (int i = 0; i < cube.VertexCount; i++)
         {
             Assert.That(Vector3.Distance(back.Positions[i], cube.Positions[i]), Is.LessThan(1e-6f));
-            Assert.That(Vector3.Distance(back.Colours![i], cube.Colours![i]), Is.LessThan(1e-3f));
+            Assert.That(Vector3.Distance(back.Colors![i], cube.Colors![i]), Is.LessThan(1e-3f));
             Assert.That(Vector3.Distance(back.Normals![i], cube.Normals[i]), Is.LessThan(1e-4f));
         }
         Assert.That(back.Volume(), Is.EqualTo(1.0).Within(1e-6));
@@ -35,7 +35,7 @@ public sealed class MeshIoTests
     {
         var mesh = ObjFormat.Read(new StringReader("v 0 0 0\nv 1 0 0\nv 1 1 0\nv 0 1 0\nf -4 -3 -2 -1\n"));
         Assert.That(mesh.Indices, Is.EqualTo(new[] { 0, 1, 2, 0, 2, 3 }));
-        Assert.That(mesh.Colours, Is.Null);
+        Assert.That(mesh.Colors, Is.Null);
     }
 
     [TestCase("v 0 0 x\n", "'x' is not a number")]
@@ -67,7 +67,7 @@ public sealed class MeshIoTests
         var cube = TestMeshes.Cube(0.5f);
         var data = new List<byte>();
         foreach (var p in cube.Positions) { data.AddRange(BitConverter.GetBytes(p.X)); data.AddRange(BitConverter.GetBytes(p.Y)); data.AddRange(BitConverter.GetBytes(p.Z)); }
-        foreach (var c in cube.Colours!) { data.AddRange(BitConverter.GetBytes(c.X)); data.AddRange(BitConverter.GetBytes(c.Y)); data.AddRange(BitConverter.GetBytes(c.Z)); }
+        foreach (var c in cube.Colors!) { data.AddRange(BitConverter.GetBytes(c.X)); data.AddRange(BitConverter.GetBytes(c.Y)); data.AddRange(BitConverter.GetBytes(c.Z)); }
         foreach (var i in cube.Indices) data.AddRange(BitConverter.GetBytes((uint)i));
         string json = $$"""
         {"asset":{"version":"2.0"},"scene":0,"scenes":[{"nodes":[0]}],
@@ -86,7 +86,7 @@ public sealed class MeshIoTests
         Assert.That(mesh.TriangleCount, Is.EqualTo(12));
         Assert.That(mesh.Volume(), Is.EqualTo(1.0).Within(1e-5));
         Assert.That(Bounds(mesh).Min.X, Is.EqualTo(1.5f).Within(1e-6f), "node translation applied");
-        Assert.That(mesh.Colours, Is.Not.Null);
+        Assert.That(mesh.Colors, Is.Not.Null);
         Assert.That(MeshTopology.FindClosedSurfaceProblem(mesh), Is.Null);
     }
 

@@ -34,8 +34,8 @@ public sealed class MeshSdfSourceTests : GpuTest
             Assert.That(got, Is.EqualTo(expected).Within(1e-5f), $"distance at {p}");
         }
         // Colour of the closest point: the top face is red, the bottom face blue.
-        var top = ColourPacking.Unpack(c[grid.Index(n / 2, n - 4, n / 2)]);
-        var bottom = ColourPacking.Unpack(c[grid.Index(n / 2, 3, n / 2)]);
+        var top = ColorPacking.Unpack(c[grid.Index(n / 2, n - 4, n / 2)]);
+        var bottom = ColorPacking.Unpack(c[grid.Index(n / 2, 3, n / 2)]);
         Assert.That(top.X, Is.GreaterThan(0.95f)); Assert.That(top.Z, Is.LessThan(0.05f));
         Assert.That(bottom.Z, Is.GreaterThan(0.95f)); Assert.That(bottom.X, Is.LessThan(0.05f));
     }

@@ -24,7 +24,7 @@ public sealed class NeuralSdfSourceTests : GpuTest
     {
         using var field = SmallField();
         var domain = new Bounds(new Vector3(-1), new Vector3(1));
-        var source = new NeuralSdfSource(field, domain, distanceScale: 2f, colour: new(0, 1, 0)) { ChunkLimit = 1000 };
+        var source = new NeuralSdfSource(field, domain, distanceScale: 2f, color: new(0, 1, 0)) { ChunkLimit = 1000 };
         var grid = SdfGrid.Covering(domain, 14); // 2744 points: three chunks, the last one partial
         using var d = Gpu.CreateBuffer<float>(grid.PointCount);
         using var c = Gpu.CreateBuffer<uint>(grid.PointCount);
@@ -38,7 +38,7 @@ public sealed class NeuralSdfSourceTests : GpuTest
             // GPU MLP (tiled FMAs) vs the neural core's CPU reference: float32 sums over 16-wide layers, 1e-4 relative to the spread.
             Assert.That(gd[grid.Index(x, y, z)], Is.EqualTo(source.Distance(p)).Within(1e-4f * MathF.Max(1, spread)), $"at {p}");
         }
-        Assert.That(c.ToArray().Distinct().Single(), Is.EqualTo(ColourPacking.Pack(new Vector3(0, 1, 0))));
+        Assert.That(c.ToArray().Distinct().Single(), Is.EqualTo(ColorPacking.Pack(new Vector3(0, 1, 0))));
     }
 
     [Test]

@@ -6,8 +6,8 @@ namespace FieldForge.Tests.Morphing;
 
 public sealed class SdfMorphTests : GpuTest
 {
-    private static readonly SdfShape RedSphere = SdfShape.Sphere(0.5f).WithColour(new(1, 0, 0));
-    private static readonly SdfShape BlueTorus = SdfShape.Torus(0.6f, 0.2f).WithColour(new(0, 0, 1));
+    private static readonly SdfShape RedSphere = SdfShape.Sphere(0.5f).WithColor(new(1, 0, 0));
+    private static readonly SdfShape BlueTorus = SdfShape.Torus(0.6f, 0.2f).WithColor(new(0, 0, 1));
 
     private static SdfMorph Morph(int n, MorphSchedule schedule, params ISdfSource[] sources) =>
         new(Gpu, sources, SdfMorph.GridFor(sources, n), schedule);
@@ -19,22 +19,22 @@ public sealed class SdfMorphTests : GpuTest
     [TestCase(MorphSchedule.Aligned, 5)]
     public void Record_Gpu_MatchesCpuReference(MorphSchedule schedule, int sourceCount)
     {
-        var far = SdfShape.Box(new(0.2f, 0.3f, 0.25f)).Translated(new(0.8f, 0.1f, 0)).WithColour(new(0, 1, 0));
-        ISdfSource[] all = [RedSphere, BlueTorus, far, SdfShape.Sphere(0.3f).Translated(new(-0.4f, 0.2f, 0.1f)).WithColour(new(1, 1, 0)),
-            SdfShape.Torus(0.4f, 0.1f).Translated(new(0.1f, -0.3f, 0)).WithColour(new(0, 1, 1))];
+        var far = SdfShape.Box(new(0.2f, 0.3f, 0.25f)).Translated(new(0.8f, 0.1f, 0)).WithColor(new(0, 1, 0));
+        ISdfSource[] all = [RedSphere, BlueTorus, far, SdfShape.Sphere(0.3f).Translated(new(-0.4f, 0.2f, 0.1f)).WithColor(new(1, 1, 0)),
+            SdfShape.Torus(0.4f, 0.1f).Translated(new(0.1f, -0.3f, 0)).WithColor(new(0, 1, 1))];
         using var morph = Morph(20, schedule, all[..sourceCount]);
         var weights = new[] { 0.2f, 0.5f, 0.3f, 0.15f, 0.25f }[..sourceCount];
         using (var batch = Gpu.BeginBatch()) { morph.Record(batch, weights); batch.Submit(); }
         var (d, c) = morph.EvaluateCpu(weights);
-        var gd = morph.Distance.ToArray(); var gc = morph.Colour.ToArray();
+        var gd = morph.Distance.ToArray(); var gc = morph.Color.ToArray();
         for (int i = 0; i < d.Length; i++)
         {
             // Same float operations in a different order (trilinear sums): 1e-5 of a grid about 2 units wide.
             Assert.That(gd[i], Is.EqualTo(d[i]).Within(2e-5f), $"distance {i}");
             // Colour is only blended near the surface (the isosurface never reads it elsewhere).
-            if (MathF.Abs(d[i]) > SdfMorph.ColourBandVoxels * morph.Grid.VoxelSize - 1e-4f) continue;
+            if (MathF.Abs(d[i]) > SdfMorph.ColorBandVoxels * morph.Grid.VoxelSize - 1e-4f) continue;
             // RGBA8 accumulation rounds once per source on both sides; rounding ties may go either way: 1 step per channel.
-            var diff = Vector4.Abs(ColourPacking.Unpack(gc[i]) - ColourPacking.Unpack(c[i]));
+            var diff = Vector4.Abs(ColorPacking.Unpack(gc[i]) - ColorPacking.Unpack(c[i]));
             Assert.That(MathF.Max(MathF.Max(diff.X, diff.Y), MathF.Max(diff.Z, diff.W)), Is.LessThanOrEqualTo(1.01f / 255f), $"colour {i}");
         }
     }
@@ -58,7 +58,7 @@ public sealed class SdfMorphTests : GpuTest
         // And against the analytic surface: every vertex within one voxel of the zero set.
         foreach (var p in mesh.Positions) Assert.That(MathF.Abs(source.Distance(p)), Is.LessThan(morph.Grid.VoxelSize));
         var expected = t == 0 ? new Vector3(1, 0, 0) : new Vector3(0, 0, 1);
-        var mean = mesh.Colours!.Aggregate(Vector3.Zero, (a, b) => a + b) / mesh.VertexCount;
+        var mean = mesh.Colors!.Aggregate(Vector3.Zero, (a, b) => a + b) / mesh.VertexCount;
         Assert.That(Vector3.Distance(mean, expected), Is.LessThan(0.02f), "colour of the source");
     }
 
@@ -127,7 +127,7 @@ public sealed class SdfMorphTests : GpuTest
         using var morph = Morph(24, MorphSchedule.Aligned, RedSphere, BlueTorus);
         using var iso = new IsoSurfacer(Gpu, 24);
         var mesh = morph.ExtractFrame(iso, 0.5f).Mesh;
-        var mean = mesh.Colours!.Aggregate(Vector3.Zero, (a, b) => a + b) / mesh.VertexCount;
+        var mean = mesh.Colors!.Aggregate(Vector3.Zero, (a, b) => a + b) / mesh.VertexCount;
         Assert.That(mean.X, Is.EqualTo(0.5f).Within(0.05f));
         Assert.That(mean.Z, Is.EqualTo(0.5f).Within(0.05f));
     }

@@ -23,8 +23,8 @@ public sealed class SdfShapeTests : GpuTest
         yield return new TestCaseData(SdfShape.Torus(0.5f, 0.2f)).SetName("Torus");
         yield return new TestCaseData(SdfShape.Capsule(0.3f, 0.2f)).SetName("Capsule");
         yield return new TestCaseData(SdfShape.Cylinder(0.3f, 0.4f)).SetName("Cylinder");
-        yield return new TestCaseData(SdfShape.Box(new Vector3(0.4f)).WithColour(new(1, 0, 0))
-            .Subtract(SdfShape.Sphere(0.5f).WithColour(new(0, 1, 0)))
+        yield return new TestCaseData(SdfShape.Box(new Vector3(0.4f)).WithColor(new(1, 0, 0))
+            .Subtract(SdfShape.Sphere(0.5f).WithColor(new(0, 1, 0)))
             .Union(SdfShape.Torus(0.5f, 0.1f).Transformed(new SdfTransform(new(0.1f, 0.2f, 0), Quaternion.CreateFromYawPitchRoll(0.3f, 0.7f, 0.1f), 1.2f)))
             .SmoothUnion(SdfShape.Capsule(0.2f, 0.1f).Translated(new(0, -0.5f, 0)), 0.15f)
             .Intersect(SdfShape.Sphere(0.9f))).SetName("CsgTree");
@@ -44,7 +44,7 @@ public sealed class SdfShapeTests : GpuTest
             long i = grid.Index(x, y, z);
             // 1e-5 relative-ish: float32 in both, different evaluation order of a few fused operations.
             Assert.That(d[i], Is.EqualTo(shape.Distance(p)).Within(2e-5f), $"distance at {p}");
-            var cc = ColourPacking.Unpack(c[i]); var rc = shape.Colour(p);
+            var cc = ColorPacking.Unpack(c[i]); var rc = shape.Color(p);
             Assert.That(Vector4.Distance(cc, rc), Is.LessThan(2.5f / 255f), $"colour at {p}");
         }
     }
@@ -67,7 +67,7 @@ public sealed class SdfShapeTests : GpuTest
     {
         Assert.That(SdfShape.Parse("sphere:r=0.5").Distance(Vector3.Zero), Is.EqualTo(-0.5f).Within(1e-6f));
         Assert.That(SdfShape.Parse("torus:R=0.6,r=0.2").Distance(new(0.6f, 0, 0)), Is.EqualTo(-0.2f).Within(1e-6f));
-        Assert.That(SdfShape.Parse("box:0.6,rgb=1/0/0").Colour(Vector3.Zero), Is.EqualTo(new Vector4(1, 0, 0, 1)));
+        Assert.That(SdfShape.Parse("box:0.6,rgb=1/0/0").Color(Vector3.Zero), Is.EqualTo(new Vector4(1, 0, 0, 1)));
     }
 
     [TestCase("cone:r=1", "unknown shape 'cone'")]

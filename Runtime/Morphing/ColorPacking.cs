@@ -3,7 +3,7 @@ using System.Numerics;
 namespace FieldForge.Morphing;
 
 /// <summary>RGBA8 packing identical to GLSL packUnorm4x8/unpackUnorm4x8 (r in the low byte).</summary>
-internal static class ColourPacking
+internal static class ColorPacking
 {
     public static uint Pack(Vector4 c)
     {
