@@ -17,11 +17,11 @@ namespace FieldForge.Acoustics;
 public sealed class FdtdSolver : IDisposable
 {
     /// <summary>Interior update: 4 cells per invocation from the interior list.</summary>
-    public static readonly KernelSpec InteriorSpec = new("fdtd_interior", Buffers: 3, PushConstantBytes: 56);
+    internal static readonly KernelSpec InteriorSpec = new("fdtd_interior", Buffers: 3, PushConstantBytes: 56);
     /// <summary>Boundary update: one cell per invocation from the boundary list, wall loss folded in.</summary>
-    public static readonly KernelSpec BoundarySpec = new("fdtd_boundary", Buffers: 3, PushConstantBytes: 56);
+    internal static readonly KernelSpec BoundarySpec = new("fdtd_boundary", Buffers: 3, PushConstantBytes: 56);
     /// <summary>Receiver sampling of the current field (trilinear stencils).</summary>
-    public static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 56);
+    internal static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 56);
 
     /// <summary>Approximate device bytes per grid cell: two pressure fields (p^n and p^{n-1}) plus the interior list.</summary>
     public const int BytesPerCell = 4 + 4 + 1;
@@ -66,11 +66,11 @@ public sealed class FdtdSolver : IDisposable
         gpu.Primitives.Fill(_fieldB, 0f);
     }
 
-    /// <summary>The room as given (see <see cref="Snapping"/> for the one the grid simulates).</summary>
+    /// <summary>The room being simulated.</summary>
     public Room Room { get; }
-    /// <summary>The voxelised room the solver runs on.</summary>
+    /// <summary>The room voxelised at the solver's grid spacing.</summary>
     public RoomGrid Grid { get; }
-    /// <summary>The validated settings.</summary>
+    /// <summary>The validated solver settings.</summary>
     public FdtdSettings Settings { get; }
     /// <summary>Time step in seconds.</summary>
     public double TimeStep => Settings.TimeStep;

@@ -13,10 +13,10 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class SdfMorph : IDisposable
 {
-    public static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
-    public static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
+    internal static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
+    internal static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
     /// <summary>Distance and colour of 2, 3 or 4 sources in one pass (one kernel per count: see morph.comp).</summary>
-    public static IReadOnlyList<KernelSpec> FusedSpecs { get; } =
+    internal static IReadOnlyList<KernelSpec> FusedSpecs { get; } =
     [
         new("morph_fused2", Buffers: 10, PushConstantBytes: 112),
         new("morph_fused3", Buffers: 10, PushConstantBytes: 112),
@@ -93,8 +93,11 @@ public sealed class SdfMorph : IDisposable
         return SdfGrid.Covering(bounds.Expanded(margin), resolution);
     }
 
+    /// <summary>The shapes being morphed, in blend order.</summary>
     public IReadOnlyList<ISdfSource> Sources { get; }
+    /// <summary>The lattice every source is sampled on.</summary>
     public SdfGrid Grid { get; }
+    /// <summary>How distances are interpolated between sources; may change between frames.</summary>
     public MorphSchedule Schedule { get; set; }
     /// <summary>Each source's volume and centre of mass on the grid (what the aligned schedule blends).</summary>
     public IReadOnlyList<SdfMoments> Moments => _moments;
@@ -289,6 +292,7 @@ public sealed class SdfMorph : IDisposable
         return new SdfMoments(count * voxel * voxel * voxel, grid.Min + voxel * new Vector3((float)(sx / count), (float)(sy / count), (float)(sz / count)));
     }
 
+    /// <summary>Frees the per-source distance and colour buffers on the GPU.</summary>
     public void Dispose()
     {
         foreach (var b in _sourceDistance) b.Dispose();

@@ -11,10 +11,10 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class Mlp
 {
-    public static readonly KernelSpec ForwardLayerSpec = new("mlp_forward_layer", Buffers: 5, PushConstantBytes: PushBytes);
-    public static readonly KernelSpec OutputDeltaSpec = new("mlp_output_delta", Buffers: 3, PushConstantBytes: PushBytes);
-    public static readonly KernelSpec BackwardLayerSpec = new("mlp_backward_layer", Buffers: 4, PushConstantBytes: PushBytes);
-    public static readonly KernelSpec WeightGradientSpec = new("mlp_weight_gradient", Buffers: 4, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec ForwardLayerSpec = new("mlp_forward_layer", Buffers: 5, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec OutputDeltaSpec = new("mlp_output_delta", Buffers: 3, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec BackwardLayerSpec = new("mlp_backward_layer", Buffers: 4, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec WeightGradientSpec = new("mlp_weight_gradient", Buffers: 4, PushConstantBytes: PushBytes);
 
     // Tile sizes, mirroring mlp.comp: units per forward/backward invocation, inputs and units per weight-gradient workgroup.
     private const int UnitTile = 8, GradientTile = 8, GradientRows = 4;
@@ -232,6 +232,7 @@ public sealed class Mlp
         if (buffer.Length < needed) throw new ArgumentException($"{name} buffer '{buffer.Label}' holds {buffer.Length} floats, needs {needed}", name);
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"MLP {Config.Inputs}->{Config.HiddenLayers}x{Config.Width} {Config.HiddenActivation}->{Config.Outputs} {Config.OutputActivation}";
 }

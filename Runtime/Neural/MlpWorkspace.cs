@@ -33,6 +33,7 @@ public sealed class MlpWorkspace : IDisposable
     /// <summary>dL/dinput written by backward when the caller passes no buffer of its own.</summary>
     public GpuBuffer<float> InputGradients { get; }
 
+    /// <summary>Frees the workspace buffers on the GPU.</summary>
     public void Dispose()
     {
         PreActivations.Dispose();
