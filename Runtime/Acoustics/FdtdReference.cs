@@ -26,9 +26,9 @@ public sealed class FdtdReference
         _previous = new float[grid.CellCount];
     }
 
-    /// <summary>The voxelised room the reference steps over.</summary>
+    /// <summary>The grid the reference runs on.</summary>
     public RoomGrid Grid { get; }
-    /// <summary>The solver settings (time step, speed of sound, pulse), identical to the GPU solver's.</summary>
+    /// <summary>The validated settings.</summary>
     public FdtdSettings Settings { get; }
     /// <summary>Pressure p^n per cell, Pa.</summary>
     public float[] Pressure => _current;

@@ -66,11 +66,11 @@ public sealed class FdtdSolver : IDisposable
         gpu.Primitives.Fill(_fieldB, 0f);
     }
 
-    /// <summary>The room being simulated.</summary>
+    /// <summary>The room as given (see <see cref="Snapping"/> for the one the grid simulates).</summary>
     public Room Room { get; }
-    /// <summary>The room voxelised at the solver's grid spacing.</summary>
+    /// <summary>The voxelised room the solver runs on.</summary>
     public RoomGrid Grid { get; }
-    /// <summary>The validated solver settings.</summary>
+    /// <summary>The validated settings.</summary>
     public FdtdSettings Settings { get; }
     /// <summary>Time step in seconds.</summary>
     public double TimeStep => Settings.TimeStep;

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Globalization;
 using System.Text;
 
@@ -94,7 +95,7 @@ public sealed class ImpulseResponse
         for (int n = 0; n < Samples.Length; n++)
             sb.Append((n / SampleRate).ToString("R", CultureInfo.InvariantCulture)).Append(',')
               .Append(Samples[n].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     /// <summary>Reads a CSV written by <see cref="WriteCsv(string)"/> (uniform time steps; <c>#</c> lines are skipped). Throws

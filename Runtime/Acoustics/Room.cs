@@ -12,11 +12,13 @@ public sealed class Room
 {
     private readonly (Vector3 Min, Vector3 Max)[] _boxes;
     private readonly TriangleMesh? _mesh;
+    private readonly string? _objText; // kept for its usemtl names (surface materials)
 
-    private Room((Vector3, Vector3)[] boxes, TriangleMesh? mesh, WallSpec walls, string description)
+    private Room((Vector3, Vector3)[] boxes, TriangleMesh? mesh, WallSpec walls, string description, string? objText = null)
     {
         _boxes = boxes;
         _mesh = mesh;
+        _objText = objText;
         Walls = walls;
         Description = description;
         if (mesh is not null) (Min, Max) = (Bounds.Of(mesh.Positions).Min, Bounds.Of(mesh.Positions).Max);
@@ -69,7 +71,8 @@ public sealed class Room
     public static Room FromObjText(string objText, string source = "mesh")
     {
         using var reader = new StringReader(objText);
-        return FromMesh(ObjFormat.Read(reader, source), source);
+        var mesh = FromMesh(ObjFormat.Read(reader, source), source);
+        return new(Array.Empty<(Vector3, Vector3)>(), mesh._mesh, WallSpec.Rigid, mesh.Description, objText);
     }
 
     /// <summary>A closed triangle mesh (metres) as the room's boundary; inside is decided by ray parity.</summary>
@@ -78,6 +81,8 @@ public sealed class Room
     {
         ArgumentNullException.ThrowIfNull(mesh);
         if (mesh.TriangleCount < 4) throw new InvalidDataException($"{source}: a closed room mesh needs at least 4 triangles, found {mesh.TriangleCount}");
+        // Ray parity over an open mesh gives an arbitrary inside; refuse it like morph and fit sdf do.
+        MeshTopology.RequireClosed(mesh.Validate(source), source);
         return new(Array.Empty<(Vector3, Vector3)>(), mesh, WallSpec.Rigid, "obj:" + source);
     }
 
@@ -135,7 +140,30 @@ public sealed class Room
     }
 
     /// <summary>The same room with other walls.</summary>
-    public Room WithWalls(WallSpec walls) => new(_boxes, _mesh, walls ?? throw new ArgumentNullException(nameof(walls)), Description);
+    public Room WithWalls(WallSpec walls) => new(_boxes, _mesh, walls ?? throw new ArgumentNullException(nameof(walls)), Description, _objText);
+
+    /// <summary>
+    /// The same room with walls from text: <c>rigid</c>, <c>R=..</c>, <c>Z=..</c> (see <see cref="WallSpec.Parse"/>), or
+    /// for a room read from OBJ <c>materials</c> / <c>materials:name=R,...</c>: the mesh's <c>usemtl</c> surfaces through
+    /// <see cref="SurfaceMaterials"/> (their area-weighted mean admittance).
+    /// </summary>
+    public Room WithWalls(string walls, double density = 1.2, double speedOfSound = 343)
+    {
+        ArgumentNullException.ThrowIfNull(walls);
+        var t = walls.Trim();
+        if (!t.StartsWith("materials", StringComparison.OrdinalIgnoreCase)) return WithWalls(WallSpec.Parse(t, density, speedOfSound));
+        if (t.Length > 9 && t[9] != ':') throw new FormatException($"wall '{walls}' must be 'materials' or 'materials:name=R,...'");
+        if (_mesh is null || _objText is null) throw new FormatException($"wall '{walls}' reads the materials of a room read from OBJ, but {Description} is not one; use rigid, R=.. or Z=..");
+        return WithWalls(Materials(t.Length > 10 ? t[10..] : null).MeanWall());
+    }
+
+    /// <summary>The surface materials of a room read from OBJ (<paramref name="overrides"/>: <c>name=R,...</c>). Throws
+    /// <see cref="InvalidOperationException"/> for other rooms, which have no materials.</summary>
+    public SurfaceMaterials Materials(string? overrides = null)
+    {
+        if (_mesh is null || _objText is null) throw new InvalidOperationException($"room {Description} was not read from OBJ, so it has no surface materials; use a wall spec such as R=0.9");
+        return SurfaceMaterials.FromObj(_objText, _mesh, Description, overrides);
+    }
 
     /// <summary>True when <paramref name="point"/> (metres) lies in the air volume.</summary>
     public bool Contains(Vector3 point)

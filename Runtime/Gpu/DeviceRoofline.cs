@@ -14,9 +14,9 @@ namespace FieldForge.Gpu;
 public sealed record DeviceRoofline(double BandwidthBytesPerSecond, double FlopsPerSecond, long CopyBytes)
 {
     /// <summary>The streaming-copy kernel (one vec4 per invocation).</summary>
-    public static readonly KernelSpec CopySpec = new("roofline_copy", Buffers: 2, PushConstantBytes: 8);
+    internal static readonly KernelSpec CopySpec = new("roofline_copy", Buffers: 2, PushConstantBytes: 8);
     /// <summary>The FMA-loop kernel (8 independent vec4 chains per invocation).</summary>
-    public static readonly KernelSpec FmaSpec = new("roofline_fma", Buffers: 2, PushConstantBytes: 8);
+    internal static readonly KernelSpec FmaSpec = new("roofline_fma", Buffers: 2, PushConstantBytes: 8);
 
     /// <summary>FMA iterations per invocation of the throughput kernel (8 vec4 chains each).</summary>
     public const int FmaIterations = 512;
