@@ -43,13 +43,17 @@ public sealed class EditorServer : IAsyncDisposable
         options ??= new EditorServerOptions();
         options.Validate();
         await session.WaitUntilReadyAsync();
-        var webRoot = Path.GetFullPath(options.WebRoot ?? Path.Combine(AppContext.BaseDirectory, "editor-web"));
+        IFileProvider web = options.WebRoot is { } root
+            ? new PhysicalFileProvider(Path.GetFullPath(root))
+            : new EmbeddedFileProvider(typeof(EditorServer).Assembly, "FieldForge.Editor.web");
         foreach (var required in new[] { "index.html", "app.js", "lib/tweakpane.min.js" })
-            if (!File.Exists(Path.Combine(webRoot, required)))
-                throw new FileNotFoundException($"editor web asset {required} is missing from {webRoot}: run ./ff editor (it runs `npm ci` in Editor/Web before building) or `npm ci` in Editor/Web and rebuild");
+            if (!web.GetFileInfo(required).Exists)
+                throw new FileNotFoundException(options.WebRoot is null
+                    ? $"editor web asset {required} is not embedded in FieldForge.Editor: it was built without Editor/Web/node_modules (run `npm ci` in Editor/Web and rebuild)"
+                    : $"editor web asset {required} is missing from {Path.GetFullPath(options.WebRoot)}");
         var presets = new PresetStore(options.PresetDirectory);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = webRoot, WebRootPath = webRoot, EnvironmentName = "Production" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>(); // the caller owns Ctrl-C/SIGTERM handling
         builder.WebHost.ConfigureKestrel(k =>
@@ -62,10 +66,10 @@ public sealed class EditorServer : IAsyncDisposable
         var api = new EditorApi(session, presets, options.MaxRequestBytes);
         app.Use(EditorApi.ErrorsAsJson);
         app.Use(EditorApi.LocalOnly);
-        app.UseDefaultFiles();
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = web });
         app.UseStaticFiles(new StaticFileOptions
         {
-            FileProvider = new PhysicalFileProvider(webRoot),
+            FileProvider = web,
             OnPrepareResponse = ctx => ctx.Context.Response.Headers.CacheControl = "no-cache",
         });
         api.Map(app);

@@ -3,7 +3,7 @@ namespace FieldForge.Editor;
 /// <summary>Settings of the local web editor.</summary>
 /// <param name="Port">TCP port on 127.0.0.1; 0 picks a free one.</param>
 /// <param name="PresetDirectory">Where presets are saved and loaded (default out/editor-presets, which git ignores).</param>
-/// <param name="WebRoot">The page and its libraries (default: editor-web/ next to the assembly, copied by the build).</param>
+/// <param name="WebRoot">The page and its libraries (default: the copy embedded in the assembly; a folder here serves files from disk, e.g. while editing the page).</param>
 /// <param name="MaxRequestBytes">Larger request bodies are answered 413.</param>
 public sealed record EditorServerOptions(int Port = EditorServerOptions.DefaultPort, string PresetDirectory = "out/editor-presets", string? WebRoot = null, int MaxRequestBytes = 64 * 1024)
 {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using FieldForge.Components;
 using FieldForge.Gpu;
 using FieldForge.Rendering;
+using FieldForge.Core;
 
 namespace FieldForge.Editor;
 

@@ -1,6 +1,6 @@
+using FieldForge.Core;
 using System.Text.Json.Nodes;
 using FieldForge.Components;
-using StbImageWriteSharp;
 
 namespace FieldForge.Editor;
 
@@ -14,9 +14,7 @@ internal static class PreviewEncoder
         long expected = (long)image.Width * image.Height * 4;
         if (image.Rgba is null || image.Rgba.Length != expected)
             throw new ArgumentException($"image preview '{image.Title}' has {image.Rgba?.Length ?? 0} bytes, expected {expected} (RGBA8 {image.Width}x{image.Height})");
-        using var stream = new MemoryStream();
-        new ImageWriter().WritePng(image.Rgba, image.Width, image.Height, ColorComponents.RedGreenBlueAlpha, stream);
-        return stream.ToArray();
+        return new RgbaImage(image.Width, image.Height, image.Rgba).EncodePng();
     }
 
     /// <summary>Plot as JSON; series longer than <paramref name="maxPoints"/> keep each bucket's min and max so spikes

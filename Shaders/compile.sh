@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Compiles every Shaders/*.comp to SPIR-V with glslc, incrementally.
-#   compile.sh OUT_DIR
+# Compiles Shaders/*.comp (or just the .comp files named) to SPIR-V with glslc, incrementally.
+#   compile.sh OUT_DIR [FILE.comp ...]
 # A .comp file may declare several kernels of one family, one per line:
 #   //! kernel scan_block SCAN_BLOCK
 #   //! kernel scan_add   SCAN_ADD  WG=256
@@ -8,7 +8,8 @@
 # such line becomes OUT_DIR/<basename>.spv. Dependencies (#include) are tracked through glslc's depfiles,
 # so editing an include recompiles exactly the kernels that use it.
 set -euo pipefail
-out=${1:?usage: compile.sh OUT_DIR}
+out=${1:?usage: compile.sh OUT_DIR [FILE.comp ...]}
+shift
 here=$(cd "$(dirname "$0")" && pwd)
 if ! command -v glslc >/dev/null 2>&1; then
   echo "error FF0001: glslc (the GLSL->SPIR-V compiler) was not found. Install the Debian package 'glslc' (apt-get install glslc), or run ./ff test / ./ff demo which install it." >&2
@@ -24,7 +25,9 @@ stale() { # stale TARGET DEPFILE SOURCE
 }
 compiled=0
 expected=()
-for src in "$here"/*.comp; do
+sources=("$@")
+[ ${#sources[@]} -eq 0 ] && sources=("$here"/*.comp)
+for src in "${sources[@]}"; do
   base=$(basename "$src" .comp)
   mapfile -t decls < <(grep -E '^//! kernel ' "$src" | sed -e 's#^//! kernel ##' || true)
   [ ${#decls[@]} -eq 0 ] && decls=("$base")

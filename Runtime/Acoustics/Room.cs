@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Globalization;
 using System.Numerics;
 
@@ -10,15 +11,15 @@ namespace FieldForge.Acoustics;
 public sealed class Room
 {
     private readonly (Vector3 Min, Vector3 Max)[] _boxes;
-    private readonly ObjMesh? _mesh;
+    private readonly TriangleMesh? _mesh;
 
-    private Room((Vector3, Vector3)[] boxes, ObjMesh? mesh, WallSpec walls, string description)
+    private Room((Vector3, Vector3)[] boxes, TriangleMesh? mesh, WallSpec walls, string description)
     {
         _boxes = boxes;
         _mesh = mesh;
         Walls = walls;
         Description = description;
-        if (mesh is not null) { Min = mesh.Min; Max = mesh.Max; }
+        if (mesh is not null) (Min, Max) = (Bounds.Of(mesh.Positions).Min, Bounds.Of(mesh.Positions).Max);
         else
         {
             Min = boxes.Select(b => b.Item1).Aggregate(Vector3.Min);
@@ -50,7 +51,7 @@ public sealed class Room
             if (!IsFinite(min) || !IsFinite(max)) throw new ArgumentException($"box corners must be finite, got {min} {max}", nameof(boxes));
             if (max.X <= min.X || max.Y <= min.Y || max.Z <= min.Z) throw new ArgumentException($"box max {max} must exceed min {min} on every axis", nameof(boxes));
         }
-        return new Room(list, null, WallSpec.Rigid, description ?? "union:" + string.Join(";", list.Select(b => Corners(b.Min, b.Max))));
+        return new Room(list, null, WallSpec.Rigid, description ?? "union:" + string.Join(",", list.Select(b => Corners(b.Min, b.Max))));
     }
 
     /// <summary>An L-shaped room: the box [0,lx]x[0,ly]x[0,lz] minus the corner x &gt; cutX, y &gt; cutY.</summary>
@@ -61,11 +62,24 @@ public sealed class Room
         {
             (Vector3.Zero, new Vector3((float)lx, (float)cutY, (float)lz)),
             (Vector3.Zero, new Vector3((float)cutX, (float)ly, (float)lz)),
-        }, FormattableString.Invariant($"lshape:{lx}x{ly}x{lz},{cutX},{cutY}"));
+        }, FormattableString.Invariant($"lshape:{lx}x{ly}x{lz},cut={cutX}x{cutY}"));
     }
 
     /// <summary>A closed triangle mesh (OBJ text) as the room's boundary; inside is decided by ray parity.</summary>
-    public static Room FromObjText(string objText, string source = "mesh") => new(Array.Empty<(Vector3, Vector3)>(), ObjMesh.Parse(objText, source), WallSpec.Rigid, "obj:" + source);
+    public static Room FromObjText(string objText, string source = "mesh")
+    {
+        using var reader = new StringReader(objText);
+        return FromMesh(ObjFormat.Read(reader, source), source);
+    }
+
+    /// <summary>A closed triangle mesh (metres) as the room's boundary; inside is decided by ray parity.</summary>
+    /// <exception cref="InvalidDataException">The mesh cannot enclose a volume.</exception>
+    public static Room FromMesh(TriangleMesh mesh, string source = "mesh")
+    {
+        ArgumentNullException.ThrowIfNull(mesh);
+        if (mesh.TriangleCount < 4) throw new InvalidDataException($"{source}: a closed room mesh needs at least 4 triangles, found {mesh.TriangleCount}");
+        return new(Array.Empty<(Vector3, Vector3)>(), mesh, WallSpec.Rigid, "obj:" + source);
+    }
 
     /// <summary>Reads a closed OBJ mesh file as the room.</summary>
     public static Room FromObjFile(string path)
@@ -75,50 +89,48 @@ public sealed class Room
     }
 
     /// <summary>
-    /// Parses a room spec: <c>box:LXxLYxLZ</c>, <c>union:x0,y0,z0,x1,y1,z1;...</c> (boxes by corners),
-    /// <c>lshape:LXxLYxLZ,cutX,cutY</c> or <c>obj:path.obj</c>. Throws <see cref="FormatException"/> naming the problem.
+    /// Parses a room spec in the one <see cref="Spec"/> grammar, lower corner at the origin, metres:
+    /// <c>box:LXxLYxLZ</c> (full extents, like every <c>box</c>), <c>lshape:LXxLYxLZ,cut=CXxCY</c> (the corner
+    /// x &gt; CX, y &gt; CY removed), <c>union:MINxMINxMIN..MAXxMAXxMAX,...</c> (boxes by corners) or <c>obj:path.obj</c>.
+    /// Throws <see cref="FormatException"/> naming the problem.
     /// </summary>
-    public static Room Parse(string spec)
+    public static Room Parse(string text)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        int colon = spec.IndexOf(':');
-        if (colon < 0) throw new FormatException($"room spec '{spec}' needs a kind prefix: box:LXxLYxLZ, union:..., lshape:... or obj:path");
-        string kind = spec[..colon].Trim().ToLowerInvariant(), body = spec[(colon + 1)..].Trim();
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Contains(':')) throw new FormatException($"room spec '{text}' needs a kind prefix: box:LXxLYxLZ, lshape:..., union:... or obj:path");
+        var spec = Spec.Parse(text, "room");
         try
         {
-            switch (kind)
+            switch (spec.Kind)
             {
                 case "box":
                 {
-                    var d = Numbers(body.Split('x'), 3, spec);
-                    return Box(d[0], d[1], d[2]);
+                    var size = spec.Vector("size", positional: true);
+                    spec.RejectUnknown();
+                    return Box(size.X, size.Y, size.Z);
                 }
                 case "lshape":
                 {
-                    var parts = body.Split(',');
-                    if (parts.Length != 3) throw new FormatException($"room spec '{spec}': lshape needs LXxLYxLZ,cutX,cutY");
-                    var d = Numbers(parts[0].Split('x'), 3, spec);
-                    var cut = Numbers(parts[1..], 2, spec);
-                    return LShape(d[0], d[1], d[2], cut[0], cut[1]);
+                    var size = spec.Vector("size", positional: true);
+                    var cut = spec.Pair("cut");
+                    spec.RejectUnknown();
+                    return LShape(size.X, size.Y, size.Z, cut.X, cut.Y);
                 }
                 case "union":
                 {
-                    var boxes = body.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(b =>
-                    {
-                        var c = Numbers(b.Split(','), 6, spec);
-                        return (new Vector3((float)c[0], (float)c[1], (float)c[2]), new Vector3((float)c[3], (float)c[4], (float)c[5]));
-                    });
-                    return Union(boxes, spec);
+                    var boxes = spec.Ranges();
+                    spec.RejectUnknown();
+                    return Union(boxes, text);
                 }
                 case "obj":
-                    return FromObjFile(body);
+                    return FromObjFile(spec.Body);
                 default:
-                    throw new FormatException($"room spec '{spec}': unknown kind '{kind}' (box, union, lshape, obj)");
+                    throw spec.Error($"unknown kind '{spec.Kind}' for a room (box, lshape, union, obj)");
             }
         }
         catch (ArgumentException e)
         {
-            throw new FormatException($"room spec '{spec}': {e.Message}", e);
+            throw spec.Error(e.Message);
         }
     }
 
@@ -135,7 +147,7 @@ public sealed class Room
             return false;
         }
         var (y, z) = Jitter(point.Y, point.Z);
-        return _mesh.CrossingsAlongX(y, z).Count(x => x < point.X) % 2 == 1;
+        return CrossingsAlongX(_mesh, y, z).Count(x => x < point.X) % 2 == 1;
     }
 
     /// <summary>Number of cells a grid of <paramref name="spacing"/> metres over the bounding box has (for memory estimates).</summary>
@@ -169,7 +181,7 @@ public sealed class Room
             if (_mesh is not null)
             {
                 var (jy, jz) = Jitter(y, z);
-                crossings = _mesh.CrossingsAlongX(jy, jz);
+                crossings = CrossingsAlongX(_mesh, jy, jz);
             }
             for (int i = 0; i < nx; i++)
             {
@@ -180,19 +192,33 @@ public sealed class Room
         return new RoomGrid(nx, ny, nz, spacing, Min, air);
     }
 
+    /// <summary>X coordinates where the line {(x, y, z) : x real} crosses the mesh, sorted; inside/outside along the row
+    /// follows from the parity of crossings to the left (the mesh must be closed). Callers jitter y/z off grid edges.</summary>
+    private static List<float> CrossingsAlongX(TriangleMesh mesh, float y, float z)
+    {
+        var xs = new List<float>();
+        var p = mesh.Positions; var idx = mesh.Indices;
+        for (int t = 0; t < idx.Length; t += 3)
+        {
+            var a = p[idx[t]]; var b = p[idx[t + 1]]; var c = p[idx[t + 2]];
+            // Barycentric test of (y, z) in the triangle's projection onto the yz plane.
+            double d = (double)(b.Y - a.Y) * (c.Z - a.Z) - (double)(c.Y - a.Y) * (b.Z - a.Z);
+            if (Math.Abs(d) < 1e-20) continue; // parallel to the ray
+            double u = ((double)(y - a.Y) * (c.Z - a.Z) - (double)(c.Y - a.Y) * (z - a.Z)) / d;
+            double v = ((double)(b.Y - a.Y) * (z - a.Z) - (double)(y - a.Y) * (b.Z - a.Z)) / d;
+            if (u < 0 || v < 0 || u + v > 1) continue;
+            xs.Add((float)(a.X + u * (b.X - a.X) + v * (c.X - a.X)));
+        }
+        xs.Sort();
+        return xs;
+    }
+
     // Rays exactly through mesh edges/vertices (common for grid-aligned meshes) would count a crossing twice.
     private static (float, float) Jitter(float y, float z) => (y + 1.31e-5f, z + 0.73e-5f);
 
     private static bool IsFinite(Vector3 v) => float.IsFinite(v.X) && float.IsFinite(v.Y) && float.IsFinite(v.Z);
 
-    private static string Corners(Vector3 a, Vector3 b) => FormattableString.Invariant($"{a.X},{a.Y},{a.Z},{b.X},{b.Y},{b.Z}");
-
-    private static double[] Numbers(string[] parts, int count, string spec)
-    {
-        if (parts.Length != count) throw new FormatException($"room spec '{spec}': expected {count} numbers, got {parts.Length}");
-        return parts.Select(p => double.TryParse(p.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
-            ? v : throw new FormatException($"room spec '{spec}': '{p}' is not a number")).ToArray();
-    }
+    private static string Corners(Vector3 a, Vector3 b) => FormattableString.Invariant($"{a.X}x{a.Y}x{a.Z}..{b.X}x{b.Y}x{b.Z}");
 
     public override string ToString() => $"{Description} (walls {Walls})";
 }

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -164,7 +165,7 @@ public sealed class SoundFieldDataset
         BinaryPrimitives.WriteSingleLittleEndian(s[8..], source.X);
         BinaryPrimitives.WriteSingleLittleEndian(s[12..], source.Y);
         BinaryPrimitives.WriteSingleLittleEndian(s[16..], source.Z);
-        MemoryMarshal.AsBytes(field).CopyTo(s[20..]); // little-endian hosts only (x86-64, ARM64)
+        LittleEndian.WriteFloats(s[20..], field);
         BinaryPrimitives.WriteUInt32LittleEndian(s[^4..], Crc32.Compute(s[4..^4]));
     }
 
@@ -205,7 +206,9 @@ public sealed class SoundFieldDataset
             if (BinaryPrimitives.ReadUInt32LittleEndian(r) != RecordMagic || BinaryPrimitives.ReadUInt32LittleEndian(r[^4..]) != Crc32.Compute(r[4..^4])) break;
             int index = BinaryPrimitives.ReadInt32LittleEndian(r[4..]);
             var source = new Vector3(BinaryPrimitives.ReadSingleLittleEndian(r[8..]), BinaryPrimitives.ReadSingleLittleEndian(r[12..]), BinaryPrimitives.ReadSingleLittleEndian(r[16..]));
-            result[index] = (source, MemoryMarshal.Cast<byte, float>(r.Slice(20, fieldLength * 4)).ToArray());
+            var values = new float[fieldLength];
+            LittleEndian.ReadFloats(r.Slice(20, fieldLength * 4), values);
+            result[index] = (source, values);
             pos += size;
         }
         if (pos != bytes.Length && truncateTornTail)

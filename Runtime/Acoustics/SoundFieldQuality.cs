@@ -1,6 +1,6 @@
 namespace FieldForge.Acoustics;
 
-/// <summary>Resolution presets of <see cref="Components.SoundFieldComponent"/>: the highest simulated frequency.</summary>
+/// <summary>Resolution presets of <c>SoundFieldComponent</c>: the highest simulated frequency.</summary>
 public enum SoundFieldQuality
 {
     /// <summary>fmax 250 Hz: interactive on a CPU device.</summary>

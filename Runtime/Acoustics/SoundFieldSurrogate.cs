@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Numerics;
@@ -21,7 +22,7 @@ public sealed class SoundFieldSurrogate : IDisposable
     public static readonly KernelSpec CombineSpec = new("deeponet_combine", Buffers: 5, PushConstantBytes: 16);
     /// <summary>File magic "FFSG".</summary>
     public const uint Magic = 0x47534646;
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2;
 
     private readonly GpuContext _gpu;
     private readonly Header _header;
@@ -297,34 +298,26 @@ public sealed class SoundFieldSurrogate : IDisposable
     private static float[] ToArray(Vector3 v) => [v.X, v.Y, v.Z];
     private static Vector3 V(double[] a) => new((float)a[0], (float)a[1], (float)a[2]);
 
-    // ---- file format: magic, version, header JSON, mean, basis, embedded NeuralField (its own versioned format), CRC ----
+    // ---- file format: a BinaryContainer of header JSON, mean, basis and the branch NeuralField (its own container) ----
 
-    /// <summary>Writes the surrogate: header, POD trunk and the branch in the neural core's versioned format, with a CRC-32.</summary>
-    public void Save(string path) => File.WriteAllBytes(path, Serialize());
+    /// <summary>Writes the surrogate atomically: header, POD trunk and the branch in the neural core's format, checksummed.</summary>
+    public void Save(string path) => AtomicFile.WriteAllBytes(path, Serialize());
 
     /// <summary>The bytes <see cref="Save"/> writes.</summary>
     public byte[] Serialize()
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(_header);
         var branch = Branch.Serialize();
-        using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        return BinaryContainer.Write(Magic, FormatVersion, w =>
         {
-            w.Write(Magic); w.Write(FormatVersion);
-            w.Write(json.Length); w.Write(json);
-            w.Write(_meanHost.Length); w.Write(MemoryMarshal.AsBytes(_meanHost.AsSpan()));
-            w.Write(_basisHost.Length); w.Write(MemoryMarshal.AsBytes(_basisHost.AsSpan()));
-            w.Write(branch.Length); w.Write(branch);
-        }
-        var body = ms.ToArray();
-        var result = new byte[body.Length + 4];
-        body.CopyTo(result, 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(body.Length), Crc32.Compute(body));
-        return result;
+            w.WriteBlock(json);
+            w.WriteInt32(_meanHost.Length); w.WriteFloats(_meanHost);
+            w.WriteInt32(_basisHost.Length); w.WriteFloats(_basisHost);
+            w.WriteBlock(branch);
+        });
     }
 
-    /// <summary>Reads a surrogate written by <see cref="Save"/>; throws <see cref="InvalidDataException"/> for truncated,
-    /// corrupted or foreign files.</summary>
+    /// <summary>Reads a surrogate written by <see cref="Save"/>; throws <see cref="InvalidDataException"/> for truncated, corrupted or foreign files, the embedded branch included.</summary>
     public static SoundFieldSurrogate Load(GpuContext gpu, string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"surrogate file '{path}' does not exist", path);
@@ -334,32 +327,34 @@ public sealed class SoundFieldSurrogate : IDisposable
     /// <summary>Parses surrogate bytes; <paramref name="source"/> names them in error messages.</summary>
     public static SoundFieldSurrogate Deserialize(GpuContext gpu, byte[] bytes, string source = "surrogate data")
     {
-        string Err(string why) => throw new InvalidDataException($"{source}: {why}");
-        if (bytes.Length < 12 || BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic) Err("not a FieldForge sound-field surrogate (magic is not 'FFSG')");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
-        if (version != FormatVersion) Err($"unsupported format version {version} (this build reads {FormatVersion})");
-        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) != Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4)))
-            Err("checksum mismatch (the file is truncated or corrupted)");
-        try
+        var r = BinaryContainer.Open(bytes, Magic, FormatVersion, source, "sound-field surrogate");
+        Header header;
+        try { header = JsonSerializer.Deserialize<Header>(r.ReadBlock().Span) ?? throw r.Corrupt("empty header"); }
+        catch (JsonException e) { throw r.Corrupt($"malformed header ({e.Message})"); }
+        var mean = r.ReadFloats(r.ReadCount("mean"));
+        var basis = r.ReadFloats(r.ReadCount("basis"));
+        var branchBytes = r.ReadBlock();
+        r.ExpectEnd();
+        if (header.Modes < 1 || header.Outputs < 1 || header.Receivers is null || header.Receivers.Length == 0)
+            throw r.Corrupt($"header announces {header.Modes} modes, {header.Outputs} outputs and {header.Receivers?.Length ?? 0} receivers");
+        if (header.Receivers.Any(p => p is null || p.Length != 3 || !p.All(double.IsFinite))
+            || header.RegionMin?.Length != 3 || header.RegionMax?.Length != 3 || header.GridOrigin?.Length != 3
+            || !(header.ReceiverSpacing > 0) || !(header.OutputInterval > 0) || !double.IsFinite(header.Scale))
+            throw r.Corrupt("header holds malformed receivers, region, grid origin, spacing, interval or scale");
+        long d = (long)header.Outputs * header.Receivers.Length;
+        if (mean.Length != d || basis.Length != header.Modes * d)
+            throw r.Corrupt($"trunk sizes ({mean.Length}, {basis.Length}) do not match the header ({d}, {header.Modes}x{d})");
+        var branch = NeuralField.Deserialize(gpu, branchBytes.Span, source + " (branch)");
+        if (branch.OutputDimensions != header.Modes || branch.InputDimensions != 3)
         {
-            using var r = new BinaryReader(new MemoryStream(bytes, 8, bytes.Length - 12));
-            var header = JsonSerializer.Deserialize<Header>(r.ReadBytes(r.ReadInt32())) ?? throw new InvalidDataException("empty header");
-            var mean = MemoryMarshal.Cast<byte, float>(r.ReadBytes(r.ReadInt32() * 4)).ToArray();
-            var basis = MemoryMarshal.Cast<byte, float>(r.ReadBytes(r.ReadInt32() * 4)).ToArray();
-            var branchBytes = r.ReadBytes(r.ReadInt32());
-            int d = header.Outputs * header.Receivers.Length;
-            if (mean.Length != d || basis.Length != (long)header.Modes * d) Err($"trunk sizes ({mean.Length}, {basis.Length}) do not match the header ({d}, {header.Modes}x{d})");
-            var branch = NeuralField.Deserialize(gpu, branchBytes, source + " (branch)");
-            if (branch.OutputDimensions != header.Modes || branch.InputDimensions != 3)
-            {
-                branch.Dispose();
-                Err($"branch maps {branch.InputDimensions} -> {branch.OutputDimensions}, expected 3 -> {header.Modes}");
-            }
-            return new SoundFieldSurrogate(gpu, header, branch, mean, basis);
+            branch.Dispose();
+            throw r.Corrupt($"branch maps {branch.InputDimensions} -> {branch.OutputDimensions}, expected 3 -> {header.Modes}");
         }
-        catch (Exception e) when (e is EndOfStreamException or JsonException or ArgumentException)
+        try { return new SoundFieldSurrogate(gpu, header, branch, mean, basis); }
+        catch (ArgumentException e)
         {
-            throw new InvalidDataException($"{source}: malformed surrogate ({e.Message})", e);
+            branch.Dispose();
+            throw r.Corrupt($"inconsistent surrogate ({e.Message})");
         }
     }
 

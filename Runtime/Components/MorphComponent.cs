@@ -1,7 +1,7 @@
 using System.Numerics;
 using FieldForge.Gpu;
 using FieldForge.Morphing;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Components;
 

@@ -17,8 +17,9 @@ public sealed record ParameterDescriptor(
         _ => throw new InvalidOperationException(),
     };
 
-    /// <summary>Sets without validation; use <see cref="ComponentParameters.Set"/> for user input.</summary>
-    internal void SetValueUnchecked(object component, object? value)
+    /// <summary>Sets a value that was already converted and validated (an editor replaying undo/redo); user input goes
+    /// through <see cref="ComponentParameters.Set"/>, which validates.</summary>
+    public void SetValueUnchecked(object component, object? value)
     {
         switch (Member)
         {

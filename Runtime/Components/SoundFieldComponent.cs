@@ -22,7 +22,7 @@ public sealed class SoundFieldComponent : Component
     private bool _predicting;
 
     [Header("Room")]
-    [Tooltip("box:LXxLYxLZ, lshape:LXxLYxLZ,cutX,cutY, union:x0,y0,z0,x1,y1,z1;... or obj:path.obj (metres)")]
+    [Tooltip("box:LXxLYxLZ, lshape:LXxLYxLZ,cut=CXxCY, union:AxBxC..DxExF,... or obj:path.obj (metres, lower corner at the origin)")]
     public string Room { get; set; } = "box:3x2.5x2.2";
 
     [Tooltip("rigid, R=<normal-incidence reflection coefficient> or Z=<impedance in Pa s/m>")]

@@ -33,7 +33,7 @@ public sealed unsafe class CommandBatch : IDisposable
             Level = CommandBufferLevel.Primary, CommandBufferCount = 1,
         };
         CommandBuffer cb;
-        VulkanResult.Check(context.Api.AllocateCommandBuffers(context.Device, &alloc, &cb));
+        lock (context.CommandPoolLock) VulkanResult.Check(context.Api.AllocateCommandBuffers(context.Device, &alloc, &cb));
         _commands = cb;
         var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
         VulkanResult.Check(context.Api.BeginCommandBuffer(_commands, &begin));
@@ -242,7 +242,7 @@ public sealed unsafe class CommandBatch : IDisposable
         ReleaseTransient();
         _timer.Dispose();
         var cb = _commands;
-        _context.Api.FreeCommandBuffers(_context.Device, _context.CommandPool, 1, &cb);
+        lock (_context.CommandPoolLock) _context.Api.FreeCommandBuffers(_context.Device, _context.CommandPool, 1, &cb);
         _state = State.Disposed;
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using FieldForge.Gpu;
+using FieldForge.Core;
 
 namespace FieldForge.Morphing;
 

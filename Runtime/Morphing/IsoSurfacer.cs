@@ -1,6 +1,6 @@
 using System.Numerics;
 using FieldForge.Gpu;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Morphing;
 

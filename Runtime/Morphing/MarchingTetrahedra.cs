@@ -1,5 +1,5 @@
 using System.Numerics;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Morphing;
 

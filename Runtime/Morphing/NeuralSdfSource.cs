@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using FieldForge.Gpu;
 using FieldForge.Neural;
+using FieldForge.Core;
 
 namespace FieldForge.Morphing;
 

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Globalization;
 using System.Numerics;
 using FieldForge.Gpu;
@@ -163,60 +164,37 @@ public sealed class SdfShape : ISdfSource
     public Vector4 Colour(Vector3 point) => Program.Evaluate(point).Colour;
 
     /// <summary>
-    /// Parses a primitive spec centred at the origin: <c>sphere:r=0.5</c>, <c>box:x=0.4,y=0.3,z=0.2</c> (half extents;
-    /// <c>box:s=0.4</c> for a cube), <c>roundbox:s=0.4,r=0.1</c>, <c>torus:R=0.6,r=0.2</c>, <c>capsule:h=0.4,r=0.2</c>,
-    /// <c>cylinder:r=0.3,h=0.5</c>; optional <c>rgb=1/0.5/0</c>. Throws <see cref="FormatException"/> naming the problem.
+    /// Parses a primitive spec (the one <see cref="Spec"/> grammar), centred at the origin: <c>sphere:r=0.5</c>,
+    /// <c>box:0.8x0.6x0.4</c> (full extents; <c>box:0.8</c> for a cube), <c>roundbox:0.8,r=0.1</c>,
+    /// <c>torus:R=0.6,r=0.2</c>, <c>capsule:h=0.4,r=0.2</c>, <c>cylinder:r=0.3,h=0.5</c>; optional <c>rgb=1/0.5/0</c>.
+    /// Throws <see cref="FormatException"/> naming the problem.
     /// </summary>
-    public static SdfShape Parse(string spec)
+    public static SdfShape Parse(string text)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        int colon = spec.IndexOf(':');
-        string kind = (colon < 0 ? spec : spec[..colon]).Trim().ToLowerInvariant();
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (colon >= 0)
-            foreach (var part in spec[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries))
-            {
-                int eq = part.IndexOf('=');
-                if (eq <= 0) throw new FormatException($"shape '{spec}': expected name=value, got '{part}'");
-                values[part[..eq].Trim()] = part[(eq + 1)..].Trim();
-            }
-        var used = new HashSet<string>();
-        float Get(string name, float? fallback = null)
-        {
-            used.Add(name);
-            if (!values.TryGetValue(name, out var s))
-                return fallback ?? throw new FormatException($"shape '{spec}': missing parameter {name}");
-            if (!float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !float.IsFinite(v))
-                throw new FormatException($"shape '{spec}': {name} must be a finite number, got '{s}'");
-            if (!(v > 0)) throw new FormatException($"shape '{spec}': {name} must be > 0, got {s}");
-            return v;
-        }
+        var spec = Spec.Parse(text, "shape");
         SdfShape shape;
         try
         {
-            shape = kind switch
+            shape = spec.Kind switch
             {
-                "sphere" => Sphere(Get("r")),
-                "box" => values.ContainsKey("s") ? Box(new Vector3(Get("s"))) : Box(new Vector3(Get("x"), Get("y"), Get("z"))),
-                "roundbox" => RoundedBox(new Vector3(Get("s")), Get("r")),
-                "torus" => Torus(Get("R"), Get("r")),
-                "capsule" => Capsule(Get("h"), Get("r")),
-                "cylinder" => Cylinder(Get("r"), Get("h")),
-                _ => throw new FormatException($"unknown shape '{kind}' in '{spec}' (sphere, box, roundbox, torus, capsule, cylinder)"),
+                "sphere" => Sphere(spec.Number("r", positional: true)),
+                "box" => Box(spec.Vector("size", positional: true) * 0.5f),
+                "roundbox" => RoundedBox(spec.Vector("size", positional: true) * 0.5f, spec.Number("r")),
+                "torus" => Torus(spec.Number("R"), spec.Number("r")),
+                "capsule" => Capsule(spec.Number("h"), spec.Number("r")),
+                "cylinder" => Cylinder(spec.Number("r"), spec.Number("h")),
+                _ => throw spec.Error($"unknown shape '{spec.Kind}' (sphere, box, roundbox, torus, capsule, cylinder)"),
             };
         }
-        catch (ArgumentException e) { throw new FormatException($"shape '{spec}': {e.Message}"); }
-        used.Add("rgb");
-        if (values.TryGetValue("rgb", out var rgb))
+        catch (ArgumentException e) { throw spec.Error(e.Message); }
+        if (spec.Has("rgb"))
         {
-            var parts = rgb.Split('/');
-            if (parts.Length != 3 || !parts.All(p => float.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) && c >= 0 && c <= 1))
-                throw new FormatException($"shape '{spec}': rgb must be three numbers in 0..1 separated by '/', got '{rgb}'");
-            var c = parts.Select(p => float.Parse(p, CultureInfo.InvariantCulture)).ToArray();
-            shape = shape.WithColour(new Vector3(c[0], c[1], c[2]));
+            var c = spec.Vector("rgb", positive: false);
+            if (!(c.X >= 0 && c.X <= 1 && c.Y >= 0 && c.Y <= 1 && c.Z >= 0 && c.Z <= 1))
+                throw spec.Error($"rgb must be three numbers in 0..1 (r/g/b), got {c}");
+            shape = shape.WithColour(c);
         }
-        var unknown = values.Keys.FirstOrDefault(k => !used.Contains(k));
-        if (unknown is not null) throw new FormatException($"shape '{spec}': unknown parameter '{unknown}'");
+        spec.RejectUnknown();
         return shape;
     }
 

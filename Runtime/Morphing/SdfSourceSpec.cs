@@ -20,7 +20,7 @@ public static class SdfSourceSpec
             return colour is { } c && !specOrPath.Contains("rgb=", StringComparison.Ordinal) ? shape.WithColour(c) : shape;
         }
         if (!isFile)
-            throw new FormatException($"'{specOrPath}' is neither a primitive spec (sphere:r=0.5, box:s=0.4, roundbox:s=0.4,r=0.1, torus:R=0.6,r=0.2, capsule:h=0.4,r=0.2, cylinder:r=0.3,h=0.5) nor an existing mesh file");
+            throw new FormatException($"'{specOrPath}' is neither a primitive spec (sphere:r=0.5, box:0.8x0.6x0.4, roundbox:0.8,r=0.1, torus:R=0.6,r=0.2, capsule:h=0.4,r=0.2, cylinder:r=0.3,h=0.5) nor an existing mesh file");
         return MeshSdfSource.Load(specOrPath, narrowBandVoxels);
     }
 }

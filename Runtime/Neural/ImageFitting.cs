@@ -1,4 +1,3 @@
-using StbImageWriteSharp;
 
 namespace FieldForge.Neural;
 
@@ -30,17 +29,6 @@ public static class ImageFitting
         }
         double mse = sum / expected.Length;
         return mse <= 0 ? double.PositiveInfinity : 10 * Math.Log10(1 / mse);
-    }
-
-    /// <summary>Writes an RGB image with values in [0, 1] (clamped) as an 8-bit PNG.</summary>
-    public static void WritePng(string path, int width, int height, ReadOnlySpan<float> rgb)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (rgb.Length != (long)width * height * 3) throw new ArgumentException($"rgb must hold {width}x{height}x3 floats, got {rgb.Length}");
-        var bytes = new byte[rgb.Length];
-        for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)Math.Clamp(MathF.Round(rgb[i] * 255f), 0f, 255f);
-        using var stream = File.Create(path);
-        new ImageWriter().WritePng(bytes, width, height, ColorComponents.RedGreenBlue, stream);
     }
 
     /// <summary>Places two RGB images of equal size side by side (left, right) into one.</summary>

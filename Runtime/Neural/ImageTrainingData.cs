@@ -1,6 +1,6 @@
+using FieldForge.Core;
 using System.Runtime.InteropServices;
 using FieldForge.Gpu;
-using StbImageSharp;
 
 namespace FieldForge.Neural;
 
@@ -32,7 +32,7 @@ public sealed class ImageTrainingData : ITrainingData
         _image = gpu.CreateBuffer(pixels, BufferLocation.DeviceLocal, "training image");
     }
 
-    /// <summary>Loads a PNG/JPEG/BMP/TGA with StbImageSharp as RGB floats in [0, 1].</summary>
+    /// <summary>Loads a PNG/JPEG/BMP/TGA (<see cref="RgbaImage.LoadPng"/>) as RGB floats in [0, 1].</summary>
     public static ImageTrainingData FromFile(GpuContext gpu, string path)
     {
         var (w, h, rgb) = LoadRgb(path);
@@ -44,19 +44,8 @@ public sealed class ImageTrainingData : ITrainingData
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"image '{path}' does not exist", path);
-        ImageResult image;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            image = ImageResult.FromStream(stream, ColorComponents.RedGreenBlue);
-        }
-        catch (Exception e) when (e is not IOException)
-        {
-            throw new InvalidDataException($"image '{path}' could not be decoded: {e.Message}", e);
-        }
-        var rgb = new float[image.Data.Length];
-        for (int i = 0; i < rgb.Length; i++) rgb[i] = image.Data[i] / 255f;
-        return (image.Width, image.Height, rgb);
+        var image = RgbaImage.LoadPng(path);
+        return (image.Width, image.Height, image.ToRgbFloats());
     }
 
     /// <summary>Image width in pixels.</summary>

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using FieldForge.Gpu;
@@ -15,8 +16,7 @@ public sealed class NeuralField : IDisposable
     /// <summary>File magic "FFNF".</summary>
     public const uint Magic = 0x464E4646;
     /// <summary>Current file-format version.</summary>
-    public const int FormatVersion = 1;
-    private const int HeaderBytes = 4 + 4 + 15 * 4 + 8;
+    public const int FormatVersion = 2;
 
     private const int EvaluateChunk = 1 << 16;
 
@@ -152,35 +152,31 @@ public sealed class NeuralField : IDisposable
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        File.WriteAllBytes(path, Serialize());
+        AtomicFile.WriteAllBytes(path, Serialize());
     }
 
-    /// <summary>The field's file contents (see <see cref="Save"/>).</summary>
+    /// <summary>The field's file contents (see <see cref="Save"/>): a <see cref="BinaryContainer"/> holding the
+    /// configuration words and the parameters.</summary>
     public byte[] Serialize()
     {
         var parameters = DownloadParameters();
-        var bytes = new byte[HeaderBytes + parameters.Length * 4L + 4];
-        var span = bytes.AsSpan();
-        BinaryPrimitives.WriteUInt32LittleEndian(span, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(span[4..], FormatVersion);
         var h = Config.Hash; var net = Config.Network;
-        uint[] words =
-        [
-            (uint)Config.Encoding, (uint)h.Dimensions, (uint)h.Levels, (uint)h.FeaturesPerLevel, (uint)h.Log2TableSize,
-            BitConverter.SingleToUInt32Bits(h.BaseResolution), BitConverter.SingleToUInt32Bits(h.FinestResolution), h.Seed,
-            (uint)net.Inputs, (uint)net.Outputs, (uint)net.Width, (uint)net.HiddenLayers, (uint)net.HiddenActivation,
-            (uint)net.OutputActivation, net.Seed,
-        ];
-        for (int i = 0; i < words.Length; i++) BinaryPrimitives.WriteUInt32LittleEndian(span[(8 + 4 * i)..], words[i]);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[(HeaderBytes - 8)..], (ulong)parameters.Length);
-        var payload = MemoryMarshal.AsBytes(parameters.AsSpan());
-        if (BitConverter.IsLittleEndian) payload.CopyTo(span[HeaderBytes..]);
-        else for (int i = 0; i < parameters.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(span[(HeaderBytes + 4 * i)..], parameters[i]);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[^4..], Crc32.Compute(span[..^4]));
-        return bytes;
+        return BinaryContainer.Write(Magic, FormatVersion, w =>
+        {
+            uint[] words =
+            [
+                (uint)Config.Encoding, (uint)h.Dimensions, (uint)h.Levels, (uint)h.FeaturesPerLevel, (uint)h.Log2TableSize,
+                BitConverter.SingleToUInt32Bits(h.BaseResolution), BitConverter.SingleToUInt32Bits(h.FinestResolution), h.Seed,
+                (uint)net.Inputs, (uint)net.Outputs, (uint)net.Width, (uint)net.HiddenLayers, (uint)net.HiddenActivation,
+                (uint)net.OutputActivation, net.Seed,
+            ];
+            foreach (var word in words) w.WriteUInt32(word);
+            w.WriteInt32(parameters.Length);
+            w.WriteFloats(parameters);
+        });
     }
 
-    /// <summary>Reads a field saved with <see cref="Save"/>; throws <see cref="NeuralFieldFormatException"/> for truncated, corrupted or foreign files.</summary>
+    /// <summary>Reads a field saved with <see cref="Save"/>; throws <see cref="InvalidDataException"/> for truncated, corrupted or foreign files.</summary>
     public static NeuralField Load(GpuContext gpu, string path)
     {
         ArgumentNullException.ThrowIfNull(gpu);
@@ -190,25 +186,13 @@ public sealed class NeuralField : IDisposable
     }
 
     /// <summary>Reads a field from file contents (see <see cref="Load"/>); <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="InvalidDataException">Truncated, corrupted, foreign, or an inconsistent configuration.</exception>
     public static NeuralField Deserialize(GpuContext gpu, ReadOnlySpan<byte> bytes, string source = "neural field data")
     {
-        if (bytes.Length < HeaderBytes + 4)
-            throw new NeuralFieldFormatException($"{source}: truncated ({bytes.Length} bytes, a neural field file has at least {HeaderBytes + 4})");
-        if (BinaryPrimitives.ReadUInt32LittleEndian(bytes) != Magic)
-            throw new NeuralFieldFormatException($"{source}: not a FieldForge neural field file (magic is not 'FFNF')");
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]);
-        if (version != FormatVersion)
-            throw new NeuralFieldFormatException($"{source}: unsupported format version {version} (this build reads version {FormatVersion})");
-        ulong count = BinaryPrimitives.ReadUInt64LittleEndian(bytes[(HeaderBytes - 8)..]);
-        ulong expected = (ulong)HeaderBytes + count * 4 + 4;
-        if (count > int.MaxValue || (ulong)bytes.Length != expected)
-            throw new NeuralFieldFormatException($"{source}: truncated or padded ({bytes.Length} bytes, the header announces {count} parameters = {expected} bytes)");
-        uint stored = BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]);
-        uint actual = Crc32.Compute(bytes[..^4]);
-        if (stored != actual)
-            throw new NeuralFieldFormatException($"{source}: checksum mismatch (stored CRC-32 {stored:X8}, computed {actual:X8}); the file is corrupted");
+        ArgumentNullException.ThrowIfNull(gpu);
+        var r = BinaryContainer.Open(bytes.ToArray(), Magic, FormatVersion, source, "neural field");
         Span<uint> w = stackalloc uint[15];
-        for (int i = 0; i < w.Length; i++) w[i] = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(8 + 4 * i)..]);
+        for (int i = 0; i < w.Length; i++) w[i] = r.ReadUInt32();
         NeuralFieldConfig config;
         try
         {
@@ -219,15 +203,15 @@ public sealed class NeuralField : IDisposable
         }
         catch (ArgumentException e)
         {
-            throw new NeuralFieldFormatException($"{source}: invalid configuration: {e.Message}");
+            throw r.Corrupt($"invalid configuration: {e.Message}");
         }
-        var parameters = new float[count];
-        for (int i = 0; i < parameters.Length; i++) parameters[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(HeaderBytes + 4 * i)..]);
+        var parameters = r.ReadFloats(r.ReadCount("parameter"));
+        r.ExpectEnd();
         var field = new NeuralField(gpu, config, parameters.Length == 0 ? [float.NaN] : parameters);
         if (field.ParameterCount != parameters.Length)
         {
             field.Dispose();
-            throw new NeuralFieldFormatException($"{source}: holds {parameters.Length} parameters, its configuration needs {field.ParameterCount}");
+            throw r.Corrupt($"holds {parameters.Length} parameters, its configuration needs {field.ParameterCount}");
         }
         return field;
     }

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Globalization;
 using System.Numerics;
 
@@ -16,7 +17,9 @@ public static class SdfFitting
     public static NeuralFieldConfig DefaultConfig(EncodingKind encoding, float finestResolution = 256, int log2TableSize = 19, int levels = 16) =>
         NeuralFieldConfig.Create(encoding, 3, 1, finestResolution, levels: levels, log2TableSize: log2TableSize);
 
-    /// <summary>The signed distance function of a named analytic shape (world units, inside [-1, 1]^3).</summary>
+    /// <summary>The signed distance function of a named preset shape (world units, inside [-1, 1]^3): sphere
+    /// (<c>sphere:r=0.6</c>), box (<c>box:1x0.7x0.9</c>, full extents as in every spec), torus (<c>torus:R=0.5,r=0.18</c>)
+    /// and blob (a smooth union). Any other shape: pass a spec's distance function to the sampling methods.</summary>
     public static Func<Vector3, float> AnalyticShape(string name) => name switch
     {
         "sphere" => p => p.Length() - 0.6f,
@@ -128,7 +131,7 @@ public static class SdfFitting
         for (int t = 0; t < indices.Length; t += 3)
         {
             var a = vertices[indices[t]]; var b = vertices[indices[t + 1]]; var c = vertices[indices[t + 2]];
-            best = MathF.Min(best, Vector3.DistanceSquared(p, ClosestOnTriangle(p, a, b, c)));
+            best = MathF.Min(best, Vector3.DistanceSquared(p, TriangleDistance.ClosestPoint(p, a, b, c)));
             // Van Oosterom & Strackee solid angle.
             Vector3 ra = a - p, rb = b - p, rc = c - p;
             float la = ra.Length(), lb = rb.Length(), lc = rc.Length();
@@ -138,74 +141,6 @@ public static class SdfFitting
         }
         float d = MathF.Sqrt(best);
         return winding / (4 * Math.PI) > 0.5 ? -d : d;
-    }
-
-    private static Vector3 ClosestOnTriangle(Vector3 p, Vector3 a, Vector3 b, Vector3 c)
-    {
-        // Ericson, Real-Time Collision Detection, 5.1.5.
-        Vector3 ab = b - a, ac = c - a, ap = p - a;
-        float d1 = Vector3.Dot(ab, ap), d2 = Vector3.Dot(ac, ap);
-        if (d1 <= 0 && d2 <= 0) return a;
-        Vector3 bp = p - b;
-        float d3 = Vector3.Dot(ab, bp), d4 = Vector3.Dot(ac, bp);
-        if (d3 >= 0 && d4 <= d3) return b;
-        float vc = d1 * d4 - d3 * d2;
-        if (vc <= 0 && d1 >= 0 && d3 <= 0) return a + ab * (d1 / (d1 - d3));
-        Vector3 cp = p - c;
-        float d5 = Vector3.Dot(ab, cp), d6 = Vector3.Dot(ac, cp);
-        if (d6 >= 0 && d5 <= d6) return c;
-        float vb = d5 * d2 - d1 * d6;
-        if (vb <= 0 && d2 >= 0 && d6 <= 0) return a + ac * (d2 / (d2 - d6));
-        float va = d3 * d6 - d5 * d4;
-        if (va <= 0 && d4 - d3 >= 0 && d5 - d6 >= 0) return b + (c - b) * ((d4 - d3) / (d4 - d3 + (d5 - d6)));
-        float denom = 1 / (va + vb + vc);
-        return a + ab * (vb * denom) + ac * (vc * denom);
-    }
-
-    /// <summary>
-    /// Reads the vertices and faces of a Wavefront OBJ (v and f records; polygons fan-triangulated; negative and
-    /// v/vt/vn indices accepted; everything else ignored). Full mesh I/O lives in the morphing feature.
-    /// </summary>
-    public static (Vector3[] Vertices, int[] Indices) LoadObj(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"mesh '{path}' does not exist", path);
-        var vertices = new List<Vector3>();
-        var indices = new List<int>();
-        int lineNumber = 0;
-        foreach (var raw in File.ReadLines(path))
-        {
-            lineNumber++;
-            var parts = raw.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 0) continue;
-            if (parts[0] == "v")
-            {
-                if (parts.Length < 4) throw new InvalidDataException($"{path}:{lineNumber}: a vertex needs 3 coordinates");
-                var v = new Vector3(Parse(parts[1]), Parse(parts[2]), Parse(parts[3]));
-                if (!float.IsFinite(v.X) || !float.IsFinite(v.Y) || !float.IsFinite(v.Z)) throw new InvalidDataException($"{path}:{lineNumber}: vertex is not finite");
-                vertices.Add(v);
-            }
-            else if (parts[0] == "f")
-            {
-                if (parts.Length < 4) throw new InvalidDataException($"{path}:{lineNumber}: a face needs at least 3 vertices");
-                var face = new int[parts.Length - 1];
-                for (int k = 1; k < parts.Length; k++)
-                {
-                    var token = parts[k].Split('/')[0];
-                    if (!int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int index) || index == 0)
-                        throw new InvalidDataException($"{path}:{lineNumber}: bad face index '{parts[k]}'");
-                    index = index > 0 ? index - 1 : vertices.Count + index;
-                    if (index < 0 || index >= vertices.Count) throw new InvalidDataException($"{path}:{lineNumber}: face index {token} refers to a missing vertex");
-                    face[k - 1] = index;
-                }
-                for (int k = 1; k + 1 < face.Length; k++) { indices.Add(face[0]); indices.Add(face[k]); indices.Add(face[k + 1]); }
-            }
-        }
-        if (indices.Count == 0) throw new InvalidDataException($"{path}: no faces found");
-        return (vertices.ToArray(), indices.ToArray());
-
-        float Parse(string s) => float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f
-            : throw new InvalidDataException($"{path}:{lineNumber}: '{s}' is not a number");
     }
 
     /// <summary>Uniformly scales and centres vertices so the mesh's bounding box fits in [-<paramref name="extent"/>, +extent]^3.</summary>

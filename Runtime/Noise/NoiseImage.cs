@@ -1,8 +1,9 @@
-using StbImageWriteSharp;
+using FieldForge.Core;
 
 namespace FieldForge.Noise;
 
-/// <summary>Turns noise values into RGBA8 pixels (greyscale or a terrain colour ramp) and PNG files.</summary>
+/// <summary>Turns noise values into RGBA8 pixels (greyscale or a terrain colour ramp); <see cref="ToImage"/> wraps them
+/// in an <see cref="RgbaImage"/> that saves as PNG.</summary>
 public static class NoiseImage
 {
     // Terrain ramp stops: (position in [0, 1], r, g, b): deep water, shallow water, sand, grass, forest, rock, snow.
@@ -15,6 +16,10 @@ public static class NoiseImage
     /// <summary>RGBA8 pixels (row-major, top row first) for <paramref name="width"/> × <paramref name="height"/> values,
     /// mapping [<paramref name="min"/>, <paramref name="max"/>] to black..white, or through the terrain ramp when
     /// <paramref name="colourRamp"/>. Values outside the range are clamped.</summary>
+    public static RgbaImage ToImage(ReadOnlySpan<float> values, int width, int height, float min = -1f, float max = 1f, bool colourRamp = false) =>
+        new(width, height, ToRgba(values, width, height, min, max, colourRamp));
+
+    /// <summary>The pixels behind <see cref="ToImage"/>.</summary>
     public static byte[] ToRgba(ReadOnlySpan<float> values, int width, int height, float min = -1f, float max = 1f, bool colourRamp = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -45,14 +50,5 @@ public static class NoiseImage
             rgba[4 * i + 3] = 255;
         }
         return rgba;
-    }
-
-    /// <summary>Writes RGBA8 pixels as a PNG file.</summary>
-    public static void WritePng(string path, byte[] rgba, int width, int height)
-    {
-        ArgumentNullException.ThrowIfNull(rgba);
-        if (rgba.Length < width * height * 4) throw new ArgumentException($"rgba holds {rgba.Length} bytes, a {width}x{height} image needs {width * height * 4}");
-        using var stream = File.Create(path);
-        new ImageWriter().WritePng(rgba, width, height, ColorComponents.RedGreenBlueAlpha, stream);
     }
 }

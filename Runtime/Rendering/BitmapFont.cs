@@ -1,3 +1,4 @@
+using FieldForge.Core;
 namespace FieldForge.Rendering;
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace FieldForge.Rendering;
 public sealed unsafe class GlContext : IDisposable
 {
     private readonly nint _display;
-    private readonly Lock _gate = new();
+    private readonly object _gate = new(); // not System.Threading.Lock: the library also targets net8.0
     private nint _context;
 
     private GlContext(nint display, nint context, GL gl)
@@ -105,7 +105,7 @@ public sealed unsafe class GlContext : IDisposable
     /// </summary>
     public BindScope Bind()
     {
-        _gate.Enter();
+        Monitor.Enter(_gate);
         try
         {
             ObjectDisposedException.ThrowIf(_context == 0, this);
@@ -116,7 +116,7 @@ public sealed unsafe class GlContext : IDisposable
         }
         catch
         {
-            _gate.Exit();
+            Monitor.Exit(_gate);
             throw;
         }
     }
@@ -133,7 +133,7 @@ public sealed unsafe class GlContext : IDisposable
         {
             if (_owner is null) return;
             if (_release) Egl.MakeCurrent(_owner._display, 0, 0, 0);
-            _owner._gate.Exit();
+            Monitor.Exit(_owner._gate);
         }
     }
 

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 namespace FieldForge.Rendering;
 
 /// <summary>Receives the frames of an animation one at a time (<see cref="GifWriter"/>, <see cref="PngSequenceWriter"/>);

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 namespace FieldForge.Rendering;
 
 /// <summary>One series of a <see cref="LinePlot"/>: points (X[i], Y[i]) joined in order. <paramref name="Color"/> null

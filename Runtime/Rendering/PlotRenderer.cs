@@ -1,4 +1,5 @@
 using System.Globalization;
+using FieldForge.Core;
 
 namespace FieldForge.Rendering;
 

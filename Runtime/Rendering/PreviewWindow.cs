@@ -1,4 +1,5 @@
 using Silk.NET.OpenGL;
+using FieldForge.Core;
 
 namespace FieldForge.Rendering;
 

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 namespace FieldForge.Rendering;
 
 /// <summary>CPU drawing primitives for <see cref="RgbaImage"/>: clipped rectangles and anti-aliased thick lines.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using FieldForge.Gpu;
 using FieldForge.Morphing;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Bench;
 
@@ -38,8 +38,6 @@ public sealed class MorphBench : IBenchmark
             }
             iso.TimeStages = false;
             // CPU reference: the same morph and the same extraction, single-threaded, on the same source grids.
-            var warps = morph.Warps(morph.WeightsAt(0.5f));
-            var sd = Enumerable.Range(0, sources.Length).Select(i => (float[])null!).ToArray();
             var (d0, c0) = morph.EvaluateCpu(morph.WeightsAt(0.5f)); // downloads the source grids once (not timed)
             var sw = Stopwatch.StartNew();
             var (d, c) = morph.EvaluateCpu(morph.WeightsAt(0.5f));
@@ -51,7 +49,7 @@ public sealed class MorphBench : IBenchmark
                 Measure.Rate(mesh.TriangleCount / wallS, "tri"), $"{cpuS * 1e3:F0}", Measure.Ratio(cpuS / wallS));
             string S(string k) => stageMs.TryGetValue(k, out var v) ? $"{v:F2}" : "n/a";
             stages.Add($"{n}^3", S("morph"), S("iso classify"), S("iso scan"), S("iso vertices"), S("iso triangles"));
-            GC.KeepAlive(d0); GC.KeepAlive(c0); GC.KeepAlive(warps); GC.KeepAlive(sd);
+            GC.KeepAlive(d0); GC.KeepAlive(c0);
         }
         report.Note("CPU reference = SdfMorph.EvaluateCpu + MarchingTetrahedra.Extract on one thread (includes downloading the source grids); " +
                     "the GPU column is one ExtractFrame: one submission, then reading back the indexed mesh.");

@@ -1,3 +1,5 @@
+using FieldForge.Morphing;
+using FieldForge.Core;
 using System.Diagnostics;
 using FieldForge.Gpu;
 using FieldForge.Neural;
@@ -6,7 +8,7 @@ namespace FieldForge.Cli;
 
 /// <summary>
 /// `./ff fit image IN.png --encoding simplex|grid --steps N [--seconds S] --out OUT.png [--save model.ffnf]` and
-/// `./ff fit sdf (MESH.obj | --shape sphere|box|torus|blob) --encoding ... --steps N [--save model.ffnf]`.
+/// `./ff fit sdf (MESH.obj | --shape sphere|box|torus|blob|SPEC) --encoding ... --steps N [--save model.ffnf]`.
 /// </summary>
 public sealed class FitCommand : ICommand
 {
@@ -72,7 +74,7 @@ public sealed class FitCommand : ICommand
         var reconstruction = ImageFitting.Reconstruct(field, width, height);
         double inferMs = watch.Elapsed.TotalMilliseconds;
         double psnr = ImageFitting.Psnr(rgb, reconstruction);
-        ImageFitting.WritePng(output, width, height, reconstruction);
+        RgbaImage.FromRgbFloats(width, height, reconstruction).SavePng(output);
         Console.WriteLine($"trained {result.Steps} steps in {result.Seconds:F1} s ({result.MillisecondsPerStep:F1} ms/step); " +
                           $"reconstruction {width}x{height} in {inferMs:F0} ms; PSNR {psnr:F2} dB -> {output}");
         if (common.SavePath is not null)
@@ -99,8 +101,9 @@ public sealed class FitCommand : ICommand
         if (shape is not null)
         {
             Func<System.Numerics.Vector3, float> sdf;
-            try { sdf = SdfFitting.AnalyticShape(shape); }
-            catch (ArgumentException e) { throw new CliError($"--shape: {e.Message}"); }
+            // A shape spec in the one grammar morph uses (box:1x0.7x0.9, torus:R=0.5,r=0.18, ...), or a named preset.
+            try { sdf = shape.Contains(':') ? SdfShape.Parse(shape).Distance : SdfFitting.AnalyticShape(shape); }
+            catch (Exception e) when (e is ArgumentException or FormatException) { throw new CliError($"--shape: {e.Message}"); }
             train = SdfFitting.SampleAnalytic(sdf, samples, common.Seed);
             heldOut = SdfFitting.SampleAnalytic(sdf, Math.Max(1000, samples / 10), common.Seed + 1000);
             source = $"analytic {shape}";
@@ -109,7 +112,13 @@ public sealed class FitCommand : ICommand
         {
             if (!File.Exists(mesh)) throw new CliError($"mesh '{mesh}' does not exist");
             System.Numerics.Vector3[] vertices; int[] indices;
-            try { (vertices, indices) = SdfFitting.LoadObj(mesh!); }
+            try
+            {
+                // The same checks morph applies: an open, flat or non-manifold mesh has no inside to learn.
+                var loaded = MeshFile.Read(mesh!);
+                MeshTopology.RequireClosed(loaded, mesh!);
+                (vertices, indices) = (loaded.Positions, loaded.Indices);
+            }
             catch (InvalidDataException e) { throw new CliError(e.Message); }
             vertices = SdfFitting.NormalizeToBox(vertices);
             try

@@ -3,13 +3,13 @@ using System.Globalization;
 using System.Numerics;
 using FieldForge.Gpu;
 using FieldForge.Morphing;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Cli;
 
 /// <summary>
 /// `./ff morph A B [C ...] --t 0.5 --res 128 --out mid.obj` or `--frames 60 --out-dir frames/`: morphs between meshes
-/// (.obj/.gltf/.glb) and primitive specs (sphere:r=0.5, torus:R=0.6,r=0.2, box:s=0.4, ...) and writes OBJ/PLY meshes.
+/// (.obj/.gltf/.glb) and primitive specs (sphere:r=0.5, torus:R=0.6,r=0.2, box:0.8x0.6x0.4, ...) and writes OBJ/PLY meshes.
 /// </summary>
 public sealed class MorphCommand : ICommand
 {

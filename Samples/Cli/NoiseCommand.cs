@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
@@ -96,7 +97,7 @@ public sealed class NoiseCommand : ICommand
         else
         {
             float range = Math.Abs(amplitude) > 0 ? Math.Abs(amplitude) : 1f;
-            NoiseImage.WritePng(outPath, NoiseImage.ToRgba(host, w, h, offset - range, offset + range, ramp), w, h);
+            new RgbaImage(w, h, NoiseImage.ToRgba(host, w, h, offset - range, offset + range, ramp)).SavePng(outPath);
         }
         Console.WriteLine($"wrote {outPath}");
         return 0;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 using FieldForge.Rendering;
 
 namespace FieldForge.Cli;

@@ -1,6 +1,6 @@
 using FieldForge.Components;
 using FieldForge.Gpu;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Samples;
 
@@ -18,7 +18,7 @@ public static class MorphSample
         using var host = new ComponentHost(gpu);
         var morph = host.Add(new MorphComponent
         {
-            SourceA = "roundbox:s=0.4,r=0.08",   // primitive specs, or a path to an .obj/.gltf/.glb mesh
+            SourceA = "roundbox:0.8,r=0.08",   // primitive specs, or a path to an .obj/.gltf/.glb mesh
             SourceB = "torus:R=0.6,r=0.2",
             Animate = true,                      // sweep t 0 -> 1 -> 0 over PeriodSeconds of game time
             PeriodSeconds = 2f,

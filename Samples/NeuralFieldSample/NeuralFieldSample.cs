@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using FieldForge.Gpu;
 using FieldForge.Neural;
 
@@ -43,7 +44,7 @@ public static class NeuralFieldSample
 
         // A field can be sampled at any resolution: EvaluateGrid(2 * size, 2 * size) renders it twice as large.
         string png = Path.Combine(outputDirectory, "picture_fit.png");
-        ImageFitting.WritePng(png, size, size, again);
+        RgbaImage.FromRgbFloats(size, size, again).SavePng(png);
         return [model, png];
     }
 }

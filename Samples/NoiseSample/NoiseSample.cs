@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using FieldForge.Gpu;
 using FieldForge.Noise;
 
@@ -42,7 +43,7 @@ public static class NoiseSample
         // Map [-1, 1] through a terrain colour ramp and write the tile.
         byte[] rgba = NoiseImage.ToRgba(field, size, size, colourRamp: true);
         string tile = Path.Combine(outputDirectory, "noise_tile.png");
-        NoiseImage.WritePng(tile, rgba, size, size);
+        new RgbaImage(size, size, rgba).SavePng(tile);
 
         // Four copies side by side: the edges meet without a seam.
         var tiled = new byte[4 * rgba.Length];
@@ -50,7 +51,7 @@ public static class NoiseSample
         for (int copy = 0; copy < 2; copy++)
             Array.Copy(rgba, (y % size) * size * 4, tiled, (y * 2 * size + copy * size) * 4, size * 4);
         string preview = Path.Combine(outputDirectory, "noise_tile_2x2.png");
-        NoiseImage.WritePng(preview, tiled, 2 * size, 2 * size);
+        new RgbaImage(2 * size, 2 * size, tiled).SavePng(preview);
         return [tile, preview];
     }
 }

@@ -15,7 +15,7 @@ public sealed class AcousticsStep : IShowcaseStep
     public ShowcaseResult Run(GpuContext gpu, ShowcaseOptions options)
     {
         var summary = new List<string>();
-        var room = Room.Parse(options.Quick ? "lshape:2x1.6x1.2,1.2,0.9" : "lshape:3x2.5x2.2,1.8,1.4").WithWalls(WallSpec.FromReflection(0.9));
+        var room = Room.Parse(options.Quick ? "lshape:2x1.6x1.2,cut=1.2x0.9" : "lshape:3x2.5x2.2,cut=1.8x1.4").WithWalls(WallSpec.FromReflection(0.9));
         var settings = new FdtdSettings { MaxFrequencyHz = options.Quick ? 300 : 500 };
         double duration = options.Quick ? 0.05 : 0.2;
         var source = new Vector3(0.5f, 0.5f, 0.6f);

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Numerics;
 using FieldForge.Gpu;
 using FieldForge.Morphing;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 using FieldForge.Rendering;
 
 namespace FieldForge.Showcase;

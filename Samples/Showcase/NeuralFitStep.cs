@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Diagnostics;
 using FieldForge.Gpu;
 using FieldForge.Neural;
@@ -28,9 +29,9 @@ public sealed class NeuralFitStep : IShowcaseStep
         double psnr = ImageFitting.Psnr(image, fit);
         Directory.CreateDirectory(options.OutputDirectory);
         const string sideBySide = "neural_fit_side_by_side.png", fitted = "neural_fit.png", original = "neural_original.png";
-        ImageFitting.WritePng(Path.Combine(options.OutputDirectory, sideBySide), size * 2, size, ImageFitting.SideBySide(size, size, image, fit));
-        ImageFitting.WritePng(Path.Combine(options.OutputDirectory, fitted), size, size, fit);
-        ImageFitting.WritePng(Path.Combine(options.OutputDirectory, original), size, size, image);
+        RgbaImage.FromRgbFloats(size * 2, size, ImageFitting.SideBySide(size, size, image, fit)).SavePng(Path.Combine(options.OutputDirectory, sideBySide));
+        RgbaImage.FromRgbFloats(size, size, fit).SavePng(Path.Combine(options.OutputDirectory, fitted));
+        RgbaImage.FromRgbFloats(size, size, image).SavePng(Path.Combine(options.OutputDirectory, original));
         return new ShowcaseResult([sideBySide, fitted, original],
         [
             $"fitted a {size}x{size} procedural picture with {field}",

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Diagnostics;
 using FieldForge.Gpu;
 using FieldForge.Noise;
@@ -20,14 +21,14 @@ public sealed class NoiseStep : IShowcaseStep
         var terrain = new NoiseSettings { Seed = 7, Octaves = 6, Frequency = 3f, WarpStages = 2, WarpAmplitude = 0.15f };
         var grid = NoiseGrid.Plane(size, size, 1f / size);
         var (values, ms) = Fill(gpu, terrain, grid);
-        NoiseImage.WritePng(Path.Combine(options.OutputDirectory, "noise_terrain.png"), NoiseImage.ToRgba(values, size, size, colourRamp: true), size, size);
+        new RgbaImage(size, size, NoiseImage.ToRgba(values, size, size, colourRamp: true)).SavePng(Path.Combine(options.OutputDirectory, "noise_terrain.png"));
         files.Add("noise_terrain.png");
         summary.Add($"{size}x{size} 2D 6-octave fBm, 2 warp stages: {ms:F1} ms GPU ({grid.Count * 5 * 6 / ms / 1e3:F1} M octave-evaluations/s)");
 
         // A tile that repeats every `size` pixels: 4 lattice cells across with period 4 in x and y.
         var tile = new NoiseSettings { Seed = 3, Mode = NoiseMode.Ridged, Octaves = 5, Frequency = 4f, PeriodX = 4, PeriodY = 4 };
         var (tileValues, tileMs) = Fill(gpu, tile, grid);
-        NoiseImage.WritePng(Path.Combine(options.OutputDirectory, "noise_tile.png"), NoiseImage.ToRgba(tileValues, size, size), size, size);
+        new RgbaImage(size, size, NoiseImage.ToRgba(tileValues, size, size)).SavePng(Path.Combine(options.OutputDirectory, "noise_tile.png"));
         files.Add("noise_tile.png");
         var edge = new GpuNoise(gpu, tile).Evaluate(2, [1f, 0.37f, 0f, 0.37f]);
         summary.Add($"seamless ridged tile (period 4x4 cells): {tileMs:F1} ms GPU; value at x=1 equals x=0: {edge[0] == edge[1]}");

@@ -38,12 +38,14 @@ public sealed class RoomTests
         Assert.That(room.Contains(new Vector3(4.1f, 1, 1)), Is.False);
     }
 
-    [TestCase("box:4x3", "expected 3 numbers")]
-    [TestCase("box:4xAx2", "'A' is not a number")]
-    [TestCase("box:4x-3x2", "must exceed min")]
+    [TestCase("box:4x3", "one number or three")]
+    [TestCase("box:4xAx2", "'A' is not a finite number")]
+    [TestCase("box:4x-3x2", "must be > 0")]
+    [TestCase("box:4x3x2,depth=1", "unknown parameter 'depth'")]
     [TestCase("sphere:2", "unknown kind 'sphere'")]
     [TestCase("4x3x2", "needs a kind prefix")]
-    [TestCase("lshape:4x3x2,5,1", "must lie inside")]
+    [TestCase("lshape:4x3x2,cut=5x1", "must lie inside")]
+    [TestCase("lshape:4x3x2,5,1", "missing parameter cut")]
     public void Parse_MalformedSpec_ThrowsFormatExceptionSayingWhy(string spec, string why)
     {
         var ex = Assert.Throws<FormatException>(() => Room.Parse(spec));
@@ -53,7 +55,7 @@ public sealed class RoomTests
     [Test]
     public void Voxelize_LShape_CutCornerIsSolid()
     {
-        var grid = Room.Parse("lshape:1x1x0.5,0.6,0.4").Voxelize(0.1);
+        var grid = Room.Parse("lshape:1x1x0.5,cut=0.6x0.4").Voxelize(0.1);
         Assert.That((grid.Nx, grid.Ny, grid.Nz), Is.EqualTo((10, 10, 5)));
         Assert.That(grid.AirCells, Is.EqualTo(100 * 5 - 4 * 6 * 5));
         Assert.That(grid.ContainsPoint(new Vector3(0.9f, 0.9f, 0.2f)), Is.False);
@@ -73,7 +75,7 @@ public sealed class RoomTests
     public void FromObjText_OpenOrBrokenMesh_IsRejected()
     {
         Assert.That(Assert.Throws<InvalidDataException>(() => Room.FromObjText("v 0 0 0\nf 1 2 3\n", "bad.obj"))!.Message,
-            Does.Contain("bad.obj:2: face index 2 refers to a missing vertex"));
+            Does.Contain("bad.obj:2: vertex reference 2 is outside 1..1"));
         Assert.That(Assert.Throws<InvalidDataException>(() => Room.FromObjText("v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n", "tri.obj"))!.Message,
             Does.Contain("at least 4 triangles"));
     }

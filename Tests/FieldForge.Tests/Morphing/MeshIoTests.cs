@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Text;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Tests.Morphing;
 
@@ -90,7 +90,7 @@ public sealed class MeshIoTests
         Assert.That(MeshTopology.FindClosedSurfaceProblem(mesh), Is.Null);
     }
 
-    private static FieldForge.Morphing.Bounds Bounds(TriangleMesh m) => FieldForge.Morphing.Bounds.Of(m.Positions);
+    private static FieldForge.Core.Bounds Bounds(TriangleMesh m) => FieldForge.Core.Bounds.Of(m.Positions);
 
     [Test]
     public void MeshFile_UnknownExtension_IsRejected()

@@ -1,6 +1,7 @@
 using System.Numerics;
 using FieldForge.Morphing;
 using FieldForge.Neural;
+using FieldForge.Core;
 
 namespace FieldForge.Tests.Morphing;
 

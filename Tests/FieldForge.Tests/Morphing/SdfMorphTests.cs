@@ -1,6 +1,6 @@
 using System.Numerics;
 using FieldForge.Morphing;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 
 namespace FieldForge.Tests.Morphing;
 

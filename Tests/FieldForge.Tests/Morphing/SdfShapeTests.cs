@@ -1,6 +1,7 @@
 using System.Numerics;
 using FieldForge.Gpu;
 using FieldForge.Morphing;
+using FieldForge.Core;
 
 namespace FieldForge.Tests.Morphing;
 
@@ -66,7 +67,7 @@ public sealed class SdfShapeTests : GpuTest
     {
         Assert.That(SdfShape.Parse("sphere:r=0.5").Distance(Vector3.Zero), Is.EqualTo(-0.5f).Within(1e-6f));
         Assert.That(SdfShape.Parse("torus:R=0.6,r=0.2").Distance(new(0.6f, 0, 0)), Is.EqualTo(-0.2f).Within(1e-6f));
-        Assert.That(SdfShape.Parse("box:s=0.3,rgb=1/0/0").Colour(Vector3.Zero), Is.EqualTo(new Vector4(1, 0, 0, 1)));
+        Assert.That(SdfShape.Parse("box:0.6,rgb=1/0/0").Colour(Vector3.Zero), Is.EqualTo(new Vector4(1, 0, 0, 1)));
     }
 
     [TestCase("cone:r=1", "unknown shape 'cone'")]

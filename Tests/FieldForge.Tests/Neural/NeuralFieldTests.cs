@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using FieldForge.Gpu;
 using FieldForge.Neural;
 
@@ -69,7 +70,7 @@ public sealed class NeuralFieldTests : GpuTest
         var bytes = field.Serialize();
         bytes[bytes.Length / 2] ^= 0x10;
         Assert.That(() => NeuralField.Deserialize(Gpu, bytes, "model.ffnf"),
-            Throws.InstanceOf<NeuralFieldFormatException>().With.Message.Contains("model.ffnf: checksum mismatch"));
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("model.ffnf: checksum mismatch"));
     }
 
     [Test]
@@ -78,9 +79,9 @@ public sealed class NeuralFieldTests : GpuTest
         using var field = NeuralField.Create(Gpu, Small(EncodingKind.Grid));
         var bytes = field.Serialize();
         Assert.That(() => NeuralField.Deserialize(Gpu, bytes.AsSpan(0, bytes.Length - 100), "m.ffnf"),
-            Throws.InstanceOf<NeuralFieldFormatException>().With.Message.Contains("m.ffnf: truncated"));
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("m.ffnf: truncated"));
         Assert.That(() => NeuralField.Deserialize(Gpu, bytes.AsSpan(0, 20), "m.ffnf"),
-            Throws.InstanceOf<NeuralFieldFormatException>().With.Message.Contains("truncated (20 bytes"));
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("m.ffnf: truncated"));
     }
 
     [Test]
@@ -90,10 +91,10 @@ public sealed class NeuralFieldTests : GpuTest
         var bytes = field.Serialize();
         var foreign = (byte[])bytes.Clone();
         foreign[0] = (byte)'P';
-        Assert.That(() => NeuralField.Deserialize(Gpu, foreign, "x"), Throws.InstanceOf<NeuralFieldFormatException>().With.Message.Contains("not a FieldForge neural field file"));
+        Assert.That(() => NeuralField.Deserialize(Gpu, foreign, "x"), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("not a FieldForge neural field file"));
         var future = (byte[])bytes.Clone();
         future[4] = 99;
-        Assert.That(() => NeuralField.Deserialize(Gpu, future, "x"), Throws.InstanceOf<NeuralFieldFormatException>().With.Message.Contains("unsupported format version 99"));
+        Assert.That(() => NeuralField.Deserialize(Gpu, future, "x"), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("format version 99"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Numerics;
 using FieldForge.Neural;
 
@@ -34,7 +35,8 @@ public sealed class SdfFittingTests : GpuTest
         var path = WriteCubeObj();
         try
         {
-            var (v, idx) = SdfFitting.LoadObj(path);
+            var mesh = MeshFile.Read(path);
+            var (v, idx) = (mesh.Positions, mesh.Indices);
             Assert.That(idx.Length, Is.EqualTo(36));
             var rng = new Random(4);
             for (int i = 0; i < 200; i++)
@@ -50,12 +52,12 @@ public sealed class SdfFittingTests : GpuTest
     }
 
     [Test]
-    public void LoadObj_BadFaceIndex_RejectedWithLineNumber()
+    public void MeshFile_BadFaceIndex_RejectedWithLineNumber()
     {
         var path = WriteCubeObj("\nf 1 2 99\n");
         try
         {
-            Assert.That(() => SdfFitting.LoadObj(path), Throws.InstanceOf<InvalidDataException>().With.Message.Contains(":16: face index 99 refers to a missing vertex"));
+            Assert.That(() => MeshFile.Read(path), Throws.InstanceOf<InvalidDataException>().With.Message.Contains(":16: vertex reference 99 is outside 1..8"));
         }
         finally { File.Delete(path); }
     }

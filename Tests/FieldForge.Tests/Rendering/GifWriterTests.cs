@@ -1,5 +1,6 @@
 using FieldForge.Rendering;
 using StbImageSharp;
+using FieldForge.Core;
 
 namespace FieldForge.Tests.Rendering;
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using FieldForge.Rendering;
+using FieldForge.Core;
 
 namespace FieldForge.Tests.Rendering;
 

@@ -1,4 +1,5 @@
 using FieldForge.Rendering;
+using FieldForge.Core;
 
 namespace FieldForge.Tests.Rendering;
 
@@ -194,7 +195,7 @@ public class PlotRendererTests
     [Test]
     public void Render_TitleWiderThanTheImage_IsShrunkOrCutInsteadOfClipped()
     {
-        var longTitle = "Impulse response at the listener, lshape:3x2.5x2.2,1.8,1.4 with R=0.9 walls and a very long suffix";
+        var longTitle = "Impulse response at the listener, lshape:3x2.5x2.2,cut=1.8x1.4 with R=0.9 walls and a very long suffix";
         var plot = new LinePlot(longTitle, "t", "p", new[] { PlotLine.FromValues("a", new float[] { 0, 1, 0 }) });
         var img = PlotRenderer.Render(plot, 640, 400);
         // No ink in the outermost columns of the title band: the text was fitted inside the image.

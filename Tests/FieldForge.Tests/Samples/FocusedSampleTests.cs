@@ -1,5 +1,5 @@
 using FieldForge.Acoustics;
-using FieldForge.Morphing.Meshes;
+using FieldForge.Core;
 using FieldForge.Neural;
 using FieldForge.Samples;
 using FieldForge.Gpu;

@@ -1,10 +1,18 @@
 using System.Numerics;
 
-namespace FieldForge.Morphing;
+namespace FieldForge.Core;
 
-/// <summary>CPU mirror of Shaders/include/sdf_triangle.glsl: closest point on a triangle as barycentric weights.</summary>
-internal static class TriangleDistance
+/// <summary>Closest points on triangles; the CPU mirror of Shaders/include/sdf_triangle.glsl.</summary>
+public static class TriangleDistance
 {
+    /// <summary>The point of triangle (<paramref name="a"/>, <paramref name="b"/>, <paramref name="c"/>) closest to <paramref name="p"/>.</summary>
+    public static Vector3 ClosestPoint(Vector3 p, Vector3 a, Vector3 b, Vector3 c)
+    {
+        var w = ClosestBarycentric(p, a, b, c);
+        return a * w.X + b * w.Y + c * w.Z;
+    }
+
+    /// <summary>The closest point to <paramref name="p"/> as barycentric weights (wa, wb, wc) of the triangle's corners.</summary>
     public static Vector3 ClosestBarycentric(Vector3 p, Vector3 a, Vector3 b, Vector3 c)
     {
         Vector3 ab = b - a, ac = c - a, ap = p - a;

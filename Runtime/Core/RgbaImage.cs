@@ -1,7 +1,7 @@
 using StbImageSharp;
 using StbImageWriteSharp;
 
-namespace FieldForge.Rendering;
+namespace FieldForge.Core;
 
 /// <summary>
 /// An RGBA8 image, row-major with row 0 at the top (the layout PNG files, GIF frames and editor previews use).
@@ -62,13 +62,36 @@ public sealed class RgbaImage
         return stream.ToArray();
     }
 
-    /// <summary>Writes the image as a PNG file, creating the folder if needed.</summary>
+    /// <summary>Writes the image as a PNG file atomically (an existing file survives any failure), creating the folder.</summary>
     public void SavePng(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        File.WriteAllBytes(path, EncodePng());
+        AtomicFile.WriteAllBytes(path, EncodePng());
+    }
+
+    /// <summary>An opaque image from RGB floats in [0, 1] (clamped; row-major, interleaved, top row first).</summary>
+    public static RgbaImage FromRgbFloats(int width, int height, ReadOnlySpan<float> rgb)
+    {
+        if (rgb.Length != (long)width * height * 3) throw new ArgumentException($"rgb must hold {width}x{height}x3 floats, got {rgb.Length}", nameof(rgb));
+        var pixels = NewPixels(width, height);
+        for (int i = 0, o = 0; i < rgb.Length; i += 3, o += 4)
+        {
+            pixels[o] = ToByte(rgb[i]); pixels[o + 1] = ToByte(rgb[i + 1]); pixels[o + 2] = ToByte(rgb[i + 2]); pixels[o + 3] = 255;
+        }
+        return new RgbaImage(width, height, pixels);
+
+        static byte ToByte(float v) => (byte)Math.Clamp(MathF.Round(v * 255f), 0f, 255f); // NaN clamps to 0
+    }
+
+    /// <summary>The RGB channels as floats in [0, 1] (row-major, interleaved): what image fitting trains on.</summary>
+    public float[] ToRgbFloats()
+    {
+        var rgb = new float[Width * Height * 3];
+        for (int i = 0, o = 0; o < rgb.Length; i += 4, o += 3)
+        {
+            rgb[o] = Pixels[i] / 255f; rgb[o + 1] = Pixels[i + 1] / 255f; rgb[o + 2] = Pixels[i + 2] / 255f;
+        }
+        return rgb;
     }
 
     /// <summary>Reads a PNG (or any format StbImageSharp decodes: JPEG, BMP, TGA, first GIF frame) as RGBA8.</summary>

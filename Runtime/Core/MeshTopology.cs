@@ -1,4 +1,4 @@
-namespace FieldForge.Morphing.Meshes;
+namespace FieldForge.Core;
 
 /// <summary>Edge-manifold checks: a closed mesh has every edge used by exactly two triangles, in opposite directions.</summary>
 public static class MeshTopology

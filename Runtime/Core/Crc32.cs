@@ -1,7 +1,7 @@
-namespace FieldForge.Neural;
+namespace FieldForge.Core;
 
 /// <summary>CRC-32 (IEEE 802.3, reflected 0xEDB88320), the checksum of the neural-field file format.</summary>
-internal static class Crc32
+public static class Crc32
 {
     private static readonly uint[] Table = BuildTable();
 

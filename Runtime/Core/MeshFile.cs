@@ -1,4 +1,4 @@
-namespace FieldForge.Morphing.Meshes;
+namespace FieldForge.Core;
 
 /// <summary>Reads and writes meshes by file extension (.obj, .gltf/.glb read; .obj, .ply write).</summary>
 public static class MeshFile

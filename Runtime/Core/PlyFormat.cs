@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FieldForge.Morphing.Meshes;
+namespace FieldForge.Core;
 
 /// <summary>Binary little-endian PLY writer (positions, normals, uchar colours, triangle faces).</summary>
 public static class PlyFormat

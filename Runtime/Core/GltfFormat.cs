@@ -1,7 +1,7 @@
 using System.Numerics;
 using SharpGLTF.Schema2;
 
-namespace FieldForge.Morphing.Meshes;
+namespace FieldForge.Core;
 
 /// <summary>glTF 2.0 (.gltf/.glb) reader through SharpGLTF: every triangle primitive of every mesh node, placed by its
 /// node's world matrix, merged into one mesh; COLOR_0 and NORMAL are kept when every primitive has them.</summary>

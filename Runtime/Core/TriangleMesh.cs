@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace FieldForge.Morphing.Meshes;
+namespace FieldForge.Core;
 
 /// <summary>
 /// An indexed triangle mesh: positions (world units), optional per-vertex normals and RGB colours (0..1), and three

@@ -1,4 +1,4 @@
-namespace FieldForge.Rendering;
+namespace FieldForge.Core;
 
 /// <summary>An 8-bit-per-channel sRGB colour with alpha (255 = opaque), as stored in <see cref="RgbaImage"/> pixels.</summary>
 public readonly record struct RgbaColor(byte R, byte G, byte B, byte A = 255)

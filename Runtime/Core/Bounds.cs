@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace FieldForge.Morphing;
+namespace FieldForge.Core;
 
 /// <summary>An axis-aligned box in world units (metres by convention).</summary>
 public readonly record struct Bounds(Vector3 Min, Vector3 Max)

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 
-namespace FieldForge.Morphing.Meshes;
+namespace FieldForge.Core;
 
 /// <summary>Wavefront OBJ: positions, vertex colours as <c>v x y z r g b</c>, normals (<c>vn</c>) and polygonal faces
 /// (fan-triangulated). Texture coordinates and materials are ignored on read.</summary>

@@ -1,0 +1,102 @@
+using Silk.NET.Vulkan;
+
+namespace FieldForge.Gpu;
+
+/// <summary>
+/// Submission: the command pool, fences of batches in flight, and descriptor pools batches rent. Every queue
+/// operation happens under the device's queue lock, so several threads (and a game sharing the queue) can submit.
+/// </summary>
+internal sealed unsafe class QueueSubmitter : IDisposable
+{
+    private readonly VulkanDevice _vk;
+    private readonly Dictionary<Fence, CommandBatch> _pending = new();
+    private readonly Stack<DescriptorPool> _freePools = new();
+    private readonly List<DescriptorPool> _allPools = new();
+    private readonly object _gate = new();
+
+    public QueueSubmitter(VulkanDevice vk)
+    {
+        _vk = vk;
+        var poolInfo = new CommandPoolCreateInfo
+        {
+            SType = StructureType.CommandPoolCreateInfo, QueueFamilyIndex = vk.QueueFamily, Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
+        };
+        CommandPool pool;
+        VulkanResult.Check(vk.Api.CreateCommandPool(vk.Device, &poolInfo, null, &pool));
+        CommandPool = pool;
+    }
+
+    private Vk Api => _vk.Api;
+    private Device Device => _vk.Device;
+
+    /// <summary>Command buffers are allocated from and freed to this pool under <see cref="PoolLock"/>.</summary>
+    public CommandPool CommandPool { get; }
+    /// <summary>Vulkan command pools are externally synchronised: hold this while allocating or freeing from <see cref="CommandPool"/>.</summary>
+    public object PoolLock => _gate;
+
+    public Fence Submit(CommandBuffer commands, CommandBatch owner)
+    {
+        var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
+        Fence fence;
+        VulkanResult.Check(Api.CreateFence(Device, &fenceInfo, null, &fence));
+        var submit = new SubmitInfo { SType = StructureType.SubmitInfo, CommandBufferCount = 1, PCommandBuffers = &commands };
+        try
+        {
+            lock (_vk.QueueLock) VulkanResult.Check(Api.QueueSubmit(_vk.Queue, 1, &submit, fence));
+        }
+        catch
+        {
+            Api.DestroyFence(Device, fence, null);
+            throw;
+        }
+        lock (_gate) _pending[fence] = owner;
+        return fence;
+    }
+
+    public void Wait(Fence fence)
+    {
+        lock (_gate) if (!_pending.Remove(fence)) return;
+        VulkanResult.Check(Api.WaitForFences(Device, 1, &fence, true, ulong.MaxValue));
+        Api.DestroyFence(Device, fence, null);
+    }
+
+    /// <summary>Blocks until every batch submitted so far finished.</summary>
+    public void WaitForAll()
+    {
+        CommandBatch[] batches;
+        lock (_gate) batches = _pending.Values.ToArray();
+        foreach (var batch in batches) batch.Wait();
+    }
+
+    public DescriptorPool RentDescriptorPool()
+    {
+        lock (_gate)
+        {
+            if (_freePools.TryPop(out var pool)) return pool;
+            var size = new DescriptorPoolSize { Type = DescriptorType.StorageBuffer, DescriptorCount = 2048 };
+            var info = new DescriptorPoolCreateInfo { SType = StructureType.DescriptorPoolCreateInfo, MaxSets = 256, PoolSizeCount = 1, PPoolSizes = &size };
+            VulkanResult.Check(Api.CreateDescriptorPool(Device, &info, null, &pool));
+            _allPools.Add(pool);
+            return pool;
+        }
+    }
+
+    public void ReturnDescriptorPool(DescriptorPool pool)
+    {
+        lock (_gate)
+        {
+            VulkanResult.Check(Api.ResetDescriptorPool(Device, pool, 0));
+            _freePools.Push(pool);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var p in _allPools) Api.DestroyDescriptorPool(Device, p, null);
+            _allPools.Clear();
+            Api.DestroyCommandPool(Device, CommandPool, null);
+        }
+    }
+}
