@@ -105,6 +105,7 @@ public abstract class HashEncoding : IEncoding
         batch.DispatchThreads(batch.Context.GetKernel(_forwardSpec), push, (long)count * Config.Levels, points, _levelBuffer, parameters, features);
     }
 
+    /// <inheritdoc/>
     public void RecordBackward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> featureGradients, GpuBuffer<float> parameterGradients, int count,
         long parameterOffset = 0, GradientAccumulation accumulation = GradientAccumulation.Auto)
     {
