@@ -23,7 +23,9 @@ public sealed class FdtdReference
         Velocity = new float[3L * grid.CellCount];
     }
 
+    /// <summary>The voxelised room the reference steps over.</summary>
     public RoomGrid Grid { get; }
+    /// <summary>The solver settings (time step, speed of sound, pulse), identical to the GPU solver's.</summary>
     public FdtdSettings Settings { get; }
     /// <summary>Pressure p^n per cell, Pa.</summary>
     public float[] Pressure { get; }

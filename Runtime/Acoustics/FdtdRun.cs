@@ -32,13 +32,17 @@ public sealed class FdtdRun : IDisposable
         _chunk = gpu.CreateBuffer<float>((long)(solver.Settings.StepsPerBatch / outputEvery + 2) * Receivers, BufferLocation.DeviceLocal, "fdtd receiver outputs");
     }
 
+    /// <summary>Solver steps the whole run takes.</summary>
     public int TotalSteps { get; }
+    /// <summary>Solver steps recorded and submitted so far.</summary>
     public int StepsDone { get; private set; }
+    /// <summary>Number of receivers (columns of the recording).</summary>
     public int Receivers { get; }
     /// <summary>Rows the finished run holds (t = 0 plus one per <c>outputEvery</c> steps).</summary>
     public int Outputs { get; }
     /// <summary>Rows already read back.</summary>
     public int RowsCollected => _written;
+    /// <summary>True once every step has run and every output row has been read back.</summary>
     public bool IsComplete => _written == Outputs && _pendingRows == 0;
 
     /// <summary>Everything recorded so far (rows not yet collected are zero).</summary>
@@ -76,6 +80,7 @@ public sealed class FdtdRun : IDisposable
         _pendingRows = 0;
     }
 
+    /// <summary>Waits for in-flight steps, then frees the receiver buffers.</summary>
     public void Dispose()
     {
         _stencils.Dispose();

@@ -14,9 +14,9 @@ namespace FieldForge.Acoustics;
 /// </code></example>
 public sealed class FdtdSolver : IDisposable
 {
-    public static readonly KernelSpec VelocitySpec = new("fdtd_velocity", Buffers: 3, PushConstantBytes: 32);
-    public static readonly KernelSpec PressureSpec = new("fdtd_pressure", Buffers: 3, PushConstantBytes: 32);
-    public static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec VelocitySpec = new("fdtd_velocity", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec PressureSpec = new("fdtd_pressure", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 32);
 
     /// <summary>Device bytes per grid cell: mask + pressure + three face velocities.</summary>
     public const int BytesPerCell = 4 + 4 + 12;
@@ -48,8 +48,11 @@ public sealed class FdtdSolver : IDisposable
         _push = new FdtdPush((uint)Grid.Nx, (uint)Grid.Ny, (uint)Grid.Nz, (uint)n, lambda, lambda, (float)(settings.CourantNumber * room.Walls.Beta / 2), 0);
     }
 
+    /// <summary>The room being simulated.</summary>
     public Room Room { get; }
+    /// <summary>The room voxelised at the solver's grid spacing.</summary>
     public RoomGrid Grid { get; }
+    /// <summary>The validated solver settings.</summary>
     public FdtdSettings Settings { get; }
     /// <summary>Time step in seconds.</summary>
     public double TimeStep => Settings.TimeStep;
@@ -163,6 +166,7 @@ public sealed class FdtdSolver : IDisposable
     /// <summary>The current face velocities v^{n+½} scaled by ρc (Pa): x, y, z planes of CellCount each.</summary>
     public float[] DownloadVelocity() => _velocity.ToArray();
 
+    /// <summary>Frees the pressure, velocity and cell buffers on the GPU.</summary>
     public void Dispose()
     {
         _mask.Dispose();

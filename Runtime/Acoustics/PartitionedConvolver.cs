@@ -57,6 +57,7 @@ public sealed class PartitionedConvolver
     {
     }
 
+    /// <summary>Samples per processing block (the partition length and the streaming latency).</summary>
     public int BlockSize { get; }
     /// <summary>Number of IR partitions (IR length / BlockSize, rounded up).</summary>
     public int Partitions { get; }

@@ -220,5 +220,6 @@ public sealed class Room
 
     private static string Corners(Vector3 a, Vector3 b) => FormattableString.Invariant($"{a.X}x{a.Y}x{a.Z}..{b.X}x{b.Y}x{b.Z}");
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Description} (walls {Walls})";
 }

@@ -35,8 +35,11 @@ public sealed class RoomGrid
         if (AirCells == 0) throw new ArgumentException($"the room has no air cell at a spacing of {spacing} m; use a finer grid");
     }
 
+    /// <summary>Cells along x.</summary>
     public int Nx { get; }
+    /// <summary>Cells along y.</summary>
     public int Ny { get; }
+    /// <summary>Cells along z.</summary>
     public int Nz { get; }
     /// <summary>Cell size in metres.</summary>
     public double Spacing { get; }
@@ -44,13 +47,17 @@ public sealed class RoomGrid
     public Vector3 Origin { get; }
     /// <summary>Per-cell bits: 1 = air, then -x,+x,-y,+y,-z,+z neighbour is air (the layout fdtd.comp reads).</summary>
     internal uint[] Mask { get; }
+    /// <summary>Total cells (Nx · Ny · Nz), air and wall.</summary>
     public int CellCount => Nx * Ny * Nz;
+    /// <summary>Cells that hold air.</summary>
     public int AirCells { get; }
     /// <summary>Number of cell faces between air and wall (each of area h²).</summary>
     public int WallFaces { get; }
 
+    /// <summary>Linear index of cell (i, j, k), x fastest.</summary>
     public int Index(int i, int j, int k) => i + Nx * (j + Ny * k);
 
+    /// <summary>Whether the cell at linear index <paramref name="cell"/> holds air.</summary>
     public bool IsAir(int cell) => (Mask[cell] & AirBit) != 0;
 
     /// <summary>Centre of cell (i,j,k) in metres.</summary>
@@ -101,5 +108,6 @@ public sealed class RoomGrid
     /// <summary>A point as "(x, y, z) m" for messages.</summary>
     public static string Format(Vector3 p) => FormattableString.Invariant($"({p.X:0.###}, {p.Y:0.###}, {p.Z:0.###}) m");
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Nx}x{Ny}x{Nz} cells of {Spacing * 1000:0.##} mm ({AirCells} air)";
 }

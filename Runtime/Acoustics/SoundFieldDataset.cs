@@ -30,6 +30,7 @@ public sealed class SoundFieldDataset
         SourceIndices = indices; Sources = sources; Fields = fields;
     }
 
+    /// <summary>The spec the dataset was generated from.</summary>
     public SoundFieldDatasetSpec Spec { get; }
     /// <summary>Receiver positions, metres.</summary>
     public Vector3[] Receivers { get; }

@@ -10,13 +10,19 @@ namespace FieldForge.Acoustics;
 /// </summary>
 public sealed record SoundFieldDatasetSpec
 {
+    /// <summary>Room in the shared spec grammar (for example <c>box:2x1.5x1.2</c>, metres).</summary>
     public string Room { get; init; } = "box:2x1.5x1.2";
+    /// <summary>Wall model: <c>rigid</c>, <c>R=</c> reflection coefficient or <c>Z=</c> impedance in Pa·s/m.</summary>
     public string Walls { get; init; } = "rigid";
+    /// <summary>Highest frequency the grid resolves, Hz.</summary>
     public double MaxFrequencyHz { get; init; } = 400;
+    /// <summary>Grid points per shortest wavelength; sets the grid spacing.</summary>
     public double PointsPerWavelength { get; init; } = 10.5;
+    /// <summary>Speed of sound, metres per second.</summary>
     public double SpeedOfSound { get; init; } = 343;
     /// <summary>Pulse width σ, metres; null = c / (π fmax / 2).</summary>
     public double? SigmaMetres { get; init; }
+    /// <summary>Peak pressure of the initial Gaussian pulse, Pa.</summary>
     public double Amplitude { get; init; } = 1;
     /// <summary>Lower corner of the source region (x, y, z), metres.</summary>
     public double[] SourceMin { get; init; } = [0.5, 0.4, 0.4];
@@ -24,9 +30,11 @@ public sealed record SoundFieldDatasetSpec
     public double[] SourceMax { get; init; } = [1.5, 1.1, 0.8];
     /// <summary>Number of source positions.</summary>
     public int SourceCount { get; init; } = 200;
+    /// <summary>Seed of the deterministic source-position draw.</summary>
     public int Seed { get; init; } = 1;
     /// <summary>Spacing of the receiver grid, metres (receivers at air points of a grid inset by half a spacing).</summary>
     public double ReceiverSpacing { get; init; } = 0.25;
+    /// <summary>Length of each recorded impulse response, seconds.</summary>
     public double DurationSeconds { get; init; } = 0.02;
     /// <summary>Solver steps between recorded outputs.</summary>
     public int OutputEvery { get; init; } = 2;

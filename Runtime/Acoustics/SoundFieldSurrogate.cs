@@ -19,9 +19,10 @@ namespace FieldForge.Acoustics;
 /// </summary>
 public sealed class SoundFieldSurrogate : IDisposable
 {
-    public static readonly KernelSpec CombineSpec = new("deeponet_combine", Buffers: 5, PushConstantBytes: 16);
+    internal static readonly KernelSpec CombineSpec = new("deeponet_combine", Buffers: 5, PushConstantBytes: 16);
     /// <summary>File magic "FFSG".</summary>
     public const uint Magic = 0x47534646;
+    /// <summary>Version of the .ffsg layout this build writes and reads.</summary>
     public const int FormatVersion = 2;
 
     private readonly GpuContext _gpu;
@@ -358,6 +359,7 @@ public sealed class SoundFieldSurrogate : IDisposable
         }
     }
 
+    /// <summary>Frees the basis, branch network and query buffers on the GPU.</summary>
     public void Dispose()
     {
         Branch.Dispose();

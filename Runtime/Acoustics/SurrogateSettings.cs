@@ -11,18 +11,27 @@ public sealed record SurrogateSettings
     public int Modes { get; init; } = 64;
     /// <summary>Levels of the branch's simplex hash encoding.</summary>
     public int EncodingLevels { get; init; } = 3;
+    /// <summary>Features per encoding level.</summary>
     public int FeaturesPerLevel { get; init; } = 2;
     /// <summary>Coarsest lattice resolution over the source region (cells per unit).</summary>
     public float BaseResolution { get; init; } = 2;
     /// <summary>Finest lattice resolution over the source region; low values interpolate smoothly between sources.</summary>
     public float FinestResolution { get; init; } = 4;
+    /// <summary>log2 of the branch encoding's per-level hash table size.</summary>
     public int Log2TableSize { get; init; } = 14;
+    /// <summary>Neurons per hidden layer of the branch network.</summary>
     public int Width { get; init; } = 64;
+    /// <summary>Hidden layers of the branch network.</summary>
     public int HiddenLayers { get; init; } = 2;
+    /// <summary>Training steps.</summary>
     public int Steps { get; init; } = 1200;
+    /// <summary>Source positions per training batch.</summary>
     public int BatchSize { get; init; } = 64;
+    /// <summary>Adam learning rate at the first step.</summary>
     public float LearningRate { get; init; } = 1e-2f;
+    /// <summary>Learning rate at the last step (decayed geometrically from <see cref="LearningRate"/>).</summary>
     public float FinalLearningRate { get; init; } = 1e-4f;
+    /// <summary>Seed for parameter initialisation and batch order.</summary>
     public uint Seed { get; init; } = 1;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid field.</summary>

@@ -56,5 +56,6 @@ public sealed record WallSpec
         throw new FormatException($"wall '{text}' is not 'rigid', 'R=<reflection coefficient>' or 'Z=<impedance in Pa s/m>'");
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Description;
 }

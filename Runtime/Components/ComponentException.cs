@@ -5,6 +5,7 @@ namespace FieldForge.Components;
 public sealed class ComponentException(Component component, string phase, Exception inner)
     : Exception($"{component.Name}.{phase} failed: {inner.Message}", inner)
 {
+    /// <summary>The component whose lifecycle call failed.</summary>
     public Component Component { get; } = component;
     /// <summary>OnEnable, Update, OnFrameCompleted or OnDisable.</summary>
     public string Phase { get; } = phase;

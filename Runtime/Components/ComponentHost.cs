@@ -5,7 +5,8 @@ namespace FieldForge.Components;
 
 /// <summary>
 /// Runs components from any game loop: call <see cref="Tick"/> once per frame. Every enabled component's GPU work
-/// for the frame is recorded into ONE <see cref="CommandBatch"/> and submitted once.
+/// for the frame is recorded into ONE <see cref="CommandBatch"/> and submitted once. A host is single-threaded by
+/// contract: ticking it from two threads at once, or after <see cref="Dispose"/>, throws instead of corrupting state.
 /// </summary>
 public sealed class ComponentHost : IDisposable
 {
@@ -13,10 +14,15 @@ public sealed class ComponentHost : IDisposable
     private readonly HashSet<Component> _active = new();
     private long _frame;
     private double _time;
+    private int _ticking; // 1 while a Tick runs: a second thread entering is a contract violation, reported loudly
+    private bool _disposed;
 
+    /// <summary>Creates a host that ticks its components on <paramref name="gpu"/> (the host does not own the context).</summary>
     public ComponentHost(GpuContext gpu) => Gpu = gpu ?? throw new ArgumentNullException(nameof(gpu));
 
+    /// <summary>The context every component records into.</summary>
     public GpuContext Gpu { get; }
+    /// <summary>The components in tick order.</summary>
     public IReadOnlyList<Component> Components => _components;
     /// <summary>GPU timings of the last frame, per region (components name their regions).</summary>
     public IReadOnlyList<GpuTiming> LastFrameTimings { get; private set; } = Array.Empty<GpuTiming>();
@@ -25,14 +31,17 @@ public sealed class ComponentHost : IDisposable
     /// <summary>Dispatches in the last frame's single submission.</summary>
     public int LastFrameDispatches { get; private set; }
 
+    /// <summary>Adds and enables <paramref name="component"/>; returns it so the caller can keep a typed reference.</summary>
     public T Add<T>(T component) where T : Component
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(component);
         if (_components.Contains(component)) throw new InvalidOperationException($"{component.Name} is already on this host");
         _components.Add(component);
         return component;
     }
 
+    /// <summary>Disables and removes <paramref name="component"/>.</summary>
     public void Remove(Component component)
     {
         if (_active.Remove(component)) component.OnDisable();
@@ -44,7 +53,16 @@ public sealed class ComponentHost : IDisposable
     /// <see cref="ComponentException"/> naming it; the frame's batch is discarded.</summary>
     public void Tick(double deltaSeconds)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!double.IsFinite(deltaSeconds) || deltaSeconds < 0) throw new ArgumentOutOfRangeException(nameof(deltaSeconds), $"frame time must be finite and >= 0, got {deltaSeconds}");
+        if (Interlocked.Exchange(ref _ticking, 1) != 0)
+            throw new InvalidOperationException("ComponentHost.Tick was called while another Tick was running: a host is single-threaded; tick it from one thread (the GpuContext may be shared across threads)");
+        try { TickOnce(deltaSeconds); }
+        finally { Volatile.Write(ref _ticking, 0); }
+    }
+
+    private void TickOnce(double deltaSeconds)
+    {
         var sw = Stopwatch.StartNew();
         foreach (var c in _components)
         {
@@ -80,8 +98,11 @@ public sealed class ComponentHost : IDisposable
         catch (Exception e) when (e is not ComponentException) { throw new ComponentException(component, phase, e); }
     }
 
+    /// <summary>Disables every active component (freeing its GPU resources). The host cannot be ticked afterwards.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         foreach (var c in _active) c.OnDisable();
         _active.Clear();
     }

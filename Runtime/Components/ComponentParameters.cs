@@ -11,6 +11,7 @@ namespace FieldForge.Components;
 /// </summary>
 public static class ComponentParameters
 {
+    /// <summary>The inspector parameters of <paramref name="componentType"/>: its public settable properties and fields, read with their attributes.</summary>
     public static IReadOnlyList<ParameterDescriptor> Describe(Type componentType)
     {
         var result = new List<ParameterDescriptor>();

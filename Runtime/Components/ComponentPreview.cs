@@ -9,6 +9,10 @@ public sealed record ImagePreview(string Title, int Width, int Height, byte[] Rg
 /// <summary>One or more line series (e.g. an impulse response, a training-loss curve).</summary>
 public sealed record PlotPreview(string Title, string XLabel, string YLabel, IReadOnlyList<PlotSeries> Series, bool LogY = false) : ComponentPreview(Title);
 
+/// <summary>One named line of a plot: X and Y hold the same number of points.</summary>
+/// <param name="Name">Legend label.</param>
+/// <param name="X">Horizontal coordinates of the points.</param>
+/// <param name="Y">Vertical coordinates of the points; as many as <paramref name="X"/>.</param>
 public sealed record PlotSeries(string Name, float[] X, float[] Y);
 
 /// <summary>An indexed triangle mesh (positions/normals xyz per vertex, optional colours rgb per vertex).</summary>

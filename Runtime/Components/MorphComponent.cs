@@ -19,23 +19,32 @@ public sealed class MorphComponent : Component
     private bool _recorded;
     private MeshPreview? _preview;
 
+    /// <summary>First shape: a primitive spec such as sphere:r=0.5 or a mesh file (.obj, .gltf, .glb).</summary>
     [Header("Sources"), Tooltip("First shape: a primitive spec such as sphere:r=0.5 or a mesh file (.obj, .gltf, .glb)")]
     public string SourceA { get; set; } = "sphere:r=0.5";
+    /// <summary>Second shape: a primitive spec such as torus:R=0.6,r=0.2 or a mesh file.</summary>
     [Tooltip("Second shape: a primitive spec such as torus:R=0.6,r=0.2 or a mesh file")]
     public string SourceB { get; set; } = "torus:R=0.6,r=0.2";
+    /// <summary>Colour of a primitive first source (mesh sources keep their vertex colours).</summary>
     [Color, Tooltip("Colour of a primitive first source (mesh sources keep their vertex colours)")]
     public Vector3 ColourA { get; set; } = new(1f, 0.45f, 0.1f);
+    /// <summary>Colour of a primitive second source.</summary>
     [Color, Tooltip("Colour of a primitive second source")]
     public Vector3 ColourB { get; set; } = new(0.1f, 0.45f, 1f);
 
+    /// <summary>Blend parameter: 0 = first source, 1 = second (ignored while Animate is on).</summary>
     [Header("Morph"), Range(0, 1), Tooltip("Blend parameter: 0 = first source, 1 = second (ignored while Animate is on)")]
     public float T { get; set; } = 0.5f;
+    /// <summary>Sweep t back and forth over time instead of using T.</summary>
     [Tooltip("Sweep t back and forth over time instead of using T")]
     public bool Animate { get; set; }
+    /// <summary>Seconds for one sweep 0 -&gt; 1 -&gt; 0 when animating.</summary>
     [Range(0.5, 60), Tooltip("Seconds for one sweep 0 -> 1 -> 0 when animating")]
     public float PeriodSeconds { get; set; } = 4f;
+    /// <summary>Linear blends distances in place; Aligned moves and scales the sources onto each other first.</summary>
     [Tooltip("Linear blends distances in place; Aligned moves and scales the sources onto each other first")]
     public MorphSchedule Schedule { get; set; } = MorphSchedule.Aligned;
+    /// <summary>Grid points per axis (cost grows with the cube).</summary>
     [Range(8, 256), Tooltip("Grid points per axis (cost grows with the cube)")]
     public int Resolution { get; set; } = 64;
 
@@ -49,8 +58,10 @@ public sealed class MorphComponent : Component
     /// output buffers grew (the component re-records the next frame by itself).</summary>
     [HideInInspector] public bool MeshIsCurrent { get; private set; }
 
+    /// <inheritdoc/>
     public override void OnEnable(GpuContext gpu) => _gpu = gpu;
 
+    /// <inheritdoc/>
     public override void Update(FrameContext frame, bool parametersChanged)
     {
         if (_gpu is null) throw new InvalidOperationException("MorphComponent was not enabled on a host");
@@ -73,6 +84,7 @@ public sealed class MorphComponent : Component
         _recorded = true;
     }
 
+    /// <inheritdoc/>
     public override void OnFrameCompleted(FrameContext frame)
     {
         if (!_recorded) return;
@@ -87,8 +99,10 @@ public sealed class MorphComponent : Component
             Array.ConvertAll(mesh.Indices, i => (uint)i));
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ComponentPreview> GetPreviews() => _preview is null ? Array.Empty<ComponentPreview>() : new ComponentPreview[] { _preview };
 
+    /// <inheritdoc/>
     public override void OnDisable()
     {
         _morph?.Dispose(); _iso?.Dispose();

@@ -21,42 +21,55 @@ public sealed class NeuralFieldComponent : Component
     private readonly List<float> _lossSteps = new(), _losses = new();
     private GpuContext? _gpu;
 
+    /// <summary>Image to fit; empty = the built-in procedural picture.</summary>
     [Header("Target"), FilePath("png,jpg,bmp,tga"), Tooltip("Image to fit; empty = the built-in procedural picture")]
     public string ImagePath { get; set; } = "";
 
+    /// <summary>Side of the procedural picture in pixels (when no image path is set).</summary>
     [Range(16, 1024), Tooltip("Side of the procedural picture in pixels (when no image path is set)")]
     public int ProceduralSize { get; set; } = 128;
 
+    /// <summary>Simplex (n+1 vertices) or grid (2^n corners) lattice.</summary>
     [Header("Encoding"), Tooltip("Simplex (n+1 vertices) or grid (2^n corners) lattice")]
     public EncodingKind Encoding { get; set; } = EncodingKind.Simplex;
 
+    /// <summary>Resolution levels L.</summary>
     [Range(1, 32), Tooltip("Resolution levels L")]
     public int Levels { get; set; } = 16;
 
+    /// <summary>log2 of the per-level hash table size T.</summary>
     [Range(10, 22), Tooltip("log2 of the per-level hash table size T")]
     public int Log2TableSize { get; set; } = 16;
 
+    /// <summary>Neurons per hidden layer.</summary>
     [Header("Network"), Range(16, 128), Tooltip("Neurons per hidden layer")]
     public int Width { get; set; } = 64;
 
+    /// <summary>Hidden layers.</summary>
     [Range(1, 4), Tooltip("Hidden layers")]
     public int HiddenLayers { get; set; } = 2;
 
+    /// <summary>Samples per training step.</summary>
     [Header("Training"), Range(256, 65536), Tooltip("Samples per training step")]
     public int BatchSize { get; set; } = 4096;
 
+    /// <summary>Training steps recorded per frame.</summary>
     [Range(1, 32), Tooltip("Training steps recorded per frame")]
     public int StepsPerFrame { get; set; } = 2;
 
+    /// <summary>Adam learning rate (applies live).</summary>
     [Range(0.0001, 0.1), Tooltip("Adam learning rate (applies live)")]
     public float LearningRate { get; set; } = 1e-2f;
 
+    /// <summary>Stop after this many steps (0 = never).</summary>
     [Range(0, 10_000_000), Tooltip("Stop after this many steps (0 = never)")]
     public int MaxSteps { get; set; } = 0;
 
+    /// <summary>Frames between reconstruction previews.</summary>
     [Header("Preview"), Range(1, 600), Tooltip("Frames between reconstruction previews")]
     public int PreviewEveryFrames { get; set; } = 10;
 
+    /// <summary>Longest side of the reconstruction preview in pixels.</summary>
     [Range(16, 512), Tooltip("Longest side of the reconstruction preview in pixels")]
     public int PreviewSize { get; set; } = 128;
 
@@ -69,8 +82,10 @@ public sealed class NeuralFieldComponent : Component
     /// <summary>The field being trained (null before the first update).</summary>
     public NeuralField? Field => _field;
 
+    /// <inheritdoc/>
     public override void OnEnable(GpuContext gpu) => _gpu = gpu;
 
+    /// <inheritdoc/>
     public override void Update(FrameContext frame, bool parametersChanged)
     {
         if (parametersChanged) RebuildIfStructureChanged(frame.Gpu);
@@ -86,6 +101,7 @@ public sealed class NeuralFieldComponent : Component
         }
     }
 
+    /// <inheritdoc/>
     public override void OnFrameCompleted(FrameContext frame)
     {
         if (_trainer is null) return;
@@ -110,6 +126,7 @@ public sealed class NeuralFieldComponent : Component
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ComponentPreview> GetPreviews()
     {
         var previews = new List<ComponentPreview>
@@ -121,6 +138,7 @@ public sealed class NeuralFieldComponent : Component
         return previews;
     }
 
+    /// <inheritdoc/>
     public override void OnDisable() => Release();
 
     private void RebuildIfStructureChanged(GpuContext gpu)

@@ -11,26 +11,44 @@ namespace FieldForge.Components;
 /// </summary>
 public sealed class NoiseComponent : Component
 {
+    /// <summary>Texture width in pixels.</summary>
     [Header("Texture"), Range(1, 4096), Tooltip("Texture width in pixels")] public int Width { get; set; } = 256;
+    /// <summary>Texture height in pixels.</summary>
     [Range(1, 4096), Tooltip("Texture height in pixels")] public int Height { get; set; } = 256;
+    /// <summary>Noise dimensions: 2, or a slice of 3D/4D noise at Slice.</summary>
     [Range(2, 4), Tooltip("Noise dimensions: 2, or a slice of 3D/4D noise at Slice")] public int Dimensions { get; set; } = 2;
+    /// <summary>z (3D) or w (4D) of the slice; animate it for evolving noise.</summary>
     [Range(-1000, 1000), Tooltip("z (3D) or w (4D) of the slice; animate it for evolving noise")] public float Slice { get; set; }
+    /// <summary>Input units per pixel (the texture spans Width × PixelSize units).</summary>
     [Range(0.0001, 100), Tooltip("Input units per pixel (the texture spans Width × PixelSize units)")] public float PixelSize { get; set; } = 1f / 64;
+    /// <summary>Colour ramp (terrain) instead of greyscale in the preview image.</summary>
     [Tooltip("Colour ramp (terrain) instead of greyscale in the preview image")] public bool ColourRamp { get; set; } = true;
 
+    /// <summary>32-bit seed of the gradient hash.</summary>
     [Header("Noise"), Range(int.MinValue, int.MaxValue), Tooltip("32-bit seed of the gradient hash")] public int Seed { get; set; } = 1337;
+    /// <summary>How octaves combine: fBm (soft), ridged (sharp crests), billow (puffy).</summary>
     [Tooltip("How octaves combine: fBm (soft), ridged (sharp crests), billow (puffy)")] public NoiseMode Mode { get; set; } = NoiseMode.Fbm;
+    /// <summary>Number of octaves.</summary>
     [Range(1, 16), Tooltip("Number of octaves")] public int Octaves { get; set; } = 5;
+    /// <summary>Lattice cells per input unit of the first octave.</summary>
     [Range(0.001, 1000), Tooltip("Lattice cells per input unit of the first octave")] public float Frequency { get; set; } = 1f;
+    /// <summary>Frequency multiplier between octaves (an integer when tiling).</summary>
     [Range(1, 16), Tooltip("Frequency multiplier between octaves (an integer when tiling)")] public float Lacunarity { get; set; } = 2f;
+    /// <summary>Amplitude multiplier between octaves.</summary>
     [Range(0, 4), Tooltip("Amplitude multiplier between octaves")] public float Gain { get; set; } = 0.5f;
+    /// <summary>Output scale (the octave sum is normalised first).</summary>
     [Range(-1000, 1000), Tooltip("Output scale (the octave sum is normalised first)")] public float Amplitude { get; set; } = 1f;
+    /// <summary>Added to the output.</summary>
     [Range(-1000, 1000), Tooltip("Added to the output")] public float Offset { get; set; }
 
+    /// <summary>Warp stages: 0 none, 1 or 2 (each bends coordinates by noise).</summary>
     [Header("Domain warp"), Range(0, 2), Tooltip("Warp stages: 0 none, 1 or 2 (each bends coordinates by noise)")] public int WarpStages { get; set; }
+    /// <summary>Largest warp displacement in input units.</summary>
     [Range(0, 100), Tooltip("Largest warp displacement in input units")] public float WarpAmplitude { get; set; } = 0.5f;
 
+    /// <summary>Period along x in lattice cells (0 = not periodic).</summary>
     [Header("Tiling"), Range(0, 1024), Tooltip("Period along x in lattice cells (0 = not periodic)")] public int PeriodX { get; set; }
+    /// <summary>Period along y in lattice cells (0 = not periodic; even in 2D).</summary>
     [Range(0, 1024), Tooltip("Period along y in lattice cells (0 = not periodic; even in 2D)")] public int PeriodY { get; set; }
 
     private GpuNoise? _noise;
@@ -58,6 +76,7 @@ public sealed class NoiseComponent : Component
     public NoiseGrid ToGrid() => new NoiseGrid(Dimensions, Width, Height, 1,
         new System.Numerics.Vector4(0, 0, Dimensions == 3 ? Slice : 0, Dimensions == 4 ? Slice : 0), new System.Numerics.Vector3(PixelSize)).Validate();
 
+    /// <inheritdoc/>
     public override void Update(FrameContext frame, bool parametersChanged)
     {
         if (!parametersChanged) return;
@@ -75,6 +94,7 @@ public sealed class NoiseComponent : Component
         _pendingReadback = true;
     }
 
+    /// <inheritdoc/>
     public override void OnFrameCompleted(FrameContext frame)
     {
         if (!_pendingReadback || Values is null) return;
@@ -84,9 +104,11 @@ public sealed class NoiseComponent : Component
         _rgba = NoiseImage.ToRgba(values, Width, Height, Offset - Math.Abs(Amplitude), Offset + Math.Abs(Amplitude) + (Amplitude == 0 ? 1e-6f : 0f), ColourRamp);
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ComponentPreview> GetPreviews() =>
         _rgba is null ? Array.Empty<ComponentPreview>() : [new ImagePreview($"{Mode} noise {_rgbaWidth}x{_rgbaHeight}", _rgbaWidth, _rgbaHeight, _rgba)];
 
+    /// <inheritdoc/>
     public override void OnDisable()
     {
         Values?.Dispose();

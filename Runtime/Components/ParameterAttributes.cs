@@ -7,7 +7,9 @@ namespace FieldForge.Components;
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class RangeAttribute(double min, double max) : Attribute
 {
+    /// <summary>Smallest allowed value.</summary>
     public double Min { get; } = min;
+    /// <summary>Largest allowed value.</summary>
     public double Max { get; } = max;
     /// <summary>Slider step; 0 = continuous (integers always step by 1).</summary>
     public double Step { get; init; }
@@ -17,6 +19,7 @@ public sealed class RangeAttribute(double min, double max) : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class TooltipAttribute(string text) : Attribute
 {
+    /// <summary>The help text.</summary>
     public string Text { get; } = text;
 }
 
@@ -24,6 +27,7 @@ public sealed class TooltipAttribute(string text) : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class HeaderAttribute(string title) : Attribute
 {
+    /// <summary>The section title shown above this parameter.</summary>
     public string Title { get; } = title;
 }
 
@@ -35,6 +39,7 @@ public sealed class ColorAttribute : Attribute { }
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class FilePathAttribute(string extensions = "") : Attribute
 {
+    /// <summary>Accepted file extensions, comma-separated (for example <c>.obj,.gltf,.glb</c>).</summary>
     public string Extensions { get; } = extensions;
 }
 
@@ -42,6 +47,7 @@ public sealed class FilePathAttribute(string extensions = "") : Attribute
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class ChoicesAttribute(params string[] options) : Attribute
 {
+    /// <summary>The allowed values, in display order.</summary>
     public string[] Options { get; } = options;
 }
 

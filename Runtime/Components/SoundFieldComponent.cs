@@ -21,28 +21,35 @@ public sealed class SoundFieldComponent : Component
     private string? _surrogateLoaded;
     private bool _predicting;
 
+    /// <summary>box:LXxLYxLZ, lshape:LXxLYxLZ,cut=CXxCY, union:AxBxC..DxExF,... or obj:path.obj (metres, lower corner at the origin).</summary>
     [Header("Room")]
     [Tooltip("box:LXxLYxLZ, lshape:LXxLYxLZ,cut=CXxCY, union:AxBxC..DxExF,... or obj:path.obj (metres, lower corner at the origin)")]
     public string Room { get; set; } = "box:3x2.5x2.2";
 
+    /// <summary>rigid, R=&lt;normal-incidence reflection coefficient&gt; or Z=&lt;impedance in Pa s/m&gt;.</summary>
     [Tooltip("rigid, R=<normal-incidence reflection coefficient> or Z=<impedance in Pa s/m>")]
     public string Walls { get; set; } = "R=0.9";
 
+    /// <summary>Sound source position, metres.</summary>
     [Header("Positions")]
     [Tooltip("Sound source position, metres")]
     public Vector3 Source { get; set; } = new(0.8f, 0.8f, 1.1f);
 
+    /// <summary>Listener position, metres.</summary>
     [Tooltip("Listener position, metres")]
     public Vector3 Listener { get; set; } = new(2.2f, 1.6f, 1.2f);
 
+    /// <summary>Highest simulated frequency: Draft 250 Hz, Normal 500 Hz, High 1000 Hz.</summary>
     [Header("Quality")]
     [Tooltip("Highest simulated frequency: Draft 250 Hz, Normal 500 Hz, High 1000 Hz")]
     public SoundFieldQuality Quality { get; set; } = SoundFieldQuality.Draft;
 
+    /// <summary>Optional trained surrogate (.ffsg from ./ff acoustics train): when set, the IR is predicted in milliseconds instead of simulated; Room/Walls/Quality/Duration then come from the model.</summary>
     [Tooltip("Optional trained surrogate (.ffsg from ./ff acoustics train): when set, the IR is predicted in milliseconds instead of simulated; Room/Walls/Quality/Duration then come from the model")]
     [FilePath(".ffsg")]
     public string SurrogatePath { get; set; } = "";
 
+    /// <summary>Length of the impulse response, seconds.</summary>
     [Range(0.005, 0.5, Step = 0.005)]
     [Tooltip("Length of the impulse response, seconds")]
     public double DurationSeconds { get; set; } = 0.05;
@@ -64,8 +71,10 @@ public sealed class SoundFieldComponent : Component
 
     private GpuContext? _gpu;
 
+    /// <inheritdoc/>
     public override void OnEnable(GpuContext gpu) => _gpu = gpu;
 
+    /// <inheritdoc/>
     public override void Update(FrameContext frame, bool parametersChanged)
     {
         _dispatched = false;
@@ -99,6 +108,7 @@ public sealed class SoundFieldComponent : Component
         _dispatched = true;
     }
 
+    /// <inheritdoc/>
     public override void OnFrameCompleted(FrameContext frame)
     {
         if (_predicting)
@@ -144,6 +154,7 @@ public sealed class SoundFieldComponent : Component
         }
     }
 
+    /// <inheritdoc/>
     public override IReadOnlyList<ComponentPreview> GetPreviews()
     {
         var previews = new List<ComponentPreview>();
@@ -179,6 +190,7 @@ public sealed class SoundFieldComponent : Component
         return new ImagePreview($"Pressure at z = {at.Z:0.##} m, t = {solver.Step * solver.TimeStep * 1000:0.#} ms", grid.Nx, grid.Ny, rgba);
     }
 
+    /// <inheritdoc/>
     public override void OnDisable()
     {
         _surrogate?.Dispose();

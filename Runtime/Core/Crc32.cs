@@ -17,6 +17,7 @@ public static class Crc32
         return table;
     }
 
+    /// <summary>The CRC-32 (IEEE 802.3, the zlib/PNG polynomial) of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data)
     {
         uint crc = 0xFFFFFFFFu;

@@ -5,8 +5,9 @@ namespace FieldForge.Core;
 
 /// <summary>glTF 2.0 (.gltf/.glb) reader through SharpGLTF: every triangle primitive of every mesh node, placed by its
 /// node's world matrix, merged into one mesh; COLOR_0 and NORMAL are kept when every primitive has them.</summary>
-public static class GltfFormat
+internal static class GltfFormat
 {
+    /// <summary>Reads every triangle primitive of a glTF or GLB file into one mesh (positions, normals and vertex colors when present).</summary>
     public static TriangleMesh Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"glTF file '{path}' does not exist", path);

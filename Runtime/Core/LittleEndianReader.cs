@@ -15,10 +15,15 @@ public sealed class LittleEndianReader(ReadOnlyMemory<byte> bytes, string source
     /// <summary>The file or stream being read, for messages.</summary>
     public string Source => source;
 
+    /// <summary>Reads a little-endian 32-bit signed integer.</summary>
     public int ReadInt32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+    /// <summary>Reads a little-endian 32-bit unsigned integer.</summary>
     public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+    /// <summary>Reads a little-endian 64-bit signed integer.</summary>
     public long ReadInt64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+    /// <summary>Reads a little-endian IEEE 754 single.</summary>
     public float ReadSingle() => BitConverter.UInt32BitsToSingle(ReadUInt32());
+    /// <summary>Reads a little-endian IEEE 754 double.</summary>
     public double ReadDouble() => BitConverter.Int64BitsToDouble(ReadInt64());
 
     /// <summary>An int32 count in 0..<paramref name="max"/>, or a <see cref="InvalidDataException"/> naming <paramref name="what"/>.</summary>

@@ -17,10 +17,15 @@ public sealed class LittleEndianWriter
     /// <summary>The bytes written so far.</summary>
     public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
 
+    /// <summary>Appends a 32-bit signed integer, little-endian.</summary>
     public void WriteInt32(int value) { BinaryPrimitives.WriteInt32LittleEndian(_buffer.GetSpan(4), value); _buffer.Advance(4); }
+    /// <summary>Appends a 32-bit unsigned integer, little-endian.</summary>
     public void WriteUInt32(uint value) { BinaryPrimitives.WriteUInt32LittleEndian(_buffer.GetSpan(4), value); _buffer.Advance(4); }
+    /// <summary>Appends a 64-bit signed integer, little-endian.</summary>
     public void WriteInt64(long value) { BinaryPrimitives.WriteInt64LittleEndian(_buffer.GetSpan(8), value); _buffer.Advance(8); }
+    /// <summary>Appends an IEEE 754 single, little-endian.</summary>
     public void WriteSingle(float value) => WriteUInt32(BitConverter.SingleToUInt32Bits(value));
+    /// <summary>Appends an IEEE 754 double, little-endian.</summary>
     public void WriteDouble(double value) => WriteInt64(BitConverter.DoubleToInt64Bits(value));
 
     /// <summary>The floats themselves (no count: write one first when the reader needs it).</summary>

@@ -8,6 +8,7 @@ namespace FieldForge.Core;
 /// (fan-triangulated). Texture coordinates and materials are ignored on read.</summary>
 public static class ObjFormat
 {
+    /// <summary>Reads a Wavefront OBJ file (triangles and polygons, fanned into triangles; vertex colors when present).</summary>
     public static TriangleMesh Read(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"OBJ file '{path}' does not exist", path);
@@ -15,6 +16,7 @@ public static class ObjFormat
         return Read(reader, path);
     }
 
+    /// <summary>Reads OBJ text from <paramref name="reader"/>; <paramref name="name"/> names the source in error messages.</summary>
     public static TriangleMesh Read(TextReader reader, string name = "OBJ")
     {
         var positions = new List<Vector3>();
@@ -107,6 +109,7 @@ public static class ObjFormat
         Write(w, mesh);
     }
 
+    /// <summary>Writes the mesh as OBJ text (positions, normals when present, vertex colors as extra v components).</summary>
     public static void Write(TextWriter w, TriangleMesh mesh)
     {
         var ci = CultureInfo.InvariantCulture;

@@ -3,8 +3,9 @@ using System.Text;
 namespace FieldForge.Core;
 
 /// <summary>Binary little-endian PLY writer (positions, normals, uchar colours, triangle faces).</summary>
-public static class PlyFormat
+internal static class PlyFormat
 {
+    /// <summary>Writes the mesh as a binary little-endian PLY file with per-vertex colors, which most mesh viewers display.</summary>
     public static void Write(string path, TriangleMesh mesh)
     {
         using var stream = File.Create(path);

@@ -3,7 +3,9 @@ namespace FieldForge.Core;
 /// <summary>An 8-bit-per-channel sRGB colour with alpha (255 = opaque), as stored in <see cref="RgbaImage"/> pixels.</summary>
 public readonly record struct RgbaColor(byte R, byte G, byte B, byte A = 255)
 {
+    /// <summary>Opaque black.</summary>
     public static RgbaColor Black => new(0, 0, 0);
+    /// <summary>Opaque white.</summary>
     public static RgbaColor White => new(255, 255, 255);
 
     /// <summary>From channels in 0..1 (clamped); NaN is rejected so a bad colour parameter never renders silently.</summary>

@@ -23,12 +23,15 @@ public sealed class RgbaImage
     /// <summary>A new image filled with one colour.</summary>
     public RgbaImage(int width, int height, RgbaColor fill) : this(width, height, NewPixels(width, height)) => Clear(fill);
 
+    /// <summary>Width in pixels.</summary>
     public int Width { get; }
+    /// <summary>Height in pixels.</summary>
     public int Height { get; }
 
     /// <summary>The pixels, 4 bytes (R, G, B, A) per pixel, top row first. Writable: renderers draw into it.</summary>
     public byte[] Pixels { get; }
 
+    /// <summary>The pixel at column <paramref name="x"/> and row <paramref name="y"/> (row 0 is the top); bounds-checked.</summary>
     public RgbaColor this[int x, int y]
     {
         get

@@ -8,7 +8,9 @@ namespace FieldForge.Core;
 /// </summary>
 public sealed record TriangleMesh(Vector3[] Positions, int[] Indices, Vector3[]? Normals = null, Vector3[]? Colours = null)
 {
+    /// <summary>Number of vertices (length of <see cref="Positions"/>).</summary>
     public int VertexCount => Positions.Length;
+    /// <summary>Number of triangles (a third of the index count).</summary>
     public int TriangleCount => Indices.Length / 3;
 
     /// <summary>Checks structure: index count a multiple of 3, indices in range, finite values, matching attribute lengths.

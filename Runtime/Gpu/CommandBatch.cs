@@ -7,17 +7,20 @@ namespace FieldForge.Gpu;
 /// Records many dispatches and submits them once. Barriers are inserted automatically: the batch knows which
 /// bindings each kernel writes (from its SPIR-V), so a dispatch that reads what an earlier one wrote (or writes
 /// what an earlier one touched) gets a memory barrier, and independent dispatches get none.
-/// A batch is single-use: record, <see cref="Submit"/>, read <see cref="Timings"/>, dispose.
+/// A batch is single-use: record, <see cref="Submit"/>, read <see cref="Timings"/>, dispose. Record it on the thread
+/// that began it (each thread records into its own command pool); several threads may each record their own batches.
 /// </summary>
 public sealed unsafe class CommandBatch : IDisposable
 {
     private readonly GpuContext _context;
     private readonly CommandBuffer _commands;
+    private readonly ThreadCommandPool _pool;
     private readonly GpuTimer _timer;
     private readonly List<DescriptorPool> _pools = new();
     private readonly List<IDisposable> _deferred = new();
     private readonly HashSet<GpuBuffer> _written = new();
     private readonly HashSet<GpuBuffer> _read = new();
+    private readonly object _completion = new(); // Wait may come from the owner and from WaitForPendingWork on another thread
     private Fence _fence;
     private State _state = State.Recording;
     private IReadOnlyList<GpuTiming> _timings = Array.Empty<GpuTiming>();
@@ -29,17 +32,18 @@ public sealed unsafe class CommandBatch : IDisposable
         _context = context;
         var alloc = new CommandBufferAllocateInfo
         {
-            SType = StructureType.CommandBufferAllocateInfo, CommandPool = context.CommandPool,
+            SType = StructureType.CommandBufferAllocateInfo, CommandPool = (_pool = context.CurrentCommandPool).Pool,
             Level = CommandBufferLevel.Primary, CommandBufferCount = 1,
         };
         CommandBuffer cb;
-        lock (context.CommandPoolLock) VulkanResult.Check(context.Api.AllocateCommandBuffers(context.Device, &alloc, &cb));
+        lock (_pool.Lock) VulkanResult.Check(context.Api.AllocateCommandBuffers(context.Device, &alloc, &cb));
         _commands = cb;
         var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
         VulkanResult.Check(context.Api.BeginCommandBuffer(_commands, &begin));
         _timer = new GpuTimer(context, _commands);
     }
 
+    /// <summary>The context this batch records for.</summary>
     public GpuContext Context => _context;
     /// <summary>Number of dispatches recorded so far.</summary>
     public int DispatchCount { get; private set; }
@@ -196,11 +200,14 @@ public sealed unsafe class CommandBatch : IDisposable
     /// <summary>Blocks until the submitted batch completed, then releases its temporaries.</summary>
     public void Wait()
     {
-        if (_state != State.Submitted) return;
-        _context.WaitFence(_fence, this);
-        _state = State.Completed;
-        _timings = _timer.Read();
-        ReleaseTransient();
+        lock (_completion)
+        {
+            if (_state != State.Submitted) return;
+            _context.WaitFence(_fence, this);
+            _state = State.Completed;
+            _timings = _timer.Read();
+            ReleaseTransient();
+        }
     }
 
     private DescriptorSet AllocateSet(Kernel kernel)
@@ -235,14 +242,18 @@ public sealed unsafe class CommandBatch : IDisposable
         if (_state != State.Recording) throw new InvalidOperationException("this CommandBatch was already submitted; start a new one with GpuContext.BeginBatch()");
     }
 
+    /// <summary>Waits for a submitted batch to finish, then frees its command buffer and fence.</summary>
     public void Dispose()
     {
-        if (_state == State.Disposed) return;
-        if (_state == State.Submitted) Wait();
-        ReleaseTransient();
-        _timer.Dispose();
-        var cb = _commands;
-        lock (_context.CommandPoolLock) _context.Api.FreeCommandBuffers(_context.Device, _context.CommandPool, 1, &cb);
-        _state = State.Disposed;
+        lock (_completion)
+        {
+            if (_state == State.Disposed) return;
+            if (_state == State.Submitted) Wait();
+            ReleaseTransient();
+            _timer.Dispose();
+            var cb = _commands;
+            lock (_pool.Lock) _context.Api.FreeCommandBuffers(_context.Device, _pool.Pool, 1, &cb);
+            _state = State.Disposed;
+        }
     }
 }

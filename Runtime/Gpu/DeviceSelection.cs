@@ -59,6 +59,29 @@ internal static unsafe class DeviceSelection
         return result;
     }
 
+    /// <summary>Describes a device a game created, for its queue family <paramref name="queueFamily"/>; float atomics
+    /// count only when the game enabled the extension. Throws naming what FieldForge needs and the device lacks.</summary>
+    public static Candidate Describe(Vk api, Instance instance, PhysicalDevice device, uint queueFamily, IReadOnlyList<string> enabledExtensions)
+    {
+        var known = Enumerate(api, instance).FirstOrDefault(c => c.Handle.Handle == device.Handle)
+            ?? throw new GpuUnavailableException("the physical device handed to FieldForge is not one of its instance's devices, or has no compute queue");
+        PhysicalDeviceProperties props;
+        api.GetPhysicalDeviceProperties(device, &props);
+        if (props.ApiVersion < Vk.Version12)
+            throw new GpuUnavailableException($"{known.Info.Name} reports Vulkan {known.Info.ApiVersion}; FieldForge needs Vulkan 1.2");
+        uint familyCount = 0;
+        api.GetPhysicalDeviceQueueFamilyProperties(device, &familyCount, null);
+        var families = new QueueFamilyProperties[familyCount];
+        fixed (QueueFamilyProperties* f = families) api.GetPhysicalDeviceQueueFamilyProperties(device, &familyCount, f);
+        if (queueFamily >= familyCount)
+            throw new GpuUnavailableException($"queue family {queueFamily} does not exist on {known.Info.Name} ({familyCount} families)");
+        if ((families[queueFamily].QueueFlags & QueueFlags.ComputeBit) == 0)
+            throw new GpuUnavailableException($"queue family {queueFamily} of {known.Info.Name} has no compute support (VK_QUEUE_COMPUTE_BIT); FieldForge dispatches compute shaders on the queue it is given");
+        bool atomicFloat = known.AtomicFloat && enabledExtensions.Contains("VK_EXT_shader_atomic_float");
+        bool timestamps = families[queueFamily].TimestampValidBits > 0 && props.Limits.TimestampComputeAndGraphics;
+        return known with { QueueFamily = queueFamily, AtomicFloat = atomicFloat, Info = known.Info with { AtomicFloatAdd = atomicFloat, Timestamps = timestamps } };
+    }
+
     private static bool HasDeviceExtension(Vk api, PhysicalDevice pd, string name)
     {
         uint count = 0;

@@ -10,23 +10,37 @@ public abstract unsafe class GpuBuffer : IDisposable
     private readonly MemoryAllocation _allocation;
     private bool _disposed;
 
-    private protected GpuBuffer(GpuContext context, ulong byteSize, BufferLocation location, string label)
+    private protected GpuBuffer(GpuContext context, ulong byteSize, BufferLocation location, string label, GpuBufferUsage usage = GpuBufferUsage.Storage)
     {
         Context = context;
         ByteSize = byteSize;
         Location = location;
         Label = label;
-        (Handle, _allocation) = context.CreateBufferHandle(Math.Max(byteSize, 16), location);
+        Usage = usage;
+        (Handle, _allocation) = context.CreateBufferHandle(Math.Max(byteSize, 16), location, usage);
         context.Track(this);
     }
 
+    /// <summary>The context that owns the buffer's memory.</summary>
     public GpuContext Context { get; }
+    /// <summary>Size in bytes.</summary>
     public ulong ByteSize { get; }
+    /// <summary>Whether the buffer lives in device-local or host-visible memory.</summary>
     public BufferLocation Location { get; }
     /// <summary>Free text used in error and leak messages.</summary>
     public string Label { get; }
+    /// <summary>True once <see cref="Dispose"/> has run; a disposed buffer may not be bound or copied.</summary>
     public bool IsDisposed => _disposed;
     internal VkBuffer Handle { get; }
+
+    /// <summary>The uses beyond compute storage this buffer was created for.</summary>
+    public GpuBufferUsage Usage { get; }
+
+    /// <summary>The VkBuffer, for a renderer that binds it (a game sharing the device). Valid until <see cref="Dispose"/>.</summary>
+    public VkBuffer NativeHandle { get { ThrowIfDisposed(); return Handle; } }
+
+    /// <summary>The VkDeviceMemory the buffer is bound to and its byte offset there (buffers are sub-allocated).</summary>
+    public (DeviceMemory Memory, ulong Offset) NativeMemory { get { ThrowIfDisposed(); return (_allocation.Block.Memory, _allocation.Offset); } }
     internal byte* MappedPointer => _allocation.Mapped;
 
     internal void ThrowIfDisposed()
@@ -34,6 +48,7 @@ public abstract unsafe class GpuBuffer : IDisposable
         if (_disposed) throw new ObjectDisposedException(Label, $"GPU buffer '{Label}' was used after Dispose()");
     }
 
+    /// <summary>Returns the buffer's memory to its allocator. Safe to call twice.</summary>
     public void Dispose()
     {
         if (_disposed) return;
@@ -49,8 +64,8 @@ public abstract unsafe class GpuBuffer : IDisposable
 /// </summary>
 public sealed unsafe class GpuBuffer<T> : GpuBuffer where T : unmanaged
 {
-    internal GpuBuffer(GpuContext context, long length, BufferLocation location, string? label)
-        : base(context, checked((ulong)length * (ulong)sizeof(T)), location, label ?? $"GpuBuffer<{typeof(T).Name}>[{length}]")
+    internal GpuBuffer(GpuContext context, long length, BufferLocation location, string? label, GpuBufferUsage usage = GpuBufferUsage.Storage)
+        : base(context, checked((ulong)length * (ulong)sizeof(T)), location, label ?? $"GpuBuffer<{typeof(T).Name}>[{length}]", usage)
     {
         Length = length;
     }
@@ -94,5 +109,6 @@ public sealed unsafe class GpuBuffer<T> : GpuBuffer where T : unmanaged
 
     private static ReadOnlySpan<byte> MemoryMarshalBytes(ReadOnlySpan<T> data) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(data);
 
+    /// <inheritdoc/>
     public override string ToString() => Label;
 }

@@ -61,14 +61,37 @@ public sealed unsafe class GpuContext : IDisposable
         return new GpuContext(VulkanDevice.Create(options), options.ResolveCacheDirectory());
     }
 
+    /// <summary>
+    /// Creates a context on Vulkan objects a game created (instance, physical device, device, queue). FieldForge never
+    /// destroys them: disposing the context frees only what FieldForge created on the device. When the game submits
+    /// to the same queue, it holds <see cref="QueueLock"/> (or the lock it passed in) around its own submissions.
+    /// </summary>
+    /// <exception cref="GpuUnavailableException">The device lacks what FieldForge needs (Vulkan 1.2, a compute queue);
+    /// the message names it.</exception>
+    public static GpuContext CreateShared(VulkanDeviceHandles device, GpuContextOptions? options = null)
+    {
+        options ??= new GpuContextOptions();
+        return new GpuContext(VulkanDevice.Borrow(device, options), options.ResolveCacheDirectory());
+    }
+
+    /// <summary>The native handles this context runs on (the game's own when it lent them), for renderers that draw
+    /// FieldForge's buffers (<see cref="GpuBuffer.NativeHandle"/>).</summary>
+    public VulkanDeviceHandles NativeHandles => _vk.Handles;
+
+    /// <summary>Held around every submission to the queue. A game sharing the queue takes the same lock around its own
+    /// vkQueueSubmit/vkQueuePresentKHR/vkQueueWaitIdle.</summary>
+    public object QueueLock => _vk.QueueLock;
+
+    /// <summary>Whether the device, queue and instance belong to the game (<see cref="CreateShared"/>).</summary>
+    public bool IsSharedDevice => _vk.IsBorrowed;
+
     internal Vk Api => _vk.Api;
     internal Instance Instance => _vk.Instance;
     internal PhysicalDevice PhysicalDevice => _vk.PhysicalDevice;
     internal Device Device => _vk.Device;
     internal Queue Queue => _vk.Queue;
     internal uint QueueFamily => _vk.QueueFamily;
-    internal CommandPool CommandPool => _submitter.CommandPool;
-    internal object CommandPoolLock => _submitter.PoolLock;
+    internal ThreadCommandPool CurrentCommandPool => _submitter.CurrentPool;
     internal PipelineCache PipelineCache => _kernels.PipelineCache;
     internal double TimestampPeriodNs => _vk.Limits.TimestampPeriod;
     internal uint MaxGroupCountX => _vk.MaxGroupCountX;
@@ -79,7 +102,7 @@ public sealed unsafe class GpuContext : IDisposable
     /// <summary>Whether the Khronos validation layer and debug messenger are on.</summary>
     public bool ValidationEnabled => _vk.ValidationEnabled;
     /// <summary>Fill, copy, scan and reductions as kernels, shared by every feature.</summary>
-    public GpuPrimitives Primitives => _primitives ??= new GpuPrimitives(this);
+    public GpuPrimitives Primitives => LazyInitializer.EnsureInitialized(ref _primitives, () => new GpuPrimitives(this));
     /// <summary>Live buffers owned by this context (for leak checks and the HUD).</summary>
     public int LiveBufferCount => _memory.LiveBufferCount;
     /// <summary>Memory blocks currently allocated from the driver.</summary>
@@ -106,10 +129,15 @@ public sealed unsafe class GpuContext : IDisposable
 
     /// <summary>Allocates an uninitialised buffer of <paramref name="length"/> elements.</summary>
     public GpuBuffer<T> CreateBuffer<T>(long length, BufferLocation location = BufferLocation.DeviceLocal, string? label = null) where T : unmanaged
+        => CreateBuffer<T>(length, location, label, GpuBufferUsage.Storage);
+
+    /// <summary>Allocates an uninitialised buffer a renderer can also use as <paramref name="usage"/> (vertex, index,
+    /// indirect arguments), so it draws FieldForge's output without a copy or a read-back.</summary>
+    public GpuBuffer<T> CreateBuffer<T>(long length, BufferLocation location, string? label, GpuBufferUsage usage) where T : unmanaged
     {
         ThrowIfDisposed();
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        return new GpuBuffer<T>(this, length, location, label);
+        return new GpuBuffer<T>(this, length, location, label, usage);
     }
 
     /// <summary>Allocates a buffer holding a copy of <paramref name="data"/>.</summary>
@@ -120,10 +148,10 @@ public sealed unsafe class GpuContext : IDisposable
         return buffer;
     }
 
-    internal (VkBuffer, MemoryAllocation) CreateBufferHandle(ulong bytes, BufferLocation location)
+    internal (VkBuffer, MemoryAllocation) CreateBufferHandle(ulong bytes, BufferLocation location, GpuBufferUsage usage)
     {
         ThrowIfDisposed();
-        return _memory.CreateBufferHandle(bytes, location);
+        return _memory.CreateBufferHandle(bytes, location, usage);
     }
 
     internal void Track(GpuBuffer buffer) => _memory.Track(buffer);
@@ -182,7 +210,8 @@ public sealed unsafe class GpuContext : IDisposable
     {
         if (_disposed) return;
         WaitForPendingWork();
-        Api.DeviceWaitIdle(Device);
+        // Not vkDeviceWaitIdle: on a shared device that would race the game's queues. Our own work is on our queue.
+        lock (QueueLock) VulkanResult.Check(Api.QueueWaitIdle(Queue));
         _memory.DisposeStaging();
         _primitives?.Dispose();
         foreach (var leaked in _memory.LiveBuffers())

@@ -29,12 +29,16 @@ internal sealed unsafe class GpuMemory : IDisposable
     public int LiveBufferCount { get { lock (_gate) return _liveBuffers.Count; } }
     public GpuBuffer[] LiveBuffers() { lock (_gate) return _liveBuffers.ToArray(); }
 
-    internal (VkBuffer, MemoryAllocation) CreateBufferHandle(ulong bytes, BufferLocation location)
+    internal (VkBuffer, MemoryAllocation) CreateBufferHandle(ulong bytes, BufferLocation location, GpuBufferUsage usage)
     {
+        var flags = BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit;
+        if ((usage & GpuBufferUsage.Vertex) != 0) flags |= BufferUsageFlags.VertexBufferBit;
+        if ((usage & GpuBufferUsage.Index) != 0) flags |= BufferUsageFlags.IndexBufferBit;
+        if ((usage & GpuBufferUsage.Indirect) != 0) flags |= BufferUsageFlags.IndirectBufferBit;
         var info = new BufferCreateInfo
         {
             SType = StructureType.BufferCreateInfo, Size = bytes, SharingMode = SharingMode.Exclusive,
-            Usage = BufferUsageFlags.StorageBufferBit | BufferUsageFlags.TransferSrcBit | BufferUsageFlags.TransferDstBit,
+            Usage = flags,
         };
         VkBuffer buffer;
         VulkanResult.Check(Api.CreateBuffer(Device, &info, null, &buffer));

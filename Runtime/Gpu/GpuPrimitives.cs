@@ -10,16 +10,16 @@ namespace FieldForge.Gpu;
 /// </summary>
 public sealed class GpuPrimitives : IDisposable
 {
-    public static readonly KernelSpec FillSpec = new("fill_u32", Buffers: 1, PushConstantBytes: 16);
-    public static readonly KernelSpec CopySpec = new("copy_u32", Buffers: 2, PushConstantBytes: 16);
-    public static readonly KernelSpec ScanBlockSpec = new("scan_block", Buffers: 3, PushConstantBytes: 4);
-    public static readonly KernelSpec ScanAddSpec = new("scan_add", Buffers: 2, PushConstantBytes: 4);
-    public static readonly KernelSpec ReduceFloatSpec = new("reduce_f32", Buffers: 3, PushConstantBytes: 12);
-    public static readonly KernelSpec ReduceUIntSpec = new("reduce_u32", Buffers: 3, PushConstantBytes: 12);
+    internal static readonly KernelSpec FillSpec = new("fill_u32", Buffers: 1, PushConstantBytes: 16);
+    internal static readonly KernelSpec CopySpec = new("copy_u32", Buffers: 2, PushConstantBytes: 16);
+    internal static readonly KernelSpec ScanBlockSpec = new("scan_block", Buffers: 3, PushConstantBytes: 4);
+    internal static readonly KernelSpec ScanAddSpec = new("scan_add", Buffers: 2, PushConstantBytes: 4);
+    internal static readonly KernelSpec ReduceFloatSpec = new("reduce_f32", Buffers: 3, PushConstantBytes: 12);
+    internal static readonly KernelSpec ReduceUIntSpec = new("reduce_u32", Buffers: 3, PushConstantBytes: 12);
     // Same contracts using subgroup arithmetic (far fewer workgroup barriers); picked when the device supports it.
-    public static readonly KernelSpec ScanBlockSubgroupSpec = ScanBlockSpec with { Name = "scan_block_sg" };
-    public static readonly KernelSpec ReduceFloatSubgroupSpec = ReduceFloatSpec with { Name = "reduce_f32_sg" };
-    public static readonly KernelSpec ReduceUIntSubgroupSpec = ReduceUIntSpec with { Name = "reduce_u32_sg" };
+    internal static readonly KernelSpec ScanBlockSubgroupSpec = ScanBlockSpec with { Name = "scan_block_sg" };
+    internal static readonly KernelSpec ReduceFloatSubgroupSpec = ReduceFloatSpec with { Name = "reduce_f32_sg" };
+    internal static readonly KernelSpec ReduceUIntSubgroupSpec = ReduceUIntSpec with { Name = "reduce_u32_sg" };
 
     /// <summary>Elements one scan or reduce workgroup handles (256 threads × 4).</summary>
     public const int BlockSize = 1024;
@@ -155,11 +155,17 @@ public sealed class GpuPrimitives : IDisposable
         } while (!ReferenceEquals(current, result));
     }
 
+    /// <summary>Sums <paramref name="input"/> on the GPU and returns the result (blocks until done).</summary>
     public float Sum(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Sum);
+    /// <summary>The smallest element of <paramref name="input"/>, computed on the GPU (blocks until done).</summary>
     public float Min(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Min);
+    /// <summary>The largest element of <paramref name="input"/>, computed on the GPU (blocks until done).</summary>
     public float Max(GpuBuffer<float> input) => ReduceToValue(input, ReduceOp.Max);
+    /// <summary>Sums <paramref name="input"/> on the GPU (wrapping on overflow) and returns the result (blocks until done).</summary>
     public uint Sum(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Sum);
+    /// <summary>The smallest element of <paramref name="input"/>, computed on the GPU (blocks until done).</summary>
     public uint Min(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Min);
+    /// <summary>The largest element of <paramref name="input"/>, computed on the GPU (blocks until done).</summary>
     public uint Max(GpuBuffer<uint> input) => ReduceToValue(input, ReduceOp.Max);
 
     /// <summary>Σ (a[i] − b[i])² over the shorter common length must match: both buffers need the same length.</summary>
@@ -210,5 +216,6 @@ public sealed class GpuPrimitives : IDisposable
         if (count > uint.MaxValue) throw new ArgumentOutOfRangeException(nameof(count), $"{what}: {count} elements exceed the 2^32 kernel limit");
     }
 
+    /// <summary>Frees the scratch buffers the primitives keep between calls.</summary>
     public void Dispose() { }
 }

@@ -55,6 +55,7 @@ public sealed unsafe class GpuTimer : IDisposable
         return order.Select(n => new GpuTiming(n, sums[n].Ms, sums[n].Count)).ToArray();
     }
 
+    /// <summary>Frees the timestamp query pool.</summary>
     public void Dispose()
     {
         if (_pool.Handle != 0) _context.Api.DestroyQueryPool(_context.Device, _pool, null);

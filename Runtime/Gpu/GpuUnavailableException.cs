@@ -6,5 +6,6 @@ namespace FieldForge.Gpu;
 /// </summary>
 public sealed class GpuUnavailableException : GpuException
 {
+    /// <summary>Creates the exception; <paramref name="message"/> says what is missing and what to install.</summary>
     public GpuUnavailableException(string message) : base(message) { }
 }

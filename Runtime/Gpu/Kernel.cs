@@ -14,7 +14,9 @@ public sealed unsafe class Kernel
         Spec = spec; Reflection = reflection; Module = module; SetLayout = setLayout; Layout = layout; Pipeline = pipeline;
     }
 
+    /// <summary>The binding count and push-constant size this kernel was built from.</summary>
     public KernelSpec Spec { get; }
+    /// <summary>The shader's name (the SPIR-V module and entry it was loaded from).</summary>
     public string Name => Spec.Name;
     /// <summary>Workgroup size declared in the shader.</summary>
     public (uint X, uint Y, uint Z) LocalSize => Reflection.LocalSize;
@@ -45,5 +47,6 @@ public sealed unsafe class Kernel
                 $"kernel '{spec.Name}' is declared with {spec.PushConstantBytes} bytes of push constants but the shader's block is {r.PushConstantBytes} bytes");
     }
 
+    /// <inheritdoc/>
     public override string ToString() => Spec.ToString();
 }

@@ -7,5 +7,6 @@ namespace FieldForge.Gpu;
 /// </summary>
 public sealed record KernelSpec(string Name, int Buffers, int PushConstantBytes = 0)
 {
+    /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Buffers} buffers, {PushConstantBytes} B push constants)";
 }

@@ -3,6 +3,7 @@ namespace FieldForge.Gpu;
 /// <summary>CPU references for <see cref="GpuPrimitives"/>: what the kernels must compute, for tests and benchmarks.</summary>
 public static class PrimitivesReference
 {
+    /// <summary>CPU reference of the GPU exclusive prefix sum: output[i] is the sum of input[0..i) (wrapping), output[0] is 0.</summary>
     public static void ExclusiveScan(ReadOnlySpan<uint> input, Span<uint> output)
     {
         uint sum = 0;
@@ -27,6 +28,7 @@ public static class PrimitivesReference
         }
     }
 
+    /// <summary>CPU reference of the GPU reduction over unsigned integers.</summary>
     public static uint Reduce(ReadOnlySpan<uint> a, ReduceOp op)
     {
         switch (op)

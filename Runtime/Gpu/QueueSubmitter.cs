@@ -3,8 +3,9 @@ using Silk.NET.Vulkan;
 namespace FieldForge.Gpu;
 
 /// <summary>
-/// Submission: the command pool, fences of batches in flight, and descriptor pools batches rent. Every queue
-/// operation happens under the device's queue lock, so several threads (and a game sharing the queue) can submit.
+/// Submission: command pools (one per recording thread, since Vulkan pools are externally synchronised), fences of
+/// batches in flight, and descriptor pools batches rent. Every queue operation happens under the device's queue lock,
+/// so several threads (and a game sharing the queue) can submit.
 /// </summary>
 internal sealed unsafe class QueueSubmitter : IDisposable
 {
@@ -13,26 +14,31 @@ internal sealed unsafe class QueueSubmitter : IDisposable
     private readonly Stack<DescriptorPool> _freePools = new();
     private readonly List<DescriptorPool> _allPools = new();
     private readonly object _gate = new();
+    private readonly ThreadLocal<ThreadCommandPool> _threadPools;
 
     public QueueSubmitter(VulkanDevice vk)
     {
         _vk = vk;
-        var poolInfo = new CommandPoolCreateInfo
-        {
-            SType = StructureType.CommandPoolCreateInfo, QueueFamilyIndex = vk.QueueFamily, Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
-        };
-        CommandPool pool;
-        VulkanResult.Check(vk.Api.CreateCommandPool(vk.Device, &poolInfo, null, &pool));
-        CommandPool = pool;
+        _threadPools = new ThreadLocal<ThreadCommandPool>(CreatePool, trackAllValues: true);
     }
 
     private Vk Api => _vk.Api;
     private Device Device => _vk.Device;
 
-    /// <summary>Command buffers are allocated from and freed to this pool under <see cref="PoolLock"/>.</summary>
-    public CommandPool CommandPool { get; }
-    /// <summary>Vulkan command pools are externally synchronised: hold this while allocating or freeing from <see cref="CommandPool"/>.</summary>
-    public object PoolLock => _gate;
+    /// <summary>The calling thread's command pool. A batch allocates, records and frees its command buffer through it,
+    /// under its <see cref="ThreadCommandPool.Lock"/> (a batch may be disposed on another thread).</summary>
+    public ThreadCommandPool CurrentPool => _threadPools.Value!;
+
+    private ThreadCommandPool CreatePool()
+    {
+        var poolInfo = new CommandPoolCreateInfo
+        {
+            SType = StructureType.CommandPoolCreateInfo, QueueFamilyIndex = _vk.QueueFamily, Flags = CommandPoolCreateFlags.ResetCommandBufferBit,
+        };
+        CommandPool pool;
+        VulkanResult.Check(Api.CreateCommandPool(Device, &poolInfo, null, &pool));
+        return new ThreadCommandPool(pool);
+    }
 
     public Fence Submit(CommandBuffer commands, CommandBatch owner)
     {
@@ -96,7 +102,14 @@ internal sealed unsafe class QueueSubmitter : IDisposable
         {
             foreach (var p in _allPools) Api.DestroyDescriptorPool(Device, p, null);
             _allPools.Clear();
-            Api.DestroyCommandPool(Device, CommandPool, null);
+            foreach (var pool in _threadPools.Values) Api.DestroyCommandPool(Device, pool.Pool, null);
+            _threadPools.Dispose();
         }
     }
+}
+
+/// <summary>A command pool and the lock that guards it (Vulkan requires external synchronisation of a pool).</summary>
+internal sealed record ThreadCommandPool(CommandPool Pool)
+{
+    public object Lock { get; } = new();
 }

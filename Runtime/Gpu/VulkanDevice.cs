@@ -88,6 +88,43 @@ internal sealed unsafe class VulkanDevice : IDisposable
         }
     }
 
+    /// <summary>Borrows a game's instance, device and queue: checks that they can run FieldForge (Vulkan 1.2, a compute
+    /// queue) and never destroys them. With validation asked for, attaches a messenger when the instance allows it.</summary>
+    /// <exception cref="GpuUnavailableException">The device lacks something FieldForge needs; the message names it.</exception>
+    public static VulkanDevice Borrow(VulkanDeviceHandles handles, GpuContextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(handles);
+        if (handles.Instance.Handle == 0 || handles.PhysicalDevice.Handle == 0 || handles.Device.Handle == 0 || handles.Queue.Handle == 0)
+            throw new ArgumentException("the game's instance, physical device, device and queue must all be non-null handles", nameof(handles));
+        var api = Vk.GetApi();
+        var messages = new ConcurrentQueue<ValidationMessage>();
+        var sink = GCHandle.Alloc(messages);
+        DebugUtilsMessengerEXT messenger = default;
+        try
+        {
+            var chosen = DeviceSelection.Describe(api, handles.Instance, handles.PhysicalDevice, handles.QueueFamily, handles.EnabledDeviceExtensions);
+            if (options.ResolveValidation() && handles.InstanceHasDebugUtils)
+                messenger = CreateMessenger(api, handles.Instance, MessengerInfo(sink));
+            return new VulkanDevice(api, handles.Instance, false, sink, messages, messenger, chosen.Handle, chosen.Info, chosen.Limits,
+                handles.Device, false, handles.QueueFamily, handles.Queue, handles.QueueLock ?? new object());
+        }
+        catch
+        {
+            if (messenger.Handle != 0) DestroyMessenger(api, handles.Instance, messenger);
+            sink.Free();
+            api.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The handles of this device, for renderers and for a game that lent them.</summary>
+    public VulkanDeviceHandles Handles => new(Instance, PhysicalDevice, Device, QueueFamily, Queue)
+    {
+        EnabledDeviceExtensions = Info.AtomicFloatAdd ? ["VK_EXT_shader_atomic_float"] : [],
+        InstanceHasDebugUtils = ValidationEnabled,
+        QueueLock = QueueLock,
+    };
+
     private static Device CreateLogicalDevice(Vk api, DeviceSelection.Candidate chosen)
     {
         float priority = 1f;
@@ -148,18 +185,7 @@ internal sealed unsafe class VulkanDevice : IDisposable
         var extensions = validation ? new[] { "VK_EXT_debug_utils" } : Array.Empty<string>();
         var layerPtr = (byte**)SilkMarshal.StringArrayToPtr(layers);
         var extPtr = (byte**)SilkMarshal.StringArrayToPtr(extensions);
-        messengerInfo = new DebugUtilsMessengerCreateInfoEXT
-        {
-            SType = StructureType.DebugUtilsMessengerCreateInfoExt,
-            MessageSeverity = DebugUtilsMessageSeverityFlagsEXT.WarningBitExt | DebugUtilsMessageSeverityFlagsEXT.ErrorBitExt,
-            MessageType = DebugUtilsMessageTypeFlagsEXT.GeneralBitExt | DebugUtilsMessageTypeFlagsEXT.ValidationBitExt |
-                          DebugUtilsMessageTypeFlagsEXT.PerformanceBitExt,
-            // Bool32 cannot be an [UnmanagedCallersOnly] return type; uint has the same ABI.
-            PfnUserCallback = new PfnDebugUtilsMessengerCallbackEXT(
-                (delegate* unmanaged[Cdecl]<DebugUtilsMessageSeverityFlagsEXT, DebugUtilsMessageTypeFlagsEXT, DebugUtilsMessengerCallbackDataEXT*, void*, Silk.NET.Core.Bool32>)
-                (void*)(delegate* unmanaged[Cdecl]<DebugUtilsMessageSeverityFlagsEXT, DebugUtilsMessageTypeFlagsEXT, DebugUtilsMessengerCallbackDataEXT*, void*, uint>)&OnDebugMessage),
-            PUserData = (void*)GCHandle.ToIntPtr(sink),
-        };
+        messengerInfo = MessengerInfo(sink);
         try
         {
             var app = new ApplicationInfo
@@ -188,6 +214,23 @@ internal sealed unsafe class VulkanDevice : IDisposable
             SilkMarshal.Free((nint)layerPtr);
             SilkMarshal.Free((nint)extPtr);
         }
+    }
+
+    /// <summary>Warnings and errors of every type, delivered to <see cref="OnDebugMessage"/> with the sink as user data.</summary>
+    private static DebugUtilsMessengerCreateInfoEXT MessengerInfo(GCHandle sink)
+    {
+        return new DebugUtilsMessengerCreateInfoEXT
+        {
+            SType = StructureType.DebugUtilsMessengerCreateInfoExt,
+            MessageSeverity = DebugUtilsMessageSeverityFlagsEXT.WarningBitExt | DebugUtilsMessageSeverityFlagsEXT.ErrorBitExt,
+            MessageType = DebugUtilsMessageTypeFlagsEXT.GeneralBitExt | DebugUtilsMessageTypeFlagsEXT.ValidationBitExt |
+                          DebugUtilsMessageTypeFlagsEXT.PerformanceBitExt,
+            // Bool32 cannot be an [UnmanagedCallersOnly] return type; uint has the same ABI.
+            PfnUserCallback = new PfnDebugUtilsMessengerCallbackEXT(
+                (delegate* unmanaged[Cdecl]<DebugUtilsMessageSeverityFlagsEXT, DebugUtilsMessageTypeFlagsEXT, DebugUtilsMessengerCallbackDataEXT*, void*, Silk.NET.Core.Bool32>)
+                (void*)(delegate* unmanaged[Cdecl]<DebugUtilsMessageSeverityFlagsEXT, DebugUtilsMessageTypeFlagsEXT, DebugUtilsMessengerCallbackDataEXT*, void*, uint>)&OnDebugMessage),
+            PUserData = (void*)GCHandle.ToIntPtr(sink),
+        };
     }
 
     [UnmanagedCallersOnly(CallConvs = new[] { typeof(CallConvCdecl) })]

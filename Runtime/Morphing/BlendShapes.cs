@@ -12,7 +12,7 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class BlendShapes : IDisposable
 {
-    public static readonly KernelSpec Spec = new("blend_shapes", Buffers: 5, PushConstantBytes: 16);
+    internal static readonly KernelSpec Spec = new("blend_shapes", Buffers: 5, PushConstantBytes: 16);
 
     [StructLayout(LayoutKind.Sequential)] internal struct BlendVertex { public Vector4 Position, Normal; }
     [StructLayout(LayoutKind.Sequential)] internal struct BlendDelta { public Vector3 Position; public uint Target; public Vector3 Normal; public float Pad; }
@@ -25,6 +25,7 @@ public sealed class BlendShapes : IDisposable
     private readonly uint[] _cpuOffsets;
     private readonly BlendDelta[] _cpuDeltas;
 
+    /// <summary>Uploads the base mesh and its targets; every target must have the base mesh's vertex count.</summary>
     public BlendShapes(GpuContext gpu, TriangleMesh baseMesh, IReadOnlyList<BlendShapeTarget> targets)
     {
         ArgumentNullException.ThrowIfNull(gpu);
@@ -65,6 +66,7 @@ public sealed class BlendShapes : IDisposable
 
     /// <summary>The base mesh (with normals computed if it had none).</summary>
     public TriangleMesh BaseMesh { get; }
+    /// <summary>The morph targets, in weight order.</summary>
     public IReadOnlyList<BlendShapeTarget> Targets { get; }
 
     /// <summary>Records the blend for <paramref name="weights"/> (one finite weight per target) into <paramref name="batch"/>.</summary>
@@ -125,6 +127,7 @@ public sealed class BlendShapes : IDisposable
             if (!float.IsFinite(weights[i])) throw new ArgumentOutOfRangeException(nameof(weights), $"weight {i} ('{Targets[i].Name}') must be finite, got {weights[i]}");
     }
 
+    /// <summary>Frees the vertex, delta and weight buffers on the GPU.</summary>
     public void Dispose()
     {
         _base.Dispose(); _offsets.Dispose(); _deltas.Dispose(); _result.Dispose();

@@ -18,9 +18,9 @@ namespace FieldForge.Morphing;
 /// </remarks>
 public sealed class IsoSurfacer : IDisposable
 {
-    public static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
-    public static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 5, PushConstantBytes: 32);
-    public static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 5, PushConstantBytes: 32);
+    internal static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
+    internal static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 5, PushConstantBytes: 32);
+    internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 5, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
@@ -60,6 +60,7 @@ public sealed class IsoSurfacer : IDisposable
     public bool TimeStages { get; set; }
     /// <summary>Vertices and triangles of the last successfully read surface.</summary>
     public int VertexCount { get; private set; }
+    /// <summary>Triangles of the last successfully read surface.</summary>
     public int TriangleCount { get; private set; }
 
     /// <summary>Records the extraction of <c>distance = iso</c> over <paramref name="grid"/> into <paramref name="batch"/>.</summary>
@@ -162,6 +163,7 @@ public sealed class IsoSurfacer : IDisposable
         }
     }
 
+    /// <summary>Frees the classification, vertex, index and indirect-argument buffers on the GPU.</summary>
     public void Dispose()
     {
         foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices })

@@ -13,9 +13,9 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class MeshSdfSource : ISdfSource
 {
-    public static readonly KernelSpec DistanceSpec = new("voxel_distance", Buffers: 2, PushConstantBytes: 32);
-    public static readonly KernelSpec ColourSpec = new("voxel_colour", Buffers: 3, PushConstantBytes: 32);
-    public static readonly KernelSpec SignSpec = new("voxel_sign", Buffers: 2, PushConstantBytes: 32);
+    internal static readonly KernelSpec DistanceSpec = new("voxel_distance", Buffers: 2, PushConstantBytes: 32);
+    internal static readonly KernelSpec ColourSpec = new("voxel_colour", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec SignSpec = new("voxel_sign", Buffers: 2, PushConstantBytes: 32);
 
     private static readonly Vector3 DefaultColour = new(0.8f);
 
@@ -59,11 +59,14 @@ public sealed class MeshSdfSource : ISdfSource
     /// <summary>Reads an .obj/.gltf/.glb file and wraps it (see the constructor for the checks).</summary>
     public static MeshSdfSource Load(string path, float narrowBandVoxels = 8f) => new(MeshFile.Read(path), narrowBandVoxels);
 
+    /// <summary>The closed triangle mesh the distances are measured to.</summary>
     public TriangleMesh Mesh { get; }
     /// <summary>Half-width of the exact-distance band, in voxels.</summary>
     public float NarrowBandVoxels { get; }
+    /// <inheritdoc/>
     public Bounds Bounds { get; }
 
+    /// <inheritdoc/>
     public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
     {
         grid.ValidateBuffers(distance, colour);
@@ -86,6 +89,7 @@ public sealed class MeshSdfSource : ISdfSource
         return Inside(point) ? -d : d;
     }
 
+    /// <inheritdoc/>
     public Vector4 Colour(Vector3 point) => new(Closest(point).Colour, 1f);
 
     private (float Distance, Vector3 Colour) Closest(Vector3 p)

@@ -14,8 +14,8 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class NeuralSdfSource : ISdfSource
 {
-    public static readonly KernelSpec UnitPointsSpec = new("sdf_unit_points", Buffers: 1, PushConstantBytes: 64);
-    public static readonly KernelSpec StoreSpec = new("sdf_neural_store", Buffers: 2, PushConstantBytes: 64);
+    internal static readonly KernelSpec UnitPointsSpec = new("sdf_unit_points", Buffers: 1, PushConstantBytes: 64);
+    internal static readonly KernelSpec StoreSpec = new("sdf_neural_store", Buffers: 2, PushConstantBytes: 64);
 
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct NeuralGridPush(Vector3 Min, float VoxelSize, uint Resolution, uint Count, uint Offset, float Scale, Vector4 DomainMin, Vector4 DomainInvSize);
@@ -43,13 +43,18 @@ public sealed class NeuralSdfSource : ISdfSource
         SurfaceColour = colour ?? new Vector3(0.8f);
     }
 
+    /// <summary>The trained field (3 inputs, 1 output) sampled on the GPU.</summary>
     public NeuralField Field { get; }
+    /// <summary>The world box mapped to the field's unit cube, metres.</summary>
     public Bounds Domain { get; }
+    /// <summary>Factor from the field's unit-cube distances to world distances.</summary>
     public float DistanceScale { get; }
+    /// <summary>Uniform RGB colour (0..1) of the surface, since the field learns only distance.</summary>
     public Vector3 SurfaceColour { get; }
     /// <summary>The domain: a learned field may place its surface anywhere inside it.</summary>
     public Bounds Bounds => Domain;
 
+    /// <inheritdoc/>
     public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour)
     {
         grid.ValidateBuffers(distance, colour);
@@ -89,5 +94,6 @@ public sealed class NeuralSdfSource : ISdfSource
         return output[0] * DistanceScale;
     }
 
+    /// <inheritdoc/>
     public Vector4 Colour(Vector3 point) => new(SurfaceColour, 1f);
 }

@@ -32,6 +32,7 @@ public sealed record SdfGrid(int Resolution, Vector3 Min, float VoxelSize)
 
     /// <summary>The far corner of the lattice.</summary>
     public Vector3 Max => Min + new Vector3(VoxelSize * (Resolution - 1));
+    /// <summary>The box from <see cref="Min"/> to <see cref="Max"/>.</summary>
     public Bounds Bounds => new(Min, Max);
 
     /// <summary>Grid of <paramref name="resolution"/>^3 points covering the cube around <paramref name="bounds"/> (its largest side).</summary>
@@ -61,6 +62,8 @@ public sealed record SdfGrid(int Resolution, Vector3 Min, float VoxelSize)
             throw new ArgumentOutOfRangeException(nameof(resolution), $"resolution must be 2..{MaxResolution}, got {resolution}");
     }
 
+    /// <summary>World position of lattice point (x, y, z).</summary>
     public Vector3 Point(int x, int y, int z) => Min + VoxelSize * new Vector3(x, y, z);
+    /// <summary>Linear index of lattice point (x, y, z), x fastest, as the distance and colour buffers are laid out.</summary>
     public long Index(int x, int y, int z) => x + (long)Resolution * (y + (long)Resolution * z);
 }

@@ -13,8 +13,8 @@ namespace FieldForge.Morphing;
 /// </summary>
 public sealed class SdfMorph : IDisposable
 {
-    public static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
-    public static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
+    internal static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
+    internal static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
 
     /// <summary>Colour is blended only within this many voxels of the surface (mirrors COLOUR_BAND in morph.comp);
     /// elsewhere <see cref="Colour"/> is left untouched, because the isosurface never reads it there.</summary>
@@ -78,8 +78,11 @@ public sealed class SdfMorph : IDisposable
         return SdfGrid.Covering(bounds.Expanded(margin), resolution);
     }
 
+    /// <summary>The shapes being morphed, in blend order.</summary>
     public IReadOnlyList<ISdfSource> Sources { get; }
+    /// <summary>The lattice every source is sampled on.</summary>
     public SdfGrid Grid { get; }
+    /// <summary>How distances are interpolated between sources; may change between frames.</summary>
     public MorphSchedule Schedule { get; set; }
     /// <summary>Each source's volume and centre of mass on the grid (what the aligned schedule blends).</summary>
     public IReadOnlyList<SdfMoments> Moments => _moments;
@@ -250,6 +253,7 @@ public sealed class SdfMorph : IDisposable
         return new SdfMoments(count * voxel * voxel * voxel, grid.Min + voxel * new Vector3((float)(sx / count), (float)(sy / count), (float)(sz / count)));
     }
 
+    /// <summary>Frees the per-source distance and colour buffers on the GPU.</summary>
     public void Dispose()
     {
         foreach (var b in _sourceDistance) b.Dispose();

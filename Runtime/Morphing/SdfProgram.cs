@@ -9,7 +9,7 @@ namespace FieldForge.Morphing;
 /// </summary>
 internal sealed class SdfProgram
 {
-    public static readonly KernelSpec EvalSpec = new("sdf_eval", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec EvalSpec = new("sdf_eval", Buffers: 3, PushConstantBytes: 32);
     /// <summary>Evaluation stack depth of the kernel (SDF_STACK).</summary>
     public const int MaxStack = 16;
 

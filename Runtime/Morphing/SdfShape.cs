@@ -57,7 +57,9 @@ public sealed class SdfShape : ISdfSource
     /// <summary>Capped cylinder along Y with <paramref name="radius"/> and half height <paramref name="halfHeight"/>.</summary>
     public static SdfShape Cylinder(float radius, float halfHeight) => Primitive(SdfOp.Cylinder, new(radius, halfHeight, 0, 0), ("radius", radius), ("halfHeight", halfHeight));
 
+    /// <summary>The union of this shape and <paramref name="other"/> (the nearer surface wins).</summary>
     public SdfShape Union(SdfShape other) => Combine(SdfOp.Union, other, 0);
+    /// <summary>The intersection of this shape and <paramref name="other"/> (only where both are inside).</summary>
     public SdfShape Intersect(SdfShape other) => Combine(SdfOp.Intersection, other, 0);
     /// <summary>This shape with <paramref name="other"/> carved out.</summary>
     public SdfShape Subtract(SdfShape other) => Combine(SdfOp.Difference, other, 0);
@@ -81,6 +83,7 @@ public sealed class SdfShape : ISdfSource
         return new SdfShape(_op, _params, _left, _right, _k, _transform.Then(transform), _colour);
     }
 
+    /// <summary>This shape moved by <paramref name="offset"/>, metres.</summary>
     public SdfShape Translated(Vector3 offset) => Transformed(SdfTransform.Translate(offset));
 
     /// <summary>Every primitive of this shape coloured <paramref name="rgb"/> (0..1).</summary>
@@ -90,6 +93,7 @@ public sealed class SdfShape : ISdfSource
         return new SdfShape(_op, _params, _left, _right, _k, _transform, new Vector4(Vector3.Clamp(rgb, Vector3.Zero, Vector3.One), 1f));
     }
 
+    /// <inheritdoc/>
     public Bounds Bounds => ComputeBounds(SdfTransform.Identity);
 
     private Bounds ComputeBounds(SdfTransform parent)
@@ -157,10 +161,13 @@ public sealed class SdfShape : ISdfSource
         list.Add(new SdfInstruction { Op = (uint)_op, K = _k * t.Scale, Scale = 1f });
     }
 
+    /// <inheritdoc/>
     public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> colour) =>
         Program.Record(batch, grid, distance, colour);
 
+    /// <inheritdoc/>
     public float Distance(Vector3 point) => Program.Evaluate(point).Distance;
+    /// <inheritdoc/>
     public Vector4 Colour(Vector3 point) => Program.Evaluate(point).Colour;
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class Adam
 {
-    public static readonly KernelSpec StepSpec = new("adam_step", Buffers: 4, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec StepSpec = new("adam_step", Buffers: 4, PushConstantBytes: PushBytes);
 
     internal const int PushBytes = 40;
 

@@ -11,6 +11,7 @@ public sealed class GridHashEncoding : HashEncoding
     /// <summary>Creates the encoding (validates <paramref name="config"/>; owns a small level-descriptor buffer).</summary>
     public GridHashEncoding(GpuContext gpu, HashEncodingConfig config) : base(gpu, config, EncodingKind.Grid, latticeExtent: 1.0) { }
 
+    /// <inheritdoc/>
     public override int VerticesPerLevel => 1 << Config.Dimensions;
 
     private protected override int LatticeVertices(ReadOnlySpan<float> position, Span<uint> coordinates, Span<float> weights)

@@ -24,7 +24,7 @@ public abstract class HashEncoding : IEncoding
     private GpuBuffer<uint>? _fixedLow, _fixedHigh;
 
     /// <summary>Resolves the deterministic path's 64-bit fixed-point sums into float gradients (and clears them).</summary>
-    public static readonly KernelSpec FixedResolveSpec = new("encoding_fixed_resolve", Buffers: 3, PushConstantBytes: 16);
+    internal static readonly KernelSpec FixedResolveSpec = new("encoding_fixed_resolve", Buffers: 3, PushConstantBytes: 16);
 
     /// <summary>Fractional bits of the deterministic path's fixed-point gradient sums (mirrors Shaders/include/fixed_point.glsl).</summary>
     public const int FixedFractionBits = 40;
@@ -73,28 +73,33 @@ public abstract class HashEncoding : IEncoding
     public HashEncodingConfig Config { get; }
 
     /// <summary>Per-level table layout (offsets in floats relative to the parameter offset).</summary>
-    public IReadOnlyList<HashEncodingLevel> Levels { get; }
+    internal IReadOnlyList<HashEncodingLevel> Levels { get; }
 
     /// <summary>Lattice vertices each sample touches per level (2^n for the grid, n+1 for the simplex).</summary>
     public abstract int VerticesPerLevel { get; }
 
+    /// <inheritdoc/>
     public int InputDimensions => Config.Dimensions;
+    /// <inheritdoc/>
     public int OutputDimensions => Config.OutputDimensions;
+    /// <inheritdoc/>
     public long ParameterCount { get; }
 
     /// <summary>The forward and backward kernels (exposed so tests and tools can load them).</summary>
-    public KernelSpec ForwardSpec => _forwardSpec;
+    internal KernelSpec ForwardSpec => _forwardSpec;
     /// <inheritdoc cref="ForwardSpec"/>
-    public KernelSpec BackwardSpec => _backwardSpec;
+    internal KernelSpec BackwardSpec => _backwardSpec;
     /// <summary>The backward kernel of the deterministic path (no float atomics).</summary>
-    public KernelSpec BackwardFixedSpec => _backwardFixedSpec;
+    internal KernelSpec BackwardFixedSpec => _backwardFixedSpec;
 
+    /// <inheritdoc/>
     public void InitializeParameters(Span<float> parameters)
     {
         if (parameters.Length != ParameterCount) throw new ArgumentException($"parameters must hold {ParameterCount} floats, got {parameters.Length}");
         SpatialHash.FillUniform(parameters, InitialRange, Config.Seed, stream: 1);
     }
 
+    /// <inheritdoc/>
     public void RecordForward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> parameters, GpuBuffer<float> features, int count, long parameterOffset = 0)
     {
         CheckBatch(batch, points, count);
@@ -162,6 +167,7 @@ public abstract class HashEncoding : IEncoding
         return index;
     }
 
+    /// <inheritdoc/>
     public void ForwardReference(ReadOnlySpan<float> points, ReadOnlySpan<float> parameters, Span<float> features, int count)
     {
         CheckReference(points, count, parameters.Length, features.Length);
@@ -186,6 +192,7 @@ public abstract class HashEncoding : IEncoding
         }
     }
 
+    /// <inheritdoc/>
     public void BackwardReference(ReadOnlySpan<float> points, ReadOnlySpan<float> featureGradients, Span<float> parameterGradients, int count)
     {
         CheckReference(points, count, parameterGradients.Length, featureGradients.Length);
@@ -231,9 +238,11 @@ public abstract class HashEncoding : IEncoding
         if (buffer.Length < needed) throw new ArgumentException($"{name} buffer '{buffer.Label}' holds {buffer.Length} floats, needs {needed}", name);
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"{Kind} hash encoding {Config.Dimensions}D, L={Config.Levels}, F={Config.FeaturesPerLevel}, T=2^{Config.Log2TableSize}, N={Config.BaseResolution}..{Config.FinestResolution}";
 
+    /// <summary>Frees the level table buffer on the GPU.</summary>
     public void Dispose()
     {
         _levelBuffer.Dispose();

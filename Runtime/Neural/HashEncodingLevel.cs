@@ -14,7 +14,7 @@ namespace FieldForge.Neural;
 /// <param name="Pad1">Padding.</param>
 /// <param name="Pad2">Padding.</param>
 [StructLayout(LayoutKind.Sequential)]
-public readonly record struct HashEncodingLevel(uint Offset, uint Size, uint Dense, uint Side, float Scale, uint Pad0 = 0, uint Pad1 = 0, uint Pad2 = 0)
+internal readonly record struct HashEncodingLevel(uint Offset, uint Size, uint Dense, uint Side, float Scale, uint Pad0 = 0, uint Pad1 = 0, uint Pad2 = 0)
 {
     /// <summary>True when the level's table is indexed densely rather than hashed.</summary>
     public bool IsDense => Dense != 0;

@@ -10,7 +10,7 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class ImageTrainingData : ITrainingData
 {
-    public static readonly KernelSpec SampleSpec = new("fit_image_sample", Buffers: 3, PushConstantBytes: 24);
+    internal static readonly KernelSpec SampleSpec = new("fit_image_sample", Buffers: 3, PushConstantBytes: 24);
 
     [StructLayout(LayoutKind.Sequential)]
     private record struct SamplePush(uint Count, uint Width, uint Height, uint Channels, uint Seed, uint Step);
@@ -57,9 +57,12 @@ public sealed class ImageTrainingData : ITrainingData
     /// <summary>The image on the CPU (row-major, interleaved, [0, 1]).</summary>
     public float[] Pixels { get; }
 
+    /// <inheritdoc/>
     public int InputDimensions => 2;
+    /// <inheritdoc/>
     public int OutputDimensions => Channels;
 
+    /// <inheritdoc/>
     public void RecordSample(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> targets, int count, uint seed, int step)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -70,5 +73,6 @@ public sealed class ImageTrainingData : ITrainingData
         batch.DispatchThreads(batch.Context.GetKernel(SampleSpec), push, count, _image, points, targets);
     }
 
+    /// <summary>Frees the image buffer on the GPU.</summary>
     public void Dispose() => _image.Dispose();
 }

@@ -9,7 +9,7 @@ namespace FieldForge.Neural;
 /// </summary>
 public static class Loss
 {
-    public static readonly KernelSpec EvalSpec = new("loss_eval", Buffers: 4, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec EvalSpec = new("loss_eval", Buffers: 4, PushConstantBytes: PushBytes);
 
     internal const int PushBytes = 16;
 

@@ -11,14 +11,14 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class Mlp
 {
-    public static readonly KernelSpec ForwardLayerSpec = new("mlp_forward_layer", Buffers: 5, PushConstantBytes: PushBytes);
-    public static readonly KernelSpec OutputDeltaSpec = new("mlp_output_delta", Buffers: 3, PushConstantBytes: PushBytes);
-    public static readonly KernelSpec BackwardLayerSpec = new("mlp_backward_layer", Buffers: 4, PushConstantBytes: PushBytes);
-    public static readonly KernelSpec WeightGradientSpec = new("mlp_weight_gradient", Buffers: 4, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec ForwardLayerSpec = new("mlp_forward_layer", Buffers: 5, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec OutputDeltaSpec = new("mlp_output_delta", Buffers: 3, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec BackwardLayerSpec = new("mlp_backward_layer", Buffers: 4, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec WeightGradientSpec = new("mlp_weight_gradient", Buffers: 4, PushConstantBytes: PushBytes);
     /// <summary>Copies the weights into the fused kernels' layout (rows padded to whole vec4s).</summary>
-    public static readonly KernelSpec PackWeightsSpec = new("mlp_pack_weights", Buffers: 2, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec PackWeightsSpec = new("mlp_pack_weights", Buffers: 2, PushConstantBytes: PushBytes);
     /// <summary>Sums the fused backward pass's per-workgroup weight-gradient partials in a fixed order.</summary>
-    public static readonly KernelSpec ReducePartialsSpec = new("mlp_reduce_partials", Buffers: 2, PushConstantBytes: PushBytes);
+    internal static readonly KernelSpec ReducePartialsSpec = new("mlp_reduce_partials", Buffers: 2, PushConstantBytes: PushBytes);
 
     /// <summary>Samples one workgroup of the fused kernels carries through the network (mirrors FUSED_TILE in mlp_fused_common.glsl).</summary>
     public const int FusedTile = 256;
@@ -77,6 +77,9 @@ public sealed class Mlp
         batch.DispatchThreads(batch.Context.GetKernel(PackWeightsSpec), Push((int)PackedParameterCount, weightOffset), PackedParameterCount, weights, packed);
         return packed;
     }
+
+    /// <summary>The fused forward and backward kernels of this network's width (for tests that load every kernel).</summary>
+    internal KernelSpec[] FusedSpecs => [FusedSpec("forward"), FusedSpec("backward")];
 
     private KernelSpec FusedSpec(string pass) =>
         new($"mlp_fused_{pass}_w{Config.Width}", Buffers: pass == "forward" ? 5 : 8, PushConstantBytes: PushBytes);
@@ -307,6 +310,7 @@ public sealed class Mlp
         if (buffer.Length < needed) throw new ArgumentException($"{name} buffer '{buffer.Label}' holds {buffer.Length} floats, needs {needed}", name);
     }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"MLP {Config.Inputs}->{Config.HiddenLayers}x{Config.Width} {Config.HiddenActivation}->{Config.Outputs} {Config.OutputActivation}";
 }

@@ -59,6 +59,7 @@ public sealed class MlpWorkspace : IDisposable
         return _partials;
     }
 
+    /// <summary>Frees the workspace buffers on the GPU.</summary>
     public void Dispose()
     {
         _partials?.Dispose();

@@ -216,8 +216,10 @@ public sealed class NeuralField : IDisposable
         return field;
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"NeuralField({Encoding}; {Network}; {ParameterCount} parameters)";
 
+    /// <summary>Frees the parameter buffer and the encoding's GPU resources.</summary>
     public void Dispose()
     {
         Parameters.Dispose();

@@ -9,7 +9,7 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class SampledTrainingData : ITrainingData
 {
-    public static readonly KernelSpec SampleSpec = new("fit_dataset_sample", Buffers: 4, PushConstantBytes: 24);
+    internal static readonly KernelSpec SampleSpec = new("fit_dataset_sample", Buffers: 4, PushConstantBytes: 24);
 
     [StructLayout(LayoutKind.Sequential)]
     private record struct SamplePush(uint Count, uint Rows, uint Inputs, uint Outputs, uint Seed, uint Step);
@@ -38,9 +38,12 @@ public sealed class SampledTrainingData : ITrainingData
 
     /// <summary>Rows in the dataset.</summary>
     public int Rows { get; }
+    /// <inheritdoc/>
     public int InputDimensions { get; }
+    /// <inheritdoc/>
     public int OutputDimensions { get; }
 
+    /// <inheritdoc/>
     public void RecordSample(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> targets, int count, uint seed, int step)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -51,6 +54,7 @@ public sealed class SampledTrainingData : ITrainingData
         batch.DispatchThreads(batch.Context.GetKernel(SampleSpec), push, count, _inputs, _targets, points, targets);
     }
 
+    /// <summary>Frees the sample buffers on the GPU.</summary>
     public void Dispose()
     {
         _inputs.Dispose();

@@ -22,6 +22,7 @@ public sealed class SimplexHashEncoding : HashEncoding
         _ => throw new ArgumentOutOfRangeException(nameof(dimensions), $"the simplex lattice supports 2..4 dimensions, got {dimensions}"),
     };
 
+    /// <inheritdoc/>
     public override int VerticesPerLevel => Config.Dimensions + 1;
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace FieldForge.Neural;
 /// The spatial hash and stateless random numbers the kernels use (Shaders/include/hash.glsl), bit-identical on the CPU
 /// so references and samplers agree with the GPU.
 /// </summary>
-public static class SpatialHash
+internal static class SpatialHash
 {
     /// <summary>instant-ngp's per-axis primes (axis 0 uses 1 so the coarsest axis stays coherent in memory).</summary>
     public static ReadOnlySpan<uint> Primes => [1u, 2654435761u, 805459861u, 3674653429u];

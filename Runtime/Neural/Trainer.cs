@@ -153,6 +153,7 @@ public sealed class Trainer : IDisposable
         return new TrainingResult(steps, watch.Elapsed.TotalSeconds, loss, runHistory);
     }
 
+    /// <summary>Frees the optimizer state and the batch buffers the trainer owns (not the field).</summary>
     public void Dispose()
     {
         foreach (var b in new GpuBuffer[] { _points, _targets, _features, _outputs, _outputGradients, _sampleLosses, _lossValue, _gradients, _firstMoment, _secondMoment })

@@ -21,6 +21,7 @@ public sealed class CpuNoise
         _c = NoiseConstants.From(Settings);
     }
 
+    /// <summary>The settings this generator was built with (validated).</summary>
     public NoiseSettings Settings { get; }
 
     /// <summary>Seed of warp component <paramref name="component"/> in stage <paramref name="stage"/> (shared with the GPU).</summary>

@@ -17,7 +17,7 @@ public sealed class GpuNoise
     /// <summary>Every noise kernel variant: grid or points, 2D/3D/4D, with or without gradients, plain or tiled, plain
     /// or warped (tiling and warping are separate variants: plain fields carry none of their code, which on lavapipe
     /// makes them 5-10x faster).</summary>
-    public static IReadOnlyList<KernelSpec> KernelSpecs { get; } =
+    internal static IReadOnlyList<KernelSpec> KernelSpecs { get; } =
         (from kind in new[] { "grid", "points" }
          from d in new[] { 2, 3, 4 }
          from grad in new[] { false, true }

@@ -25,6 +25,7 @@ public sealed class SimdNoise
         _c = NoiseConstants.From(Settings);
     }
 
+    /// <summary>The settings this generator was built with (validated).</summary>
     public NoiseSettings Settings { get; }
 
     /// <summary>Fills <paramref name="values"/> (grid.Count floats), rows in parallel when <paramref name="parallel"/>.</summary>

@@ -46,9 +46,13 @@ public sealed class GifWriter : IAnimationWriter
         WriteHeader();
     }
 
+    /// <summary>Frame width in pixels.</summary>
     public int Width { get; }
+    /// <summary>Frame height in pixels.</summary>
     public int Height { get; }
+    /// <summary>The palette, dithering and timing options.</summary>
     public GifOptions Options { get; }
+    /// <summary>Frames written so far.</summary>
     public int FrameCount { get; private set; }
 
     /// <summary>Appends a frame shown for <see cref="GifOptions.FrameDelayMs"/>.</summary>

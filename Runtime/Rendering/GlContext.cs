@@ -129,6 +129,7 @@ public sealed unsafe class GlContext : IDisposable
 
         internal BindScope(GlContext owner, bool release) { _owner = owner; _release = release; }
 
+        /// <summary>Releases the context from this thread if this scope made it current.</summary>
         public void Dispose()
         {
             if (_owner is null) return;

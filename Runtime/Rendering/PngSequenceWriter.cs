@@ -25,16 +25,22 @@ public sealed class PngSequenceWriter : IAnimationWriter
         Directory = directory; Prefix = prefix; Width = width; Height = height;
     }
 
+    /// <summary>The folder the frames are written to.</summary>
     public string Directory { get; }
+    /// <summary>File name prefix; frame i is written as prefix_NNNN.png.</summary>
     public string Prefix { get; }
+    /// <summary>Frame width in pixels.</summary>
     public int Width { get; }
+    /// <summary>Frame height in pixels.</summary>
     public int Height { get; }
 
     /// <summary>The files written so far, in frame order.</summary>
     public IReadOnlyList<string> Paths => _paths;
 
+    /// <summary>Frames written so far.</summary>
     public int FrameCount => _paths.Count;
 
+    /// <summary>Writes <paramref name="frame"/> as the next numbered PNG file.</summary>
     public void AddFrame(RgbaImage frame)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
