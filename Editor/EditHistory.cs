@@ -2,13 +2,20 @@ namespace FieldForge.Editor;
 
 /// <summary>
 /// Undo/redo command stack. A slider drag sends many edits of one parameter; while an edit is "open" (not final)
-/// the next edit of the same parameter merges into it, so one drag is one undo step.
+/// the next edit of the same parameter merges into it, so one drag is one undo step. A drag whose final edit never
+/// arrives (the page was closed mid-drag, a request was lost) closes by itself after <see cref="DragTimeout"/>
+/// without edits, so it cannot swallow a later, separate edit.
 /// </summary>
-public sealed class EditHistory(int capacity = 256)
+public sealed class EditHistory(int capacity = 256, TimeSpan? dragTimeout = null, TimeProvider? clock = null)
 {
     private readonly LinkedList<EditCommand> _undo = new();
     private readonly Stack<EditCommand> _redo = new();
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private bool _topOpen;
+    private long _lastEdit;
+
+    /// <summary>Silence after which an open drag is closed.</summary>
+    public TimeSpan DragTimeout { get; } = dragTimeout ?? TimeSpan.FromSeconds(1);
 
     /// <summary>Most undo steps kept; older ones are forgotten.</summary>
     public int Capacity { get; } = capacity > 0 ? capacity : throw new ArgumentOutOfRangeException(nameof(capacity), $"capacity must be > 0, got {capacity}");
@@ -23,7 +30,7 @@ public sealed class EditHistory(int capacity = 256)
     {
         ArgumentNullException.ThrowIfNull(command);
         _redo.Clear();
-        if (_topOpen && _undo.Last is { } last && IsSameParameter(last.Value, command))
+        if (TopOpen() && _undo.Last is { } last && IsSameParameter(last.Value, command))
         {
             var merged = last.Value.Changes[0] with { After = command.Changes[0].After };
             last.Value = last.Value with { Changes = new[] { merged } };
@@ -34,7 +41,15 @@ public sealed class EditHistory(int capacity = 256)
             if (_undo.Count > Capacity) _undo.RemoveFirst();
         }
         _topOpen = !final && command.Changes.Count == 1;
+        _lastEdit = _clock.GetTimestamp();
     }
+
+    /// <summary>True while a drag of this parameter is open (its next edit would merge into the newest step).</summary>
+    public bool IsOpenFor(string componentId, string parameter) =>
+        TopOpen() && _undo.Last is { } last && last.Value.Changes.Count == 1 &&
+        last.Value.Changes[0].ComponentId == componentId && last.Value.Changes[0].Parameter == parameter;
+
+    private bool TopOpen() => _topOpen && _clock.GetElapsedTime(_lastEdit) <= DragTimeout;
 
     /// <summary>Takes the newest step for undoing (moved to the redo stack), or null when there is none.</summary>
     public EditCommand? TakeUndo()

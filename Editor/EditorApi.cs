@@ -43,22 +43,64 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         app.Map("/api/{**rest}", ctx => throw new EditorException(404, $"no API endpoint {ctx.Request.Method} {ctx.Request.Path}"));
     }
 
+    /// <summary>Headers on every response: the page may not be framed by any site (clickjacking), content types are
+    /// not sniffed, and the page may only load its own scripts and talk to its own server.</summary>
+    public static Task SecurityHeaders(HttpContext ctx, RequestDelegate next)
+    {
+        ctx.Response.OnStarting(() =>
+        {
+            var h = ctx.Response.Headers;
+            h.XFrameOptions = "DENY";
+            h.XContentTypeOptions = "nosniff";
+            h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+                                      "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            h["Referrer-Policy"] = "no-referrer";
+            h["Cross-Origin-Resource-Policy"] = "same-origin";
+            return Task.CompletedTask;
+        });
+        return next(ctx);
+    }
+
     /// <summary>Refuses requests another web site could make through the user's browser: a Host header that is not this
-    /// machine's loopback (DNS rebinding) gets 403, and a POST that is not JSON gets 415, because only JSON needs a CORS
-    /// preflight, which this server never grants.</summary>
+    /// machine's loopback (DNS rebinding) gets 403; a state-changing request whose Origin (or Sec-Fetch-Site) says it came
+    /// from another site gets 403; and a POST whose media type is not exactly application/json (UTF-8) gets 415, because
+    /// only JSON needs a CORS preflight, which this server never grants.</summary>
     public static Task LocalOnly(HttpContext ctx, RequestDelegate next)
     {
         var host = ctx.Request.Host.Host;
         if (host is not ("127.0.0.1" or "localhost" or "[::1]" or "::1"))
             throw new EditorException(403, $"the editor only answers requests for 127.0.0.1 or localhost, not '{ctx.Request.Host}'");
-        if (HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments("/api") &&
-            !(ctx.Request.ContentType ?? "").StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        bool changesState = !(HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method));
+        if (changesState)
+        {
+            var origin = ctx.Request.Headers.Origin.ToString();
+            if (origin.Length > 0 && !IsOwnOrigin(origin, ctx.Connection.LocalPort))
+                throw new EditorException(403, $"{ctx.Request.Method} {ctx.Request.Path} from another origin ('{origin}') is refused");
+            var site = ctx.Request.Headers["Sec-Fetch-Site"].ToString();
+            if (site.Length > 0 && site is not ("same-origin" or "none"))
+                throw new EditorException(403, $"{ctx.Request.Method} {ctx.Request.Path} from a {site} page is refused");
+        }
+        if (HttpMethods.IsPost(ctx.Request.Method) && ctx.Request.Path.StartsWithSegments("/api") && !IsJson(ctx.Request.ContentType))
             throw new EditorException(415, $"POST {ctx.Request.Path} needs Content-Type: application/json, got '{ctx.Request.ContentType ?? "none"}'");
         return next(ctx);
     }
 
-    /// <summary>Turns every failure into a JSON error with a 4xx (or 500) status; the server keeps serving.</summary>
-    public static async Task ErrorsAsJson(HttpContext ctx, RequestDelegate next)
+    private static bool IsOwnOrigin(string origin, int port) =>
+        origin == $"http://127.0.0.1:{port}" || origin == $"http://localhost:{port}" || origin == $"http://[::1]:{port}";
+
+    /// <summary>Exactly application/json, optionally with charset=utf-8 (not application/jsonp, not a +json suffix type).</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)) return false;
+        if (!string.Equals(media.MediaType.Value, "application/json", StringComparison.OrdinalIgnoreCase)) return false;
+        var charset = media.Charset.Value;
+        return charset is null || string.Equals(charset.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Turns every failure into a JSON error with a 4xx (or 500) status; the server keeps serving. A 500 is
+    /// written to the server log in full (type, message, stack) and answered with a short generic message: exception
+    /// details and absolute paths are for the person running the editor, not for whatever page made the request.</summary>
+    public static async Task ErrorsAsJson(HttpContext ctx, RequestDelegate next, Action<string> log)
     {
         try { await next(ctx); }
         catch (Exception e) when (!ctx.Response.HasStarted && !ctx.RequestAborted.IsCancellationRequested)
@@ -67,8 +109,13 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
             {
                 EditorException ee => (ee.Status, ee.Message),
                 BadHttpRequestException be => (be.StatusCode, be.StatusCode == 413 ? $"request body too large ({be.Message})" : be.Message),
-                _ => (500, $"internal error: {e.GetType().Name}: {e.Message}"),
+                _ => (500, "internal error; the details are in the editor's log"),
             };
+            if (status >= 500)
+            {
+                try { log($"editor: {ctx.Request.Method} {ctx.Request.Path} failed with {status}: {e}"); }
+                catch { /* a broken log must not hide the answer */ }
+            }
             ctx.Response.Clear();
             ctx.Response.StatusCode = status;
             await Json(ctx, new JsonObject { ["error"] = message });
@@ -84,11 +131,11 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         if (!body.ContainsKey("value")) throw new EditorException(400, $"body needs \"value\" for {name}");
         bool final = body["final"] is not JsonValue f || f.GetValueKind() != JsonValueKind.False;
         var value = body["value"]?.DeepClone();
-        var result = await session.InvokeAsync(doc =>
+        var result = session.Edit(doc =>
         {
             doc.SetParameterJson(id, name, value, final);
             return ValuesJson(doc, id);
-        });
+        }, ctx.RequestAborted);
         await Json(ctx, result);
     }
 
@@ -98,25 +145,26 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         var body = await ReadBody(ctx);
         if (body["enabled"] is not JsonValue v || v.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))
             throw new EditorException(400, "body needs \"enabled\": true or false");
-        bool enabled = await session.SetEnabledAsync(id, v.GetValue<bool>());
+        bool enabled = await session.SetEnabledAsync(id, v.GetValue<bool>(), ctx.RequestAborted);
         await Json(ctx, new JsonObject { ["id"] = id, ["enabled"] = enabled });
     }
 
     private async Task UndoRedo(HttpContext ctx, bool undo)
     {
-        var result = await session.InvokeAsync(doc =>
+        var result = session.Edit(doc =>
         {
             bool changed = undo ? doc.Undo() : doc.Redo();
             if (!changed) throw new EditorException(409, undo ? "nothing to undo" : "nothing to redo");
             return AllValuesJson(doc);
-        });
+        }, ctx.RequestAborted);
         await Json(ctx, result);
     }
 
     private async Task SavePreset(HttpContext ctx)
     {
         var name = Route(ctx, "name");
-        var preset = await session.InvokeAsync(doc => doc.CapturePreset());
+        var preset = session.Edit(doc => doc.CapturePreset(), ctx.RequestAborted);
+        ctx.RequestAborted.ThrowIfCancellationRequested();
         var path = presets.Save(name, preset);
         await Json(ctx, new JsonObject { ["saved"] = name, ["path"] = path });
     }
@@ -125,13 +173,13 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
     {
         var name = Route(ctx, "name");
         var preset = presets.Load(name); // parse errors are reported before the session is touched
-        var result = await session.InvokeAsync(doc =>
+        var result = session.Edit(doc =>
         {
             int changed = doc.ApplyPreset(preset, $"load preset {name}");
             var o = AllValuesJson(doc);
             o["changed"] = changed;
             return o;
-        });
+        }, ctx.RequestAborted);
         await Json(ctx, result);
     }
 
@@ -157,14 +205,14 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
     private static JsonObject ValuesJson(EditorDocument doc, string id) => new()
     {
         ["id"] = id,
-        ["values"] = InspectorSchema.Values(doc.Get(id)),
+        ["values"] = InspectorSchema.Values(doc.ValuesOf(id)),
         ["undo"] = doc.History.UndoCount,
         ["redo"] = doc.History.RedoCount,
     };
 
     private static JsonObject AllValuesJson(EditorDocument doc) => new()
     {
-        ["components"] = new JsonObject(doc.Components.Select(c => KeyValuePair.Create(c.Id, (JsonNode?)InspectorSchema.Values(c.Component)))),
+        ["components"] = new JsonObject(doc.Components.Select(c => KeyValuePair.Create(c.Id, (JsonNode?)InspectorSchema.Values(doc.ValuesOf(c.Id))))),
         ["undo"] = doc.History.UndoCount,
         ["redo"] = doc.History.RedoCount,
     };
@@ -194,6 +242,13 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
             ["enabled"] = c.Enabled,
             ["parameterVersion"] = c.ParameterVersion,
             ["error"] = c.Error,
+            ["status"] = new JsonObject
+            {
+                ["state"] = c.Error is not null ? "error" : !c.Enabled ? "disabled" : c.Status.Activity.ToString().ToLowerInvariant(),
+                ["message"] = c.Status.Message,
+                ["progress"] = c.Status.Progress is { } progress ? Finite(progress) : null,
+                ["stale"] = c.Status.PreviewsStale,
+            },
             ["values"] = new JsonObject(c.Values.Select(kv => KeyValuePair.Create(kv.Key, InspectorSchema.ToJson(kv.Value)))),
             ["previews"] = new JsonArray(c.Previews.Select((p, i) => (JsonNode?)new JsonObject
             {
@@ -223,12 +278,8 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
             buffer.Write(chunk, 0, n);
         }
         if (buffer.Length == 0) throw new EditorException(400, "request body is empty; expected a JSON object");
-        try
-        {
-            return JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 16 }) as JsonObject
-                ?? throw new EditorException(400, "expected a JSON object");
-        }
-        catch (JsonException e) { throw new EditorException(400, $"malformed JSON: {e.Message}"); }
+        return StrictJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) as JsonObject
+            ?? throw new EditorException(400, "expected a JSON object");
     }
 
     private static string Route(HttpContext ctx, string key) => ctx.Request.RouteValues[key] as string ?? "";

@@ -5,17 +5,29 @@ namespace FieldForge.Editor;
 
 /// <summary>
 /// The components being edited, addressed by id (type name, "#2" on repeats), with validated edits, undo/redo and
-/// presets. Not thread-safe: the <see cref="EditorSession"/> calls it only from its component thread.
+/// presets. The document holds the edited values itself; with <c>deferApply</c> they reach the components only in
+/// <see cref="ApplyPending"/>, which the <see cref="EditorSession"/> calls on its thread just before each frame, so an
+/// edit is accepted at once even while a long frame runs and a component never sees a value change mid-frame.
+/// Not thread-safe: the session serialises access with a lock.
 /// </summary>
 public sealed class EditorDocument
 {
     private readonly Dictionary<string, Component> _byId = new(StringComparer.Ordinal);
     private readonly List<(string Id, Component Component)> _components = new();
+    private readonly Dictionary<string, Dictionary<string, object?>> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Id, string Parameter), object?> _pending = new();
+    private readonly bool _deferApply;
 
     /// <summary>Edits <paramref name="components"/>; ids are type names, numbered from the second instance of a type.</summary>
-    public EditorDocument(IEnumerable<Component> components)
+    /// <param name="components">The components, in display order.</param>
+    /// <param name="deferApply">False (standalone use): edits are written to the components at once. True (a live
+    /// session): edits wait for <see cref="ApplyPending"/> at the next frame boundary.</param>
+    /// <param name="history">The undo stack (default: 256 steps, drags coalesced until 1 s of silence).</param>
+    public EditorDocument(IEnumerable<Component> components, bool deferApply = false, EditHistory? history = null)
     {
         ArgumentNullException.ThrowIfNull(components);
+        _deferApply = deferApply;
+        History = history ?? new EditHistory();
         foreach (var c in components)
         {
             var baseId = c.GetType().Name;
@@ -23,14 +35,37 @@ public sealed class EditorDocument
             for (int n = 2; _byId.ContainsKey(id); n++) id = $"{baseId}#{n}";
             _byId[id] = c;
             _components.Add((id, c));
+            _values[id] = new Dictionary<string, object?>(ComponentParameters.Snapshot(c), StringComparer.Ordinal);
         }
+    }
+
+    /// <summary>Edits not yet written to the components (always 0 unless deferred).</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>The edited parameter values of one component (what the inspector shows; with deferred apply they may be
+    /// a frame ahead of the component itself).</summary>
+    public IReadOnlyDictionary<string, object?> ValuesOf(string id) =>
+        _values.TryGetValue(id, out var v) ? v : throw new EditorException(404, $"no component '{id}' (have: {string.Join(", ", _byId.Keys)})");
+
+    /// <summary>Writes every pending edit to its component (call between frames, on the thread that ticks them);
+    /// returns how many were written.</summary>
+    public int ApplyPending()
+    {
+        int n = _pending.Count;
+        foreach (var ((id, parameter), value) in _pending)
+        {
+            var component = _byId[id];
+            Descriptor(component, id, parameter).SetValueUnchecked(component, value);
+        }
+        _pending.Clear();
+        return n;
     }
 
     /// <summary>The components with their ids, in the order given.</summary>
     public IReadOnlyList<(string Id, Component Component)> Components => _components;
 
     /// <summary>The undo/redo stack of this document's edits.</summary>
-    public EditHistory History { get; } = new();
+    public EditHistory History { get; }
 
     /// <summary>The component with this id; unknown ids are a 404 <see cref="EditorException"/>.</summary>
     public Component Get(string id) =>
@@ -49,8 +84,10 @@ public sealed class EditorDocument
         object converted;
         try { converted = ComponentParameters.Convert(descriptor, value); }
         catch (ArgumentException e) { throw new EditorException(400, $"{componentId}.{e.Message}"); }
-        var change = new ParameterChange(componentId, parameter, descriptor.GetValue(component), converted);
-        descriptor.SetValueUnchecked(component, converted);
+        var change = new ParameterChange(componentId, parameter, _values[componentId][parameter], converted);
+        // An edit that changes nothing is no undo step, unless it closes or continues an open drag of this parameter.
+        if (Equals(change.Before, converted) && !History.IsOpenFor(componentId, parameter)) return change;
+        Apply(componentId, parameter, converted);
         History.Record(new EditCommand($"set {componentId}.{parameter}", new[] { change }), final);
         return change;
     }
@@ -83,7 +120,7 @@ public sealed class EditorDocument
     /// <summary>Every component's current parameter values as a preset.</summary>
     public Preset CapturePreset() => new(_components.ToDictionary(
         c => c.Id,
-        c => (IReadOnlyDictionary<string, JsonNode?>)ComponentParameters.Snapshot(c.Component).ToDictionary(kv => kv.Key, kv => InspectorSchema.ToJson(kv.Value)),
+        c => (IReadOnlyDictionary<string, JsonNode?>)_values[c.Id].ToDictionary(kv => kv.Key, kv => InspectorSchema.ToJson(kv.Value)),
         StringComparer.Ordinal));
 
     /// <summary>Applies a preset as one undo step. Every component id, parameter name and value is validated first;
@@ -104,7 +141,7 @@ public sealed class EditorDocument
                 try
                 {
                     var value = ComponentParameters.Convert(d, InspectorSchema.FromJson(name, node));
-                    var before = d.GetValue(component);
+                    var before = _values[id][name];
                     if (!Equals(before, value)) planned.Add((d, component, new ParameterChange(id, name, before, value)));
                 }
                 catch (ArgumentException e) { problems.Add($"{id}.{e.Message}"); }
@@ -112,7 +149,7 @@ public sealed class EditorDocument
         }
         if (problems.Count > 0)
             throw new EditorException(400, $"preset rejected, nothing applied: {string.Join("; ", problems.Take(8))}{(problems.Count > 8 ? $"; and {problems.Count - 8} more" : "")}");
-        foreach (var (d, component, change) in planned) d.SetValueUnchecked(component, change.After);
+        foreach (var (_, _, change) in planned) Apply(change.ComponentId, change.Parameter, change.After);
         if (planned.Count > 0) History.Record(new EditCommand(description, planned.Select(p => p.Change).ToArray()));
         return planned.Count;
     }
@@ -120,7 +157,10 @@ public sealed class EditorDocument
     private void Apply(string componentId, string parameter, object? value)
     {
         var component = Get(componentId);
-        Descriptor(component, componentId, parameter).SetValueUnchecked(component, value);
+        var descriptor = Descriptor(component, componentId, parameter);
+        _values[componentId][parameter] = value;
+        if (_deferApply) _pending[(componentId, parameter)] = value;
+        else descriptor.SetValueUnchecked(component, value);
     }
 
     private static ParameterDescriptor Descriptor(Component component, string componentId, string parameter) =>

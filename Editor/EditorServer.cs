@@ -64,7 +64,9 @@ public sealed class EditorServer : IAsyncDisposable
         });
         var app = builder.Build();
         var api = new EditorApi(session, presets, options.MaxRequestBytes);
-        app.Use(EditorApi.ErrorsAsJson);
+        app.Use(EditorApi.SecurityHeaders);
+        var log = options.ServerLog ?? (line => Console.Error.WriteLine(line));
+        app.Use((ctx, next) => EditorApi.ErrorsAsJson(ctx, next, log));
         app.Use(EditorApi.LocalOnly);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = web });
         app.UseStaticFiles(new StaticFileOptions

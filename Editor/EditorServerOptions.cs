@@ -5,7 +5,9 @@ namespace FieldForge.Editor;
 /// <param name="PresetDirectory">Where presets are saved and loaded (default out/editor-presets, which git ignores).</param>
 /// <param name="WebRoot">The page and its libraries (default: the copy embedded in the assembly; a folder here serves files from disk, e.g. while editing the page).</param>
 /// <param name="MaxRequestBytes">Larger request bodies are answered 413.</param>
-public sealed record EditorServerOptions(int Port = EditorServerOptions.DefaultPort, string PresetDirectory = "out/editor-presets", string? WebRoot = null, int MaxRequestBytes = 64 * 1024)
+/// <param name="ServerLog">Where unexpected failures (500s) are written in full; default standard error.</param>
+public sealed record EditorServerOptions(int Port = EditorServerOptions.DefaultPort, string PresetDirectory = "out/editor-presets", string? WebRoot = null,
+    int MaxRequestBytes = 64 * 1024, Action<string>? ServerLog = null)
 {
     /// <summary>Port used when none is given.</summary>
     public const int DefaultPort = 7420;

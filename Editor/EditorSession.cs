@@ -9,14 +9,20 @@ namespace FieldForge.Editor;
 
 /// <summary>
 /// Owns a <see cref="GpuContext"/>, a <see cref="ComponentHost"/> with one instance of each component type, and the
-/// <see cref="EditorDocument"/> editing them, all on ONE dedicated thread (a Vulkan context is used from one thread).
-/// Other threads (web requests) queue work with <see cref="InvokeAsync{T}"/> and read the latest immutable
-/// <see cref="Snapshot"/>. A component that throws is disabled with its error shown; the session keeps running.
+/// <see cref="EditorDocument"/> editing them. Frames run on ONE dedicated thread (a Vulkan context is used from one
+/// thread). Edits never wait for a frame: <see cref="Edit{T}"/> validates and records them at once under a lock on the
+/// caller's thread, and the session thread writes them to the components just before its next frame; frames stay
+/// short because the host gives components a time budget. Other session-thread work is queued with
+/// <see cref="InvokeAsync{T}"/>; everyone reads the latest immutable <see cref="Snapshot"/>. A component that throws
+/// is disabled with its error shown; the session keeps running.
 /// </summary>
 public sealed class EditorSession : IDisposable
 {
     private const int MaxProblems = 50;
     private readonly BlockingCollection<Action> _work = new();
+    private readonly object _gate = new(); // guards _document, _enableRequests, _sequence and snapshot writes
+    private readonly Dictionary<string, bool> _enableRequests = new(StringComparer.Ordinal);
+    private readonly Queue<long> _frameEnds = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Thread _thread;
     private readonly EditorSessionOptions _options;
@@ -63,15 +69,39 @@ public sealed class EditorSession : IDisposable
     /// <summary>Completes once the GPU context exists and the first frame ran; throws if the GPU could not be created.</summary>
     public Task WaitUntilReadyAsync() => _ready.Task;
 
+    /// <summary>Runs <paramref name="edit"/> on the caller's thread under the document lock and publishes the new values
+    /// at once; the components receive the edited values just before the session's next frame, so this never waits for
+    /// a frame in progress. Exceptions (e.g. <see cref="EditorException"/>) propagate and leave nothing half-applied.
+    /// A request whose client has gone (<paramref name="cancel"/>) is dropped before it changes anything.</summary>
+    public T Edit<T>(Func<EditorDocument, T> edit, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        T result;
+        lock (_gate)
+        {
+            if (_document is null || _disposed) throw new EditorException(503, _disposed ? "the editor session has stopped" : "the editor session is not running");
+            cancel.ThrowIfCancellationRequested();
+            result = edit(_document);
+            PublishValues();
+        }
+        Wake();
+        return result;
+    }
+
     /// <summary>Runs <paramref name="action"/> on the session thread between frames, then publishes a new snapshot.
-    /// Exceptions thrown by the action (e.g. <see cref="EditorException"/>) come back through the task.</summary>
-    public Task<T> InvokeAsync<T>(Func<EditorDocument, T> action)
+    /// Exceptions thrown by the action (e.g. <see cref="EditorException"/>) come back through the task; work whose
+    /// <paramref name="cancel"/> fired before its turn is skipped (the task is cancelled).</summary>
+    public Task<T> InvokeAsync<T>(Func<EditorDocument, T> action, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(action);
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         void Work()
         {
-            try { done.SetResult(action(_document ?? throw new EditorException(503, "the editor session is not running"))); }
+            if (cancel.IsCancellationRequested) { done.SetCanceled(cancel); return; }
+            try
+            {
+                lock (_gate) done.SetResult(action(_document ?? throw new EditorException(503, "the editor session is not running")));
+            }
             catch (Exception e) { done.SetException(e); }
         }
         try { _work.Add(Work); }
@@ -79,28 +109,41 @@ public sealed class EditorSession : IDisposable
         return done.Task;
     }
 
-    /// <summary>Enables or disables a component (not an undo step); enabling clears the error that disabled it.</summary>
-    public Task<bool> SetEnabledAsync(string componentId, bool enabled) => InvokeAsync(doc =>
+    /// <summary>Enables or disables a component (not an undo step) from the next frame on; enabling clears the error
+    /// that disabled it. Returns at once, like <see cref="Edit{T}"/>.</summary>
+    public Task<bool> SetEnabledAsync(string componentId, bool enabled, CancellationToken cancel = default)
     {
-        var c = doc.Get(componentId);
-        c.Enabled = enabled;
-        if (enabled) { _errors.Remove(componentId); _failedWith.Remove(componentId); }
-        return enabled;
-    });
+        lock (_gate)
+        {
+            if (_document is null || _disposed) throw new EditorException(503, "the editor session is not running");
+            _document.Get(componentId); // 404 for unknown ids
+            cancel.ThrowIfCancellationRequested();
+            _enableRequests[componentId] = enabled;
+        }
+        Wake();
+        return Task.FromResult(enabled);
+    }
+
+    /// <summary>Makes the session loop look at its queue now (an edit should show at the next frame, not after the idle wait).</summary>
+    private void Wake()
+    {
+        try { _work.Add(static () => { }); }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException) { /* stopping */ }
+    }
 
     private void Run()
     {
         try
         {
             _gpu = (_options.CreateGpu ?? (() => GpuContext.Create()))();
-            _host = new ComponentHost(_gpu);
+            _host = new ComponentHost(_gpu) { FrameBudgetMilliseconds = _options.FrameBudgetMilliseconds };
             var components = new List<Component>();
             foreach (var t in _types)
             {
                 try { components.Add((Component)Activator.CreateInstance(t)!); }
                 catch (Exception e) { AddProblem($"{t.Name} could not be created: {(e.InnerException ?? e).Message}"); }
             }
-            _document = new EditorDocument(components);
+            lock (_gate) _document = new EditorDocument(components, deferApply: true);
             foreach (var (_, c) in _document.Components) _host.Add(c);
             ComponentTypes = _document.Components.Select(c => (c.Id, c.Component.GetType())).ToArray();
             Tick(0);
@@ -129,7 +172,6 @@ public sealed class EditorSession : IDisposable
             {
                 first();
                 while (_work.TryTake(out var more)) more();
-                RetryEditedFailures();
                 Publish();
                 next = clock.Elapsed.TotalMilliseconds; // show the edit's effect at once
                 continue;
@@ -140,10 +182,38 @@ public sealed class EditorSession : IDisposable
             double dt = (now - last) / 1000;
             last = now;
             bool ok = Tick(dt);
-            _fps = _fps == 0 ? 1 / Math.Max(dt, 1e-6) : 0.9 * _fps + 0.1 / Math.Max(dt, 1e-6);
+            _fps = FramesPerSecond();
             Publish();
             next = clock.Elapsed.TotalMilliseconds + (ok ? interval : Math.Max(interval, 1000)); // back off after an error
         }
+    }
+
+    /// <summary>Frames completed per second over the frame ends of the last second (at least the last two frames), so
+    /// the figure follows a change of frame time at once instead of decaying towards it.</summary>
+    private double FramesPerSecond()
+    {
+        long now = Stopwatch.GetTimestamp();
+        _frameEnds.Enqueue(now);
+        while (_frameEnds.Count > 2 && Stopwatch.GetElapsedTime(_frameEnds.Peek(), now) > TimeSpan.FromSeconds(1)) _frameEnds.Dequeue();
+        if (_frameEnds.Count < 2) return 0;
+        double seconds = Stopwatch.GetElapsedTime(_frameEnds.Peek(), now).TotalSeconds;
+        return seconds > 0 ? (_frameEnds.Count - 1) / seconds : 0;
+    }
+
+    /// <summary>Just before a frame: the edits accepted since the last one reach the components, then enable switches.</summary>
+    private void ApplyEdits()
+    {
+        lock (_gate)
+        {
+            _document!.ApplyPending();
+            foreach (var (id, enabled) in _enableRequests)
+            {
+                _document.Get(id).Enabled = enabled;
+                if (enabled) { _errors.Remove(id); _failedWith.Remove(id); }
+            }
+            _enableRequests.Clear();
+        }
+        RetryEditedFailures();
     }
 
     /// <summary>A component disabled by an error gets another chance once its parameters are edited (e.g. a bad file
@@ -164,6 +234,7 @@ public sealed class EditorSession : IDisposable
     private bool Tick(double dt)
     {
         bool ok = true;
+        ApplyEdits();
         _frames++;
         try { _host!.Tick(dt); }
         catch (Exception e)
@@ -230,6 +301,14 @@ public sealed class EditorSession : IDisposable
         {
             IReadOnlyList<ComponentPreview> previews = Array.Empty<ComponentPreview>();
             string? error = _errors.GetValueOrDefault(id);
+            ComponentStatus status;
+            if (error is not null) status = ComponentStatus.Failed(error);
+            else if (!c.Enabled) status = new ComponentStatus(ComponentActivity.Ok, "disabled", null, PreviewsStale: true);
+            else
+            {
+                try { status = c.Status; }
+                catch (Exception e) { status = ComponentStatus.Failed($"status failed: {e.GetType().Name}: {e.Message}"); }
+            }
             if (c.Enabled)
             {
                 try { previews = c.GetPreviews(); }
@@ -238,12 +317,32 @@ public sealed class EditorSession : IDisposable
             var shown = new List<PreviewState>();
             for (int i = 0; i < previews.Count; i++) shown.Add(PreviewOf(id, i, previews[i]));
             states.Add(new ComponentState(id, c.GetType().Name, c.Name, c.Enabled, c.ParameterVersion,
-                ComponentParameters.Snapshot(c), shown, error));
+                EmptyValues, shown, error, status));
         }
         var host = _host!;
-        Volatile.Write(ref _snapshot, new SessionSnapshot(_gpu!.DeviceInfo.Name, ++_sequence, _frames, host.LastFrameMilliseconds, _fps,
-            states, doc.History.UndoCount, doc.History.RedoCount, _problems.ToArray(),
-            _lastWork.Frame, _lastWork.Milliseconds, _lastWork.Dispatches, _lastWork.Timings));
+        lock (_gate)
+        {
+            var withValues = states.Select(st => st with { Values = new Dictionary<string, object?>(doc.ValuesOf(st.Id), StringComparer.Ordinal) }).ToArray();
+            Volatile.Write(ref _snapshot, new SessionSnapshot(_gpu!.DeviceInfo.Name, ++_sequence, _frames, host.LastFrameMilliseconds, _fps,
+                withValues, doc.History.UndoCount, doc.History.RedoCount, _problems.ToArray(),
+                _lastWork.Frame, _lastWork.Milliseconds, _lastWork.Dispatches, _lastWork.Timings));
+        }
+    }
+
+    private static readonly IReadOnlyDictionary<string, object?> EmptyValues = new Dictionary<string, object?>();
+
+    /// <summary>After an edit (under the lock): the same snapshot with the document's new values and undo counts.</summary>
+    private void PublishValues()
+    {
+        var doc = _document!;
+        var s = Volatile.Read(ref _snapshot);
+        Volatile.Write(ref _snapshot, s with
+        {
+            Sequence = ++_sequence,
+            Components = s.Components.Select(c => c with { Values = new Dictionary<string, object?>(doc.ValuesOf(c.Id), StringComparer.Ordinal) }).ToArray(),
+            UndoCount = doc.History.UndoCount,
+            RedoCount = doc.History.RedoCount,
+        });
     }
 
     /// <summary>Encodes a preview only when the component handed over a new object (previews are cached results).</summary>
@@ -256,7 +355,7 @@ public sealed class EditorSession : IDisposable
         {
             state = preview switch
             {
-                ImagePreview image => new PreviewState("image", image.Title, version, PreviewEncoder.Png(image), null),
+                ImagePreview image => new PreviewState("image", image.Title, version, PreviewEncoder.Png(PreviewScaling.Fit(image, _options.MaxPreviewSide)), null),
                 PlotPreview plot => new PreviewState("plot", plot.Title, version, null, PreviewEncoder.PlotJson(plot, _options.MaxPlotPoints)),
                 MeshPreview mesh => new PreviewState("mesh", mesh.Title, version, RenderMesh(mesh), PreviewEncoder.MeshJson(mesh)),
                 _ => new PreviewState("unknown", preview.Title, version, null, null, $"no viewer for {preview.GetType().Name}"),
@@ -325,13 +424,23 @@ public sealed class EditorSession : IDisposable
         _gpu = null;
     }
 
-    /// <summary>Stops the thread after the queued work, disposing the components and the GPU context on it.</summary>
+    /// <summary>Stops the session: no new work is accepted, queued work and the frame in progress finish, then the
+    /// components and the GPU context are disposed on the session thread. Waits at most <paramref name="timeout"/>;
+    /// false when the thread is still busy then (a frame that will not end; the caller may exit the process anyway).</summary>
+    public bool Stop(TimeSpan timeout)
+    {
+        lock (_gate) _disposed = true;
+        try { _work.CompleteAdding(); } catch (ObjectDisposedException) { }
+        if (Thread.CurrentThread == _thread) return true;
+        return _thread.Join(timeout);
+    }
+
+    /// <summary>Stops the session (see <see cref="Stop"/>) waiting at most <see cref="EditorSessionOptions.ShutdownTimeoutSeconds"/>.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        _work.CompleteAdding();
-        if (Thread.CurrentThread != _thread) _thread.Join();
-        _work.Dispose();
+        if (Interlocked.Exchange(ref _disposeCalls, 1) == 1) return;
+        if (Stop(TimeSpan.FromSeconds(_options.ShutdownTimeoutSeconds))) _work.Dispose();
     }
+
+    private int _disposeCalls;
 }

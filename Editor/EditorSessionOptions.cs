@@ -6,7 +6,13 @@ namespace FieldForge.Editor;
 /// <param name="TickIntervalMilliseconds">Target time between frames; frames also run right after edits.</param>
 /// <param name="CreateGpu">Creates the session's GPU context on the session thread (default: <see cref="GpuContext.Create"/>).</param>
 /// <param name="MaxPlotPoints">Plot series longer than this are decimated (min/max per bucket, so peaks survive).</param>
-public sealed record EditorSessionOptions(double TickIntervalMilliseconds = 50, Func<GpuContext>? CreateGpu = null, int MaxPlotPoints = 2000)
+/// <param name="FrameBudgetMilliseconds">Wall-clock time one frame's work should stay within (components that can
+/// slice long work, such as training, record only what fits), so edits take effect promptly.</param>
+/// <param name="MaxPreviewSide">Image previews larger than this many pixels per side are downscaled (box filter)
+/// before PNG encoding: the page shows them at 220 px.</param>
+/// <param name="ShutdownTimeoutSeconds">How long <see cref="EditorSession.Dispose"/> waits for the frame in progress.</param>
+public sealed record EditorSessionOptions(double TickIntervalMilliseconds = 50, Func<GpuContext>? CreateGpu = null, int MaxPlotPoints = 2000,
+    double FrameBudgetMilliseconds = 100, int MaxPreviewSide = 512, double ShutdownTimeoutSeconds = 10)
 {
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
@@ -14,5 +20,8 @@ public sealed record EditorSessionOptions(double TickIntervalMilliseconds = 50, 
         if (!double.IsFinite(TickIntervalMilliseconds) || TickIntervalMilliseconds < 1 || TickIntervalMilliseconds > 10_000)
             throw new ArgumentOutOfRangeException(nameof(TickIntervalMilliseconds), $"tick interval must be 1..10000 ms, got {TickIntervalMilliseconds}");
         if (MaxPlotPoints < 16) throw new ArgumentOutOfRangeException(nameof(MaxPlotPoints), $"max plot points must be >= 16, got {MaxPlotPoints}");
+        if (!(FrameBudgetMilliseconds >= 1)) throw new ArgumentOutOfRangeException(nameof(FrameBudgetMilliseconds), $"frame budget must be >= 1 ms (infinity for none), got {FrameBudgetMilliseconds}");
+        if (MaxPreviewSide is < 16 or > 8192) throw new ArgumentOutOfRangeException(nameof(MaxPreviewSide), $"max preview side must be 16..8192, got {MaxPreviewSide}");
+        if (!(ShutdownTimeoutSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(ShutdownTimeoutSeconds), $"shutdown timeout must be > 0 s, got {ShutdownTimeoutSeconds}");
     }
 }

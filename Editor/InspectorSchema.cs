@@ -36,6 +36,11 @@ public static class InspectorSchema
             if (p.Max is { } max) o["max"] = max;
             double step = p.Kind == ParameterKind.Int ? Math.Max(1, Math.Round(p.Step)) : p.Step;
             if (step > 0) o["step"] = step;
+            if (p.LogScale is { } log)
+            {
+                o["scale"] = "log";
+                if (log.LinearBelow > 0) o["linearBelow"] = log.LinearBelow;
+            }
             if (p.Tooltip is not null) o["tooltip"] = p.Tooltip;
             if (p.Header is not null) o["header"] = p.Header;
             if (p.Choices.Count > 0) o["choices"] = new JsonArray(p.Choices.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray());
@@ -49,30 +54,37 @@ public static class InspectorSchema
     }
 
     /// <summary>Current parameter values of <paramref name="component"/> as a JSON object keyed by parameter name.</summary>
-    public static JsonObject Values(Component component) =>
-        Normalized(new JsonObject(ComponentParameters.Snapshot(component).Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))));
+    public static JsonObject Values(Component component) => Values(ComponentParameters.Snapshot(component));
+
+    /// <summary>Parameter values (name -> CLR value) as a JSON object.</summary>
+    public static JsonObject Values(IReadOnlyDictionary<string, object?> values) =>
+        Normalized(new JsonObject(values.Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))));
 
     /// <summary>Re-reads built JSON so every number reads back as any numeric type (a node built from a float
     /// refuses GetValue&lt;double&gt;; a parsed one does not).</summary>
     private static JsonObject Normalized(JsonObject o) => JsonNode.Parse(o.ToJsonString())!.AsObject();
 
-    /// <summary>A parameter value as JSON: bool, number, string (enums by name) or an array of numbers (vectors, colours).</summary>
+    /// <summary>A parameter value as JSON: bool, number, string (enums by name) or an array of numbers (vectors, colours).
+    /// Never fails: a non-finite number (which validation never stores, but a component may set itself) becomes null,
+    /// because one such value must not take the whole session state or a preset save down with it.</summary>
     public static JsonNode? ToJson(object? value) => value switch
     {
         null => null,
         bool b => JsonValue.Create(b),
-        float f => JsonValue.Create(f),
-        double d => JsonValue.Create(d),
+        float f => Number(f),
+        double d => double.IsFinite(d) ? JsonValue.Create(d) : null,
         int i => JsonValue.Create(i),
         uint u => JsonValue.Create(u),
         long l => JsonValue.Create(l),
         string s => JsonValue.Create(s),
         Enum e => JsonValue.Create(e.ToString()),
-        Vector2 v => new JsonArray(v.X, v.Y),
-        Vector3 v => new JsonArray(v.X, v.Y, v.Z),
-        Vector4 v => new JsonArray(v.X, v.Y, v.Z, v.W),
+        Vector2 v => new JsonArray(Number(v.X), Number(v.Y)),
+        Vector3 v => new JsonArray(Number(v.X), Number(v.Y), Number(v.Z)),
+        Vector4 v => new JsonArray(Number(v.X), Number(v.Y), Number(v.Z), Number(v.W)),
         _ => JsonValue.Create(System.Convert.ToString(value, CultureInfo.InvariantCulture)),
     };
+
+    private static JsonNode? Number(float f) => float.IsFinite(f) ? JsonValue.Create(f) : null;
 
     /// <summary>A JSON value as the plain object <see cref="ComponentParameters.Convert"/> accepts (bool, double, string,
     /// double[]); type and range checks happen there. Nested objects and mixed arrays are rejected here.</summary>

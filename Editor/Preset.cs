@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,7 +7,7 @@ namespace FieldForge.Editor;
 /// <summary>
 /// Saved parameter values for some components, as a versioned JSON file:
 /// <c>{ "format": "fieldforge-editor-preset", "schemaVersion": 1, "components": { "NoiseComponent": { "Frequency": 4 } } }</c>.
-/// <see cref="Parse"/> checks the file's structure; <see cref="EditorDocument.ApplyPreset"/> checks every value
+/// <see cref="Parse(string)"/> checks the file's structure; <see cref="EditorDocument.ApplyPreset"/> checks every value
 /// against the components before changing any of them.
 /// </summary>
 public sealed record Preset(IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonNode?>> Components)
@@ -34,8 +35,9 @@ public sealed record Preset(IReadOnlyDictionary<string, IReadOnlyDictionary<stri
         ArgumentNullException.ThrowIfNull(json);
         if (json.Length > MaxLength) throw Bad($"file is {json.Length} characters, more than the {MaxLength} allowed");
         JsonNode? root;
-        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 16 }); }
-        catch (JsonException e) { throw Bad($"malformed JSON ({e.Message})"); }
+        try { root = StrictJson.Parse(json); }
+        catch (EditorException e) { throw Bad(e.Message); }
+        catch (EncoderFallbackException) { throw Bad("text holds an unpaired surrogate"); }
         if (root is not JsonObject o) throw Bad("expected a JSON object at the top level");
         if (o["format"] is not JsonValue f || f.GetValueKind() != JsonValueKind.String || f.GetValue<string>() != Format)
             throw Bad($"\"format\" must be \"{Format}\", got {o["format"]?.ToJsonString() ?? "nothing"}");
@@ -53,6 +55,14 @@ public sealed record Preset(IReadOnlyDictionary<string, IReadOnlyDictionary<stri
             result[id] = values.ToDictionary(kv => kv.Key, kv => kv.Value?.DeepClone(), StringComparer.Ordinal);
         }
         return new Preset(result);
+    }
+
+    /// <summary>Reads preset file bytes (strict UTF-8, see <see cref="Parse(string)"/>).</summary>
+    public static Preset Parse(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > MaxLength) throw Bad($"file is {utf8.Length} bytes, more than the {MaxLength} allowed");
+        try { return Parse(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(utf8)); }
+        catch (DecoderFallbackException e) { throw Bad($"text is not valid UTF-8 (bad byte at offset {e.Index})"); }
     }
 
     private static EditorException Bad(string why) => new(400, $"preset rejected: {why}");

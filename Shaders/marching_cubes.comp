@@ -6,6 +6,10 @@
 //   mc_vertices  : compaction of crossing edges into the shared vertex array (position, gradient normal, colour);
 //   mc_triangles : each cube's triangles as indices into that array, oriented from inside (< iso) to outside
 //                  (a precomputed case table per tetrahedron, MarchingTetrahedra.BuildTriangleTable).
+// mc_vertices and mc_triangles run one invocation per output slot (up to the buffer capacity), not per lattice point:
+// each finds its point by a binary search of the scanned offsets. Only a few percent of points emit anything, and on
+// a CPU driver every invocation of a per-point kernel pays for the whole body under a lane mask; on a GPU the
+// output-parallel form also keeps every lane busy.
 //! kernel mc_classify MC_CLASSIFY
 //! kernel mc_vertices MC_VERTICES
 //! kernel mc_triangles MC_TRIANGLES
@@ -52,6 +56,18 @@ void main()
 }
 #endif
 
+// The last point p with offset[p] <= slot: the point that owns output slot `slot` (offsets are an exclusive scan, so
+// points that emit nothing share their successor's offset and are skipped). Fixed trip count, no division.
+#define MC_OWNER(OFFSETS, SLOT, RESULT) \
+    { \
+        uint points = pc.n * pc.n * pc.n, lo = 0u; \
+        for (uint step = 1u << findMSB(points); step > 0u; step >>= 1) \
+            if (lo + step < points && OFFSETS[lo + step] <= SLOT) lo += step; \
+        RESULT = lo; \
+    }
+
+uvec3 mc_point(uint index) { uint row = index / pc.n; return uvec3(index - row * pc.n, row % pc.n, row / pc.n); }
+
 #ifdef MC_VERTICES
 layout(std430, binding = 0) readonly buffer Distance { float dist[]; };
 layout(std430, binding = 1) readonly buffer Colour { uint colour[]; };
@@ -60,6 +76,7 @@ layout(std430, binding = 3) readonly buffer VertexOffset { uint vertex_offset[];
 // Mirrors IsoVertex (32 bytes).
 struct Vertex { float px, py, pz, nx, ny, nz; uint colour; float pad; };
 layout(std430, binding = 4) writeonly buffer Vertices { Vertex vertices[]; };
+layout(std430, binding = 5) readonly buffer VertexTotal { uint vertex_total; };
 
 float at(ivec3 c) { c = clamp(c, ivec3(0), ivec3(int(pc.n) - 1)); return dist[sdf_grid_index(uvec3(c), pc.n)]; }
 
@@ -74,35 +91,31 @@ vec3 gradient(uvec3 u)
 
 void main()
 {
-    uvec3 c; uint index;
-    if (!sdf_grid_invocation(pc.n, c, index)) return;
+    uint slot = ff_global_index();
+    if (slot >= min(vertex_total, pc.vertexCapacity)) return;
+    uint index;
+    MC_OWNER(vertex_offset, slot, index)
+    uvec3 c = mc_point(index);
+    // The (slot - offset)-th crossing edge of this point, in direction order.
     uint mask = mask_in[index] & 127u;
-    if (mask == 0u) return;
-    uint slot = vertex_offset[index];
+    for (uint k = slot - vertex_offset[index]; k > 0u; k--) mask &= mask - 1u;
+    uint dir = uint(findLSB(mask));
     float da = dist[index];
     vec3 ga = gradient(c);
     vec4 ca = unpackUnorm4x8(colour[index]);
-    for (uint dir = 0u; dir < 7u; dir++)
-    {
-        if ((mask & (1u << dir)) == 0u) continue;
-        if (slot < pc.vertexCapacity)
-        {
-            uvec3 e = c + mc_corner(dir + 1u);
-            uint j = sdf_grid_index(e, pc.n);
-            float db = dist[j];
-            float t = clamp((pc.iso - da) / (db - da), 0.0, 1.0);
-            vec3 p = sdf_grid_point(c, pc.gridMin, pc.voxel) + t * pc.voxel * vec3(mc_corner(dir + 1u));
-            vec3 g = mix(ga, gradient(e), t);
-            float len = length(g);
-            vec3 nrm = len > 0.0 ? g / len : vec3(0.0, 0.0, 1.0);
-            Vertex v;
-            v.px = p.x; v.py = p.y; v.pz = p.z; v.nx = nrm.x; v.ny = nrm.y; v.nz = nrm.z;
-            v.colour = packUnorm4x8(mix(ca, unpackUnorm4x8(colour[j]), t));
-            v.pad = 0.0;
-            vertices[slot] = v;
-        }
-        slot++;
-    }
+    uvec3 e = c + mc_corner(dir + 1u);
+    uint j = sdf_grid_index(e, pc.n);
+    float db = dist[j];
+    float t = clamp((pc.iso - da) / (db - da), 0.0, 1.0);
+    vec3 p = sdf_grid_point(c, pc.gridMin, pc.voxel) + t * pc.voxel * vec3(mc_corner(dir + 1u));
+    vec3 g = mix(ga, gradient(e), t);
+    float len = length(g);
+    vec3 nrm = len > 0.0 ? g / len : vec3(0.0, 0.0, 1.0);
+    Vertex v;
+    v.px = p.x; v.py = p.y; v.pz = p.z; v.nx = nrm.x; v.ny = nrm.y; v.nz = nrm.z;
+    v.colour = packUnorm4x8(mix(ca, unpackUnorm4x8(colour[j]), t));
+    v.pad = 0.0;
+    vertices[slot] = v;
 }
 #endif
 
@@ -113,6 +126,7 @@ layout(std430, binding = 2) readonly buffer TriangleOffset { uint triangle_offse
 // Two words per (tetrahedron, case): count << 30 | triangle 0 edges, triangle 1 edges; edge = a | b << 3 (6 bits).
 layout(std430, binding = 3) readonly buffer Table { uint table[]; };
 layout(std430, binding = 4) writeonly buffer Indices { uint indices[]; };
+layout(std430, binding = 5) readonly buffer TriangleTotal { uint triangle_total; };
 
 // Shared vertex of the lattice edge between cube corners a and b (b's bits contain a's) of the cube at c.
 uint edge_vertex(uvec3 c, uint edge)
@@ -125,27 +139,27 @@ uint edge_vertex(uvec3 c, uint edge)
 
 void main()
 {
-    uvec3 c; uint index;
-    if (!sdf_grid_invocation(pc.n, c, index)) return;
+    uint slot = ff_global_index();
+    if (slot >= min(triangle_total, pc.triangleCapacity)) return;
+    uint index;
+    MC_OWNER(triangle_offset, slot, index)
+    uvec3 c = mc_point(index);
     uint corners = (mask_in[index] >> 8) & 255u;
-    if (corners == 0u || corners == 255u) return;
-    uint slot = triangle_offset[index];
+    // The cube's triangles come tetrahedron by tetrahedron, up to two each: find the one this slot holds.
+    uint k = slot - triangle_offset[index], entry = 0u;
+    bool found = false;
     for (uint t = 0u; t < 6u; t++)
     {
-        uint entry = 2u * (16u * t + mc_tet_case(corners, t));
-        uint w0 = table[entry];
-        uint count = w0 >> 30;
-        for (uint k = 0u; k < count; k++)
-        {
-            uint tri = k == 0u ? w0 : table[entry + 1u];
-            if (slot < pc.triangleCapacity)
-            {
-                indices[3u * slot] = edge_vertex(c, tri & 63u);
-                indices[3u * slot + 1u] = edge_vertex(c, (tri >> 6) & 63u);
-                indices[3u * slot + 2u] = edge_vertex(c, (tri >> 12) & 63u);
-            }
-            slot++;
-        }
+        uint e = 2u * (16u * t + mc_tet_case(corners, t));
+        uint count = table[e] >> 30;
+        bool here = !found && k < count;
+        entry = here ? e : entry;
+        k = found || here ? k : k - count;
+        found = found || here;
     }
+    uint tri = k == 0u ? table[entry] : table[entry + 1u];
+    indices[3u * slot] = edge_vertex(c, tri & 63u);
+    indices[3u * slot + 1u] = edge_vertex(c, (tri >> 6) & 63u);
+    indices[3u * slot + 2u] = edge_vertex(c, (tri >> 12) & 63u);
 }
 #endif

@@ -8,21 +8,34 @@
 //                    COLOUR_BAND voxels of the surface. The blend is 1-Lipschitz, so any lattice edge the isosurface
 //                    crosses has both ends within sqrt(3) voxels; colour elsewhere is never read (textured morph at
 //                    a fraction of the cost).
+// morph_fused does both passes for up to 4 sources in one dispatch: each invocation sums every source's distance,
+// then blends the colours only if that finished distance is within the band (same arithmetic and order as the two
+// passes, so it matches the CPU reference the same way). Record uses it whenever at most 4 weights are non-zero.
 //! kernel morph_distance MORPH_DISTANCE
 //! kernel morph_colour MORPH_COLOUR
+// lavapipe runs both sides of every branch under a lane mask, so each source count is its own variant rather than
+// a runtime test of the count.
+//! kernel morph_fused2 MORPH_FUSED SOURCES=2
+//! kernel morph_fused3 MORPH_FUSED SOURCES=3
+//! kernel morph_fused4 MORPH_FUSED SOURCES=4
 #define FF_WORKGROUP 64 // rows along x (SdfGrid.Groups)
 #define COLOUR_BAND 2.0
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "sdf_grid.glsl"
 
+#ifdef MORPH_FUSED
+// Mirrors FusedMorphPush (112 bytes): per source s, warp[s] = (offset.xyz, weight) and k[s].
+layout(push_constant) uniform Push { vec3 gridMin; float voxel; uint n; uint count; uint pad0; uint pad1; vec4 warp[4]; vec4 k; } pc;
+#else
 // Mirrors MorphPush (48 bytes).
 layout(push_constant) uniform Push { vec3 gridMin; float voxel; uint n; uint first; float weight; float k; vec4 offset; } pc;
+#endif
 
-// Trilinear lookup position: base cell, fractions and the distance from q to the grid box.
-void locate(vec3 p, out uvec3 b, out vec3 f, out float outside)
+// Trilinear lookup position of q = offset + k p: base cell, fractions and the distance from q to the grid box.
+void locate_warped(vec3 p, vec3 offset, float k, out uvec3 b, out vec3 f, out float outside)
 {
-    vec3 q = pc.offset.xyz + pc.k * p;
+    vec3 q = offset + k * p;
     float top = float(pc.n - 1u);
     vec3 g = (q - pc.gridMin) / pc.voxel;
     vec3 gc = clamp(g, vec3(0.0), vec3(top));
@@ -30,6 +43,10 @@ void locate(vec3 p, out uvec3 b, out vec3 f, out float outside)
     b = uvec3(min(floor(gc), vec3(top - 1.0)));
     f = gc - vec3(b);
 }
+
+#ifndef MORPH_FUSED
+void locate(vec3 p, out uvec3 b, out vec3 f, out float outside) { locate_warped(p, pc.offset.xyz, pc.k, b, f, outside); }
+#endif
 
 float corner_weight(vec3 f, uint corner)
 {
@@ -72,5 +89,64 @@ void main()
     for (uint corner = 0u; corner < 8u; corner++) col += corner_weight(f, corner) * unpackUnorm4x8(src_colour[corner_index(b, corner)]);
     // Accumulated in RGBA8 (one rounding per source, < 0.5/255 each) so a 256^3 grid stays within one binding.
     out_colour[index] = pc.first != 0u ? packUnorm4x8(pc.weight * col) : packUnorm4x8(unpackUnorm4x8(out_colour[index]) + pc.weight * col);
+}
+#endif
+
+#ifdef MORPH_FUSED
+layout(std430, binding = 0) readonly buffer Dist0 { float dist0[]; };
+layout(std430, binding = 1) readonly buffer Dist1 { float dist1[]; };
+layout(std430, binding = 2) readonly buffer Dist2 { float dist2[]; };
+layout(std430, binding = 3) readonly buffer Dist3 { float dist3[]; };
+layout(std430, binding = 4) readonly buffer Colour0 { uint colour0[]; };
+layout(std430, binding = 5) readonly buffer Colour1 { uint colour1[]; };
+layout(std430, binding = 6) readonly buffer Colour2 { uint colour2[]; };
+layout(std430, binding = 7) readonly buffer Colour3 { uint colour3[]; };
+layout(std430, binding = 8) writeonly buffer OutDistance { float out_dist[]; };
+layout(std430, binding = 9) writeonly buffer OutColour { uint out_colour[]; };
+
+// Source S's weighted distance, added to d (the first source sets it), in the two-pass kernels' arithmetic.
+#define FUSED_DISTANCE(S, SRC) \
+    if (S < SOURCES) { \
+        locate_warped(p, pc.warp[S].xyz, pc.k[S], b[S], f[S], outside); \
+        float s = 0.0; \
+        for (uint corner = 0u; corner < 8u; corner++) s += corner_weight(f[S], corner) * SRC[corner_index(b[S], corner)]; \
+        s = pc.warp[S].w * (s + outside) / pc.k[S]; \
+        d = S == 0 ? s : d + s; \
+    }
+// Source S's weighted colour, accumulated in RGBA8 like morph_colour (one rounding per source).
+#define FUSED_COLOUR(S, SRC) \
+    if (S < SOURCES) { \
+        vec4 col = vec4(0.0); \
+        for (uint corner = 0u; corner < 8u; corner++) col += corner_weight(f[S], corner) * unpackUnorm4x8(SRC[corner_index(b[S], corner)]); \
+        packed = S == 0 ? packUnorm4x8(pc.warp[S].w * col) : packUnorm4x8(unpackUnorm4x8(packed) + pc.warp[S].w * col); \
+    }
+
+void main()
+{
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
+    vec3 p = sdf_grid_point(c, pc.gridMin, pc.voxel);
+    uvec3 b[SOURCES]; vec3 f[SOURCES]; float outside;
+    float d = 0.0;
+    FUSED_DISTANCE(0, dist0)
+    FUSED_DISTANCE(1, dist1)
+#if SOURCES > 2
+    FUSED_DISTANCE(2, dist2)
+#endif
+#if SOURCES > 3
+    FUSED_DISTANCE(3, dist3)
+#endif
+    out_dist[index] = d;
+    if (abs(d) > COLOUR_BAND * pc.voxel) return;
+    uint packed = 0u;
+    FUSED_COLOUR(0, colour0)
+    FUSED_COLOUR(1, colour1)
+#if SOURCES > 2
+    FUSED_COLOUR(2, colour2)
+#endif
+#if SOURCES > 3
+    FUSED_COLOUR(3, colour3)
+#endif
+    out_colour[index] = packed;
 }
 #endif

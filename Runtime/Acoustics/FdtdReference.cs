@@ -3,34 +3,37 @@ using System.Numerics;
 namespace FieldForge.Acoustics;
 
 /// <summary>
-/// CPU reference of exactly the scheme fdtd.comp runs (same float arithmetic, same update order), for tests and the
-/// benchmark's GPU-vs-CPU comparison. Never a fallback for the GPU solver.
+/// CPU reference of exactly the scheme fdtd.comp runs (the two-array pressure form of the 7-point leapfrog scheme, same
+/// float arithmetic in the same order), for tests and the benchmark's GPU-vs-CPU comparison. Written for clarity (one
+/// loop over the mask), never a fallback for the GPU solver.
 /// </summary>
 public sealed class FdtdReference
 {
     private readonly uint[] _mask;
     private readonly float _lambda, _loss;
+    private float[] _current, _previous;
 
     /// <summary>A solver state on <paramref name="grid"/> (see <see cref="FdtdSolver"/> for the scheme).</summary>
     public FdtdReference(RoomGrid grid, FdtdSettings settings, WallSpec walls)
     {
         Grid = grid ?? throw new ArgumentNullException(nameof(grid));
         Settings = (settings ?? throw new ArgumentNullException(nameof(settings))).Validate();
+        ArgumentNullException.ThrowIfNull(walls);
         _mask = grid.Mask;
         _lambda = (float)settings.CourantNumber;
         _loss = (float)(settings.CourantNumber * walls.Beta / 2);
-        Pressure = new float[grid.CellCount];
-        Velocity = new float[3L * grid.CellCount];
+        _current = new float[grid.CellCount];
+        _previous = new float[grid.CellCount];
     }
 
-    /// <summary>The voxelised room the reference steps over.</summary>
+    /// <summary>The grid the reference runs on.</summary>
     public RoomGrid Grid { get; }
-    /// <summary>The solver settings (time step, speed of sound, pulse), identical to the GPU solver's.</summary>
+    /// <summary>The validated settings.</summary>
     public FdtdSettings Settings { get; }
     /// <summary>Pressure p^n per cell, Pa.</summary>
-    public float[] Pressure { get; }
-    /// <summary>Face velocities v^{n+½} scaled by ρc (Pa), three planes (x, y, z faces) of CellCount each.</summary>
-    public float[] Velocity { get; }
+    public float[] Pressure => _current;
+    /// <summary>Pressure p^{n-1} per cell, Pa (zero before the first step).</summary>
+    public float[] PreviousPressure => _previous;
     /// <summary>Time steps taken since <see cref="Initialize"/>.</summary>
     public int Step { get; private set; }
 
@@ -51,22 +54,22 @@ public sealed class FdtdReference
         return p;
     }
 
-    /// <summary>Sets p^0 to the source pulse, zero initial velocity (v^{½} = -λ/2 ∇p^0).</summary>
+    /// <summary>Sets p^0 to the source pulse with zero initial velocity (the first step then uses half the Laplacian).</summary>
     public void Initialize(Vector3 source)
     {
-        InitialPressure(Grid, source, Settings.Sigma, Settings.Amplitude).CopyTo(Pressure, 0);
-        Array.Clear(Velocity);
-        UpdateVelocity(_lambda / 2);
+        InitialPressure(Grid, source, Settings.Sigma, Settings.Amplitude).CopyTo(_current, 0);
+        Array.Clear(_previous);
         Step = 0;
     }
 
-    /// <summary>Advances <paramref name="steps"/> time steps (pressure, then velocity, like the GPU).</summary>
+    /// <summary>Advances <paramref name="steps"/> time steps.</summary>
     public void Advance(int steps = 1)
     {
         for (int s = 0; s < steps; s++)
         {
-            UpdatePressure();
-            UpdateVelocity(_lambda);
+            var k = FdtdPush.Coefficients(_lambda, _loss, firstStep: Step == 0);
+            Update(k);
+            (_current, _previous) = (_previous, _current);
             Step++;
         }
     }
@@ -74,37 +77,34 @@ public sealed class FdtdReference
     /// <summary>Interpolated pressure at <paramref name="point"/> (same stencil as the GPU receivers), Pa.</summary>
     public float Sample(Vector3 point) => Grid.ReceiverAt(point).Sample(Pressure);
 
-    private void UpdateVelocity(float coeff)
+    // p^{n+1} into the p^{n-1} array. Interior cells (all six neighbours air) use the branch-free form the GPU's interior
+    // list uses; the others sum their air neighbours and fold in the wall loss. Solid cells stay 0.
+    private void Update(FdtdPush k)
     {
         int n = Grid.CellCount, sx = Grid.Nx, sy = Grid.Nx * Grid.Ny;
-        var p = Pressure; var v = Velocity;
-        for (int c = 0; c < n; c++)
-        {
-            uint m = _mask[c];
-            float p0 = p[c];
-            if ((m & RoomGrid.XPlus) != 0) v[c] -= coeff * (p[c + 1] - p0);
-            if ((m & RoomGrid.YPlus) != 0) v[n + c] -= coeff * (p[c + sx] - p0);
-            if ((m & RoomGrid.ZPlus) != 0) v[2 * n + c] -= coeff * (p[c + sy] - p0);
-        }
-    }
-
-    private void UpdatePressure()
-    {
-        int n = Grid.CellCount, sx = Grid.Nx, sy = Grid.Nx * Grid.Ny;
-        var p = Pressure; var v = Velocity;
+        var p = _current; var q = _previous;
+        const uint allAir = RoomGrid.AirBit | RoomGrid.XMinus | RoomGrid.XPlus | RoomGrid.YMinus | RoomGrid.YPlus | RoomGrid.ZMinus | RoomGrid.ZPlus;
         for (int c = 0; c < n; c++)
         {
             uint m = _mask[c];
             if ((m & RoomGrid.AirBit) == 0) continue;
-            float div = 0;
-            if ((m & RoomGrid.XPlus) != 0) div += v[c];
-            if ((m & RoomGrid.XMinus) != 0) div -= v[c - 1];
-            if ((m & RoomGrid.YPlus) != 0) div += v[n + c];
-            if ((m & RoomGrid.YMinus) != 0) div -= v[n + c - sx];
-            if ((m & RoomGrid.ZPlus) != 0) div += v[2 * n + c];
-            if ((m & RoomGrid.ZMinus) != 0) div -= v[2 * n + c - sy];
-            float a = _loss * (6 - BitOperations.PopCount(m >> 1));
-            p[c] = ((1 - a) * p[c] - _lambda * div) / (1 + a);
+            float v = p[c];
+            if (m == allAir)
+            {
+                float sum = p[c - 1] + p[c + 1] + p[c - sx] + p[c + sx] + p[c - sy] + p[c + sy];
+                q[c] = k.InteriorSelf * v + k.Lap * sum - k.Previous * q[c];
+                continue;
+            }
+            float s = 0;
+            if ((m & RoomGrid.XMinus) != 0) s += p[c - 1];
+            if ((m & RoomGrid.XPlus) != 0) s += p[c + 1];
+            if ((m & RoomGrid.YMinus) != 0) s += p[c - sx];
+            if ((m & RoomGrid.YPlus) != 0) s += p[c + sx];
+            if ((m & RoomGrid.ZMinus) != 0) s += p[c - sy];
+            if ((m & RoomGrid.ZPlus) != 0) s += p[c + sy];
+            float air = BitOperations.PopCount(m >> 1);
+            float a = k.Loss * (6 - air);
+            q[c] = ((k.Self - k.SelfLoss * a) * v + k.Lap * (s - air * v) - k.Previous * (1 - a) * q[c]) / (1 + a);
         }
     }
 }

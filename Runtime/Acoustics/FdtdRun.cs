@@ -18,6 +18,7 @@ public sealed class FdtdRun : IDisposable
     private readonly int _outputEvery;
     private int _pendingRows, _written;
     private bool _started;
+    private int _lastSampled = -1;
 
     internal FdtdRun(FdtdSolver solver, GpuContext gpu, Vector3 source, FdtdReceiver[] stencils, int steps, int outputEvery)
     {
@@ -32,44 +33,58 @@ public sealed class FdtdRun : IDisposable
         _chunk = gpu.CreateBuffer<float>((long)(solver.Settings.StepsPerBatch / outputEvery + 2) * Receivers, BufferLocation.DeviceLocal, "fdtd receiver outputs");
     }
 
-    /// <summary>Solver steps the whole run takes.</summary>
+    /// <summary>Time steps the whole run takes.</summary>
     public int TotalSteps { get; }
-    /// <summary>Solver steps recorded and submitted so far.</summary>
+    /// <summary>Time steps recorded so far.</summary>
     public int StepsDone { get; private set; }
-    /// <summary>Number of receivers (columns of the recording).</summary>
+    /// <summary>Number of receivers sampled.</summary>
     public int Receivers { get; }
     /// <summary>Rows the finished run holds (t = 0 plus one per <c>outputEvery</c> steps).</summary>
     public int Outputs { get; }
     /// <summary>Rows already read back.</summary>
     public int RowsCollected => _written;
-    /// <summary>True once every step has run and every output row has been read back.</summary>
+    /// <summary>True once every step ran and every row was read back.</summary>
     public bool IsComplete => _written == Outputs && _pendingRows == 0;
 
     /// <summary>Everything recorded so far (rows not yet collected are zero).</summary>
     public FdtdRecording Recording => new(_solver.TimeStep * _outputEvery, Outputs, Receivers, _result);
 
-    /// <summary>Records the next chunk of steps (the initial condition on the first call). Call <see cref="Collect"/>
-    /// after the batch completed before recording again.</summary>
-    public void RecordNext(CommandBatch batch)
+    /// <summary>Records the next chunk of steps (the initial condition on the first call): at most
+    /// <see cref="FdtdSettings.StepsPerBatch"/>, and at most <paramref name="maxSteps"/> (a caller keeping a frame within
+    /// a time budget records fewer). Call <see cref="Collect"/> after the batch completed before recording again.</summary>
+    public void RecordNext(CommandBatch batch, int maxSteps = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSteps, 1);
         if (_pendingRows > 0) throw new InvalidOperationException("Collect the previous chunk before recording the next one");
         if (IsComplete) return;
         int row = 0;
         if (!_started)
         {
             _solver.Initialize(_source, batch);
-            _solver.RecordSample(batch, _stencils, _chunk, row++);
             _started = true;
         }
-        int chunk = Math.Min(_solver.Settings.StepsPerBatch, TotalSteps - StepsDone);
+        // Each step's kernel samples the field it starts from (p^Step) when that is an output; the state the chunk ends
+        // in is sampled by one extra sampling dispatch, so every row of this chunk is in this batch.
+        int chunk = Math.Min(Math.Min(_solver.Settings.StepsPerBatch, maxSteps), TotalSteps - StepsDone);
         for (int s = 0; s < chunk; s++)
         {
-            _solver.RecordStep(batch);
-            if (_solver.Step % _outputEvery == 0) _solver.RecordSample(batch, _stencils, _chunk, row++);
+            if (IsOutput(_solver.Step))
+            {
+                _lastSampled = _solver.Step;
+                _solver.RecordStep(batch, _stencils, _chunk, row++);
+            }
+            else _solver.RecordStep(batch);
+        }
+        if (IsOutput(_solver.Step))
+        {
+            _lastSampled = _solver.Step;
+            _solver.RecordSample(batch, _stencils, _chunk, row++);
         }
         StepsDone += chunk;
         _pendingRows = row;
     }
+
+    private bool IsOutput(int step) => step % _outputEvery == 0 && step != _lastSampled;
 
     /// <summary>Reads back the rows of the last recorded chunk (its batch must have completed).</summary>
     public void Collect()
@@ -80,7 +95,7 @@ public sealed class FdtdRun : IDisposable
         _pendingRows = 0;
     }
 
-    /// <summary>Waits for in-flight steps, then frees the receiver buffers.</summary>
+    /// <summary>Frees the run's receiver and output buffers.</summary>
     public void Dispose()
     {
         _stencils.Dispose();

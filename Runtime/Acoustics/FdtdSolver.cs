@@ -4,9 +4,11 @@ using FieldForge.Gpu;
 namespace FieldForge.Acoustics;
 
 /// <summary>
-/// GPU reference wave solver: the staggered pressure/velocity leapfrog FDTD scheme (the standard 7-point scheme for
-/// pressure) on a cell-centred grid, rigid or frequency-independent impedance walls, a Gaussian initial pulse with
-/// zero initial velocity. Many time steps are recorded into one submission (<see cref="FdtdSettings.StepsPerBatch"/>).
+/// GPU reference wave solver: the standard 7-point leapfrog FDTD scheme in its two-array pressure form on a
+/// cell-centred grid, rigid or frequency-independent impedance walls, a Gaussian initial pulse with zero initial
+/// velocity. Each time step is one dispatch over the interior (branch-free, 4 cells per invocation, from a compact list)
+/// and one over the boundary cells (their own compact list); receivers are sampled by a small kernel when an output is
+/// due; many steps go into one submission (<see cref="FdtdSettings.StepsPerBatch"/>).
 /// </summary>
 /// <example><code>
 /// using var solver = new FdtdSolver(gpu, Room.Parse("box:4x3x2.5"), new FdtdSettings { MaxFrequencyHz = 500 });
@@ -14,18 +16,26 @@ namespace FieldForge.Acoustics;
 /// </code></example>
 public sealed class FdtdSolver : IDisposable
 {
-    internal static readonly KernelSpec VelocitySpec = new("fdtd_velocity", Buffers: 3, PushConstantBytes: 32);
-    internal static readonly KernelSpec PressureSpec = new("fdtd_pressure", Buffers: 3, PushConstantBytes: 32);
-    internal static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 32);
+    /// <summary>Interior update: 4 cells per invocation from the interior list.</summary>
+    internal static readonly KernelSpec InteriorSpec = new("fdtd_interior", Buffers: 3, PushConstantBytes: 56);
+    /// <summary>Boundary update: one cell per invocation from the boundary list, wall loss folded in.</summary>
+    internal static readonly KernelSpec BoundarySpec = new("fdtd_boundary", Buffers: 3, PushConstantBytes: 56);
+    /// <summary>Receiver sampling of the current field (trilinear stencils).</summary>
+    internal static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 56);
 
-    /// <summary>Device bytes per grid cell: mask + pressure + three face velocities.</summary>
-    public const int BytesPerCell = 4 + 4 + 12;
+    /// <summary>Approximate device bytes per grid cell: two pressure fields (p^n and p^{n-1}) plus the interior list.</summary>
+    public const int BytesPerCell = 4 + 4 + 1;
+
 
     private readonly GpuContext _gpu;
-    private readonly GpuBuffer<uint> _mask;
-    private readonly GpuBuffer<float> _pressure, _velocity;
-    private readonly Kernel _velocityKernel, _pressureKernel, _sampleKernel;
-    private readonly FdtdPush _push;
+    private readonly GpuBuffer<float> _fieldA, _fieldB;
+    private readonly GpuBuffer<uint> _interior;
+    private readonly GpuBuffer<uint> _boundary;
+    private readonly Kernel _interiorKernel, _boundaryKernel, _sampleKernel;
+    private readonly FdtdPush _layout;
+    private readonly float _lambda, _loss;
+    private readonly int _px, _py, _pz;
+    private bool _aIsCurrent = true;
 
     /// <summary>Voxelises <paramref name="room"/> at the settings' spacing and allocates the fields. Throws
     /// <see cref="ArgumentOutOfRangeException"/> (before allocating) when the grid would not fit the memory limits.</summary>
@@ -37,27 +47,41 @@ public sealed class FdtdSolver : IDisposable
         Room = room;
         CheckMemory(room, settings, gpu.DeviceInfo.MaxStorageBufferBytes);
         Grid = room.Voxelize(settings.Spacing);
-        int n = Grid.CellCount;
-        _mask = gpu.CreateBuffer<uint>(Grid.Mask, BufferLocation.DeviceLocal, "fdtd mask");
-        _pressure = gpu.CreateBuffer<float>(n, BufferLocation.DeviceLocal, "fdtd pressure");
-        _velocity = gpu.CreateBuffer<float>(3L * n, BufferLocation.DeviceLocal, "fdtd velocity");
-        _velocityKernel = gpu.GetKernel(VelocitySpec);
-        _pressureKernel = gpu.GetKernel(PressureSpec);
+        (_px, _py, _pz) = PaddedSize(Grid.Nx, Grid.Ny, Grid.Nz);
+        var (interior, boundary) = BuildLists();
+        InteriorCells = interior.Length * 4;
+        BoundaryCells = boundary.Length / 2;
+        long padded = (long)_px * _py * _pz;
+        _fieldA = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure A");
+        _fieldB = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure B");
+        _interior = gpu.CreateBuffer<uint>(interior.Length == 0 ? new uint[1] : interior, BufferLocation.DeviceLocal, "fdtd interior groups");
+        _boundary = gpu.CreateBuffer<uint>(boundary.Length == 0 ? new uint[2] : boundary, BufferLocation.DeviceLocal, "fdtd boundary cells");
+        _interiorKernel = gpu.GetKernel(InteriorSpec);
+        _boundaryKernel = gpu.GetKernel(BoundarySpec);
         _sampleKernel = gpu.GetKernel(SampleSpec);
-        float lambda = (float)settings.CourantNumber;
-        _push = new FdtdPush((uint)Grid.Nx, (uint)Grid.Ny, (uint)Grid.Nz, (uint)n, lambda, lambda, (float)(settings.CourantNumber * room.Walls.Beta / 2), 0);
+        _lambda = (float)settings.CourantNumber;
+        _loss = (float)(settings.CourantNumber * room.Walls.Beta / 2);
+        _layout = new FdtdPush((uint)interior.Length, (uint)BoundaryCells, 0, 0, (uint)(_px / 4), (uint)(_px / 4 * _py), 0, 0, 0, 0, 0, 0, 0, 0);
+        gpu.Primitives.Fill(_fieldA, 0f);
+        gpu.Primitives.Fill(_fieldB, 0f);
     }
 
-    /// <summary>The room being simulated.</summary>
+    /// <summary>The room as given (see <see cref="Snapping"/> for the one the grid simulates).</summary>
     public Room Room { get; }
-    /// <summary>The room voxelised at the solver's grid spacing.</summary>
+    /// <summary>The voxelised room the solver runs on.</summary>
     public RoomGrid Grid { get; }
-    /// <summary>The validated solver settings.</summary>
+    /// <summary>The validated settings.</summary>
     public FdtdSettings Settings { get; }
     /// <summary>Time step in seconds.</summary>
     public double TimeStep => Settings.TimeStep;
-    /// <summary>Time steps taken since the last the last initialisation.</summary>
+    /// <summary>Time steps taken since the last initialisation.</summary>
     public int Step { get; private set; }
+    /// <summary>The room this grid actually simulates (walls snapped to cell faces) and how far the walls moved.</summary>
+    public RoomSnapping Snapping => Room.Snap(Settings.Spacing);
+    /// <summary>Air cells updated by the branch-free interior path (4 per invocation).</summary>
+    public int InteriorCells { get; }
+    /// <summary>Air cells updated from the boundary list (a wall face, or sharing a 4-cell group with one).</summary>
+    public int BoundaryCells { get; }
 
     /// <summary>Estimated device memory for <paramref name="room"/> at these settings, bytes (excluding receivers).</summary>
     public static long EstimateBytes(Room room, FdtdSettings settings) => room.CellCount(settings.Spacing) * BytesPerCell;
@@ -71,11 +95,60 @@ public sealed class FdtdSolver : IDisposable
         string what = FormattableString.Invariant($"fmax {settings.MaxFrequencyHz} Hz at {settings.PointsPerWavelength} points per wavelength needs {cells:N0} cells ({bytes / 1048576.0:F0} MiB) for {room.Description}");
         if (bytes > settings.MaxMemoryBytes)
             throw new ArgumentOutOfRangeException(nameof(settings), FormattableString.Invariant($"{what}, over the {settings.MaxMemoryBytes / 1048576.0:F0} MiB limit; lower fmax or the points per wavelength"));
-        if ((ulong)(cells * 12) > maxBufferBytes)
-            throw new ArgumentOutOfRangeException(nameof(settings), FormattableString.Invariant($"{what}; its velocity buffer exceeds the device's {maxBufferBytes / 1048576.0:F0} MiB storage-buffer limit; lower fmax"));
+        var (nx, ny, nz) = room.Dimensions(settings.Spacing);
+        var (px, py, pz) = PaddedSize(nx, ny, nz);
+        if ((ulong)px * (ulong)py * (ulong)pz * 4 > maxBufferBytes)
+            throw new ArgumentOutOfRangeException(nameof(settings), FormattableString.Invariant($"{what}; its pressure buffer exceeds the device's {maxBufferBytes / 1048576.0:F0} MiB storage-buffer limit; lower fmax"));
     }
 
-    /// <summary>Sets p⁰ = A·exp(-|x-s|²/σ²) at air cells, zero initial velocity (first half step v^½ = -λ/2 ∇p⁰), and waits.</summary>
+    // One solid cell of halo on every side, rows padded to whole vec4 groups.
+    private static (int X, int Y, int Z) PaddedSize(int nx, int ny, int nz) => ((nx + 2 + 3) / 4 * 4, ny + 2, nz + 2);
+
+    private uint Padded(int cell)
+    {
+        int i = cell % Grid.Nx, j = cell / Grid.Nx % Grid.Ny, k = cell / (Grid.Nx * Grid.Ny);
+        return (uint)(i + 1 + _px * (j + 1 + (long)_py * (k + 1)));
+    }
+
+    // Interior list: vec4 groups whose 4 cells are air with six air neighbours. Boundary list: (padded cell, air
+    // neighbours) for every other air cell.
+    private (uint[] Interior, uint[] Boundary) BuildLists()
+    {
+        const uint allAir = 127;
+        var interior = new List<uint>();
+        var boundary = new List<uint>();
+        int groupsPerRow = _px / 4;
+        var mask = Grid.Mask;
+        for (int k = 0; k < Grid.Nz; k++)
+        for (int j = 0; j < Grid.Ny; j++)
+        {
+            int row = Grid.Index(0, j, k);
+            long paddedRow = (long)_px * (j + 1 + (long)_py * (k + 1));
+            for (int g = 0; g < groupsPerRow; g++)
+            {
+                bool full = true;
+                for (int x = 4 * g; x < 4 * g + 4; x++)
+                {
+                    int i = x - 1;
+                    if (i < 0 || i >= Grid.Nx || mask[row + i] != allAir) { full = false; break; }
+                }
+                if (full) { interior.Add((uint)(paddedRow / 4 + g)); continue; }
+                for (int x = 4 * g; x < 4 * g + 4; x++)
+                {
+                    int i = x - 1;
+                    if (i < 0 || i >= Grid.Nx || (mask[row + i] & RoomGrid.AirBit) == 0) continue;
+                    boundary.Add((uint)(paddedRow + x));
+                    boundary.Add((uint)BitOperations.PopCount(mask[row + i] >> 1));
+                }
+            }
+        }
+        return (interior.ToArray(), boundary.ToArray());
+    }
+
+    private GpuBuffer<float> Current => _aIsCurrent ? _fieldA : _fieldB;
+    private GpuBuffer<float> Previous => _aIsCurrent ? _fieldB : _fieldA;
+
+    /// <summary>Sets p⁰ = A·exp(-|x-s|²/σ²) at air cells, zero initial velocity, and waits.</summary>
     public void Initialize(Vector3 source)
     {
         using var batch = _gpu.BeginBatch();
@@ -83,14 +156,17 @@ public sealed class FdtdSolver : IDisposable
         batch.Submit();
     }
 
-    /// <summary>Uploads p⁰ now and records the velocity reset and first half step into <paramref name="batch"/>.</summary>
+    /// <summary>Uploads p⁰ now and records clearing p⁻¹ into <paramref name="batch"/>; the next step is the first.</summary>
     public void Initialize(Vector3 source, CommandBatch batch)
     {
         if (!Grid.ContainsPoint(source) || !Room.Contains(source))
             throw new ArgumentOutOfRangeException(nameof(source), $"source {RoomGrid.Format(source)} is outside the room {Room.Description}");
-        _pressure.Upload(FdtdReference.InitialPressure(Grid, source, Settings.Sigma, Settings.Amplitude));
-        _gpu.Primitives.Fill(batch, _velocity, 0f);
-        batch.DispatchThreads(_velocityKernel, _push with { VelocityCoeff = _push.VelocityCoeff / 2 }, Grid.CellCount, _mask, _pressure, _velocity);
+        var p0 = FdtdReference.InitialPressure(Grid, source, Settings.Sigma, Settings.Amplitude);
+        var padded = new float[Current.Length];
+        for (int c = 0; c < p0.Length; c++) padded[Padded(c)] = p0[c];
+        _aIsCurrent = true;
+        _fieldA.Upload(padded);
+        _gpu.Primitives.Fill(batch, _fieldB, 0f);
         Step = 0;
     }
 
@@ -108,17 +184,38 @@ public sealed class FdtdSolver : IDisposable
         }
     }
 
-    /// <summary>Records one time step (pressure, then velocity) into <paramref name="batch"/>.</summary>
-    public void RecordStep(CommandBatch batch)
+    /// <summary>Records one time step (interior and boundary dispatches) into <paramref name="batch"/>.</summary>
+    public void RecordStep(CommandBatch batch) => RecordStep(batch, null, null, 0);
+
+    /// <summary>Records one time step that first samples the current field p^Step at <paramref name="stencils"/> into row
+    /// <paramref name="row"/> of <paramref name="output"/> (no sampling when <paramref name="stencils"/> is null).</summary>
+    internal void RecordStep(CommandBatch batch, GpuBuffer<FdtdReceiver>? stencils, GpuBuffer<float>? output, int row)
     {
-        batch.DispatchThreads(_pressureKernel, _push, Grid.CellCount, _mask, _velocity, _pressure);
-        batch.DispatchThreads(_velocityKernel, _push, Grid.CellCount, _mask, _pressure, _velocity);
+        if (stencils is not null && output is not null) RecordSample(batch, stencils, output, row);
+        var k = FdtdPush.Coefficients(_lambda, _loss, firstStep: Step == 0);
+        var push = _layout with { InteriorSelf = k.InteriorSelf, Lap = k.Lap, Self = k.Self, SelfLoss = k.SelfLoss, Previous = k.Previous, Loss = _loss };
+        // Interior and boundary cells are disjoint and both read only p^n (the batch still puts a barrier between the two
+        // dispatches because both write the p^{n-1} buffer).
+        if (_layout.InteriorCount > 0) batch.DispatchThreads(_interiorKernel, push, _layout.InteriorCount, Current, Previous, _interior);
+        if (_layout.BoundaryCount > 0) batch.DispatchThreads(_boundaryKernel, push, _layout.BoundaryCount, Current, Previous, _boundary);
+        _aIsCurrent = !_aIsCurrent;
         Step++;
     }
 
     /// <summary>Records a receiver sampling of the current pressure into row <paramref name="row"/> of <paramref name="output"/>.</summary>
-    internal void RecordSample(CommandBatch batch, GpuBuffer<FdtdReceiver> stencils, GpuBuffer<float> output, int row) =>
-        batch.DispatchThreads(_sampleKernel, _push with { Count = (uint)stencils.Length, OutputIndex = (uint)row }, stencils.Length, _pressure, stencils, output);
+    internal void RecordSample(CommandBatch batch, GpuBuffer<FdtdReceiver> stencils, GpuBuffer<float> output, int row)
+    {
+        var push = _layout with { ReceiverCount = (uint)stencils.Length, OutputRow = (uint)row };
+        batch.DispatchThreads(_sampleKernel, push, stencils.Length, Current, stencils, output);
+    }
+
+    /// <summary>Receiver stencils with the solver's padded cell indices (the layout fdtd.comp reads).</summary>
+    internal FdtdReceiver ToDevice(FdtdReceiver stencil)
+    {
+        var r = new FdtdReceiver();
+        for (int n = 0; n < 8; n++) r.SetCorner(n, Padded((int)stencil.Cell(n)), stencil.Weight(n));
+        return r;
+    }
 
     /// <summary>
     /// Starts a simulation from a pulse at <paramref name="source"/> that records the pressure at
@@ -135,7 +232,7 @@ public sealed class FdtdSolver : IDisposable
         if (!Grid.ContainsPoint(source) || !Room.Contains(source))
             throw new ArgumentOutOfRangeException(nameof(source), $"source {RoomGrid.Format(source)} is outside the room {Room.Description}");
         var stencils = new FdtdReceiver[receivers.Count];
-        for (int r = 0; r < stencils.Length; r++) stencils[r] = Grid.ReceiverAt(receivers[r], $"receiver {r}");
+        for (int r = 0; r < stencils.Length; r++) stencils[r] = ToDevice(Grid.ReceiverAt(receivers[r], $"receiver {r}"));
         int steps = (int)Math.Ceiling(durationSeconds / TimeStep - 1e-9);
         return new FdtdRun(this, _gpu, source, stencils, steps, outputEvery);
     }
@@ -160,17 +257,25 @@ public sealed class FdtdSolver : IDisposable
         return run.Recording;
     }
 
-    /// <summary>The current pressure field p^n (Pa), one value per cell.</summary>
-    public float[] DownloadPressure() => _pressure.ToArray();
+    /// <summary>The current pressure field p^n (Pa), one value per cell of <see cref="Grid"/>.</summary>
+    public float[] DownloadPressure() => Unpad(Current.ToArray());
 
-    /// <summary>The current face velocities v^{n+½} scaled by ρc (Pa): x, y, z planes of CellCount each.</summary>
-    public float[] DownloadVelocity() => _velocity.ToArray();
+    /// <summary>The previous pressure field p^{n-1} (Pa), one value per cell of <see cref="Grid"/> (zero before the first step).</summary>
+    public float[] DownloadPreviousPressure() => Unpad(Previous.ToArray());
 
-    /// <summary>Frees the pressure, velocity and cell buffers on the GPU.</summary>
+    private float[] Unpad(float[] padded)
+    {
+        var p = new float[Grid.CellCount];
+        for (int c = 0; c < p.Length; c++) p[c] = padded[Padded(c)];
+        return p;
+    }
+
+    /// <summary>Frees the solver's device buffers.</summary>
     public void Dispose()
     {
-        _mask.Dispose();
-        _pressure.Dispose();
-        _velocity.Dispose();
+        _fieldA.Dispose();
+        _fieldB.Dispose();
+        _interior.Dispose();
+        _boundary.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Globalization;
 using System.Text;
 
@@ -5,7 +6,8 @@ namespace FieldForge.Acoustics;
 
 /// <summary>
 /// A room impulse response: pressure samples (Pa) at a fixed rate, as the FDTD solver or the surrogate produce them.
-/// CSV I/O uses the header <c>time_s,pressure_pa</c> with one row per sample from t = 0.
+/// CSV I/O uses the header <c>time_s,pressure_pa</c> with one row per sample from t = 0, optionally preceded by
+/// <c>#</c> comment lines that say where the response came from (e.g. the room the solver actually simulated).
 /// </summary>
 public sealed class ImpulseResponse
 {
@@ -77,21 +79,31 @@ public sealed class ImpulseResponse
     }
 
     /// <summary>Writes <c>time_s,pressure_pa</c> rows (invariant culture).</summary>
-    public void WriteCsv(string path)
+    public void WriteCsv(string path) => WriteCsv(path, Array.Empty<string>());
+
+    /// <summary>Writes <paramref name="comments"/> as <c># ...</c> lines, then <c>time_s,pressure_pa</c> rows.</summary>
+    public void WriteCsv(string path, IEnumerable<string> comments)
     {
-        var sb = new StringBuilder("time_s,pressure_pa\n");
+        ArgumentNullException.ThrowIfNull(comments);
+        var sb = new StringBuilder();
+        foreach (var c in comments)
+        {
+            if (c.Contains('\n') || c.Contains('\r')) throw new ArgumentException("a comment must be one line", nameof(comments));
+            sb.Append("# ").Append(c).Append('\n');
+        }
+        sb.Append("time_s,pressure_pa\n");
         for (int n = 0; n < Samples.Length; n++)
             sb.Append((n / SampleRate).ToString("R", CultureInfo.InvariantCulture)).Append(',')
               .Append(Samples[n].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        File.WriteAllText(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
-    /// <summary>Reads a CSV written by <see cref="WriteCsv"/> (uniform time steps). Throws
+    /// <summary>Reads a CSV written by <see cref="WriteCsv(string)"/> (uniform time steps; <c>#</c> lines are skipped). Throws
     /// <see cref="InvalidDataException"/> naming the line on malformed input.</summary>
     public static ImpulseResponse ReadCsv(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"impulse response '{path}' does not exist", path);
-        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
+        var lines = File.ReadAllLines(path).Where(l => l.Length > 0 && !l.StartsWith('#')).ToArray();
         if (lines.Length == 0 || lines[0].Trim() != "time_s,pressure_pa")
             throw new InvalidDataException($"{path}: expected the header 'time_s,pressure_pa'");
         if (lines.Length < 3) throw new InvalidDataException($"{path}: needs at least two samples to know the sample rate");

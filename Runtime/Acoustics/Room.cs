@@ -12,11 +12,13 @@ public sealed class Room
 {
     private readonly (Vector3 Min, Vector3 Max)[] _boxes;
     private readonly TriangleMesh? _mesh;
+    private readonly string? _objText; // kept for its usemtl names (surface materials)
 
-    private Room((Vector3, Vector3)[] boxes, TriangleMesh? mesh, WallSpec walls, string description)
+    private Room((Vector3, Vector3)[] boxes, TriangleMesh? mesh, WallSpec walls, string description, string? objText = null)
     {
         _boxes = boxes;
         _mesh = mesh;
+        _objText = objText;
         Walls = walls;
         Description = description;
         if (mesh is not null) (Min, Max) = (Bounds.Of(mesh.Positions).Min, Bounds.Of(mesh.Positions).Max);
@@ -69,7 +71,8 @@ public sealed class Room
     public static Room FromObjText(string objText, string source = "mesh")
     {
         using var reader = new StringReader(objText);
-        return FromMesh(ObjFormat.Read(reader, source), source);
+        var mesh = FromMesh(ObjFormat.Read(reader, source), source);
+        return new(Array.Empty<(Vector3, Vector3)>(), mesh._mesh, WallSpec.Rigid, mesh.Description, objText);
     }
 
     /// <summary>A closed triangle mesh (metres) as the room's boundary; inside is decided by ray parity.</summary>
@@ -78,6 +81,8 @@ public sealed class Room
     {
         ArgumentNullException.ThrowIfNull(mesh);
         if (mesh.TriangleCount < 4) throw new InvalidDataException($"{source}: a closed room mesh needs at least 4 triangles, found {mesh.TriangleCount}");
+        // Ray parity over an open mesh gives an arbitrary inside; refuse it like morph and fit sdf do.
+        MeshTopology.RequireClosed(mesh.Validate(source), source);
         return new(Array.Empty<(Vector3, Vector3)>(), mesh, WallSpec.Rigid, "obj:" + source);
     }
 
@@ -135,7 +140,30 @@ public sealed class Room
     }
 
     /// <summary>The same room with other walls.</summary>
-    public Room WithWalls(WallSpec walls) => new(_boxes, _mesh, walls ?? throw new ArgumentNullException(nameof(walls)), Description);
+    public Room WithWalls(WallSpec walls) => new(_boxes, _mesh, walls ?? throw new ArgumentNullException(nameof(walls)), Description, _objText);
+
+    /// <summary>
+    /// The same room with walls from text: <c>rigid</c>, <c>R=..</c>, <c>Z=..</c> (see <see cref="WallSpec.Parse"/>), or
+    /// for a room read from OBJ <c>materials</c> / <c>materials:name=R,...</c>: the mesh's <c>usemtl</c> surfaces through
+    /// <see cref="SurfaceMaterials"/> (their area-weighted mean admittance).
+    /// </summary>
+    public Room WithWalls(string walls, double density = 1.2, double speedOfSound = 343)
+    {
+        ArgumentNullException.ThrowIfNull(walls);
+        var t = walls.Trim();
+        if (!t.StartsWith("materials", StringComparison.OrdinalIgnoreCase)) return WithWalls(WallSpec.Parse(t, density, speedOfSound));
+        if (t.Length > 9 && t[9] != ':') throw new FormatException($"wall '{walls}' must be 'materials' or 'materials:name=R,...'");
+        if (_mesh is null || _objText is null) throw new FormatException($"wall '{walls}' reads the materials of a room read from OBJ, but {Description} is not one; use rigid, R=.. or Z=..");
+        return WithWalls(Materials(t.Length > 10 ? t[10..] : null).MeanWall());
+    }
+
+    /// <summary>The surface materials of a room read from OBJ (<paramref name="overrides"/>: <c>name=R,...</c>). Throws
+    /// <see cref="InvalidOperationException"/> for other rooms, which have no materials.</summary>
+    public SurfaceMaterials Materials(string? overrides = null)
+    {
+        if (_mesh is null || _objText is null) throw new InvalidOperationException($"room {Description} was not read from OBJ, so it has no surface materials; use a wall spec such as R=0.9");
+        return SurfaceMaterials.FromObj(_objText, _mesh, Description, overrides);
+    }
 
     /// <summary>True when <paramref name="point"/> (metres) lies in the air volume.</summary>
     public bool Contains(Vector3 point)
@@ -190,6 +218,43 @@ public sealed class Room
             }
         }
         return new RoomGrid(nx, ny, nz, spacing, Min, air);
+    }
+
+    /// <summary>Where the walls land on a grid of <paramref name="spacing"/> metres (see <see cref="RoomSnapping"/>): each box
+    /// wall (or, for a mesh, each side of its bounding box) moves to the cell face <see cref="Voxelize"/> puts it on.</summary>
+    public RoomSnapping Snap(double spacing)
+    {
+        if (!(spacing > 0) || !double.IsFinite(spacing)) throw new ArgumentOutOfRangeException(nameof(spacing), spacing, "grid spacing must be a positive number of metres");
+        var (nx, ny, nz) = Dimensions(spacing);
+        int[] n = [nx, ny, nz];
+        string[] axes = ["x", "y", "z"];
+        double worst = -1;
+        string worstWall = "";
+        var boxes = _mesh is null ? _boxes : new[] { (Min, Max) };
+        var snapped = new (double Lo, double Hi)[boxes.Length, 3];
+        for (int b = 0; b < boxes.Length; b++)
+        for (int a = 0; a < 3; a++)
+        {
+            double o = Min[a], lo = boxes[b].Item1[a], hi = boxes[b].Item2[a];
+            // Cell i is air when its centre o + (i + 1/2) h lies in [lo, hi]: the walls sit on the faces around those cells.
+            double first = Math.Clamp(Math.Ceiling((lo - o) / spacing - 0.5), 0, n[a]);
+            double end = Math.Clamp(Math.Floor((hi - o) / spacing - 0.5) + 1, 0, n[a]);
+            snapped[b, a] = (o + first * spacing, o + end * spacing);
+            foreach (var (wall, at) in new[] { (lo, snapped[b, a].Lo), (hi, snapped[b, a].Hi) })
+            {
+                double shift = Math.Abs(at - wall);
+                if (shift <= worst) continue;
+                worst = shift;
+                worstWall = FormattableString.Invariant($"{axes[a]} = {wall:0.###} m -> {at:0.###} m");
+            }
+        }
+        string effective = boxes.Length == 1 && boxes[0].Item1 == Vector3.Zero && _mesh is null
+            ? FormattableString.Invariant($"box:{snapped[0, 0].Hi:0.###}x{snapped[0, 1].Hi:0.###}x{snapped[0, 2].Hi:0.###}")
+            : _mesh is not null
+                ? FormattableString.Invariant($"{Description} with bounding box {snapped[0, 0].Hi - snapped[0, 0].Lo:0.###} x {snapped[0, 1].Hi - snapped[0, 1].Lo:0.###} x {snapped[0, 2].Hi - snapped[0, 2].Lo:0.###} m")
+                : "union:" + string.Join(";", Enumerable.Range(0, boxes.Length).Select(b => FormattableString.Invariant(
+                    $"{snapped[b, 0].Lo:0.###},{snapped[b, 1].Lo:0.###},{snapped[b, 2].Lo:0.###},{snapped[b, 0].Hi:0.###},{snapped[b, 1].Hi:0.###},{snapped[b, 2].Hi:0.###}")));
+        return new RoomSnapping(Description, effective, spacing, worst, worstWall);
     }
 
     /// <summary>X coordinates where the line {(x, y, z) : x real} crosses the mesh, sorted; inside/outside along the row

@@ -12,7 +12,8 @@ public sealed record SoundFieldDatasetSpec
 {
     /// <summary>Room in the shared spec grammar (for example <c>box:2x1.5x1.2</c>, metres).</summary>
     public string Room { get; init; } = "box:2x1.5x1.2";
-    /// <summary>Wall model: <c>rigid</c>, <c>R=</c> reflection coefficient or <c>Z=</c> impedance in Pa·s/m.</summary>
+    /// <summary>Wall model: <c>rigid</c>, <c>R=</c> reflection coefficient, <c>Z=</c> impedance in Pa·s/m, or for an
+    /// <c>obj:</c> room <c>materials[:name=R,...]</c> (the mesh's usemtl surfaces, see <see cref="SurfaceMaterials"/>).</summary>
     public string Walls { get; init; } = "rigid";
     /// <summary>Highest frequency the grid resolves, Hz.</summary>
     public double MaxFrequencyHz { get; init; } = 400;
@@ -48,7 +49,7 @@ public sealed record SoundFieldDatasetSpec
     }.Validate();
 
     /// <summary>The room with its walls.</summary>
-    public Room BuildRoom() => Acoustics.Room.Parse(Room).WithWalls(WallSpec.Parse(Walls, 1.2, SpeedOfSound));
+    public Room BuildRoom() => Acoustics.Room.Parse(Room).WithWalls(Walls, 1.2, SpeedOfSound);
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public SoundFieldDatasetSpec Validate()

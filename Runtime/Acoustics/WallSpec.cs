@@ -56,6 +56,9 @@ public sealed record WallSpec
         throw new FormatException($"wall '{text}' is not 'rigid', 'R=<reflection coefficient>' or 'Z=<impedance in Pa s/m>'");
     }
 
+    /// <summary>The same admittance with another description (e.g. where a mean over materials came from).</summary>
+    internal WallSpec Describe(string description) => new(Beta, description);
+
     /// <inheritdoc/>
     public override string ToString() => Description;
 }

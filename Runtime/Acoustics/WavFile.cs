@@ -1,3 +1,4 @@
+using FieldForge.Core;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -97,7 +98,7 @@ public sealed class WavFile
     }
 
     /// <summary>Writes the file; PCM samples are clipped to [-1, 1].</summary>
-    public void Write(string path, WavSampleFormat format = WavSampleFormat.Pcm16) => File.WriteAllBytes(path, ToBytes(format));
+    public void Write(string path, WavSampleFormat format = WavSampleFormat.Pcm16) => AtomicFile.WriteAllBytes(path, ToBytes(format));
 
     /// <summary>The file's bytes in <paramref name="format"/>.</summary>
     public byte[] ToBytes(WavSampleFormat format = WavSampleFormat.Pcm16)

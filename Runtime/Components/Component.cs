@@ -34,6 +34,10 @@ public abstract class Component
     /// completed; return cached results, do not dispatch work here.</summary>
     public virtual IReadOnlyList<ComponentPreview> GetPreviews() => Array.Empty<ComponentPreview>();
 
+    /// <summary>What the component is doing right now (ok, computing with progress, or why its parameters cannot be
+    /// used), for an inspector's status line. Read between frames.</summary>
+    public virtual ComponentStatus Status => ComponentStatus.Ready;
+
     /// <summary>Called when disabled or removed: free GPU resources here.</summary>
     public virtual void OnDisable() { }
 

@@ -28,6 +28,15 @@ public sealed class ComponentHost : IDisposable
     public IReadOnlyList<GpuTiming> LastFrameTimings { get; private set; } = Array.Empty<GpuTiming>();
     /// <summary>Wall-clock milliseconds of the last Tick (record + submit + wait).</summary>
     public double LastFrameMilliseconds { get; private set; }
+    /// <summary>Wall-clock milliseconds one frame's work should stay within (passed to components as
+    /// <see cref="FrameContext.BudgetMilliseconds"/>); infinite (the default) means no budget.</summary>
+    public double FrameBudgetMilliseconds
+    {
+        get => _budget;
+        set => _budget = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), $"frame budget must be > 0 ms, got {value}");
+    }
+    private double _budget = double.PositiveInfinity;
+
     /// <summary>Dispatches in the last frame's single submission.</summary>
     public int LastFrameDispatches { get; private set; }
 
@@ -75,7 +84,7 @@ public sealed class ComponentHost : IDisposable
         }
         _time += deltaSeconds;
         using var batch = Gpu.BeginBatch();
-        var frame = new FrameContext(Gpu, batch, deltaSeconds, _time, _frame++);
+        var frame = new FrameContext(Gpu, batch, deltaSeconds, _time, _frame++, _budget);
         var updated = new List<Component>();
         foreach (var c in _components)
         {

@@ -27,9 +27,12 @@ public static class ComponentParameters
             var kind = KindOf(type, m);
             if (kind is null) continue; // not an editable type (e.g. a GPU buffer): not a parameter
             var choices = type.IsEnum ? Enum.GetNames(type) : m.GetCustomAttribute<ChoicesAttribute>()?.Options ?? Array.Empty<string>();
+            var log = m.GetCustomAttribute<LogScaleAttribute>();
+            if (log is not null && (range is null || kind is not ParameterKind.Float || (log.LinearBelow <= 0 && range.Min <= 0) || log.LinearBelow < 0))
+                throw new InvalidOperationException($"{componentType.Name}.{m.Name}: [LogScale] needs a float with a [Range]; a range reaching 0 or below also needs LinearBelow > 0");
             result.Add(new ParameterDescriptor(m.Name, kind.Value, type, range?.Min, range?.Max,
                 range?.Step ?? 0, m.GetCustomAttribute<TooltipAttribute>()?.Text, m.GetCustomAttribute<HeaderAttribute>()?.Title,
-                choices, m.GetCustomAttribute<FilePathAttribute>()?.Extensions, m));
+                choices, m.GetCustomAttribute<FilePathAttribute>()?.Extensions, m, log));
         }
         return result;
     }
@@ -64,14 +67,24 @@ public static class ComponentParameters
                     double d = ToDouble(value!, p.Name);
                     if (d != Math.Floor(d)) Fail($"expected an integer, got {d.ToString(CultureInfo.InvariantCulture)}");
                     CheckRange(p, d);
-                    result = p.ClrType == typeof(uint) ? checked((uint)d) : p.ClrType == typeof(long) ? (object)checked((long)d) : (object)checked((int)d);
+                    // The range attribute may be wider than the CLR type (or absent): check the type's own limits too,
+                    // so an overflow is a rejected value rather than an exception of another kind.
+                    var (lo, hi) = p.ClrType == typeof(uint) ? (0d, uint.MaxValue) : p.ClrType == typeof(long) ? ((double)long.MinValue, (double)long.MaxValue) : ((double)int.MinValue, (double)int.MaxValue);
+                    if (d < lo || d >= hi + 1) Fail($"{d.ToString(CultureInfo.InvariantCulture)} does not fit a {p.ClrType.Name}");
+                    result = p.ClrType == typeof(uint) ? (uint)d : p.ClrType == typeof(long) ? (object)(long)d : (object)(int)d;
                     break;
                 }
             case ParameterKind.Float:
                 {
                     double d = ToDouble(value!, p.Name);
                     CheckRange(p, d);
-                    result = p.ClrType == typeof(float) ? (object)(float)d : (object)d;
+                    if (p.ClrType == typeof(float))
+                    {
+                        float f = (float)d; // validated after conversion: 1e39 is a finite double but +inf as a float
+                        if (!float.IsFinite(f)) Fail($"{d.ToString(CultureInfo.InvariantCulture)} is outside the float range");
+                        result = f;
+                    }
+                    else result = d;
                     break;
                 }
             case ParameterKind.Enum:
@@ -103,7 +116,11 @@ public static class ComponentParameters
                     if (parts is null) Fail($"expected a list of numbers, got '{value}'");
                     int n = p.ClrType == typeof(Vector2) ? 2 : p.ClrType == typeof(Vector3) ? 3 : 4;
                     if (parts!.Length != n) Fail($"expected {n} numbers, got {parts.Length}");
-                    foreach (var d in parts) CheckRange(p, d);
+                    foreach (var d in parts)
+                    {
+                        CheckRange(p, d);
+                        if (!float.IsFinite((float)d)) Fail($"{d.ToString(CultureInfo.InvariantCulture)} is outside the float range");
+                    }
                     if (p.Kind == ParameterKind.Color && parts.Any(d => d < 0 || d > 1)) Fail("colour components must be in [0, 1]");
                     result = n switch
                     {

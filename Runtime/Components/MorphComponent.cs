@@ -18,6 +18,11 @@ public sealed class MorphComponent : Component
     private string? _builtKey;
     private bool _recorded;
     private MeshPreview? _preview;
+    private BackgroundLoad<ISdfSource[]>? _loading;
+    private ComponentStatus _status = ComponentStatus.Ready;
+
+    /// <summary>How long reading a mesh source may take before it is reported as failed.</summary>
+    public static readonly TimeSpan LoadTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>First shape: a primitive spec such as sphere:r=0.5 or a mesh file (.obj, .gltf, .glb).</summary>
     [Header("Sources"), Tooltip("First shape: a primitive spec such as sphere:r=0.5 or a mesh file (.obj, .gltf, .glb)")]
@@ -58,6 +63,10 @@ public sealed class MorphComponent : Component
     /// output buffers grew (the component re-records the next frame by itself).</summary>
     [HideInInspector] public bool MeshIsCurrent { get; private set; }
 
+    /// <summary>Computing while sources load (off the frame thread); an error when a source cannot be read, with the
+    /// previous mesh kept but marked stale; otherwise ok.</summary>
+    public override ComponentStatus Status => _status;
+
     /// <inheritdoc/>
     public override void OnEnable(GpuContext gpu) => _gpu = gpu;
 
@@ -66,8 +75,9 @@ public sealed class MorphComponent : Component
     {
         if (_gpu is null) throw new InvalidOperationException("MorphComponent was not enabled on a host");
         if (!(PeriodSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(PeriodSeconds), $"PeriodSeconds must be > 0, got {PeriodSeconds}");
+        _recorded = false;
         string key = $"{SourceA}|{SourceB}|{ColourA}|{ColourB}|{Resolution}";
-        if (_builtKey != key) Rebuild(key);
+        if (_builtKey != key && !TryRebuild(key)) return;
         _morph!.Schedule = Schedule;
         float t = T;
         if (Animate)
@@ -76,7 +86,7 @@ public sealed class MorphComponent : Component
             t = (float)(phase < 0.5 ? 2 * phase : 2 - 2 * phase);
         }
         if (!(t >= 0 && t <= 1)) throw new ArgumentOutOfRangeException(nameof(T), $"T must be in [0, 1], got {T}");
-        if (!parametersChanged && !Animate && MeshIsCurrent && t == CurrentT) { _recorded = false; return; }
+        if (!parametersChanged && !Animate && MeshIsCurrent && t == CurrentT) return;
         CurrentT = t;
         MeshIsCurrent = false;
         _morph.Record(frame.Batch, t);
@@ -94,6 +104,7 @@ public sealed class MorphComponent : Component
         if (!_iso!.TryReadMesh(out var mesh)) return;
         LastMesh = mesh;
         MeshIsCurrent = true;
+        _status = ComponentStatus.Ready;
         _preview = new MeshPreview($"{Name} t={CurrentT:F2} ({mesh.TriangleCount} triangles)",
             Flatten(mesh.Positions), Flatten(mesh.Normals!), mesh.Colours is null ? null : Flatten(mesh.Colours),
             Array.ConvertAll(mesh.Indices, i => (uint)i));
@@ -107,20 +118,65 @@ public sealed class MorphComponent : Component
     {
         _morph?.Dispose(); _iso?.Dispose();
         _morph = null; _iso = null; _builtKey = null; LastMesh = null; MeshIsCurrent = false; _preview = null;
+        _loading = null; _status = ComponentStatus.Ready;
     }
 
-    private void Rebuild(string key)
+    /// <summary>Sources are read on a worker thread (a mesh file may be slow, huge, or a FIFO that never answers); the
+    /// frame goes on with the previous mesh meanwhile. True once the new sources are built on the GPU.</summary>
+    private bool TryRebuild(string key)
     {
         SdfGrid.ValidateResolution(Resolution);
-        ISdfSource Load(string spec, Vector3 colour, string parameter)
+        if (!LooksLikeFile(SourceA) && !LooksLikeFile(SourceB))
         {
-            try { return SdfSourceSpec.Load(spec, colour); }
-            catch (Exception e) when (e is FormatException or InvalidDataException or FileNotFoundException or ArgumentException)
+            // Primitive specs involve no I/O: built at once, and a bad spec throws (the host names this component).
+            _loading = null;
+            Build(key, [Load(SourceA, ColourA, nameof(SourceA)), Load(SourceB, ColourB, nameof(SourceB))]);
+            return true;
+        }
+        if (_loading?.Key != key)
+        {
+            string a = SourceA, b = SourceB;
+            Vector3 ca = ColourA, cb = ColourB;
+            _loading = new BackgroundLoad<ISdfSource[]>(key, () => [Load(a, ca, nameof(SourceA)), Load(b, cb, nameof(SourceB))], LoadTimeout);
+        }
+        ISdfSource[] sources;
+        try
+        {
+            if (!_loading.TryTake(out sources))
             {
-                throw new ArgumentException($"{parameter}: {e.Message}", parameter, e);
+                _status = ComponentStatus.Computing($"reading sources ({_loading.ElapsedSeconds:0.0} s)", previewsStale: _preview is not null);
+                return false;
             }
         }
-        var sources = new[] { Load(SourceA, ColourA, nameof(SourceA)), Load(SourceB, ColourB, nameof(SourceB)) };
+        catch (Exception e) when (e is FormatException or InvalidDataException or IOException or ArgumentException or TimeoutException or UnauthorizedAccessException)
+        {
+            // Stays failed (the load is not retried) until a source or the resolution changes.
+            _status = ComponentStatus.Failed(e is TimeoutException ? $"{SourceA} / {SourceB}: {e.Message}" : e.Message);
+            return false;
+        }
+        _loading = null;
+        Build(key, sources);
+        return true;
+    }
+
+    private static bool LooksLikeFile(string spec) =>
+        Path.HasExtension(spec) && !SdfShape.LooksLikeSpec(spec) || File.Exists(spec);
+
+    private static ISdfSource Load(string spec, Vector3 colour, string parameter)
+    {
+        try
+        {
+            if (File.Exists(spec)) BackgroundLoad<ISdfSource>.RequireRegularFile(spec, parameter);
+            return SdfSourceSpec.Load(spec, colour);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or IOException or ArgumentException)
+        {
+            throw new ArgumentException(e.Message.StartsWith(parameter + ":", StringComparison.Ordinal) ? e.Message : $"{parameter}: {e.Message}", parameter, e);
+        }
+    }
+
+    private void Build(string key, ISdfSource[] sources)
+    {
         _morph?.Dispose(); _iso?.Dispose();
         _morph = null; _iso = null;
         var grid = SdfMorph.GridFor(sources, Resolution);

@@ -20,6 +20,9 @@ public sealed class NeuralFieldComponent : Component
     private byte[]? _previewRgba, _targetRgba;
     private readonly List<float> _lossSteps = new(), _losses = new();
     private GpuContext? _gpu;
+    private int _stepsRecorded;
+    private long _recordedAt;
+    private double _msPerStep;
 
     /// <summary>Image to fit; empty = the built-in procedural picture.</summary>
     [Header("Target"), FilePath("png,jpg,bmp,tga"), Tooltip("Image to fit; empty = the built-in procedural picture")]
@@ -58,12 +61,16 @@ public sealed class NeuralFieldComponent : Component
     public int StepsPerFrame { get; set; } = 2;
 
     /// <summary>Adam learning rate (applies live).</summary>
-    [Range(0.0001, 0.1), Tooltip("Adam learning rate (applies live)")]
+    [Range(0.0001, 0.1), LogScale, Tooltip("Adam learning rate (applies live)")]
     public float LearningRate { get; set; } = 1e-2f;
 
     /// <summary>Stop after this many steps (0 = never).</summary>
     [Range(0, 10_000_000), Tooltip("Stop after this many steps (0 = never)")]
     public int MaxSteps { get; set; } = 0;
+
+    /// <summary>Pause training: the field and its previews stay, and no GPU work is recorded until resumed.</summary>
+    [Tooltip("Pause training: the field and its previews stay, and no GPU work is recorded until resumed")]
+    public bool Paused { get; set; }
 
     /// <summary>Frames between reconstruction previews.</summary>
     [Header("Preview"), Range(1, 600), Tooltip("Frames between reconstruction previews")]
@@ -82,6 +89,18 @@ public sealed class NeuralFieldComponent : Component
     /// <summary>The field being trained (null before the first update).</summary>
     public NeuralField? Field => _field;
 
+    /// <summary>Training steps recorded in the last frame: <see cref="StepsPerFrame"/>, or fewer when the host's frame
+    /// budget would be exceeded (measured wall-clock milliseconds per step), 0 while paused or done.</summary>
+    [HideInInspector] public int LastFrameSteps { get; private set; }
+
+    /// <summary>Computing while training runs (progress towards <see cref="MaxSteps"/> when set); ok when paused or done.</summary>
+    public override ComponentStatus Status =>
+        _trainer is null ? ComponentStatus.Ready
+        : Paused ? new ComponentStatus(ComponentActivity.Ok, $"paused at step {Step}")
+        : MaxSteps > 0 && Step >= MaxSteps ? new ComponentStatus(ComponentActivity.Ok, $"done: {Step} steps, loss {LastLoss:G3}")
+        : ComponentStatus.Computing($"training: step {Step}{(MaxSteps > 0 ? $" of {MaxSteps}" : "")}, {LastFrameSteps} per frame, loss {LastLoss:G3}",
+            MaxSteps > 0 ? (double)Step / MaxSteps : null, previewsStale: false);
+
     /// <inheritdoc/>
     public override void OnEnable(GpuContext gpu) => _gpu = gpu;
 
@@ -90,10 +109,15 @@ public sealed class NeuralFieldComponent : Component
     {
         if (parametersChanged) RebuildIfStructureChanged(frame.Gpu);
         if (_trainer is null) return;
-        int steps = MaxSteps > 0 ? Math.Min(StepsPerFrame, MaxSteps - _trainer.Step) : StepsPerFrame;
+        int steps = Paused ? 0 : StepsWithinBudget(frame.BudgetMilliseconds);
+        if (MaxSteps > 0) steps = Math.Min(steps, MaxSteps - _trainer.Step);
+        steps = Math.Max(steps, 0);
         for (int i = 0; i < steps; i++) _trainer.RecordStep(frame.Batch, measureLoss: i == steps - 1, learningRate: LearningRate);
         _lossPending = steps > 0;
-        if (frame.Frame % PreviewEveryFrames == 0 || parametersChanged)
+        LastFrameSteps = steps;
+        _stepsRecorded = steps;
+        _recordedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        if ((steps > 0 && frame.Frame % PreviewEveryFrames == 0) || parametersChanged)
         {
             int count = _previewWidth * _previewHeight;
             _field!.RecordEvaluate(frame.Batch, _previewPoints!, _previewFeatures!, _previewOutputs!, count);
@@ -101,10 +125,27 @@ public sealed class NeuralFieldComponent : Component
         }
     }
 
+    /// <summary>As many steps as the measured cost per step fits into the frame budget (at least one, at most
+    /// <see cref="StepsPerFrame"/>); one step until a cost has been measured, so a heavy first frame stays short.</summary>
+    private int StepsWithinBudget(double budgetMilliseconds)
+    {
+        if (double.IsPositiveInfinity(budgetMilliseconds)) return StepsPerFrame;
+        if (_msPerStep <= 0) return 1;
+        return (int)Math.Clamp(Math.Floor(budgetMilliseconds / _msPerStep), 1, StepsPerFrame);
+    }
+
     /// <inheritdoc/>
     public override void OnFrameCompleted(FrameContext frame)
     {
         if (_trainer is null) return;
+        if (_stepsRecorded > 0)
+        {
+            // Wall clock from recording to completion: an upper bound on the steps' cost (it includes the rest of the
+            // frame's GPU work), which keeps the estimate on the safe side of the budget.
+            double perStep = System.Diagnostics.Stopwatch.GetElapsedTime(_recordedAt).TotalMilliseconds / _stepsRecorded;
+            _msPerStep = _msPerStep <= 0 ? perStep : 0.6 * _msPerStep + 0.4 * perStep;
+            _stepsRecorded = 0;
+        }
         if (_lossPending)
         {
             _lossSteps.Add(_trainer.Step);
@@ -148,7 +189,11 @@ public sealed class NeuralFieldComponent : Component
         Release();
         int width, height; float[] rgb;
         if (string.IsNullOrEmpty(ImagePath)) { width = height = ProceduralSize; rgb = ImageFitting.ProceduralImage(width, height); }
-        else (width, height, rgb) = ImageTrainingData.LoadRgb(ImagePath);
+        else
+        {
+            BackgroundLoad<int>.RequireRegularFile(ImagePath, nameof(ImagePath)); // a FIFO or device would block the frame
+            (width, height, rgb) = ImageTrainingData.LoadRgb(ImagePath);
+        }
         var config = NeuralFieldConfig.Create(Encoding, 2, 3, Math.Max(16, Math.Max(width, height)), Levels, 2, Log2TableSize, Width, HiddenLayers);
         _field = NeuralField.Create(gpu, config);
         _data = new ImageTrainingData(gpu, width, height, 3, rgb);
@@ -176,6 +221,7 @@ public sealed class NeuralFieldComponent : Component
         _lossSteps.Clear();
         _losses.Clear();
         _previewRgba = null;
+        _msPerStep = 0; // a new structure costs differently per step
         _structure = structure;
     }
 

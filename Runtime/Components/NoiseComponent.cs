@@ -18,9 +18,9 @@ public sealed class NoiseComponent : Component
     /// <summary>Noise dimensions: 2, or a slice of 3D/4D noise at Slice.</summary>
     [Range(2, 4), Tooltip("Noise dimensions: 2, or a slice of 3D/4D noise at Slice")] public int Dimensions { get; set; } = 2;
     /// <summary>z (3D) or w (4D) of the slice; animate it for evolving noise.</summary>
-    [Range(-1000, 1000), Tooltip("z (3D) or w (4D) of the slice; animate it for evolving noise")] public float Slice { get; set; }
+    [Range(-1000, 1000), LogScale(0.1), Tooltip("z (3D) or w (4D) of the slice; animate it for evolving noise")] public float Slice { get; set; }
     /// <summary>Input units per pixel (the texture spans Width × PixelSize units).</summary>
-    [Range(0.0001, 100), Tooltip("Input units per pixel (the texture spans Width × PixelSize units)")] public float PixelSize { get; set; } = 1f / 64;
+    [Range(0.0001, 100), LogScale, Tooltip("Input units per pixel (the texture spans Width × PixelSize units)")] public float PixelSize { get; set; } = 1f / 64;
     /// <summary>Colour ramp (terrain) instead of greyscale in the preview image.</summary>
     [Tooltip("Colour ramp (terrain) instead of greyscale in the preview image")] public bool ColourRamp { get; set; } = true;
 
@@ -31,20 +31,20 @@ public sealed class NoiseComponent : Component
     /// <summary>Number of octaves.</summary>
     [Range(1, 16), Tooltip("Number of octaves")] public int Octaves { get; set; } = 5;
     /// <summary>Lattice cells per input unit of the first octave.</summary>
-    [Range(0.001, 1000), Tooltip("Lattice cells per input unit of the first octave")] public float Frequency { get; set; } = 1f;
+    [Range(0.001, 1000), LogScale, Tooltip("Lattice cells per input unit of the first octave")] public float Frequency { get; set; } = 1f;
     /// <summary>Frequency multiplier between octaves (an integer when tiling).</summary>
     [Range(1, 16), Tooltip("Frequency multiplier between octaves (an integer when tiling)")] public float Lacunarity { get; set; } = 2f;
     /// <summary>Amplitude multiplier between octaves.</summary>
     [Range(0, 4), Tooltip("Amplitude multiplier between octaves")] public float Gain { get; set; } = 0.5f;
     /// <summary>Output scale (the octave sum is normalised first).</summary>
-    [Range(-1000, 1000), Tooltip("Output scale (the octave sum is normalised first)")] public float Amplitude { get; set; } = 1f;
+    [Range(-1000, 1000), LogScale(0.01), Tooltip("Output scale (the octave sum is normalised first)")] public float Amplitude { get; set; } = 1f;
     /// <summary>Added to the output.</summary>
-    [Range(-1000, 1000), Tooltip("Added to the output")] public float Offset { get; set; }
+    [Range(-1000, 1000), LogScale(0.01), Tooltip("Added to the output")] public float Offset { get; set; }
 
     /// <summary>Warp stages: 0 none, 1 or 2 (each bends coordinates by noise).</summary>
     [Header("Domain warp"), Range(0, 2), Tooltip("Warp stages: 0 none, 1 or 2 (each bends coordinates by noise)")] public int WarpStages { get; set; }
     /// <summary>Largest warp displacement in input units.</summary>
-    [Range(0, 100), Tooltip("Largest warp displacement in input units")] public float WarpAmplitude { get; set; } = 0.5f;
+    [Range(0, 100), LogScale(0.01), Tooltip("Largest warp displacement in input units")] public float WarpAmplitude { get; set; } = 0.5f;
 
     /// <summary>Period along x in lattice cells (0 = not periodic).</summary>
     [Header("Tiling"), Range(0, 1024), Tooltip("Period along x in lattice cells (0 = not periodic)")] public int PeriodX { get; set; }

@@ -15,6 +15,18 @@ public sealed class RangeAttribute(double min, double max) : Attribute
     public double Step { get; init; }
 }
 
+/// <summary>
+/// A ranged number whose useful values span orders of magnitude (a frequency of 0.001..1000, a learning rate): an
+/// inspector shows a logarithmic slider. For a range that includes zero or negative values give
+/// <see cref="LinearBelow"/>: the slider is then logarithmic in |value| above it and linear through zero below it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class LogScaleAttribute(double linearBelow = 0) : Attribute
+{
+    /// <summary>Half-width of the linear region around zero; 0 for a strictly positive range.</summary>
+    public double LinearBelow { get; } = linearBelow;
+}
+
 /// <summary>Help text shown on hover.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class TooltipAttribute(string text) : Attribute

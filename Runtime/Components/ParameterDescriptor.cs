@@ -30,7 +30,7 @@ public enum ParameterKind
 /// <summary>What an inspector needs to know about one parameter, read from the member and its attributes.</summary>
 public sealed record ParameterDescriptor(
     string Name, ParameterKind Kind, Type ClrType, double? Min, double? Max, double Step, string? Tooltip, string? Header,
-    IReadOnlyList<string> Choices, string? FileExtensions, MemberInfo Member)
+    IReadOnlyList<string> Choices, string? FileExtensions, MemberInfo Member, LogScaleAttribute? LogScale = null)
 {
     /// <summary>Reads this parameter's current value from <paramref name="component"/>.</summary>
     public object? GetValue(object component) => Member switch

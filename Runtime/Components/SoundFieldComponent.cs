@@ -20,6 +20,9 @@ public sealed class SoundFieldComponent : Component
     private SoundFieldSurrogate? _surrogate;
     private string? _surrogateLoaded;
     private bool _predicting;
+    private int _stepsRecorded;
+    private long _recordedAt;
+    private double _msPerStep;
 
     /// <summary>box:LXxLYxLZ, lshape:LXxLYxLZ,cut=CXxCY, union:AxBxC..DxExF,... or obj:path.obj (metres, lower corner at the origin).</summary>
     [Header("Room")]
@@ -32,11 +35,11 @@ public sealed class SoundFieldComponent : Component
 
     /// <summary>Sound source position, metres.</summary>
     [Header("Positions")]
-    [Tooltip("Sound source position, metres")]
+    [Range(-100, 100), Tooltip("Sound source position, metres")]
     public Vector3 Source { get; set; } = new(0.8f, 0.8f, 1.1f);
 
     /// <summary>Listener position, metres.</summary>
-    [Tooltip("Listener position, metres")]
+    [Range(-100, 100), Tooltip("Listener position, metres")]
     public Vector3 Listener { get; set; } = new(2.2f, 1.6f, 1.2f);
 
     /// <summary>Highest simulated frequency: Draft 250 Hz, Normal 500 Hz, High 1000 Hz.</summary>
@@ -64,7 +67,14 @@ public sealed class SoundFieldComponent : Component
     [HideInInspector] public double Progress => _run is null ? 1 : (double)_run.StepsDone / Math.Max(1, _run.TotalSteps);
 
     /// <summary>Empty when all is well, else why no IR is being computed (e.g. the source is outside the room).</summary>
-    [HideInInspector] public string Status { get; private set; } = "";
+    [HideInInspector] public string Problem { get; private set; } = "";
+
+    /// <summary>Error when the parameters cannot be simulated (<see cref="Problem"/>), computing with the fraction of
+    /// time steps done while a simulation runs (the shown IR is then the previous one), else ok.</summary>
+    public override ComponentStatus Status =>
+        Problem.Length > 0 ? ComponentStatus.Failed(Problem)
+        : _run is { IsComplete: false } run ? ComponentStatus.Computing($"simulating: {run.StepsDone} of {run.TotalSteps} time steps", Progress, previewsStale: ImpulseResponse is not null)
+        : ComponentStatus.Ready;
 
     /// <summary>fmax of a quality preset, Hz.</summary>
     public static double MaxFrequency(SoundFieldQuality q) => q switch { SoundFieldQuality.Draft => 250, SoundFieldQuality.Normal => 500, _ => 1000 };
@@ -87,25 +97,40 @@ public sealed class SoundFieldComponent : Component
                 {
                     _surrogate?.Dispose();
                     _surrogate = null;
+                    BackgroundLoad<int>.RequireRegularFile(SurrogatePath, nameof(SurrogatePath)); // a FIFO or device would block the frame
                     _surrogate = SoundFieldSurrogate.Load(frame.Gpu, SurrogatePath);
                     _surrogateLoaded = SurrogatePath;
                 }
                 _run?.Dispose();
                 _run = null;
-                Status = "";
+                Problem = "";
                 _surrogate.RecordImpulseResponse(frame.Batch, Source, Listener);
                 _predicting = true;
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
             {
-                Status = e.Message.Split('\n')[0];
+                Problem = e.Message.Split('\n')[0];
             }
             return;
         }
         if (parametersChanged) Restart();
         if (_run is null || _run.IsComplete) return;
-        _run.RecordNext(frame.Batch);
+        int before = _run.StepsDone;
+        _run.RecordNext(frame.Batch, StepsWithinBudget(frame.BudgetMilliseconds));
+        _stepsRecorded = _run.StepsDone - before;
+        _recordedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _dispatched = true;
+    }
+
+    /// <summary>Time steps recorded in the last frame (fewer than the solver's chunk when the host's frame budget
+    /// would be exceeded, judged by the measured wall-clock cost per step).</summary>
+    [HideInInspector] public int LastFrameSteps => _stepsRecorded;
+
+    private int StepsWithinBudget(double budgetMilliseconds)
+    {
+        if (double.IsPositiveInfinity(budgetMilliseconds)) return int.MaxValue;
+        if (_msPerStep <= 0) return 1; // measure one step before recording more
+        return (int)Math.Clamp(Math.Floor(budgetMilliseconds / _msPerStep), 1, int.MaxValue);
     }
 
     /// <inheritdoc/>
@@ -120,6 +145,11 @@ public sealed class SoundFieldComponent : Component
             return;
         }
         if (_run is null || !_dispatched) return;
+        if (_stepsRecorded > 0)
+        {
+            double perStep = System.Diagnostics.Stopwatch.GetElapsedTime(_recordedAt).TotalMilliseconds / _stepsRecorded;
+            _msPerStep = _msPerStep <= 0 ? perStep : 0.6 * _msPerStep + 0.4 * perStep;
+        }
         _run.Collect();
         if (!_run.IsComplete) return;
         ImpulseResponse = _run.Recording.ToImpulseResponse();
@@ -133,24 +163,26 @@ public sealed class SoundFieldComponent : Component
     {
         _run?.Dispose();
         _run = null;
-        Status = "";
+        Problem = "";
         try
         {
             var settings = new FdtdSettings { MaxFrequencyHz = MaxFrequency(Quality) };
             string key = $"{Room}|{Walls}|{Quality}";
             if (_solver is null || key != _solverKey)
             {
+                if (Room.StartsWith("obj:", StringComparison.OrdinalIgnoreCase)) BackgroundLoad<int>.RequireRegularFile(Room[4..].Trim(), nameof(Room));
                 var room = Acoustics.Room.Parse(Room).WithWalls(WallSpec.Parse(Walls));
                 _solver?.Dispose();
                 _solver = null;
                 _solver = new FdtdSolver(_gpu ?? throw new InvalidOperationException("SoundFieldComponent is not enabled on a host"), room, settings);
                 _solverKey = key;
+                _msPerStep = 0; // another grid costs differently per step
             }
             _run = _solver.Start(Source, new[] { Listener }, DurationSeconds);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidDataException or FileNotFoundException)
         {
-            Status = e.Message.Split('\n')[0];
+            Problem = e.Message.Split('\n')[0];
         }
     }
 

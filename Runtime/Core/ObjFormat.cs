@@ -105,8 +105,12 @@ public static class ObjFormat
     /// <summary>Writes positions, colours (as <c>v x y z r g b</c> when present), normals and faces.</summary>
     public static void Write(string path, TriangleMesh mesh)
     {
-        using var w = new StreamWriter(path, false, new UTF8Encoding(false));
-        Write(w, mesh);
+        // Atomic: a failed write (disk full) leaves any existing file as it was.
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+            Write(w, mesh);
+        });
     }
 
     /// <summary>Writes the mesh as OBJ text (positions, normals when present, vertex colors as extra v components).</summary>

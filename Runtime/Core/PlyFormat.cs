@@ -5,10 +5,13 @@ namespace FieldForge.Core;
 /// <summary>Binary little-endian PLY writer (positions, normals, uchar colours, triangle faces).</summary>
 internal static class PlyFormat
 {
-    /// <summary>Writes the mesh as a binary little-endian PLY file with per-vertex colors, which most mesh viewers display.</summary>
-    public static void Write(string path, TriangleMesh mesh)
+    /// <summary>Writes the mesh as a binary little-endian PLY file with per-vertex colors, which most mesh viewers display;
+    /// atomically, so a failed write leaves an existing file as it was.</summary>
+    public static void Write(string path, TriangleMesh mesh) => AtomicFile.Write(path, stream => Write(stream, mesh));
+
+    /// <summary>Writes the PLY bytes to <paramref name="stream"/> (left open).</summary>
+    public static void Write(Stream stream, TriangleMesh mesh)
     {
-        using var stream = File.Create(path);
         var header = new StringBuilder()
             .Append("ply\nformat binary_little_endian 1.0\ncomment FieldForge\n")
             .Append($"element vertex {mesh.VertexCount}\nproperty float x\nproperty float y\nproperty float z\n");
@@ -16,7 +19,7 @@ internal static class PlyFormat
         if (mesh.Colours is not null) header.Append("property uchar red\nproperty uchar green\nproperty uchar blue\n");
         header.Append($"element face {mesh.TriangleCount}\nproperty list uchar int vertex_indices\nend_header\n");
         stream.Write(Encoding.ASCII.GetBytes(header.ToString()));
-        using var w = new BinaryWriter(stream);
+        using var w = new BinaryWriter(stream, Encoding.ASCII, leaveOpen: true);
         for (int i = 0; i < mesh.VertexCount; i++)
         {
             var p = mesh.Positions[i];

@@ -19,8 +19,8 @@ namespace FieldForge.Morphing;
 public sealed class IsoSurfacer : IDisposable
 {
     internal static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
-    internal static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 5, PushConstantBytes: 32);
-    internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 5, PushConstantBytes: 32);
+    internal static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 6, PushConstantBytes: 32);
+    internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 6, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
@@ -81,9 +81,9 @@ public sealed class IsoSurfacer : IDisposable
             _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
         }
         using (Stage(batch, "iso vertices"))
-            batch.Dispatch(vertices, push, grid.Groups(vertices), distance, colour, _mask, _vertexOffset, _vertices);
+            batch.DispatchThreads(vertices, push, _vertexCapacity, distance, colour, _mask, _vertexOffset, _vertices, _vertexTotal);
         using (Stage(batch, "iso triangles"))
-            batch.Dispatch(triangles, push, grid.Groups(triangles), _mask, _vertexOffset, _triangleOffset, _table, _indices);
+            batch.DispatchThreads(triangles, push, _triangleCapacity, _mask, _vertexOffset, _triangleOffset, _table, _indices, _triangleTotal);
         _recorded = true;
     }
 

@@ -15,6 +15,16 @@ public sealed class SdfMorph : IDisposable
 {
     internal static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
     internal static readonly KernelSpec ColourSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
+    /// <summary>Distance and colour of 2, 3 or 4 sources in one pass (one kernel per count: see morph.comp).</summary>
+    internal static IReadOnlyList<KernelSpec> FusedSpecs { get; } =
+    [
+        new("morph_fused2", Buffers: 10, PushConstantBytes: 112),
+        new("morph_fused3", Buffers: 10, PushConstantBytes: 112),
+        new("morph_fused4", Buffers: 10, PushConstantBytes: 112),
+    ];
+
+    /// <summary>Most non-zero weights one fused dispatch handles; more fall back to one pass per source and stage.</summary>
+    public const int MaxFusedSources = 4;
 
     /// <summary>Colour is blended only within this many voxels of the surface (mirrors COLOUR_BAND in morph.comp);
     /// elsewhere <see cref="Colour"/> is left untouched, because the isosurface never reads it there.</summary>
@@ -22,6 +32,11 @@ public sealed class SdfMorph : IDisposable
 
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct MorphPush(Vector3 Min, float VoxelSize, uint Resolution, uint First, float Weight, float K, Vector4 Offset);
+
+    /// <summary>Mirrors the morph_fused push constants (112 bytes): per source (offset.xyz, weight) and k.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal readonly record struct FusedMorphPush(Vector3 Min, float VoxelSize, uint Resolution, uint Count, uint Pad0, uint Pad1,
+        Vector4 Warp0, Vector4 Warp1, Vector4 Warp2, Vector4 Warp3, Vector4 K);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<float>[] _sourceDistance;
@@ -112,6 +127,13 @@ public sealed class SdfMorph : IDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         var warps = Warps(weights);
+        int active = 0;
+        foreach (var w in warps) if (w.Weight != 0) active++;
+        if (active <= MaxFusedSources)
+        {
+            RecordFused(batch, warps);
+            return;
+        }
         var distance = _gpu.GetKernel(DistanceSpec);
         var colour = _gpu.GetKernel(ColourSpec);
         // Distances of every source first, then colours only near the finished surface.
@@ -129,7 +151,24 @@ public sealed class SdfMorph : IDisposable
         }
     }
 
-    /// <summary>Per source: normalised weight, warp scale k and offset A (the source is sampled at A + k p and divided by k).</summary>
+    // One dispatch: the active sources' distances summed in order, then their colours where that sum is near the surface.
+    private void RecordFused(CommandBatch batch, (float Weight, float K, Vector3 Offset)[] warps)
+    {
+        var slots = new int[MaxFusedSources];
+        int count = 0;
+        for (int i = 0; i < warps.Length; i++)
+            if (warps[i].Weight != 0) slots[count++] = i;
+        for (int s = count; s < MaxFusedSources; s++) slots[s] = slots[0]; // unused bindings: any valid buffer, never read
+        Vector4 Warp(int s) => s < count ? new Vector4(warps[slots[s]].Offset, warps[slots[s]].Weight) : Vector4.Zero;
+        float K(int s) => s < count ? warps[slots[s]].K : 1f;
+        var push = new FusedMorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, (uint)count, 0, 0,
+            Warp(0), Warp(1), Warp(2), Warp(3), new Vector4(K(0), K(1), K(2), K(3)));
+        var fused = _gpu.GetKernel(FusedSpecs[Math.Max(count, 2) - 2]);
+        batch.Dispatch(fused, push, Grid.Groups(fused),
+            _sourceDistance[slots[0]], _sourceDistance[slots[1]], _sourceDistance[slots[2]], _sourceDistance[slots[3]],
+            _sourceColour[slots[0]], _sourceColour[slots[1]], _sourceColour[slots[2]], _sourceColour[slots[3]], Distance, Colour);
+    }
+
     internal (float Weight, float K, Vector3 Offset)[] Warps(ReadOnlySpan<float> weights)
     {
         if (weights.Length != Sources.Count) throw new ArgumentException($"need {Sources.Count} weights, got {weights.Length}", nameof(weights));

@@ -38,6 +38,26 @@ public sealed class BenchReport(GpuDeviceInfo device)
 
     public GpuDeviceInfo Device { get; } = device;
 
+    private readonly string _loadAtStart = LoadAverage();
+
+    /// <summary>The host's 1-minute load average (Linux), or "n/a": context for figures taken on shared cores.</summary>
+    public static string LoadAverage()
+    {
+        try { return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a"; }
+        catch (IOException) { return "n/a"; }
+    }
+
+    /// <summary>The device's measured limits (streaming copy, FMA loop), set before any benchmark runs.</summary>
+    public DeviceRoofline? Roofline { get; set; }
+
+    /// <summary>A kernel's achieved bandwidth and its fraction of the measured peak, e.g. "12.1 GB/s (48% of peak)".</summary>
+    public string Bandwidth(double bytesPerSecond) =>
+        Roofline is null ? $"{bytesPerSecond / 1e9:F2} GB/s" : $"{bytesPerSecond / 1e9:F2} GB/s ({Roofline.BandwidthFraction(bytesPerSecond):P0} of peak)";
+
+    /// <summary>A kernel's achieved arithmetic rate and its fraction of the measured FMA peak.</summary>
+    public string Compute(double flopsPerSecond) =>
+        Roofline is null ? $"{flopsPerSecond / 1e9:F2} GFLOP/s" : $"{flopsPerSecond / 1e9:F2} GFLOP/s ({Roofline.ComputeFraction(flopsPerSecond):P0} of peak)";
+
     public void Section(string name)
     {
         _section = name;
@@ -74,7 +94,8 @@ public sealed class BenchReport(GpuDeviceInfo device)
         var md = new StringBuilder();
         md.AppendLine("# FieldForge benchmark results").AppendLine();
         md.AppendLine($"Device: **{Device}**  ").AppendLine($"Host: {Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}  ");
-        md.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
+        md.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  ");
+        md.AppendLine($"Host load average (1 min) at start / end: {_loadAtStart} / {LoadAverage()} (other processes share these cores; on a CPU driver they slow the GPU and CPU columns alike)").AppendLine();
         string? current = null;
         foreach (var (section, item) in _items)
         {
@@ -87,6 +108,7 @@ public sealed class BenchReport(GpuDeviceInfo device)
         {
             summary = MergedSummary(jsonPath),
             device = Device.ToString(),
+            load_average = new { start = _loadAtStart, end = LoadAverage() },
             date = DateTime.UtcNow,
             sections = _items.GroupBy(i => i.Section).Select(g => new
             {

@@ -23,8 +23,8 @@ public sealed class GpuBench : IBenchmark
         var cpuOut = new uint[n];
 
         var table = report.Table($"Throughput on {n:N0} elements (GPU time from timestamps; CPU = one-thread reference)",
-            "operation", "GPU kernel", "GPU incl. submit", "CPU reference", "GPU/CPU speed-up");
-        void Row(string name, Action<CommandBatch> record, Action cpu)
+            "operation", "GPU kernel", "GPU incl. submit", "CPU reference", "GPU/CPU speed-up", "kernel bandwidth (minimum traffic)");
+        void Row(string name, int bytesPerElement, Action<CommandBatch> record, Action cpu)
         {
             double gpuMs = Measure.Median(() =>
             {
@@ -36,11 +36,11 @@ public sealed class GpuBench : IBenchmark
             double wall = Measure.Seconds(() => { using var b = gpu.BeginBatch(); record(b); b.Submit(); });
             double cpuS = Measure.Seconds(cpu, 3);
             double kernelS = double.IsNaN(gpuMs) ? wall : gpuMs / 1e3;
-            table.Add(name, Measure.Rate(n / kernelS, "elem"), Measure.Rate(n / wall, "elem"), Measure.Rate(n / cpuS, "elem"), Measure.Ratio(cpuS / wall));
+            table.Add(name, Measure.Rate(n / kernelS, "elem"), Measure.Rate(n / wall, "elem"), Measure.Rate(n / cpuS, "elem"), Measure.Ratio(cpuS / wall), report.Bandwidth(n * (double)bytesPerElement / kernelS));
         }
-        Row("exclusive scan (uint)", b => gpu.Primitives.ExclusiveScan(b, gKeys, gOut, n), () => PrimitivesReference.ExclusiveScan(keys, cpuOut));
-        Row("sum (float)", b => gpu.Primitives.Reduce(b, gValues, ReduceOp.Sum, gResult), () => PrimitivesReference.Reduce(values, ReduceOp.Sum));
-        Row("max (float)", b => gpu.Primitives.Reduce(b, gValues, ReduceOp.Max, gResult), () => PrimitivesReference.Reduce(values, ReduceOp.Max));
+        Row("exclusive scan (uint)", 8, b => gpu.Primitives.ExclusiveScan(b, gKeys, gOut, n), () => PrimitivesReference.ExclusiveScan(keys, cpuOut));
+        Row("sum (float)", 4, b => gpu.Primitives.Reduce(b, gValues, ReduceOp.Sum, gResult), () => PrimitivesReference.Reduce(values, ReduceOp.Sum));
+        Row("max (float)", 4, b => gpu.Primitives.Reduce(b, gValues, ReduceOp.Max, gResult), () => PrimitivesReference.Reduce(values, ReduceOp.Max));
 
         var bw = report.Table("Host <-> device copy bandwidth (64 MiB)", "direction", "bandwidth", "path");
         var bytes = new byte[64 << 20];

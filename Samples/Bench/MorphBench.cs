@@ -18,7 +18,8 @@ public sealed class MorphBench : IBenchmark
         int[] sizes = quick ? [32, 64] : [64, 128, 256];
         var frame = report.Table("One frame at t = 0.5: morph + classify/scan/compact/emit in one batch (ms = wall time incl. submit and mesh read-back)",
             "grid", "triangles", "GPU ms/frame", "GPU kernels ms", "triangles/s (GPU)", "CPU reference ms", "GPU/CPU speed-up");
-        var stages = report.Table("GPU time per stage (timestamps, ms)", "grid", "morph", "classify", "scan x2", "vertices", "triangles");
+        var stages = report.Table("GPU time per stage (timestamps, ms)", "grid", "morph", "classify", "scan x2", "vertices", "triangles",
+            "morph bandwidth (min. traffic: each source grid read once, distance written once)");
         foreach (int n in sizes)
         {
             var grid = SdfMorph.GridFor(sources, n);
@@ -48,7 +49,10 @@ public sealed class MorphBench : IBenchmark
             frame.Add($"{n}^3", mesh.TriangleCount, $"{wallS * 1e3:F1}", double.IsNaN(kernelMs) || kernelMs == 0 ? "n/a" : $"{kernelMs:F1}",
                 Measure.Rate(mesh.TriangleCount / wallS, "tri"), $"{cpuS * 1e3:F0}", Measure.Ratio(cpuS / wallS));
             string S(string k) => stageMs.TryGetValue(k, out var v) ? $"{v:F2}" : "n/a";
-            stages.Add($"{n}^3", S("morph"), S("iso classify"), S("iso scan"), S("iso vertices"), S("iso triangles"));
+            double points = grid.PointCount, minBytes = points * 4 * (sources.Length + 1);
+            stages.Add($"{n}^3", S("morph"), S("iso classify"), S("iso scan"), S("iso vertices"), S("iso triangles"),
+                stageMs.TryGetValue("morph", out var morphMs) ? report.Bandwidth(minBytes / (morphMs / 1e3)) : "n/a");
+            if (n is 64 or 128 && kernelMs > 0) report.Summary($"morph{n}_gpu_ms", kernelMs);
             GC.KeepAlive(d0); GC.KeepAlive(c0);
         }
         report.Note("CPU reference = SdfMorph.EvaluateCpu + MarchingTetrahedra.Extract on one thread (includes downloading the source grids); " +

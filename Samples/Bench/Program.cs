@@ -3,7 +3,9 @@ using FieldForge.Gpu;
 
 // `./ff bench [name...] [--quick] [--out DIR]`: runs the named benchmarks (default: all) in one process on one
 // device and writes bench/results.md + results.json. A benchmark is any IBenchmark class in this assembly (found by
-// reflection, so features add theirs without touching this file); "gpu" runs first, the rest alphabetically.
+// reflection, so features add theirs without touching this file); "gpu" runs first, the rest alphabetically. The
+// device's roofline (streaming copy + FMA loop) is measured first in every run, so each kernel row can say how close
+// to the device's limit it runs.
 var all = typeof(IBenchmark).Assembly.GetTypes()
     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IBenchmark).IsAssignableFrom(t))
     .Select(t => (IBenchmark)Activator.CreateInstance(t)!)
@@ -22,8 +24,9 @@ if (unknown.Length > 0)
 }
 var selected = names.Count == 0 ? all : all.Where(b => names.Contains(b.Name)).ToArray();
 using var gpu = GpuContext.Create();
-Console.WriteLine($"device: {gpu.DeviceInfo}");
+Console.WriteLine($"device: {gpu.DeviceInfo}; host load average {BenchReport.LoadAverage()}");
 var report = new BenchReport(gpu.DeviceInfo);
+report.Roofline = RooflineBench.Measure(gpu, report, quick);
 foreach (var bench in selected) bench.Run(gpu, report, quick);
 report.Write(outDir);
 Console.WriteLine($"\nwrote {Path.Combine(outDir, "results.md")} and results.json");

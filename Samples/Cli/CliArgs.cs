@@ -14,8 +14,9 @@ public sealed class CliArgs
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-    public CliArgs(IEnumerable<string> args)
+    public CliArgs(IEnumerable<string> args, FieldForge.Gpu.GpuContext? gpu = null)
     {
+        Gpu = gpu;
         var list = args.ToList();
         for (int i = 0; i < list.Count; i++)
         {
@@ -32,6 +33,9 @@ public sealed class CliArgs
     }
 
     public List<string> Positional { get; } = new();
+
+    /// <summary>A context the host already owns (tests pass their validated one); null: the verb opens its own.</summary>
+    public FieldForge.Gpu.GpuContext? Gpu { get; }
 
     public bool Flag(string name) { _used.Add(name); return _options.ContainsKey(name); }
 
@@ -78,22 +82,50 @@ public sealed class CliArgs
         if (unknown.Length > 0) throw new CliError($"unknown option --{unknown[0]}");
     }
 
-    /// <summary>Checks an output path can be written before hours of work are spent producing it.</summary>
-    public static string WritablePath(string path, string option)
+    /// <summary>Checks an output path can be written before hours of work are spent producing it: not a folder, its
+    /// folder creatable and writable, and (when <paramref name="extensions"/> are given) one of those extensions, so
+    /// the bytes written match the name.</summary>
+    public static string WritablePath(string path, string option, params string[] extensions)
     {
+        if (string.IsNullOrWhiteSpace(path)) throw new CliError($"--{option} needs a file name");
+        if (path.EndsWith('/') || path.EndsWith(Path.DirectorySeparatorChar) || Directory.Exists(path))
+            throw new CliError($"--{option}: '{path}' is a folder; give a file name");
+        if (extensions.Length > 0 && !extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            throw new CliError($"--{option}: '{path}' must end in {string.Join(" or ", extensions)} (that is the format written)");
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
         try
         {
+            if (File.Exists(dir)) throw new IOException($"'{dir}' is a file, not a folder");
             Directory.CreateDirectory(dir);
-            var probe = Path.Combine(dir, $".ff-write-probe-{Environment.ProcessId}");
+            var probe = Path.Combine(dir, $".ff-write-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
             File.WriteAllBytes(probe, Array.Empty<byte>());
             File.Delete(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliError($"--{option}: cannot write to '{path}' ({e.Message})");
+            throw new CliError($"--{option}: cannot write to '{path}' ({CliProgram.OneLine(e)})");
         }
         return full;
     }
+
+    /// <summary>Like <see cref="WritablePath"/> for an output folder: an existing file there is refused.</summary>
+    public static string WritableFolder(string path, string option)
+    {
+        if (File.Exists(path)) throw new CliError($"--{option}: '{path}' is a file, not a folder");
+        return Path.GetDirectoryName(WritablePath(Path.Combine(path, "probe"), option))!;
+    }
+
+    /// <summary>Refuses work whose memory estimate exceeds what this process may use, naming both figures.</summary>
+    public static void CheckMemory(long bytes, string what)
+    {
+        long limit = MemoryLimitBytes;
+        if (bytes < 0 || bytes > limit)
+            throw new CliError($"{what} needs about {Megabytes(bytes)} of memory, more than the limit of {Megabytes(limit)} (half of the memory available to this process)");
+    }
+
+    /// <summary>Half the memory the runtime says this process may use (physical memory or the container limit).</summary>
+    public static long MemoryLimitBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2;
+
+    internal static string Megabytes(long bytes) => bytes < 0 ? "more than 8 EiB" : $"{bytes / (1 << 20):N0} MiB";
 }

@@ -12,7 +12,7 @@ public sealed class DevicesCommand : ICommand
     {
         args.RejectUnknown();
         foreach (var d in GpuContext.ListDevices()) Console.WriteLine($"{d.Index}: {d}");
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         Console.WriteLine($"default: {gpu.DeviceInfo.Name}");
         return 0;
     }

@@ -4,7 +4,8 @@ using FieldForge.Editor;
 namespace FieldForge.Cli;
 
 /// <summary>`./ff editor [--port N] [--presets DIR]`: the local web editor with live inspectors and previews of every
-/// Runtime component. Serves 127.0.0.1 only; Ctrl-C or SIGTERM stops it cleanly.</summary>
+/// Runtime component. Serves 127.0.0.1 only; Ctrl-C or SIGTERM stops it within a bounded time (a second Ctrl-C exits
+/// at once), and "editor stopped" is printed only once it has.</summary>
 public sealed class EditorCommand : ICommand
 {
     public string Verb => "editor";
@@ -22,14 +23,26 @@ public sealed class EditorCommand : ICommand
     private static async Task<int> RunAsync(int port, string presetDirectory, double tickMs)
     {
         using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCtrlC = (_, e) => { e.Cancel = true; stop.Cancel(); };
+        int requests = 0;
+        ConsoleCancelEventHandler onCtrlC = (_, e) =>
+        {
+            if (Interlocked.Increment(ref requests) > 1)
+            {
+                Console.Error.WriteLine("second Ctrl-C: exiting without waiting for the session");
+                e.Cancel = false; // the runtime terminates the process
+                Environment.Exit(130);
+            }
+            e.Cancel = true;
+            stop.Cancel();
+        };
         Console.CancelKeyPress += onCtrlC;
         using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; stop.Cancel(); });
         try
         {
             var types = ComponentCatalog.Discover();
             Console.WriteLine($"components: {(types.Count == 0 ? "(none found)" : string.Join(", ", types.Select(t => t.Name)))}");
-            using var session = new EditorSession(types, new EditorSessionOptions(tickMs));
+            const double shutdownSeconds = 10;
+            var session = new EditorSession(types, new EditorSessionOptions(tickMs, ShutdownTimeoutSeconds: shutdownSeconds));
             await session.WaitUntilReadyAsync();
             var snap = session.Snapshot;
             Console.WriteLine($"device: {snap.Device}; first frame {snap.FrameMilliseconds:F1} ms, {snap.Dispatches} dispatches");
@@ -46,8 +59,17 @@ public sealed class EditorCommand : ICommand
                 Console.WriteLine($"FieldForge editor running at {server.Url}  (Ctrl-C to stop)");
                 try { await Task.Delay(Timeout.Infinite, stop.Token); }
                 catch (OperationCanceledException) { }
-                Console.WriteLine("stopping editor...");
+                Console.WriteLine("stopping editor... (Ctrl-C again to exit at once)");
+                var serverStop = server.StopAsync();
+                if (await Task.WhenAny(serverStop, Task.Delay(TimeSpan.FromSeconds(shutdownSeconds))) != serverStop)
+                    Console.WriteLine($"the web server did not stop within {shutdownSeconds} s");
             }
+            if (!session.Stop(TimeSpan.FromSeconds(shutdownSeconds)))
+            {
+                Console.WriteLine($"the editor session is still busy after {shutdownSeconds} s (a frame or file read that does not end); exiting anyway");
+                return 1;
+            }
+            session.Dispose();
             Console.WriteLine("editor stopped");
             return 0;
         }

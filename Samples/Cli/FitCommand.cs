@@ -44,7 +44,7 @@ public sealed class FitCommand : ICommand
         int levels = args.Int("levels", 16, 1, 32);
         int report = args.Int("report-every", 50, 1, 1_000_000);
         var save = args.String("save");
-        if (save is not null) save = CliArgs.WritablePath(save, "save");
+        if (save is not null) save = CliArgs.WritablePath(save, "save", ".ffnf");
         uint seed = (uint)args.Int("seed", 7, 0, int.MaxValue);
         return new Common(encoding, new TrainingBudget(steps, seconds, report), batch, log2T, levels, save, seed);
     }
@@ -54,15 +54,17 @@ public sealed class FitCommand : ICommand
         if (args.Positional.Count < 2) throw new CliError("fit image needs an input image: `fit image IN.png --out OUT.png`");
         var input = args.Positional[1];
         if (!File.Exists(input)) throw new CliError($"input image '{input}' does not exist");
-        var output = CliArgs.WritablePath(args.String("out", Path.ChangeExtension(input, null) + ".fit.png"), "out");
+        var output = CliArgs.WritablePath(args.String("out", Path.ChangeExtension(input, null) + ".fit.png"), "out", ".png");
         var common = ReadCommon(args, 1000);
         args.RejectUnknown();
+        if (PngSize(input) is var (w0, h0))
+            CliArgs.CheckMemory(checked((long)w0 * h0 * BytesPerPixel), $"fitting a {w0}x{h0} image");
 
         int width, height; float[] rgb;
         try { (width, height, rgb) = ImageTrainingData.LoadRgb(input); }
         catch (InvalidDataException e) { throw new CliError(e.Message); }
 
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         var config = ImageFitting.DefaultConfig(common.Encoding, width, height, common.Log2TableSize, common.Levels);
         using var field = NeuralField.Create(gpu, config);
@@ -85,6 +87,19 @@ public sealed class FitCommand : ICommand
         return 0;
     }
 
+    // Decoded RGBA (4) + RGB floats (12) + the GPU copy (12) + the reconstruction (12) + the written RGBA (4).
+    private const long BytesPerPixel = 44;
+
+    /// <summary>The size a PNG's header declares (null for other formats), read before anything is decoded.</summary>
+    private static (long Width, long Height)? PngSize(string path)
+    {
+        Span<byte> head = stackalloc byte[24];
+        using (var f = File.OpenRead(path)) if (f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length) return null;
+        ReadOnlySpan<byte> signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        if (!head[..8].SequenceEqual(signature) || !head[12..16].SequenceEqual("IHDR"u8)) return null;
+        return (System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head[16..]), System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head[20..]));
+    }
+
     private static int FitSdf(CliArgs args)
     {
         var shape = args.String("shape");
@@ -94,6 +109,9 @@ public sealed class FitCommand : ICommand
         float finest = (float)args.Double("finest-resolution", 256, 16, 1 << 16);
         var common = ReadCommon(args, 1000);
         args.RejectUnknown();
+        var save = common.SavePath ?? CliArgs.WritablePath($"sdf-{(shape is null ? Path.GetFileNameWithoutExtension(mesh) : SafeName(shape))}.ffnf", "save");
+        // Training and held-out samples: position (12) + distance (4), a host and a GPU copy.
+        CliArgs.CheckMemory(checked((long)samples * 11 / 10 * 32), $"{samples:N0} SDF samples");
 
         var watch = Stopwatch.StartNew();
         SdfSamples train, heldOut;
@@ -131,7 +149,7 @@ public sealed class FitCommand : ICommand
         }
         Console.WriteLine($"sampled {train.Count} training + {heldOut.Count} held-out points from {source} in {watch.Elapsed.TotalSeconds:F1} s");
 
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         using var field = NeuralField.Create(gpu, SdfFitting.DefaultConfig(common.Encoding, finest, common.Log2TableSize, common.Levels));
         using var data = train.ToTrainingData(gpu);
@@ -141,9 +159,10 @@ public sealed class FitCommand : ICommand
         double error = SdfFitting.MeanAbsoluteError(field, heldOut);
         Console.WriteLine($"trained {result.Steps} steps in {result.Seconds:F1} s ({result.MillisecondsPerStep:F1} ms/step); " +
                           $"held-out mean |error| {error:F5} (world units, box [-1,1]^3)");
-        var save = common.SavePath ?? Path.GetFullPath($"sdf-{(shape ?? Path.GetFileNameWithoutExtension(mesh))}.ffnf");
         field.Save(save);
         Console.WriteLine($"saved {save}");
         return 0;
     }
+
+    private static string SafeName(string spec) => new(spec.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
 }

@@ -40,26 +40,44 @@ public sealed class MorphCommand : ICommand
         if (frames == 0 && outPath is null) throw new CliError("--out is required (or --frames N with --out-dir)");
         if (frames > 0 && outDir is null) throw new CliError("--frames needs --out-dir");
         if (frames == 1) throw new CliError("--frames must be at least 2 (frame i is at t = i / (frames - 1))");
-        if (outPath is not null) outPath = CliArgs.WritablePath(outPath, "out");
-        if (outDir is not null) outDir = Path.GetDirectoryName(CliArgs.WritablePath(Path.Combine(outDir, "probe"), "out-dir"))!;
+        if (frames > 0 && outPath is not null) throw new CliError("--out names one mesh at --t; with --frames the frames go to --out-dir (give one or the other)");
+        if (frames == 0 && outDir is not null) throw new CliError("--out-dir needs --frames N (one mesh at --t goes to --out)");
+        if (outPath is not null) outPath = CliArgs.WritablePath(outPath, "out", ".obj", ".ply");
+        if (outDir is not null) outDir = CliArgs.WritableFolder(outDir, "out-dir");
+        // Host and device: one float field per source and the blend, the isosurfacer's edge/index scratch (about 6 words a cell).
+        CliArgs.CheckMemory(checked((long)res * res * res * 4 * (args.Positional.Count + 8)), $"morphing at --res {res}");
 
         var sources = args.Positional.Select(a => LoadSource(a, band)).ToArray();
+        var extent = sources.Skip(1).Aggregate(sources[0].Bounds, (b, s) => b.Union(s.Bounds));
+        for (int i = 0; i < sources.Length; i++) CheckScale(args.Positional[i], sources[i].Bounds);
         SdfGrid grid;
         if (boundsValues is not null)
         {
             var b = new Bounds(new Vector3((float)boundsValues[0], (float)boundsValues[1], (float)boundsValues[2]),
                 new Vector3((float)boundsValues[3], (float)boundsValues[4], (float)boundsValues[5]));
             if (!b.IsValid || !(b.Size.X > 0 && b.Size.Y > 0 && b.Size.Z > 0)) throw new CliError($"--bounds must be x0,y0,z0,x1,y1,z1 with x0<x1, y0<y1, z0<z1, got {b}");
+            CheckScale("--bounds", b);
+            for (int i = 0; i < sources.Length; i++)
+            {
+                var s = sources[i].Bounds;
+                bool overlaps = s.Min.X < b.Max.X && s.Max.X > b.Min.X && s.Min.Y < b.Max.Y && s.Max.Y > b.Min.Y && s.Min.Z < b.Max.Z && s.Max.Z > b.Min.Z;
+                if (!overlaps) throw new CliError($"--bounds {b} misses {args.Positional[i]} (its bounds are {s}); the morph would be empty");
+            }
             grid = SdfGrid.Covering(b, res);
         }
         else grid = SdfMorph.GridFor(sources, res);
+        if (!(grid.VoxelSize > 0) || !float.IsFinite(grid.VoxelSize)) throw new CliError($"the shapes' extent {extent} cannot be gridded at --res {res}");
 
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         Console.WriteLine($"device: {gpu.DeviceInfo.Name}");
         Console.WriteLine($"grid: {res}^3 over {grid.Bounds}, voxel {grid.VoxelSize:G4}; schedule {schedule}");
         var sw = Stopwatch.StartNew();
         using var morph = new SdfMorph(gpu, sources, grid, schedule);
         using var iso = new IsoSurfacer(gpu, res);
+        if (schedule == MorphSchedule.Aligned)
+            for (int i = 0; i < sources.Length; i++)
+                if (!(morph.Moments[i].Volume > 0))
+                    throw new CliError($"{args.Positional[i]} has no interior on the {res}^3 grid (voxel {grid.VoxelSize:G3}); raise --res or use --schedule linear");
         Console.WriteLine($"sources evaluated in {sw.Elapsed.TotalMilliseconds:F0} ms: " +
                           string.Join("; ", morph.Moments.Select((m, i) => $"{args.Positional[i]} volume {m.Volume:G4}")));
         if (frames == 0)
@@ -82,7 +100,7 @@ public sealed class MorphCommand : ICommand
             Console.WriteLine($"frame {f + 1}/{frames} t={tf:F3}: {mesh.TriangleCount} triangles, volume {volume:G5}, area {area:G5}, {wallMs:F1} ms ({Gpu(timings)})");
         }
         var summaryPath = Path.Combine(outDir!, "summary.csv");
-        File.WriteAllLines(summaryPath, summary);
+        AtomicFile.WriteAllText(summaryPath, string.Join("\n", summary) + "\n");
         Console.WriteLine($"wrote {frames} frames and {summaryPath}");
         return 0;
     }
@@ -97,6 +115,17 @@ public sealed class MorphCommand : ICommand
 
     private static string Gpu(IReadOnlyList<GpuTiming> timings) =>
         timings.Count == 0 ? "no GPU timestamps" : string.Join(", ", timings.Select(x => $"{x.Region} {x.Milliseconds:F1} ms"));
+
+    // Float32 SDF grids: beyond these extents a voxel is either below float resolution or the distances overflow.
+    private const float MinExtent = 1e-4f, MaxExtent = 1e6f;
+
+    private static void CheckScale(string what, Bounds b)
+    {
+        float side = MathF.Max(b.Size.X, MathF.Max(b.Size.Y, b.Size.Z));
+        float far = MathF.Max(Vector3.Abs(b.Min).Length(), Vector3.Abs(b.Max).Length());
+        if (!b.IsValid || !float.IsFinite(far) || !(side >= MinExtent) || !(side <= MaxExtent) || far > MaxExtent)
+            throw new CliError($"{what}: extent {b} is outside what a float grid resolves (largest side {MinExtent:G2}..{MaxExtent:G2}, within {MaxExtent:G2} of the origin)");
+    }
 
     private static ISdfSource LoadSource(string spec, float band)
     {

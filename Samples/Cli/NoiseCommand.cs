@@ -48,11 +48,11 @@ public sealed class NoiseCommand : ICommand
         string outPath = args.String("out", volume ? "noise.raw" : "noise.png");
         args.RejectUnknown();
 
+        outPath = CliArgs.WritablePath(outPath, "out");
         string ext = Path.GetExtension(outPath).ToLowerInvariant();
         if (volume && ext != ".raw") throw new CliError($"--out: a WxHxD volume is written as float32 .raw, got '{outPath}'");
         if (!volume && ext != ".png") throw new CliError($"--out: a 2D size is written as .png, got '{outPath}' (use --size WxHxD for a .raw volume)");
         if (volume && dim == 2) throw new CliError("--size WxHxD needs --dim 3 or 4 (a 2D field has no depth)");
-        outPath = CliArgs.WritablePath(outPath, "out");
 
         NoiseSettings settings;
         try
@@ -68,7 +68,7 @@ public sealed class NoiseCommand : ICommand
 
         int w = size[0], h = size[1], depth = volume ? size[2] : 1;
         var grid = new NoiseGrid(dim, w, h, depth, Vector4.Zero, new Vector3(1f / w));
-        using var gpu = GpuContext.Create();
+        using var lease = CliGpu.Open(args); var gpu = lease.Context;
         if (grid.Count * 4L > (long)gpu.DeviceInfo.MaxStorageBufferBytes)
             throw new CliError($"--size {w}x{h}x{depth} needs {grid.Count * 4L / (1 << 20)} MiB, more than the device's {gpu.DeviceInfo.MaxStorageBufferBytes >> 20} MiB per buffer");
         Console.WriteLine($"device: {gpu.DeviceInfo}");
@@ -92,7 +92,7 @@ public sealed class NoiseCommand : ICommand
             var bytes = new byte[host.Length * 4];
             for (int i = 0; i < host.Length; i++) BitConverter.TryWriteBytes(bytes.AsSpan(4 * i), host[i]);
             if (!BitConverter.IsLittleEndian) for (int i = 0; i < bytes.Length; i += 4) bytes.AsSpan(i, 4).Reverse();
-            File.WriteAllBytes(outPath, bytes);
+            AtomicFile.WriteAllBytes(outPath, bytes);
         }
         else
         {

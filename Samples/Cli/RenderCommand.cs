@@ -27,9 +27,8 @@ public sealed class RenderCommand : ICommand
         var input = args.Positional[0];
         bool window = args.Flag("window");
         double seconds = args.Double("seconds", double.PositiveInfinity, 0);
-        var output = window ? null : CliArgs.WritablePath(args.Required("out"), "out");
+        var output = window ? null : CliArgs.WritablePath(args.Required("out"), "out", ".png", ".gif");
         bool gif = output?.EndsWith(".gif", StringComparison.OrdinalIgnoreCase) ?? false;
-        if (output is not null && !gif && !output.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new CliError($"--out must end in .png or .gif, got '{output}'");
         if (window && !PreviewWindow.DisplayAvailable) throw new CliError("--window needs a display (DISPLAY or WAYLAND_DISPLAY); use --out FILE.png headless");
         int width = args.Int("width", 640, 16, MeshRenderer.MaxSize), height = args.Int("height", 480, 16, MeshRenderer.MaxSize);
         float yaw = (float)args.Double("yaw", 35), pitch = (float)args.Double("pitch", 25, -89, 89);
@@ -40,14 +39,18 @@ public sealed class RenderCommand : ICommand
         args.RejectUnknown();
         if (!File.Exists(input)) throw new CliError($"mesh file '{input}' not found");
 
-        var mesh = Flatten(MeshFile.Read(input).Validate(input));
+        var loaded = MeshFile.Read(input).Validate(input);
+        if (loaded.TriangleCount == 0) throw new CliError($"{input}: the mesh has no triangles, nothing to render");
+        // What a GIF turntable holds in memory at once: one RGBA frame plus its quantised copy and the encoder's tables.
+        CliArgs.CheckMemory(checked((long)width * height * 4 * 3), $"rendering {width}x{height}");
+        var mesh = Flatten(loaded);
         Console.WriteLine($"mesh: {input} ({mesh.Positions.Length / 3} vertices, {mesh.Indices.Length / 3} triangles{(mesh.Colors.Length > 0 ? ", vertex colours" : "")})");
         MeshRenderer renderer;
         try { renderer = new MeshRenderer(); }
         catch (GlUnavailableException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 3;
+            Console.Error.WriteLine($"error: {CliProgram.OneLine(e)}");
+            return CliProgram.Environment;
         }
         using (renderer)
         {
@@ -73,8 +76,9 @@ public sealed class RenderCommand : ICommand
                 return 0;
             }
             double renderMs = 0;
-            using (var writer = new GifWriter(output!, width, height, new GifOptions(FrameDelayMs: delay)))
+            AtomicFile.Write(output!, stream =>
             {
+                using var writer = new GifWriter(stream, width, height, new GifOptions(FrameDelayMs: delay));
                 for (int f = 0; f < frames; f++)
                 {
                     long t0 = Stopwatch.GetTimestamp();
@@ -84,7 +88,7 @@ public sealed class RenderCommand : ICommand
                     writer.AddFrame(frame);
                     if (frames >= 10 && (f + 1) % (frames / 4) == 0) Console.WriteLine($"  frame {f + 1}/{frames}");
                 }
-            }
+            });
             Console.WriteLine($"wrote {output} ({frames} frames, {width}x{height}) in {watch.Elapsed.TotalSeconds:F2} s " +
                               $"(render {renderMs / frames:F1} ms/frame, GIF encode {(watch.Elapsed.TotalMilliseconds - renderMs) / frames:F1} ms/frame)");
             return 0;

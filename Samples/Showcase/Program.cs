@@ -2,13 +2,15 @@ using System.Diagnostics;
 using FieldForge.Gpu;
 using FieldForge.Showcase;
 
-// `./ff demo [--quick] [--out DIR]`: every feature end to end on the default device (lavapipe when there is no GPU).
+// `./ff demo [--quick] [--out DIR] [--step NAME]`: every feature (or the steps whose class name contains NAME) end to end on the default device (lavapipe when there is no GPU).
 // Writes images, meshes and WAVs to out/ and out/summary.md listing each result with its timing and device.
 string outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "out";
 bool quick = args.Contains("--quick");
+string? only = args.SkipWhile(a => a != "--step").Skip(1).FirstOrDefault();
 Directory.CreateDirectory(outDir);
 var steps = typeof(IShowcaseStep).Assembly.GetTypes()
     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IShowcaseStep).IsAssignableFrom(t))
+    .Where(t => only is null || t.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
     .Select(t => (IShowcaseStep)Activator.CreateInstance(t)!).OrderBy(s => s.Order).ToArray();
 
 using var gpu = GpuContext.Create();

@@ -2,6 +2,7 @@
 // from the Runtime's parameter attributes), sends edits to the server (validated there, on the session thread),
 // and polls /api/session for values, previews and GPU timings.
 import { Pane } from './lib/tweakpane.min.js';
+import { drawPlot } from './plot.js';
 
 const POLL_MS = 250;
 const $ = (sel) => document.querySelector(sel);
@@ -46,23 +47,64 @@ function fromModel(p, v) {
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
+// ---------- slider scales and number display ----------
+
+// A [LogScale] parameter's slider moves in log10(value), or for ranges through zero in a "symmetric log":
+// sign(v) * log10(1 + |v| / t) with t the attribute's LinearBelow. Equal slider distances then mean equal ratios.
+export function sliderScale(p) {
+  if (p.scale !== 'log' || p.min === undefined || p.max === undefined) return null;
+  const t = p.linearBelow;
+  const to = t ? (v) => Math.sign(v) * Math.log10(1 + Math.abs(v) / t) : (v) => Math.log10(v);
+  const from = t ? (s) => Math.sign(s) * t * (10 ** Math.abs(s) - 1) : (s) => 10 ** s;
+  return { to, from, min: to(p.min), max: to(p.max) };
+}
+
+// Digits that fit the parameter: a step or range of 0..1 shows 0.001; log parameters show 3 significant digits, so
+// 0.001 reads "0.001", never "0.00".
+export function formatNumber(p, v) {
+  if (!Number.isFinite(v)) return String(v);
+  if (p.kind === 'int') return v.toFixed(0);
+  if (p.scale === 'log' || p.min === undefined || p.max === undefined) {
+    const a = Math.abs(v);
+    if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
+    return String(Number(v.toPrecision(3)));
+  }
+  return v.toFixed(decimalsFor(p));
+}
+
+function decimalsFor(p) {
+  const unit = p.step > 0 ? p.step : (p.max - p.min) / 1000;
+  return Math.max(0, Math.min(6, Math.ceil(-Math.log10(unit) - 1e-9)));
+}
+
+// Log-slider values are rounded to 3 significant digits (what the slider can resolve), linear ones to the displayed digits.
+function roundFor(p, v) {
+  if (!Number.isFinite(v)) return v;
+  if (p.kind === 'int') return Math.round(v);
+  if (p.scale === 'log') return Number(v.toPrecision(3));
+  if (p.min !== undefined && p.max !== undefined) return Number(v.toFixed(decimalsFor(p)));
+  return v;
+}
+
 // ---------- inspectors ----------
 
 function bindingOptions(p) {
   const o = { label: p.label };
+  const scale = sliderScale(p);
+  if (scale) return Object.assign(o, { min: scale.min, max: scale.max, format: (s) => formatNumber(p, scale.from(s)) });
   const ranged = { min: p.min, max: p.max, step: p.step };
   // A slider over millions of values (a 32-bit seed) is unusable: show a number field; the server still checks the range.
   if (p.max - p.min > 1e6) { delete ranged.min; delete ranged.max; }
   Object.keys(ranged).forEach((k) => ranged[k] === undefined && delete ranged[k]);
   switch (p.kind) {
     case 'int': Object.assign(o, ranged, { step: p.step ?? 1, format: (v) => v.toFixed(0) }); break;
-    case 'float': Object.assign(o, ranged); break;
+    case 'float': Object.assign(o, ranged, { format: (v) => formatNumber(p, v) }); break;
     case 'enum': case 'string':
       if (p.choices) o.options = Object.fromEntries(p.choices.map((c) => [c, c]));
       break;
     case 'color': o.color = { type: 'float' }; break;
     case 'vector2': case 'vector3': case 'vector4':
-      for (const axis of AXES.slice(0, p.dimension)) o[axis] = { ...ranged };
+      for (const axis of AXES.slice(0, p.dimension)) o[axis] = { ...ranged, format: (v) => formatNumber({ ...p, kind: 'float' }, v) };
       break;
   }
   return o;
@@ -72,20 +114,76 @@ function buildInspector(component, container) {
   const pane = new Pane({ container });
   const model = {};
   const bindings = new Map();
-  const state = { pane, model, schema: component, bindings, suppress: false, inFlight: new Map() };
+  const slider = {}; // what log-scaled bindings edit: the slider position, not the value
+  const state = { pane, model, slider, schema: component, bindings, suppress: false, inFlight: new Map() };
   let folder = pane;
   for (const p of component.parameters) {
     if (p.header) folder = pane.addFolder({ title: p.header });
     model[p.name] = toModel(p, p.default ?? (p.kind === 'bool' ? false : p.kind === 'string' ? '' : 0));
-    const b = folder.addBinding(model, p.name, bindingOptions(p));
+    const scale = sliderScale(p);
+    if (scale) slider[p.name] = scale.to(model[p.name]);
+    const b = folder.addBinding(scale ? slider : model, p.name, bindingOptions(p));
     b.element.dataset.param = `${component.id}.${p.name}`;
+    b.element.dataset.kind = p.kind;
+    if (scale) {
+      b.element.dataset.scale = 'log';
+      // The text field shows the value; what is typed there is a value too, so turn it into a slider position
+      // before Tweakpane reads it (capture listeners on the target run first).
+      const text = b.element.querySelector('input');
+      text?.addEventListener('change', () => {
+        const v = Number(text.value);
+        if (Number.isFinite(v)) text.value = String(scale.to(Math.min(p.max, Math.max(p.min, v))));
+      }, { capture: true });
+    }
+    addResetButton(state, p, b);
     const help = [p.tooltip, p.kind === 'filePath' && p.extensions ? `file types: ${p.extensions}` : null,
       p.min !== undefined ? `range ${p.min} … ${p.max}` : null].filter(Boolean).join(' — ');
     if (help) b.element.title = help;
-    b.on('change', (ev) => { if (!state.suppress) sendEdit(state, p, ev.last !== false); });
+    b.on('change', (ev) => {
+      if (state.suppress) return;
+      if (scale) model[p.name] = roundFor(p, scale.from(slider[p.name]));
+      else if (p.kind === 'float') model[p.name] = roundFor(p, model[p.name]);
+      sendEdit(state, p, ev.last !== false);
+    });
     bindings.set(p.name, b);
   }
   return state;
+}
+
+// Reset-to-default: a small button in the parameter's label, shown while the value differs from the default.
+function addResetButton(state, p, binding) {
+  if (p.default === undefined) return;
+  const label = binding.element.querySelector('.tp-lblv_l') ?? binding.element;
+  const button = document.createElement('button');
+  button.className = 'reset';
+  button.type = 'button';
+  button.textContent = '↺';
+  button.title = `reset ${p.label} to ${JSON.stringify(p.default)}`;
+  button.dataset.reset = `${state.schema.id}.${p.name}`;
+  button.hidden = true;
+  button.addEventListener('click', (ev) => {
+    ev.stopPropagation();
+    setValue(state, p.name, p.default);
+    sendEdit(state, p, true);
+  });
+  label.append(button);
+}
+
+function updateResetButtons(state) {
+  for (const p of state.schema.parameters) {
+    const button = state.bindings.get(p.name)?.element.querySelector('button.reset');
+    if (button) button.hidden = same(fromModel(p, state.model[p.name]), p.default);
+  }
+}
+
+function setValue(state, name, value) {
+  const p = state.schema.parameters.find((q) => q.name === name);
+  state.model[name] = toModel(p, value);
+  const scale = sliderScale(p);
+  if (scale) state.slider[name] = scale.to(state.model[name]);
+  state.suppress = true;
+  try { state.pane.refresh(); } finally { state.suppress = false; }
+  updateResetButtons(state);
 }
 
 // Slider drags produce many changes: keep one request in flight per parameter and send only the newest value;
@@ -94,17 +192,21 @@ function sendEdit(state, p, final) {
   const key = p.name;
   const entry = state.inFlight.get(key) ?? { busy: false, next: null };
   state.inFlight.set(key, entry);
-  entry.next = { value: fromModel(p, state.model[key]), final: final || entry.next?.final === true };
+  entry.next = { value: fromModel(p, state.model[key]), final: final || entry.next?.final === true, at: entry.next?.at ?? performance.now() };
   if (entry.busy) return;
   const pump = async () => {
     entry.busy = true;
     pendingEdits(+1);
     while (entry.next) {
-      const { value, final: isFinal } = entry.next;
+      const { value, final: isFinal, at } = entry.next;
       entry.next = null;
       try {
         const res = await api('POST', `/api/components/${encodeURIComponent(state.schema.id)}/parameters`,
           { name: key, value, final: isFinal });
+        // How long the edit took from the control's change to the server's answer (stored, undoable, in the session
+        // state); the newest 50 are kept for the status bar's tooltip and for tests.
+        editLatencies.push({ param: `${state.schema.id}.${key}`, ms: performance.now() - at });
+        if (editLatencies.length > 50) editLatencies.shift();
         if (isFinal && !entry.next) {
           applyValues(state, res.values);
           status(`${state.schema.id}.${key} = ${JSON.stringify(res.values[key])}`);
@@ -122,6 +224,10 @@ function sendEdit(state, p, final) {
   pump();
 }
 
+const pendingEnabled = new Map(); // component id -> the enabled state the user asked for, until the session shows it
+const editLatencies = [];
+window.editLatencies = editLatencies;
+
 // How many parameters still have edits on their way to the server (tests wait for 0).
 let pending = 0;
 function pendingEdits(delta) {
@@ -135,12 +241,18 @@ function applyValues(state, values) {
     if (!(p.name in values)) continue;
     if (state.inFlight.get(p.name)?.busy) continue; // the user is still dragging this one
     const v = toModel(p, values[p.name]);
-    if (!same(v, state.model[p.name])) { state.model[p.name] = v; changed = true; }
+    if (!same(v, state.model[p.name])) {
+      state.model[p.name] = v;
+      const scale = sliderScale(p);
+      if (scale) state.slider[p.name] = scale.to(v);
+      changed = true;
+    }
   }
   if (changed) {
     state.suppress = true;
     try { state.pane.refresh(); } finally { state.suppress = false; }
   }
+  updateResetButtons(state);
 }
 
 async function refreshValues() {
@@ -165,10 +277,11 @@ function ensureFigure(holder, key, make) {
   return fig;
 }
 
-async function showPreview(holder, componentId, p) {
+async function showPreview(holder, componentId, p, stale) {
   const key = `${componentId}.${p.index}`;
   const fig = ensureFigure(holder, key, () => {});
-  fig.querySelector('figcaption').textContent = p.title;
+  fig.querySelector('figcaption').textContent = stale ? `${p.title} (stale)` : p.title;
+  fig.classList.toggle('stale', stale);
   if (fig.dataset.version === String(p.version)) return;
   fig.dataset.version = String(p.version);
   fig.dataset.kind = p.kind;
@@ -204,52 +317,6 @@ function meshStats(m, unrendered) {
     (unrendered ? '<p class="note">Not rendered: OpenGL (EGL) is unavailable, see Problems.</p>' : '');
 }
 
-const SERIES_COLOURS = ['#5fb3ff', '#ffb454', '#7ddc7d', '#ff6b6b', '#c792ea'];
-
-function drawPlot(canvas, plot) {
-  const g = canvas.getContext('2d');
-  const W = canvas.width, H = canvas.height, L = 52, R = 10, T = 10, B = 34;
-  g.fillStyle = '#111318'; g.fillRect(0, 0, W, H);
-  const tf = (y) => (plot.logY ? (y > 0 ? Math.log10(y) : null) : y);
-  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-  for (const s of plot.series) {
-    s.x.forEach((x, i) => {
-      const y = s.y[i] === null ? null : tf(s.y[i]);
-      if (x === null || y === null) return;
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-    });
-  }
-  if (!isFinite(x0)) { g.fillStyle = '#8c92a0'; g.fillText('no data yet', L, H / 2); return; }
-  if (x1 === x0) x1 = x0 + 1;
-  if (y1 === y0) { y0 -= 0.5; y1 += 0.5; }
-  const px = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
-  const py = (y) => T + (1 - (y - y0) / (y1 - y0)) * (H - T - B);
-  g.strokeStyle = '#343843'; g.lineWidth = 1;
-  g.strokeRect(L, T, W - L - R, H - T - B);
-  g.fillStyle = '#8c92a0'; g.font = '11px system-ui, sans-serif';
-  const fmt = (v) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : v.toPrecision(3));
-  for (let i = 0; i <= 4; i++) {
-    const y = y0 + ((y1 - y0) * i) / 4;
-    g.fillText(plot.logY ? fmt(10 ** y) : fmt(y), 4, py(y) + 4);
-    const x = x0 + ((x1 - x0) * i) / 4;
-    g.fillText(fmt(x), px(x) - 12, H - B + 14);
-  }
-  g.fillText(plot.xLabel ?? '', W / 2 - 20, H - 4);
-  plot.series.forEach((s, k) => {
-    g.strokeStyle = SERIES_COLOURS[k % SERIES_COLOURS.length]; g.lineWidth = 1.5; g.beginPath();
-    let pen = false;
-    s.x.forEach((x, i) => {
-      const y = s.y[i] === null ? null : tf(s.y[i]);
-      if (x === null || y === null) { pen = false; return; }
-      if (pen) g.lineTo(px(x), py(y)); else g.moveTo(px(x), py(y));
-      pen = true;
-    });
-    g.stroke();
-    g.fillStyle = g.strokeStyle; g.fillText(s.name, W - R - 90, T + 14 + 13 * k);
-  });
-  if (plot.yLabel) { g.fillStyle = '#8c92a0'; g.fillText(plot.yLabel + (plot.logY ? ' (log)' : ''), L + 6, T + 14); }
-}
-
 // ---------- session polling: previews, perf, problems ----------
 
 function updateUndo(undo, redo) {
@@ -261,7 +328,7 @@ function updateUndo(undo, redo) {
 
 function updatePerf(s) {
   $('#perf-frame').textContent = `${s.frameMs.toFixed(2)} ms (#${s.frame})`;
-  $('#perf-fps').textContent = `${s.fps.toFixed(1)} frames/s`;
+  $('#perf-fps').textContent = s.fps > 0 ? `${s.fps >= 10 ? s.fps.toFixed(0) : s.fps.toFixed(2)} frames/s` : '–';
   $('#perf-dispatches').textContent = s.workFrame > 0 ? `${s.dispatches} (frame #${s.workFrame}, ${s.workFrameMs.toFixed(1)} ms)` : 'none yet';
   const max = Math.max(1e-6, ...s.timings.map((t) => t.ms));
   $('#perf-regions tbody').innerHTML = s.timings.length === 0
@@ -287,17 +354,34 @@ async function poll() {
       if (!section) continue;
       const err = section.querySelector('.error');
       err.hidden = !c.error; err.textContent = c.error ?? '';
-      section.querySelector('input.enabled').checked = c.enabled;
+      // A toggle the server has accepted reaches the component at its next frame: keep the user's choice shown until then.
+      const wanted = pendingEnabled.get(c.id);
+      if (wanted === undefined || wanted === c.enabled) { pendingEnabled.delete(c.id); section.querySelector('input.enabled').checked = c.enabled; }
       document.querySelector(`#component-list li[data-id="${CSS.escape(c.id)}"] .err`).textContent = c.error ? '⚠' : '';
       const st = inspectors.get(c.id);
       if (st && ![...st.inFlight.values()].some((e) => e.busy)) applyValues(st, c.values);
+      showStatus(section, c);
       const holder = section.querySelector('.previews');
-      for (const p of c.previews) await showPreview(holder, c.id, p);
+      const keep = new Set(c.previews.map((p) => `${c.id}.${p.index}`));
+      for (const fig of holder.querySelectorAll('figure')) if (!keep.has(fig.dataset.preview)) fig.remove(); // disabled, failed
+      for (const p of c.previews) await showPreview(holder, c.id, p, c.status.stale || c.status.state === 'error');
     }
   } catch (e) {
     status(`lost contact with the editor server: ${e.message}`, true);
   }
   setTimeout(poll, POLL_MS);
+}
+
+// Ok / computing (with progress) / error / disabled, under the component's title.
+function showStatus(section, c) {
+  const el = section.querySelector('.status');
+  const st = c.status;
+  el.dataset.state = st.state;
+  el.querySelector('.state').textContent = st.state;
+  el.querySelector('.message').textContent = c.error ? '' : st.message; // a session error has its own line below
+  const bar = el.querySelector('progress');
+  bar.hidden = st.state !== 'computing' || st.progress === null;
+  if (st.progress !== null) bar.value = st.progress;
 }
 
 // ---------- presets, undo/redo ----------
@@ -342,11 +426,14 @@ function wireToolbar() {
       status(`loaded preset ${name} (${res.changed} parameter${res.changed === 1 ? '' : 's'} changed)`);
     } catch (e) { status(e.message, true); }
   };
+  // Ctrl+Z undo; Ctrl+Shift+Z and Ctrl+Y redo (Cmd on macOS). Text fields keep their own undo.
   document.addEventListener('keydown', (ev) => {
-    if (!(ev.ctrlKey || ev.metaKey) || ev.key.toLowerCase() !== 'z') return;
-    if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLSelectElement) return;
+    if (!(ev.ctrlKey || ev.metaKey) || ev.altKey) return;
+    const key = ev.key.toLowerCase();
+    if (key !== 'z' && key !== 'y') return;
+    if (ev.target instanceof HTMLInputElement || ev.target instanceof HTMLSelectElement || ev.target instanceof HTMLTextAreaElement) return;
     ev.preventDefault();
-    undoRedo(ev.shiftKey ? 'redo' : 'undo');
+    undoRedo(key === 'y' || ev.shiftKey ? 'redo' : 'undo');
   });
 }
 
@@ -367,12 +454,14 @@ async function main() {
     section.className = 'component';
     section.id = `c-${c.id}`;
     section.innerHTML = `<h3>${escapeHtml(c.id)} <label><input type="checkbox" class="enabled" checked> enabled</label></h3>
+      <div class="status" data-state="ok"><span class="state">ok</span> <span class="message"></span> <progress max="1" hidden></progress></div>
       <div class="error" hidden></div><div class="body"><div class="inspector"></div><div class="previews"></div></div>`;
     main.append(section);
     inspectors.set(c.id, buildInspector(c, section.querySelector('.inspector')));
     section.querySelector('input.enabled').onchange = async (ev) => {
+      pendingEnabled.set(c.id, ev.target.checked);
       try { await api('POST', `/api/components/${encodeURIComponent(c.id)}/enabled`, { enabled: ev.target.checked }); }
-      catch (e) { status(e.message, true); }
+      catch (e) { pendingEnabled.delete(c.id); status(e.message, true); }
     };
   }
   await refreshValues();

@@ -101,6 +101,9 @@ public sealed class AudioTests
             var back = ImpulseResponse.ReadCsv(path);
             Assert.That(back.SampleRate, Is.EqualTo(9000).Within(1e-6));
             Assert.That(back.Samples, Is.EqualTo(samples));
+            ir.WriteCsv(path, new[] { "simulated room: box:3.987x3.001x2.487" });
+            Assert.That(File.ReadLines(path).First(), Is.EqualTo("# simulated room: box:3.987x3.001x2.487"));
+            Assert.That(ImpulseResponse.ReadCsv(path).Samples, Is.EqualTo(samples), "comment lines are skipped on reading");
             File.WriteAllText(path, "time_s,pressure_pa\n0,1\n0.1,abc\n");
             Assert.That(Assert.Throws<InvalidDataException>(() => ImpulseResponse.ReadCsv(path))!.Message, Does.Contain(":3: expected 'time,pressure'"));
         }

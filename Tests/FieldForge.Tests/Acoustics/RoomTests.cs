@@ -89,4 +89,41 @@ public sealed class RoomTests
     [Test]
     public void WallSpecParse_Garbage_Throws() =>
         Assert.That(Assert.Throws<FormatException>(() => WallSpec.Parse("soft"))!.Message, Does.Contain("'soft' is not 'rigid'"));
+
+    [Test]
+    public void Snap_BoxNotAMultipleOfTheCell_ReportsTheSimulatedRoomAndWarns()
+    {
+        var room = Room.Parse("box:4x3x2.5");
+        double h = new FdtdSettings { MaxFrequencyHz = 500, PointsPerWavelength = 16 }.Spacing; // 42.875 mm
+        var snap = room.Snap(h);
+        var grid = room.Voxelize(h);
+        // 93 x 70 x 58 cells: the walls the solver simulates are the grid's outer faces.
+        Assert.That(snap.EffectiveRoom, Is.EqualTo("box:3.987x3.001x2.487"));
+        Assert.That(grid.Nx * h, Is.EqualTo(3.987).Within(5e-4));
+        Assert.That(snap.MaxWallShift, Is.EqualTo(2.5 - 58 * h).Within(1e-6), "z = 2.5 m moves most (0.31 cells)");
+        Assert.That(snap.Warning, Does.Contain("more than a quarter cell").And.Contain("z = 2.5 m -> 2.487 m"));
+    }
+
+    [Test]
+    public void Snap_WallsOnCellFaces_NoWarning()
+    {
+        var snap = Room.LShape(0.6, 0.5, 0.3, 0.35, 0.25).Snap(0.025);
+        Assert.That(snap.MaxWallShift, Is.LessThan(1e-6));
+        Assert.That(snap.Warning, Is.Null);
+        Assert.That(snap.EffectiveRoom, Does.StartWith("union:"));
+    }
+
+    [Test]
+    public void Snap_WallBetweenFaces_MovesToTheFaceVoxelisationUses()
+    {
+        // An L-shape whose inner walls sit 0.4 cells past a face: cells whose centres are inside stay air, so the cut at
+        // x = 0.31 snaps to 0.3 (0.4 cells) and the warning names it.
+        var room = Room.LShape(0.6, 0.5, 0.3, 0.31, 0.25);
+        var snap = room.Snap(0.025);
+        Assert.That(snap.MaxWallShift, Is.EqualTo(0.01).Within(1e-6));
+        Assert.That(snap.Warning, Does.Contain("x = 0.31 m -> 0.3 m"));
+        var grid = room.Voxelize(0.025);
+        Assert.That(grid.IsAir(grid.Index(11, 15, 0)), Is.True, "cell centred at x = 0.2875 is inside the cut");
+        Assert.That(grid.IsAir(grid.Index(12, 15, 0)), Is.False, "cell centred at x = 0.3125 is past the snapped wall");
+    }
 }

@@ -12,7 +12,7 @@ public sealed class SoundFieldComponentTests : GpuTest
         using var host = new ComponentHost(Gpu);
         var c = host.Add(new SoundFieldComponent { Room = "box:1.5x1.2x1", Walls = "rigid", Source = new(0.4f, 0.4f, 0.5f), Listener = new(1.1f, 0.8f, 0.5f), DurationSeconds = 0.01 });
         for (int f = 0; f < 20 && c.ImpulseResponseVersion == 0; f++) host.Tick(1 / 60.0);
-        Assert.That(c.Status, Is.Empty);
+        Assert.That(c.Problem, Is.Empty);
         Assert.That(c.ImpulseResponseVersion, Is.EqualTo(1));
         var settings = new FdtdSettings { MaxFrequencyHz = SoundFieldComponent.MaxFrequency(SoundFieldQuality.Draft) };
         using var solver = new FdtdSolver(Gpu, Room.Parse("box:1.5x1.2x1"), settings);
@@ -33,6 +33,6 @@ public sealed class SoundFieldComponentTests : GpuTest
         using var host = new ComponentHost(Gpu);
         var c = host.Add(new SoundFieldComponent { Room = "box:1x1x1", Source = new(2, 0.5f, 0.5f), Listener = new(0.5f, 0.5f, 0.5f) });
         host.Tick(1 / 60.0);
-        Assert.That(c.Status, Does.Contain("source (2, 0.5, 0.5) m is outside the room"));
+        Assert.That(c.Problem, Does.Contain("source (2, 0.5, 0.5) m is outside the room"));
     }
 }

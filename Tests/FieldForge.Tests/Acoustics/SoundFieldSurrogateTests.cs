@@ -56,7 +56,7 @@ public sealed class SoundFieldSurrogateTests : GpuTest
                 var listener = model.Receivers[2] + new Vector3(0.05f, 0.02f, 0.01f);
                 var c = host.Add(new FieldForge.Components.SoundFieldComponent { SurrogatePath = path, Source = source, Listener = listener });
                 host.Tick(1 / 60.0);
-                Assert.That(c.Status, Is.Empty);
+                Assert.That(c.Problem, Is.Empty);
                 Assert.That(c.ImpulseResponseVersion, Is.EqualTo(1));
                 Assert.That(c.ImpulseResponse!.Samples, Is.EqualTo(model.PredictImpulseResponse(source, listener).Samples).Within(1e-6));
             }

@@ -12,13 +12,18 @@ public sealed class SdfMorphTests : GpuTest
     private static SdfMorph Morph(int n, MorphSchedule schedule, params ISdfSource[] sources) =>
         new(Gpu, sources, SdfMorph.GridFor(sources, n), schedule);
 
-    [TestCase(MorphSchedule.Linear)]
-    [TestCase(MorphSchedule.Aligned)]
-    public void Record_Gpu_MatchesCpuReference(MorphSchedule schedule)
+    // 2 and 3 sources run the fused kernel (one dispatch), 5 the per-source passes; all match the same CPU reference.
+    [TestCase(MorphSchedule.Linear, 3)]
+    [TestCase(MorphSchedule.Aligned, 3)]
+    [TestCase(MorphSchedule.Aligned, 2)]
+    [TestCase(MorphSchedule.Aligned, 5)]
+    public void Record_Gpu_MatchesCpuReference(MorphSchedule schedule, int sourceCount)
     {
         var far = SdfShape.Box(new(0.2f, 0.3f, 0.25f)).Translated(new(0.8f, 0.1f, 0)).WithColour(new(0, 1, 0));
-        using var morph = Morph(20, schedule, RedSphere, BlueTorus, far);
-        var weights = new[] { 0.2f, 0.5f, 0.3f };
+        ISdfSource[] all = [RedSphere, BlueTorus, far, SdfShape.Sphere(0.3f).Translated(new(-0.4f, 0.2f, 0.1f)).WithColour(new(1, 1, 0)),
+            SdfShape.Torus(0.4f, 0.1f).Translated(new(0.1f, -0.3f, 0)).WithColour(new(0, 1, 1))];
+        using var morph = Morph(20, schedule, all[..sourceCount]);
+        var weights = new[] { 0.2f, 0.5f, 0.3f, 0.15f, 0.25f }[..sourceCount];
         using (var batch = Gpu.BeginBatch()) { morph.Record(batch, weights); batch.Submit(); }
         var (d, c) = morph.EvaluateCpu(weights);
         var gd = morph.Distance.ToArray(); var gc = morph.Colour.ToArray();
