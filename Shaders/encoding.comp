@@ -15,7 +15,17 @@
 //! kernel encoding_simplex_backward_2d SIMPLEX BACKWARD DIMS=2
 //! kernel encoding_simplex_backward_3d SIMPLEX BACKWARD DIMS=3
 //! kernel encoding_simplex_backward_4d SIMPLEX BACKWARD DIMS=4
-#ifdef BACKWARD
+//! kernel encoding_grid_backward_fixed_2d GRID BACKWARD FIXED DIMS=2
+//! kernel encoding_grid_backward_fixed_3d GRID BACKWARD FIXED DIMS=3
+//! kernel encoding_grid_backward_fixed_4d GRID BACKWARD FIXED DIMS=4
+//! kernel encoding_simplex_backward_fixed_2d SIMPLEX BACKWARD FIXED DIMS=2
+//! kernel encoding_simplex_backward_fixed_3d SIMPLEX BACKWARD FIXED DIMS=3
+//! kernel encoding_simplex_backward_fixed_4d SIMPLEX BACKWARD FIXED DIMS=4
+// FIXED: no float atomics. Each contribution is rounded to a 64-bit fixed-point integer (FF_FIXED_FRACTION_BITS
+// fractional bits) and added with two 32-bit integer atomics (low word, then high word plus the carry the low add
+// produced). Integer addition is associative, so the sums are exact and identical in every run whatever the order;
+// encoding_fixed_resolve converts them back to float. Contributions must stay below 2^23 in magnitude.
+#if defined(BACKWARD) && !defined(FIXED)
 #extension GL_EXT_shader_atomic_float : require
 #endif
 #define FF_WORKGROUP 128
@@ -25,15 +35,36 @@ layout(local_size_x = FF_WORKGROUP) in;
 #include "hash.glsl"
 #include "encoding_common.glsl"
 #include "simplex_lattice.glsl"
+#include "fixed_point.glsl"
 
 layout(std430, binding = 0) readonly buffer Points { float points[]; };
 layout(std430, binding = 1) readonly buffer Levels { EncodingLevel levelInfo[]; };
 #ifdef FORWARD
 layout(std430, binding = 2) readonly buffer Params { float params[]; };
 layout(std430, binding = 3) writeonly buffer Features { float features[]; };
+#elif defined(FIXED)
+layout(std430, binding = 2) readonly buffer FeatureGrad { float featureGrad[]; };
+layout(std430, binding = 3) buffer FixedLow { uint fixedLow[]; };
+layout(std430, binding = 4) buffer FixedHigh { uint fixedHigh[]; };
 #else
 layout(std430, binding = 2) readonly buffer FeatureGrad { float featureGrad[]; };
 layout(std430, binding = 3) buffer ParamGrad { float paramGrad[]; };
+#endif
+
+#ifdef FIXED
+// Adds v (rounded to a multiple of 2^-FF_FIXED_FRACTION_BITS) to the 64-bit two's-complement value at index i.
+void ff_fixed_add(uint i, float v)
+{
+    float t = abs(v) * FF_FIXED_SCALE;
+    float hiF = floor(t * (1.0 / 4294967296.0));
+    uint hi = uint(hiF);
+    uint lo = uint(t - hiF * 4294967296.0);
+    if (v < 0.0) { lo = ~lo + 1u; hi = ~hi + (lo == 0u ? 1u : 0u); }
+    if (lo == 0u && hi == 0u) return;
+    uint old = atomicAdd(fixedLow[i], lo);
+    uint carry = old + lo < old ? 1u : 0u;
+    atomicAdd(fixedHigh[i], hi + carry);
+}
 #endif
 
 #ifdef GRID
@@ -95,7 +126,11 @@ void main()
     {
         uint entry = tableBase + ff_lattice_index(vertex[c], lv) * F;
         for (int f = 0; f < MAX_FEATURES; f++)
+#ifdef FIXED
+            if (uint(f) < F) ff_fixed_add(entry + uint(f) - pc.paramOffset, weight[c] * g[f]);
+#else
             if (uint(f) < F) atomicAdd(paramGrad[entry + uint(f)], weight[c] * g[f]);
+#endif
     }
 #endif
 }

@@ -20,7 +20,14 @@ public abstract class HashEncoding : IEncoding
     internal readonly record struct EncodingPush(uint Count, uint Levels, uint Features, uint ParamOffset);
 
     private readonly GpuBuffer<HashEncodingLevel> _levelBuffer;
-    private readonly KernelSpec _forwardSpec, _backwardSpec;
+    private readonly KernelSpec _forwardSpec, _backwardSpec, _backwardFixedSpec;
+    private GpuBuffer<uint>? _fixedLow, _fixedHigh;
+
+    /// <summary>Resolves the deterministic path's 64-bit fixed-point sums into float gradients (and clears them).</summary>
+    internal static readonly KernelSpec FixedResolveSpec = new("encoding_fixed_resolve", Buffers: 3, PushConstantBytes: 16);
+
+    /// <summary>Fractional bits of the deterministic path's fixed-point gradient sums (mirrors Shaders/include/fixed_point.glsl).</summary>
+    public const int FixedFractionBits = 40;
 
     private protected HashEncoding(GpuContext gpu, HashEncodingConfig config, EncodingKind kind, double latticeExtent)
     {
@@ -48,6 +55,7 @@ public abstract class HashEncoding : IEncoding
         string name = kind == EncodingKind.Grid ? "grid" : "simplex";
         _forwardSpec = new KernelSpec($"encoding_{name}_forward_{config.Dimensions}d", Buffers: 4, PushConstantBytes: PushBytes);
         _backwardSpec = new KernelSpec($"encoding_{name}_backward_{config.Dimensions}d", Buffers: 4, PushConstantBytes: PushBytes);
+        _backwardFixedSpec = new KernelSpec($"encoding_{name}_backward_fixed_{config.Dimensions}d", Buffers: 5, PushConstantBytes: PushBytes);
     }
 
     /// <summary>Creates the encoding of <paramref name="kind"/> for <paramref name="config"/>.</summary>
@@ -81,6 +89,8 @@ public abstract class HashEncoding : IEncoding
     internal KernelSpec ForwardSpec => _forwardSpec;
     /// <inheritdoc cref="ForwardSpec"/>
     internal KernelSpec BackwardSpec => _backwardSpec;
+    /// <summary>The backward kernel of the deterministic path (no float atomics).</summary>
+    internal KernelSpec BackwardFixedSpec => _backwardFixedSpec;
 
     /// <inheritdoc/>
     public void InitializeParameters(Span<float> parameters)
@@ -101,16 +111,33 @@ public abstract class HashEncoding : IEncoding
     }
 
     /// <inheritdoc/>
-    public void RecordBackward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> featureGradients, GpuBuffer<float> parameterGradients, int count, long parameterOffset = 0)
+    public void RecordBackward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> featureGradients, GpuBuffer<float> parameterGradients, int count,
+        long parameterOffset = 0, GradientAccumulation accumulation = GradientAccumulation.Auto)
     {
         CheckBatch(batch, points, count);
         CheckLength(featureGradients, (long)count * OutputDimensions, "featureGradients");
         CheckLength(parameterGradients, parameterOffset + ParameterCount, "parameterGradients");
         if (count == 0) return;
-        if (!batch.Context.DeviceInfo.AtomicFloatAdd)
-            throw new NotSupportedException($"the hash-encoding backward pass needs float atomics (VK_EXT_shader_atomic_float), which {batch.Context.DeviceInfo.Name} lacks");
+        var gpu = batch.Context;
         var push = new EncodingPush((uint)count, (uint)Config.Levels, (uint)Config.FeaturesPerLevel, checked((uint)parameterOffset));
-        batch.DispatchThreads(batch.Context.GetKernel(_backwardSpec), push, (long)count * Config.Levels, points, _levelBuffer, featureGradients, parameterGradients);
+        if (GradientAccumulations.Resolve(gpu, accumulation) == GradientAccumulation.FloatAtomics)
+        {
+            batch.DispatchThreads(gpu.GetKernel(_backwardSpec), push, (long)count * Config.Levels, points, _levelBuffer, featureGradients, parameterGradients);
+            return;
+        }
+        // Deterministic: exact 64-bit fixed-point sums with integer atomics, then one conversion pass (which also clears them).
+        if (_fixedLow is null || _fixedHigh is null)
+        {
+            using var init = gpu.BeginBatch();
+            _fixedLow = gpu.CreateBuffer<uint>(ParameterCount, BufferLocation.DeviceLocal, $"{Kind} encoding fixed-point gradients (low)");
+            _fixedHigh = gpu.CreateBuffer<uint>(ParameterCount, BufferLocation.DeviceLocal, $"{Kind} encoding fixed-point gradients (high)");
+            gpu.Primitives.Fill(init, _fixedLow, 0u);
+            gpu.Primitives.Fill(init, _fixedHigh, 0u);
+            init.Submit();
+        }
+        batch.DispatchThreads(gpu.GetKernel(_backwardFixedSpec), push, (long)count * Config.Levels, points, _levelBuffer, featureGradients, _fixedLow, _fixedHigh);
+        batch.DispatchThreads(gpu.GetKernel(FixedResolveSpec), new EncodingPush(checked((uint)ParameterCount), checked((uint)parameterOffset), 0, 0),
+            ParameterCount, _fixedLow, _fixedHigh, parameterGradients);
     }
 
     /// <summary>
@@ -219,6 +246,8 @@ public abstract class HashEncoding : IEncoding
     public void Dispose()
     {
         _levelBuffer.Dispose();
+        _fixedLow?.Dispose();
+        _fixedHigh?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -24,8 +24,12 @@ public interface IEncoding : IDisposable
     /// <summary>Records: features[c * count + s] = encode(points[d * count + s]) using the parameters at <paramref name="parameterOffset"/>.</summary>
     void RecordForward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> parameters, GpuBuffer<float> features, int count, long parameterOffset = 0);
 
-    /// <summary>Records: accumulates (adds) dL/dparameters into <paramref name="parameterGradients"/> from dL/dfeatures.</summary>
-    void RecordBackward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> featureGradients, GpuBuffer<float> parameterGradients, int count, long parameterOffset = 0);
+    /// <summary>
+    /// Records: accumulates (adds) dL/dparameters into <paramref name="parameterGradients"/> from dL/dfeatures, summing
+    /// contributions as <paramref name="accumulation"/> says (float atomics, or the deterministic path without them).
+    /// </summary>
+    void RecordBackward(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> featureGradients, GpuBuffer<float> parameterGradients, int count,
+        long parameterOffset = 0, GradientAccumulation accumulation = GradientAccumulation.Auto);
 
     /// <summary>CPU reference of <see cref="RecordForward"/> (same layouts, parameters start at index 0).</summary>
     void ForwardReference(ReadOnlySpan<float> points, ReadOnlySpan<float> parameters, Span<float> features, int count);

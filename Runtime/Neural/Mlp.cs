@@ -15,6 +15,15 @@ public sealed class Mlp
     internal static readonly KernelSpec OutputDeltaSpec = new("mlp_output_delta", Buffers: 3, PushConstantBytes: PushBytes);
     internal static readonly KernelSpec BackwardLayerSpec = new("mlp_backward_layer", Buffers: 4, PushConstantBytes: PushBytes);
     internal static readonly KernelSpec WeightGradientSpec = new("mlp_weight_gradient", Buffers: 4, PushConstantBytes: PushBytes);
+    /// <summary>Copies the weights into the fused kernels' layout (rows padded to whole vec4s).</summary>
+    internal static readonly KernelSpec PackWeightsSpec = new("mlp_pack_weights", Buffers: 2, PushConstantBytes: PushBytes);
+    /// <summary>Sums the fused backward pass's per-workgroup weight-gradient partials in a fixed order.</summary>
+    internal static readonly KernelSpec ReducePartialsSpec = new("mlp_reduce_partials", Buffers: 2, PushConstantBytes: PushBytes);
+
+    /// <summary>Samples one workgroup of the fused kernels carries through the network (mirrors FUSED_TILE in mlp_fused_common.glsl).</summary>
+    public const int FusedTile = 256;
+    /// <summary>Hidden widths the fused kernels are compiled for.</summary>
+    public static ReadOnlySpan<int> FusedWidths => [16, 32, 64];
 
     // Tile sizes, mirroring mlp.comp: units per forward/backward invocation, inputs and units per weight-gradient workgroup.
     private const int UnitTile = 8, GradientTile = 8, GradientRows = 4;
@@ -23,7 +32,7 @@ public sealed class Mlp
 
     [StructLayout(LayoutKind.Sequential)]
     internal record struct MlpPush(uint Count, uint Inputs, uint Outputs, uint Width, uint HiddenLayers, uint HiddenActivation,
-        uint OutputActivation, uint WeightOffset, uint Layer, uint Chunk, uint Reserved0, uint Pad);
+        uint OutputActivation, uint WeightOffset, uint Layer, uint Chunk, uint Mode, uint Stride);
 
     /// <summary>Creates a network description from a validated <paramref name="config"/>.</summary>
     public Mlp(MlpConfig config) => Config = (config ?? throw new ArgumentNullException(nameof(config))).Validate();
@@ -33,6 +42,47 @@ public sealed class Mlp
 
     /// <summary>Total weights and biases.</summary>
     public long ParameterCount => Config.ParameterCount;
+
+    /// <summary>Which kernels <see cref="RecordForward"/> and <see cref="RecordBackward"/> record (default: fused when it fits).</summary>
+    public MlpExecution Execution { get; set; }
+
+    /// <summary>True when the fully fused kernels cover this configuration (hidden width 16, 32 or 64); wider networks run per layer.</summary>
+    public bool SupportsFused => FusedWidths.Contains(Config.Width);
+
+    /// <summary>True when the next recorded pass of <paramref name="count"/> samples uses the fused kernels.</summary>
+    public bool UsesFused(int count) => Execution switch
+    {
+        MlpExecution.PerLayer => false,
+        MlpExecution.Fused when !SupportsFused => throw new NotSupportedException(
+            $"the fused MLP kernels are compiled for hidden widths 16, 32 and 64; {this} does not fit: use MlpExecution.PerLayer or Auto"),
+        _ => SupportsFused && (count + FusedTile - 1) / FusedTile <= 65535,
+    };
+
+    /// <summary>Floats of the packed weight layout: per layer, rows padded to a multiple of 4, then biases padded likewise.</summary>
+    internal long PackedParameterCount
+    {
+        get
+        {
+            long total = 0;
+            for (int l = 0; l <= Config.HiddenLayers; l++)
+                total += (long)Config.LayerOutputs(l) * Pad4(Config.LayerInputs(l)) + Pad4(Config.LayerOutputs(l));
+            return total;
+            static long Pad4(int n) => (n + 3) & ~3;
+        }
+    }
+
+    private GpuBuffer<float> RecordPack(CommandBatch batch, GpuBuffer<float> weights, long weightOffset, MlpWorkspace workspace)
+    {
+        var packed = workspace.Packed(PackedParameterCount);
+        batch.DispatchThreads(batch.Context.GetKernel(PackWeightsSpec), Push((int)PackedParameterCount, weightOffset), PackedParameterCount, weights, packed);
+        return packed;
+    }
+
+    /// <summary>The fused forward and backward kernels of this network's width (for tests that load every kernel).</summary>
+    internal KernelSpec[] FusedSpecs => [FusedSpec("forward"), FusedSpec("backward")];
+
+    private KernelSpec FusedSpec(string pass) =>
+        new($"mlp_fused_{pass}_w{Config.Width}", Buffers: pass == "forward" ? 5 : 8, PushConstantBytes: PushBytes);
 
     /// <summary>Deterministic initial weights: He-uniform U(±sqrt(6 / fan_in)) (ReLU/none/sigmoid), SIREN's U(±sqrt(6 / fan_in)) for sine; zero biases.</summary>
     public void InitializeParameters(Span<float> weights)
@@ -47,10 +97,10 @@ public sealed class Mlp
         }
     }
 
-    private MlpPush Push(int count, long weightOffset, int layer = 0, int chunk = 0) =>
+    private MlpPush Push(int count, long weightOffset, int layer = 0, int chunk = 0, uint mode = 0, long stride = 0) =>
         new((uint)count, (uint)Config.Inputs, (uint)Config.Outputs, (uint)Config.Width, (uint)Config.HiddenLayers,
             (uint)Config.HiddenActivation, (uint)Config.OutputActivation, checked((uint)weightOffset), (uint)layer, (uint)chunk,
-            0, 0);
+            mode, checked((uint)stride));
 
     /// <summary>
     /// Records output[j * count + s] = mlp(input[· * count + s]), one dispatch per layer. The pre-activations go to
@@ -66,10 +116,20 @@ public sealed class Mlp
         CheckLength(input, (long)count * Config.Inputs, nameof(input));
         CheckLength(output, (long)count * Config.Outputs, nameof(output));
         if (count == 0) return;
+        bool training = workspace is not null;
         if (workspace is null)
         {
             workspace = new MlpWorkspace(batch.Context, Config, count);
             batch.DisposeAfterCompletion(workspace);
+        }
+        if (UsesFused(count))
+        {
+            // Training (pc.chunk = 1) also keeps the pre-activations for the backward pass.
+            var groups = new GroupCount((uint)((count + FusedTile - 1) / FusedTile));
+            var packed = RecordPack(batch, weights, weightOffset, workspace);
+            batch.Dispatch(batch.Context.GetKernel(FusedSpec("forward")), Push(count, weightOffset, chunk: training ? 1 : 0), groups,
+                packed, input, workspace.PreActivations, workspace.Activations, output);
+            return;
         }
         var kernel = batch.Context.GetKernel(ForwardLayerSpec);
         for (int l = 0; l <= Config.HiddenLayers; l++)
@@ -81,11 +141,12 @@ public sealed class Mlp
     /// dL/doutput (<paramref name="outputGradients"/>, feature-major) it accumulates (adds) dL/dweights into
     /// <paramref name="weightGradients"/> (same layout and offset as the weights) and, when
     /// <paramref name="computeInputGradients"/>, writes dL/dinput into <paramref name="inputGradients"/>
-    /// (default: <see cref="MlpWorkspace.InputGradients"/>).
+    /// (default: <see cref="MlpWorkspace.InputGradients"/>). <paramref name="accumulation"/> picks float atomics or the
+    /// deterministic per-workgroup partials (fused kernels only).
     /// </summary>
     public void RecordBackward(CommandBatch batch, GpuBuffer<float> weights, GpuBuffer<float> input, GpuBuffer<float> outputGradients,
         GpuBuffer<float> weightGradients, int count, MlpWorkspace workspace, long weightOffset = 0,
-        GpuBuffer<float>? inputGradients = null, bool computeInputGradients = true)
+        GpuBuffer<float>? inputGradients = null, bool computeInputGradients = true, GradientAccumulation accumulation = GradientAccumulation.Auto)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(workspace);
@@ -97,9 +158,26 @@ public sealed class Mlp
         inputGradients ??= workspace.InputGradients;
         CheckLength(inputGradients, (long)count * Config.Inputs, nameof(inputGradients));
         if (count == 0) return;
-        if (!batch.Context.DeviceInfo.AtomicFloatAdd)
-            throw new NotSupportedException($"the MLP backward pass needs float atomics (VK_EXT_shader_atomic_float), which {batch.Context.DeviceInfo.Name} lacks");
         var gpu = batch.Context;
+        bool atomics = GradientAccumulations.Resolve(gpu, accumulation) == GradientAccumulation.FloatAtomics;
+        if (UsesFused(count))
+        {
+            // Weight gradients: one plain store per weight per workgroup into its slice of the partials, then a
+            // fixed-order sum. No float atomics and the same bits every run, whatever the accumulation asked for.
+            int groups = (count + FusedTile - 1) / FusedTile;
+            // mode 1: rows start on 16-byte boundaries, so the weight gradient reads four samples per load.
+            var push = Push(count, weightOffset, layer: computeInputGradients ? 1 : 0, mode: count % 4 == 0 ? 1u : 0u, stride: ParameterCount);
+            var partials = workspace.Partials(groups * ParameterCount);
+            var packed = RecordPack(batch, weights, weightOffset, workspace);
+            batch.Dispatch(gpu.GetKernel(FusedSpec("backward")), push, new GroupCount((uint)groups), packed, input, workspace.PreActivations,
+                workspace.Activations, outputGradients, workspace.Deltas, partials, inputGradients);
+            batch.DispatchThreads(gpu.GetKernel(ReducePartialsSpec), Push((int)ParameterCount, weightOffset, chunk: groups, stride: ParameterCount),
+                ParameterCount, partials, weightGradients);
+            return;
+        }
+        if (!atomics)
+            throw new NotSupportedException($"the per-layer MLP backward pass sums weight gradients with float atomics; {this} on {gpu.DeviceInfo.Name} " +
+                                            "needs them (deterministic or atomic-free training needs a network the fused kernels cover: width 16/32/64, ≤ 64 inputs)");
         batch.DispatchThreads(gpu.GetKernel(OutputDeltaSpec), Push(count, weightOffset), (long)Config.Outputs * count,
             workspace.PreActivations, outputGradients, workspace.Deltas);
         var backward = gpu.GetKernel(BackwardLayerSpec);

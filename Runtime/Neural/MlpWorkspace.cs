@@ -15,6 +15,7 @@ public sealed class MlpWorkspace : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         config.Validate();
         Capacity = capacity;
+        _gpu = gpu;
         long rows = (long)config.HiddenLayers * config.Width + config.Outputs;
         PreActivations = gpu.CreateBuffer<float>(rows * capacity, BufferLocation.DeviceLocal, "mlp pre-activations");
         Activations = gpu.CreateBuffer<float>(Math.Max(1, (long)config.HiddenLayers * config.Width) * capacity, BufferLocation.DeviceLocal, "mlp activations");
@@ -33,9 +34,36 @@ public sealed class MlpWorkspace : IDisposable
     /// <summary>dL/dinput written by backward when the caller passes no buffer of its own.</summary>
     public GpuBuffer<float> InputGradients { get; }
 
+    private readonly GpuContext _gpu;
+    private GpuBuffer<float>? _partials, _packed;
+
+    /// <summary>The weights in the fused kernels' vec4-padded layout (written by each fused pass before it runs).</summary>
+    internal GpuBuffer<float> Packed(long floats)
+    {
+        if (_packed is null || _packed.Length < floats)
+        {
+            _packed?.Dispose();
+            _packed = _gpu.CreateBuffer<float>(floats, BufferLocation.DeviceLocal, "mlp packed weights");
+        }
+        return _packed;
+    }
+
+    /// <summary>Per-workgroup weight-gradient partials of the deterministic fused backward pass (grown on demand).</summary>
+    internal GpuBuffer<float> Partials(long floats)
+    {
+        if (_partials is null || _partials.Length < floats)
+        {
+            _partials?.Dispose();
+            _partials = _gpu.CreateBuffer<float>(floats, BufferLocation.DeviceLocal, "mlp gradient partials");
+        }
+        return _partials;
+    }
+
     /// <summary>Frees the workspace buffers on the GPU.</summary>
     public void Dispose()
     {
+        _partials?.Dispose();
+        _packed?.Dispose();
         PreActivations.Dispose();
         Activations.Dispose();
         Deltas.Dispose();

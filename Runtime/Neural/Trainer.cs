@@ -76,8 +76,10 @@ public sealed class Trainer : IDisposable
         using (batch.Time("mlp forward")) f.Network.RecordForward(batch, f.Parameters, _features, _outputs, b, f.NetworkOffset, _workspace);
         using (batch.Time("loss")) Loss.Record(batch, Options.Loss, _outputs, _targets, _outputGradients, _sampleLosses, b, f.OutputDimensions);
         using (batch.Time("mlp backward"))
-            f.Network.RecordBackward(batch, f.Parameters, _features, _outputGradients, _gradients, b, _workspace, f.NetworkOffset);
-        using (batch.Time("encode backward")) f.Encoding.RecordBackward(batch, _points, _workspace.InputGradients, _gradients, b);
+            f.Network.RecordBackward(batch, f.Parameters, _features, _outputGradients, _gradients, b, _workspace, f.NetworkOffset,
+                accumulation: Options.Accumulation);
+        using (batch.Time("encode backward"))
+            f.Encoding.RecordBackward(batch, _points, _workspace.InputGradients, _gradients, b, accumulation: Options.Accumulation);
         using (batch.Time("adam")) Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
         if (measureLoss) f.Gpu.Primitives.Reduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
     }

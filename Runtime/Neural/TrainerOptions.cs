@@ -5,13 +5,17 @@ namespace FieldForge.Neural;
 /// <param name="Loss">Training loss.</param>
 /// <param name="Optimizer">Adam hyper-parameters (null: instant-ngp's defaults).</param>
 /// <param name="Seed">Seed of the batch sampling.</param>
-public sealed record TrainerOptions(int BatchSize = 1 << 14, LossKind Loss = LossKind.L2, AdamConfig? Optimizer = null, uint Seed = 7)
+/// <param name="Accumulation">How gradients are summed: float atomics where the device has them (Auto), or the
+/// deterministic path that needs no float atomics and trains bit-identically from run to run.</param>
+public sealed record TrainerOptions(int BatchSize = 1 << 14, LossKind Loss = LossKind.L2, AdamConfig? Optimizer = null, uint Seed = 7,
+    GradientAccumulation Accumulation = GradientAccumulation.Auto)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public TrainerOptions Validate()
     {
         if (BatchSize is < 1 or > 1 << 20) throw new ArgumentException($"BatchSize must be 1..{1 << 20}, got {BatchSize}");
         if (!Enum.IsDefined(Loss)) throw new ArgumentException($"Loss {(int)Loss} is not a LossKind");
+        if (!Enum.IsDefined(Accumulation)) throw new ArgumentException($"Accumulation {(int)Accumulation} is not a GradientAccumulation");
         Optimizer?.Validate();
         return this;
     }

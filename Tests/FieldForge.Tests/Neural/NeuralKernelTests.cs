@@ -14,16 +14,20 @@ public sealed class NeuralKernelTests : GpuTest
         {
             Mlp.ForwardLayerSpec, Mlp.OutputDeltaSpec, Mlp.BackwardLayerSpec, Mlp.WeightGradientSpec,
             Adam.StepSpec, Loss.EvalSpec, ImageTrainingData.SampleSpec, SampledTrainingData.SampleSpec,
+            Mlp.PackWeightsSpec, Mlp.ReducePartialsSpec, HashEncoding.FixedResolveSpec,
         };
+        foreach (int width in Mlp.FusedWidths)
+            specs.AddRange(new Mlp(new MlpConfig(8, 2, width)).FusedSpecs);
         foreach (var kind in new[] { EncodingKind.Grid, EncodingKind.Simplex })
             foreach (int dims in new[] { 2, 3, 4 })
             {
                 using var enc = HashEncoding.Create(Gpu, kind, new HashEncodingConfig(dims, Levels: 2, Log2TableSize: 10, FinestResolution: 32));
                 specs.Add(enc.ForwardSpec);
                 specs.Add(enc.BackwardSpec);
+                specs.Add(enc.BackwardFixedSpec);
             }
         foreach (var spec in specs) Assert.That(Gpu.GetKernel(spec).Name, Is.EqualTo(spec.Name));
-        Assert.That(specs.Select(s => s.Name).Distinct().Count(), Is.EqualTo(20));
+        Assert.That(specs.Select(s => s.Name).Distinct().Count(), Is.EqualTo(20 + 3 + 6 + 6));
         Assert.That(System.Runtime.InteropServices.Marshal.SizeOf<HashEncodingLevel>(), Is.EqualTo(32), "std430 EncodingLevel");
     }
 }
