@@ -93,6 +93,7 @@ public sealed class CliTests : GpuTest
         new("simulate --sigma 1e-6", "acoustics simulate --sigma 1e-6 --source 1,1,1 --receiver 2,1,1 --out {d}/keep.csv", 2, "injects nothing", "keep.csv"),
         new("simulate --ppw 2", "acoustics simulate --ppw 2 --room box:2x1.5x1.2 --source 1,0.7,0.6 --receiver 1.5,0.7,0.6 --out {d}/keep.csv", 2, "--ppw", "keep.csv"),
         new("simulate a room of a few cells", "acoustics simulate --fmax 20 --room box:2x1.5x1.2 --source 1,0.7,0.6 --receiver 1.5,0.7,0.6 --out {d}/keep.csv", 2, "cells", "keep.csv"),
+        new("simulate an open room mesh", "acoustics simulate --room obj:{d}/open.obj --source 0.5,0.5,0.5 --receiver 0.6,0.5,0.5 --out {d}/keep.csv", 2, "open.obj", "keep.csv"),
         new("simulate --out a folder", "acoustics simulate --source 1,1,1 --receiver 2,1,1 --out {d}/adir", 2, "is a folder"),
         new("simulate --out .wav", "acoustics simulate --source 1,1,1 --receiver 2,1,1 --out {d}/keep.wav", 2, ".csv", "keep.wav"),
         new("auralize --out .mp3", "acoustics auralize --ir {d}/ir.csv --dry {d}/dry.wav --out {d}/keep.mp3", 2, ".wav", "keep.mp3"),
