@@ -166,7 +166,7 @@ public sealed class FdtdSolver : IDisposable
         for (int c = 0; c < p0.Length; c++) padded[Padded(c)] = p0[c];
         _aIsCurrent = true;
         _fieldA.Upload(padded);
-        _gpu.Primitives.Fill(batch, _fieldB, 0f);
+        _gpu.Primitives.RecordFill(batch, _fieldB, 0f);
         Step = 0;
     }
 

@@ -177,7 +177,7 @@ public sealed class SoundFieldSurrogate : IDisposable
     }
 
     /// <summary>RMSE (Pa) and RMS of the reference over the dataset rows <paramref name="rows"/>.</summary>
-    public (double Rmse, double ReferenceRms) Evaluate(SoundFieldDataset data, IEnumerable<int> rows)
+    public (double Rmse, double ReferenceRms) MeasureError(SoundFieldDataset data, IEnumerable<int> rows)
     {
         double err = 0, norm = 0;
         long count = 0;

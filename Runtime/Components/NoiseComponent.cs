@@ -89,7 +89,7 @@ public sealed class NoiseComponent : Component
             Values?.Dispose();
             Values = frame.Gpu.CreateBuffer<float>(grid.Count, label: "NoiseComponent values");
         }
-        using (frame.Batch.Time(Name)) _noise.FillGrid(frame.Batch, grid, Values);
+        using (frame.Batch.Time(Name)) _noise.RecordFillGrid(frame.Batch, grid, Values);
         Generations++;
         _pendingReadback = true;
     }

@@ -43,7 +43,7 @@ public sealed class GpuPrimitives : IDisposable
     // ---- fill / copy ---------------------------------------------------------------------------------------------
 
     /// <summary>Records: sets <paramref name="count"/> elements (default: all) from <paramref name="offset"/> to <paramref name="value"/>.</summary>
-    public unsafe void Fill<T>(CommandBatch batch, GpuBuffer<T> buffer, T value, long offset = 0, long count = -1) where T : unmanaged
+    public unsafe void RecordFill<T>(CommandBatch batch, GpuBuffer<T> buffer, T value, long offset = 0, long count = -1) where T : unmanaged
     {
         if (sizeof(T) != 4) throw new ArgumentException($"Fill works on 4-byte elements; {typeof(T).Name} is {sizeof(T)} bytes");
         if (count < 0) count = buffer.Length - offset;
@@ -53,10 +53,10 @@ public sealed class GpuPrimitives : IDisposable
     }
 
     /// <summary>Sets every element of <paramref name="buffer"/> to <paramref name="value"/> and waits.</summary>
-    public void Fill<T>(GpuBuffer<T> buffer, T value) where T : unmanaged => Run(b => Fill(b, buffer, value));
+    public void Fill<T>(GpuBuffer<T> buffer, T value) where T : unmanaged => Run(b => RecordFill(b, buffer, value));
 
     /// <summary>Records: copies <paramref name="count"/> elements (element size a multiple of 4 bytes).</summary>
-    public unsafe void Copy<T>(CommandBatch batch, GpuBuffer<T> source, GpuBuffer<T> destination, long count = -1,
+    public unsafe void RecordCopy<T>(CommandBatch batch, GpuBuffer<T> source, GpuBuffer<T> destination, long count = -1,
         long sourceOffset = 0, long destinationOffset = 0) where T : unmanaged
     {
         if (sizeof(T) % 4 != 0) throw new ArgumentException($"Copy works on elements whose size is a multiple of 4 bytes; {typeof(T).Name} is {sizeof(T)}");
@@ -70,7 +70,7 @@ public sealed class GpuPrimitives : IDisposable
     }
 
     /// <summary>Copies all of <paramref name="source"/> into <paramref name="destination"/> and waits.</summary>
-    public void Copy<T>(GpuBuffer<T> source, GpuBuffer<T> destination) where T : unmanaged => Run(b => Copy(b, source, destination));
+    public void Copy<T>(GpuBuffer<T> source, GpuBuffer<T> destination) where T : unmanaged => Run(b => RecordCopy(b, source, destination));
 
     // ---- scan ----------------------------------------------------------------------------------------------------
 
@@ -79,7 +79,7 @@ public sealed class GpuPrimitives : IDisposable
     /// <paramref name="output"/> (a distinct buffer). When <paramref name="total"/> is given, its element 0 receives the
     /// sum of all elements (what stream compaction needs as the output size). Sums wrap modulo 2^32.
     /// </summary>
-    public void ExclusiveScan(CommandBatch batch, GpuBuffer<uint> input, GpuBuffer<uint> output, long count = -1, GpuBuffer<uint>? total = null)
+    public void RecordExclusiveScan(CommandBatch batch, GpuBuffer<uint> input, GpuBuffer<uint> output, long count = -1, GpuBuffer<uint>? total = null)
     {
         if (count < 0) count = input.Length;
         CheckRange(input, 0, count, "ExclusiveScan input");
@@ -88,7 +88,7 @@ public sealed class GpuPrimitives : IDisposable
         if (total is { Length: < 1 }) throw new ArgumentException("ExclusiveScan total buffer must hold at least one element");
         if (count == 0)
         {
-            if (total is not null) Fill(batch, total, 0u, 0, 1);
+            if (total is not null) RecordFill(batch, total, 0u, 0, 1);
             return;
         }
         long blocks = (count + BlockSize - 1) / BlockSize;
@@ -98,13 +98,13 @@ public sealed class GpuPrimitives : IDisposable
         batch.Dispatch(scanBlock, push, batch.GroupsFor(scanBlock, blocks * scanBlock.LocalSize.X), input, output, sums);
         if (blocks == 1) return;
         var scannedSums = Temp<uint>(batch, blocks);
-        ExclusiveScan(batch, sums, scannedSums, blocks, total);
+        RecordExclusiveScan(batch, sums, scannedSums, blocks, total);
         var add = _gpu.GetKernel(ScanAddSpec);
         batch.Dispatch(add, push, batch.GroupsFor(add, blocks * add.LocalSize.X), output, scannedSums);
     }
 
     /// <summary>Exclusive prefix sum of all of <paramref name="input"/> into <paramref name="output"/>; waits.</summary>
-    public void ExclusiveScan(GpuBuffer<uint> input, GpuBuffer<uint> output) => Run(b => ExclusiveScan(b, input, output));
+    public void ExclusiveScan(GpuBuffer<uint> input, GpuBuffer<uint> output) => Run(b => RecordExclusiveScan(b, input, output));
 
     // ---- reductions ----------------------------------------------------------------------------------------------
 
@@ -113,7 +113,7 @@ public sealed class GpuPrimitives : IDisposable
     /// <see cref="ReduceOp.SumSquaredDifference"/> needs <paramref name="second"/>. An empty input yields the identity
     /// (0 for sums, +∞/−∞ for min/max).
     /// </summary>
-    public void Reduce(CommandBatch batch, GpuBuffer<float> input, ReduceOp op, GpuBuffer<float> result, long count = -1, GpuBuffer<float>? second = null)
+    public void RecordReduce(CommandBatch batch, GpuBuffer<float> input, ReduceOp op, GpuBuffer<float> result, long count = -1, GpuBuffer<float>? second = null)
     {
         if (count < 0) count = input.Length;
         CheckRange(input, 0, count, "Reduce input");
@@ -127,7 +127,7 @@ public sealed class GpuPrimitives : IDisposable
     }
 
     /// <summary>Records a uint reduction (sum wraps modulo 2^32) into <paramref name="result"/>[0].</summary>
-    public void Reduce(CommandBatch batch, GpuBuffer<uint> input, ReduceOp op, GpuBuffer<uint> result, long count = -1)
+    public void RecordReduce(CommandBatch batch, GpuBuffer<uint> input, ReduceOp op, GpuBuffer<uint> result, long count = -1)
     {
         if (op == ReduceOp.SumSquaredDifference) throw new ArgumentException("SumSquaredDifference is defined for float buffers only");
         if (count < 0) count = input.Length;
@@ -173,21 +173,21 @@ public sealed class GpuPrimitives : IDisposable
     {
         if (a.Length != b.Length) throw new ArgumentException($"SumSquaredDifference needs equal lengths, got {a.Length} and {b.Length}");
         using var result = _gpu.CreateBuffer<float>(1, label: "reduce result");
-        Run(batch => Reduce(batch, a, ReduceOp.SumSquaredDifference, result, a.Length, b));
+        Run(batch => RecordReduce(batch, a, ReduceOp.SumSquaredDifference, result, a.Length, b));
         return result.ToArray()[0];
     }
 
     private float ReduceToValue(GpuBuffer<float> input, ReduceOp op)
     {
         using var result = _gpu.CreateBuffer<float>(1, label: "reduce result");
-        Run(batch => Reduce(batch, input, op, result));
+        Run(batch => RecordReduce(batch, input, op, result));
         return result.ToArray()[0];
     }
 
     private uint ReduceToValue(GpuBuffer<uint> input, ReduceOp op)
     {
         using var result = _gpu.CreateBuffer<uint>(1, label: "reduce result");
-        Run(batch => Reduce(batch, input, op, result));
+        Run(batch => RecordReduce(batch, input, op, result));
         return result.ToArray()[0];
     }
 

@@ -94,8 +94,8 @@ public sealed class IsoSurfacer : IDisposable
             batch.Dispatch(classify, push, grid.Groups(classify), distance, _mask, _vertexCount, _triangleCount);
         using (Stage(batch, "iso scan"))
         {
-            _gpu.Primitives.ExclusiveScan(batch, _vertexCount, _vertexOffset, points, _vertexTotal);
-            _gpu.Primitives.ExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
+            _gpu.Primitives.RecordExclusiveScan(batch, _vertexCount, _vertexOffset, points, _vertexTotal);
+            _gpu.Primitives.RecordExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
         }
         using (Stage(batch, "iso vertices"))
             batch.DispatchThreads(vertices, push, _vertexCapacity, distance, color, _mask, _vertexOffset, _vertices, _vertexTotal);

@@ -75,8 +75,8 @@ public sealed class MeshSdfSource : ISdfSource
         batch.DisposeAfterCompletion(tris);
         float band = NarrowBandVoxels * grid.VoxelSize;
         var push = new VoxelizePush(grid.Min, grid.VoxelSize, (uint)grid.Resolution, (uint)_triangles.Length, band, 0);
-        gpu.Primitives.Fill(batch, distance, band, 0, grid.PointCount);
-        gpu.Primitives.Fill(batch, color, ColorPacking.Pack(DefaultColor), 0, grid.PointCount);
+        gpu.Primitives.RecordFill(batch, distance, band, 0, grid.PointCount);
+        gpu.Primitives.RecordFill(batch, color, ColorPacking.Pack(DefaultColor), 0, grid.PointCount);
         batch.DispatchThreads(gpu.GetKernel(DistanceSpec), push, _triangles.Length, tris, distance);
         batch.DispatchThreads(gpu.GetKernel(ColorSpec), push, _triangles.Length, tris, distance, color);
         batch.DispatchThreads(gpu.GetKernel(SignSpec), push, (long)grid.Resolution * grid.Resolution, tris, distance);

@@ -78,7 +78,7 @@ public sealed class NeuralSdfSource : ISdfSource
             Field.RecordEvaluate(batch, points, features, outputs, count);
             batch.DispatchThreads(store, push, count, outputs, distance);
         }
-        gpu.Primitives.Fill(batch, color, ColorPacking.Pack(SurfaceColor), 0, grid.PointCount);
+        gpu.Primitives.RecordFill(batch, color, ColorPacking.Pack(SurfaceColor), 0, grid.PointCount);
     }
 
     /// <summary>CPU reference through the neural core's reference encoder and MLP (parameters downloaded once).</summary>

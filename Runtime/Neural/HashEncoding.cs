@@ -131,8 +131,8 @@ public abstract class HashEncoding : IEncoding
             using var init = gpu.BeginBatch();
             _fixedLow = gpu.CreateBuffer<uint>(ParameterCount, BufferLocation.DeviceLocal, $"{Kind} encoding fixed-point gradients (low)");
             _fixedHigh = gpu.CreateBuffer<uint>(ParameterCount, BufferLocation.DeviceLocal, $"{Kind} encoding fixed-point gradients (high)");
-            gpu.Primitives.Fill(init, _fixedLow, 0u);
-            gpu.Primitives.Fill(init, _fixedHigh, 0u);
+            gpu.Primitives.RecordFill(init, _fixedLow, 0u);
+            gpu.Primitives.RecordFill(init, _fixedHigh, 0u);
             init.Submit();
         }
         batch.DispatchThreads(gpu.GetKernel(_backwardFixedSpec), push, (long)count * Config.Levels, points, _levelBuffer, featureGradients, _fixedLow, _fixedHigh);

@@ -40,9 +40,9 @@ public sealed class Trainer : IDisposable
         _secondMoment = gpu.CreateBuffer<float>(field.ParameterCount, BufferLocation.DeviceLocal, "adam second moment");
         _workspace = new MlpWorkspace(gpu, field.Network.Config, b);
         using var batch = gpu.BeginBatch();
-        gpu.Primitives.Fill(batch, _gradients, 0f);
-        gpu.Primitives.Fill(batch, _firstMoment, 0f);
-        gpu.Primitives.Fill(batch, _secondMoment, 0f);
+        gpu.Primitives.RecordFill(batch, _gradients, 0f);
+        gpu.Primitives.RecordFill(batch, _firstMoment, 0f);
+        gpu.Primitives.RecordFill(batch, _secondMoment, 0f);
         batch.Submit();
     }
 
@@ -81,7 +81,7 @@ public sealed class Trainer : IDisposable
         using (batch.Time("encode backward"))
             f.Encoding.RecordBackward(batch, _points, _workspace.InputGradients, _gradients, b, accumulation: Options.Accumulation);
         using (batch.Time("adam")) Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
-        if (measureLoss) f.Gpu.Primitives.Reduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
+        if (measureLoss) f.Gpu.Primitives.RecordReduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
     }
 
     /// <summary>The loss measured by the last submitted <see cref="RecordStep"/> with measureLoss.</summary>
@@ -136,7 +136,7 @@ public sealed class Trainer : IDisposable
             {
                 using (var batch = Field.Gpu.BeginBatch())
                 {
-                    Field.Gpu.Primitives.Reduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, Options.BatchSize);
+                    Field.Gpu.Primitives.RecordReduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, Options.BatchSize);
                     batch.Submit();
                 }
                 loss = ReadLoss();

@@ -6,7 +6,7 @@ namespace FieldForge.Noise;
 /// Simplex noise on the GPU. Create once per settings, then record fills into a caller's batch:
 /// <code>
 /// var noise = new GpuNoise(gpu, new NoiseSettings { Octaves = 6, Seed = 7 });
-/// noise.FillGrid(batch, NoiseGrid.Plane(512, 512, 1 / 64f), values);   // values: GpuBuffer&lt;float&gt;(512 * 512)
+/// noise.RecordFillGrid(batch, NoiseGrid.Plane(512, 512, 1 / 64f), values);   // values: GpuBuffer&lt;float&gt;(512 * 512)
 /// float[] image = noise.FillGrid(NoiseGrid.Plane(512, 512, 1 / 64f));  // convenience: submit and read back
 /// </code>
 /// Results equal <see cref="CpuNoise"/> to float rounding (the kernel performs the same operations). Gradients
@@ -59,7 +59,7 @@ public sealed class GpuNoise
 
     /// <summary>Records: fills <paramref name="values"/> with the field on <paramref name="grid"/>, and
     /// <paramref name="gradients"/> (grid.Count × dimensions, 2D/3D only) when given.</summary>
-    public void FillGrid(CommandBatch batch, NoiseGrid grid, GpuBuffer<float> values, GpuBuffer<float>? gradients = null)
+    public void RecordFillGrid(CommandBatch batch, NoiseGrid grid, GpuBuffer<float> values, GpuBuffer<float>? gradients = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(values);
@@ -84,7 +84,7 @@ public sealed class GpuNoise
 
     /// <summary>Records: evaluates <paramref name="count"/> packed points (default: all; <paramref name="dimensions"/>
     /// floats each) into <paramref name="values"/>, and gradients (2D/3D) when given.</summary>
-    public void Evaluate(CommandBatch batch, int dimensions, GpuBuffer<float> points, GpuBuffer<float> values,
+    public void RecordEvaluate(CommandBatch batch, int dimensions, GpuBuffer<float> points, GpuBuffer<float> values,
         GpuBuffer<float>? gradients = null, long count = -1)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -121,7 +121,7 @@ public sealed class GpuNoise
         using var grads = gradients ? _gpu.CreateBuffer<float>(grid.Count * grid.Dimensions, label: "noise gradients") : null;
         using (var batch = _gpu.BeginBatch())
         {
-            FillGrid(batch, grid, values, grads);
+            RecordFillGrid(batch, grid, values, grads);
             batch.Submit();
         }
         gradientsOut = grads?.ToArray() ?? Array.Empty<float>();
@@ -143,7 +143,7 @@ public sealed class GpuNoise
         using var grads = gradients ? _gpu.CreateBuffer<float>((long)count * dimensions, label: "noise gradients") : null;
         using (var batch = _gpu.BeginBatch())
         {
-            Evaluate(batch, dimensions, p, values, grads, count);
+            RecordEvaluate(batch, dimensions, p, values, grads, count);
             batch.Submit();
         }
         gradientsOut = grads?.ToArray() ?? Array.Empty<float>();

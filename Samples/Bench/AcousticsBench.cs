@@ -68,8 +68,8 @@ public sealed class AcousticsBench : IBenchmark
             double inferS = Measure.Seconds(() => model.PredictImpulseResponse(data.Sources[held[q++ % held.Length]], listener), 21);
             var speed = report.Table("One impulse response for a new source position", "FDTD simulate", "surrogate inference", "speed-up", "IR samples", "bake per source (all receivers)", "training");
             speed.Add($"{simulateS * 1e3:F1} ms", $"{inferS * 1e3:F2} ms", Measure.Ratio(simulateS / inferS), model.Outputs, $"{perSource:F3} s", $"{trainS:F1} s ({settingsS.Steps} steps)");
-            var (trainRmse, trainRms) = model.Evaluate(data, Enumerable.Range(0, train));
-            var (rmse, rms) = model.Evaluate(data, held);
+            var (trainRmse, trainRms) = model.MeasureError(data, Enumerable.Range(0, train));
+            var (rmse, rms) = model.MeasureError(data, held);
             var acc = report.Table("Surrogate accuracy (all receivers x all times, 1 Pa source)", "sources", "RMSE", "relative RMSE", "field RMS");
             acc.Add($"train ({train})", $"{trainRmse:F4} Pa", $"{trainRmse / trainRms:P1}", $"{trainRms:F4} Pa");
             acc.Add($"held out ({test})", $"{rmse:F4} Pa", $"{rmse / rms:P1}", $"{rms:F4} Pa");

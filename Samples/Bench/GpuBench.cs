@@ -38,9 +38,9 @@ public sealed class GpuBench : IBenchmark
             double kernelS = double.IsNaN(gpuMs) ? wall : gpuMs / 1e3;
             table.Add(name, Measure.Rate(n / kernelS, "elem"), Measure.Rate(n / wall, "elem"), Measure.Rate(n / cpuS, "elem"), Measure.Ratio(cpuS / wall), report.Bandwidth(n * (double)bytesPerElement / kernelS));
         }
-        Row("exclusive scan (uint)", 8, b => gpu.Primitives.ExclusiveScan(b, gKeys, gOut, n), () => PrimitivesReference.ExclusiveScan(keys, cpuOut));
-        Row("sum (float)", 4, b => gpu.Primitives.Reduce(b, gValues, ReduceOp.Sum, gResult), () => PrimitivesReference.Reduce(values, ReduceOp.Sum));
-        Row("max (float)", 4, b => gpu.Primitives.Reduce(b, gValues, ReduceOp.Max, gResult), () => PrimitivesReference.Reduce(values, ReduceOp.Max));
+        Row("exclusive scan (uint)", 8, b => gpu.Primitives.RecordExclusiveScan(b, gKeys, gOut, n), () => PrimitivesReference.ExclusiveScan(keys, cpuOut));
+        Row("sum (float)", 4, b => gpu.Primitives.RecordReduce(b, gValues, ReduceOp.Sum, gResult), () => PrimitivesReference.Reduce(values, ReduceOp.Sum));
+        Row("max (float)", 4, b => gpu.Primitives.RecordReduce(b, gValues, ReduceOp.Max, gResult), () => PrimitivesReference.Reduce(values, ReduceOp.Max));
 
         var bw = report.Table("Host <-> device copy bandwidth (64 MiB)", "direction", "bandwidth", "path");
         var bytes = new byte[64 << 20];

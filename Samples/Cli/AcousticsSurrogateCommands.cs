@@ -204,11 +204,11 @@ internal static class AcousticsSurrogateCommands
         var sw = Stopwatch.StartNew();
         using var model = SoundFieldSurrogate.Train(gpu, data, settings, Enumerable.Range(0, train).ToArray(), p => Console.WriteLine($"  {p}"));
         Console.WriteLine($"trained in {sw.Elapsed.TotalSeconds:F1} s");
-        var (rmse, rms) = model.Evaluate(data, Enumerable.Range(0, train));
+        var (rmse, rms) = model.MeasureError(data, Enumerable.Range(0, train));
         Console.WriteLine(FormattableString.Invariant($"train RMSE {rmse:F4} Pa ({rmse / rms:P1} of the field RMS {rms:F4} Pa)"));
         if (test > 0)
         {
-            (rmse, rms) = model.Evaluate(data, Enumerable.Range(train, test));
+            (rmse, rms) = model.MeasureError(data, Enumerable.Range(train, test));
             Console.WriteLine(FormattableString.Invariant($"held-out RMSE {rmse:F4} Pa ({rmse / rms:P1} of the field RMS {rms:F4} Pa)"));
         }
         model.Save(output);

@@ -79,7 +79,7 @@ public sealed class NoiseCommand : ICommand
         double kernelMs;
         using (var batch = gpu.BeginBatch())
         {
-            using (batch.Time("noise")) noise.FillGrid(batch, grid, values);
+            using (batch.Time("noise")) noise.RecordFillGrid(batch, grid, values);
             batch.Submit();
             kernelMs = batch.Timings.FirstOrDefault()?.Milliseconds ?? double.NaN;
         }

@@ -35,7 +35,7 @@ public static class NoiseSample
         using var values = gpu.CreateBuffer<float>(grid.Count, label: "noise tile");
         using (var batch = gpu.BeginBatch())
         {
-            noise.FillGrid(batch, grid, values);
+            noise.RecordFillGrid(batch, grid, values);
             batch.Submit();
         }
         float[] field = values.ToArray(); // size * size floats in [-1, 1], row-major

@@ -75,7 +75,7 @@ public sealed class AcousticsStep : IShowcaseStep
             sw.Restart();
             using var model = SoundFieldSurrogate.Train(gpu, data, new SurrogateSettings { Modes = 16, Width = 32, Steps = 500 }, Enumerable.Range(0, 28).ToArray());
             double trainS = sw.Elapsed.TotalSeconds;
-            var (rmse, rms) = model.Evaluate(data, Enumerable.Range(28, 4));
+            var (rmse, rms) = model.MeasureError(data, Enumerable.Range(28, 4));
             var source = new Vector3(0.55f, 0.45f, 0.42f);
             var listener = new Vector3(0.85f, 0.62f, 0.35f);
             model.PredictImpulseResponse(source, listener);

@@ -51,7 +51,7 @@ public sealed class MovingSourceStep : IShowcaseStep
             sw.Restart();
             using var model = SoundFieldSurrogate.Train(gpu, data, settings, Enumerable.Range(0, train).ToArray());
             double trainS = sw.Elapsed.TotalSeconds;
-            var (rmse, rms) = model.Evaluate(data, Enumerable.Range(train, held));
+            var (rmse, rms) = model.MeasureError(data, Enumerable.Range(train, held));
             summary.Add(FormattableString.Invariant($"{spec.Room} (walls {spec.Walls}, fmax {spec.MaxFrequencyHz} Hz): baked {data.Sources.Length} sources x {data.Receivers.Length} receivers x {data.Outputs} times in {bakeS:F1} s, trained in {trainS:F1} s; held-out RMSE {rmse:F4} Pa ({rmse / rms:P1} of the field RMS) at a 1 Pa pulse"));
 
             // Direct-path level along the walk: the IR's peak around the direct arrival time d/c.

@@ -51,7 +51,7 @@ public sealed class NoiseStep : IShowcaseStep
         using var buffer = gpu.CreateBuffer<float>(grid.Count, label: "showcase noise");
         var sw = Stopwatch.StartNew();
         using var batch = gpu.BeginBatch();
-        using (batch.Time("noise")) noise.FillGrid(batch, grid, buffer);
+        using (batch.Time("noise")) noise.RecordFillGrid(batch, grid, buffer);
         batch.Submit();
         double ms = batch.Timings.FirstOrDefault()?.Milliseconds ?? sw.Elapsed.TotalMilliseconds;
         return (buffer.ToArray(), ms);

@@ -25,7 +25,7 @@ public class ComponentTests : GpuTest
         {
             Log.Add("update");
             if (changed) Changes++;
-            frame.Gpu.Primitives.Fill(frame.Batch, Output!, (uint)Count);
+            frame.Gpu.Primitives.RecordFill(frame.Batch, Output!, (uint)Count);
         }
         public override void OnDisable() { Log.Add("disable"); Output?.Dispose(); Output = null; }
     }

@@ -53,7 +53,7 @@ public class GpuBufferTests : GpuTest
         var ex = Assert.Throws<ObjectDisposedException>(() => buffer.ToArray())!;
         Assert.That(ex.Message, Does.Contain("gone"));
         using var batch = Gpu.BeginBatch();
-        Assert.Throws<ObjectDisposedException>(() => Gpu.Primitives.Fill(batch, buffer, 1f));
+        Assert.Throws<ObjectDisposedException>(() => Gpu.Primitives.RecordFill(batch, buffer, 1f));
     }
 
     [Test]

@@ -124,14 +124,14 @@ public class GpuContextTests : GpuTest
         using var b = Gpu.CreateBuffer<uint>(100);
         using var c = Gpu.CreateBuffer<uint>(100);
         using var batch = Gpu.BeginBatch();
-        Gpu.Primitives.Fill(batch, a, 1u);
-        Gpu.Primitives.Fill(batch, b, 2u);
+        Gpu.Primitives.RecordFill(batch, a, 1u);
+        Gpu.Primitives.RecordFill(batch, b, 2u);
         Assert.That(batch.BarrierCount, Is.EqualTo(0), "two fills of different buffers are independent");
-        Gpu.Primitives.Copy(batch, a, c);
+        Gpu.Primitives.RecordCopy(batch, a, c);
         Assert.That(batch.BarrierCount, Is.EqualTo(1), "copy reads what the first fill wrote");
         batch.Submit();
         Assert.That(c.ToArray(), Is.All.EqualTo(1u));
-        Assert.Throws<InvalidOperationException>(() => Gpu.Primitives.Fill(batch, a, 3u));
+        Assert.Throws<InvalidOperationException>(() => Gpu.Primitives.RecordFill(batch, a, 3u));
     }
 
     [Test]
@@ -139,8 +139,8 @@ public class GpuContextTests : GpuTest
     {
         using var a = Gpu.CreateBuffer<uint>(1 << 16);
         using var batch = Gpu.BeginBatch();
-        using (batch.Time("fill")) Gpu.Primitives.Fill(batch, a, 5u);
-        using (batch.Time("fill")) Gpu.Primitives.Fill(batch, a, 6u);
+        using (batch.Time("fill")) Gpu.Primitives.RecordFill(batch, a, 5u);
+        using (batch.Time("fill")) Gpu.Primitives.RecordFill(batch, a, 6u);
         batch.Submit();
         if (!Gpu.DeviceInfo.Timestamps) Assert.Inconclusive("device has no compute timestamps");
         var t = batch.Timings.Single();

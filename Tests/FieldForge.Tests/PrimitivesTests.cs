@@ -31,7 +31,7 @@ public class PrimitivesTests(bool subgroups) : GpuTest
         using var total = Gpu.CreateBuffer<uint>(1);
         using (var batch = Gpu.BeginBatch())
         {
-            Gpu.Primitives.ExclusiveScan(batch, gin, gout, n, total);
+            Gpu.Primitives.RecordExclusiveScan(batch, gin, gout, n, total);
             batch.Submit();
         }
         var actual = gout.ToArray();
@@ -102,7 +102,7 @@ public class PrimitivesTests(bool subgroups) : GpuTest
         using var b = Gpu.CreateBuffer<int>(new int[10]);
         using (var batch = Gpu.BeginBatch())
         {
-            Gpu.Primitives.Copy(batch, a, b, count: 3, sourceOffset: 5, destinationOffset: 1);
+            Gpu.Primitives.RecordCopy(batch, a, b, count: 3, sourceOffset: 5, destinationOffset: 1);
             batch.Submit();
         }
         Assert.That(b.ToArray(), Is.EqualTo(new[] { 0, 5, 6, 7, 0, 0, 0, 0, 0, 0 }));
@@ -113,9 +113,9 @@ public class PrimitivesTests(bool subgroups) : GpuTest
     {
         using var a = Gpu.CreateBuffer<uint>(10, label: "small");
         using var batch = Gpu.BeginBatch();
-        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Gpu.Primitives.ExclusiveScan(batch, a, a, 11))!.Message, Does.Contain("small"));
-        Assert.Throws<ArgumentException>(() => Gpu.Primitives.ExclusiveScan(batch, a, a, 10));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => Gpu.Primitives.RecordExclusiveScan(batch, a, a, 11))!.Message, Does.Contain("small"));
+        Assert.Throws<ArgumentException>(() => Gpu.Primitives.RecordExclusiveScan(batch, a, a, 10));
         using var f = Gpu.CreateBuffer<float>(10);
-        Assert.Throws<ArgumentException>(() => Gpu.Primitives.Reduce(batch, f, ReduceOp.SumSquaredDifference, f));
+        Assert.Throws<ArgumentException>(() => Gpu.Primitives.RecordReduce(batch, f, ReduceOp.SumSquaredDifference, f));
     }
 }

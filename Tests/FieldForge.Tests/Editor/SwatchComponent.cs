@@ -59,7 +59,7 @@ public sealed class SwatchComponent : Component
         if (!_filled) return;
         var c = Vector3.Clamp(Tint * Level, Vector3.Zero, Vector3.One) * 255;
         uint rgba = (uint)c.X | (uint)c.Y << 8 | (uint)c.Z << 16 | 255u << 24;
-        using (frame.Batch.Time("swatch fill")) frame.Gpu.Primitives.Fill(frame.Batch, _pixels!, rgba);
+        using (frame.Batch.Time("swatch fill")) frame.Gpu.Primitives.RecordFill(frame.Batch, _pixels!, rgba);
     }
 
     public override void OnFrameCompleted(FrameContext frame)

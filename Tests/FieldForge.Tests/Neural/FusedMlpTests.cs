@@ -38,7 +38,7 @@ public sealed class FusedMlpTests : GpuTest
         using var ws = new MlpWorkspace(Gpu, c, count + 3);
         using (var batch = Gpu.BeginBatch())
         {
-            Gpu.Primitives.Fill(batch, gw, 0f);
+            Gpu.Primitives.RecordFill(batch, gw, 0f);
             mlp.RecordForward(batch, w, x, y, count, offset, ws);
             mlp.RecordBackward(batch, w, x, gy, gw, count, ws, offset, accumulation: GradientAccumulation.Deterministic);
             batch.Submit();
@@ -97,7 +97,7 @@ public sealed class FusedMlpTests : GpuTest
         {
             using (var batch = Gpu.BeginBatch())
             {
-                Gpu.Primitives.Fill(batch, gwb, 0f);
+                Gpu.Primitives.RecordFill(batch, gwb, 0f);
                 perLayer.RecordForward(batch, w, x, yb, count, 0, ws);
                 perLayer.RecordBackward(batch, w, x, gy, gwb, count, ws, 0, accumulation: GradientAccumulation.FloatAtomics);
                 batch.Submit();

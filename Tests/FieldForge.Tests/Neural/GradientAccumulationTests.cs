@@ -21,7 +21,7 @@ public sealed class GradientAccumulationTests : GpuTest
         using var grads = Gpu.CreateBuffer<float>(enc.ParameterCount + 3);
         using (var batch = Gpu.BeginBatch())
         {
-            Gpu.Primitives.Fill(batch, grads, 0.5f);  // backward adds to what is there
+            Gpu.Primitives.RecordFill(batch, grads, 0.5f);  // backward adds to what is there
             enc.RecordBackward(batch, p, g, grads, count, parameterOffset: 3, accumulation);
             batch.Submit();
         }

@@ -98,7 +98,7 @@ public sealed class HashEncodingTests : GpuTest
         using var grads = Gpu.CreateBuffer<float>(enc.ParameterCount + 7);
         using (var batch = Gpu.BeginBatch())
         {
-            Gpu.Primitives.Fill(batch, grads, 0f);
+            Gpu.Primitives.RecordFill(batch, grads, 0f);
             enc.RecordBackward(batch, p, g, grads, count, parameterOffset: 7);
             batch.Submit();
         }
@@ -123,7 +123,7 @@ public sealed class HashEncodingTests : GpuTest
         using var grads = Gpu.CreateBuffer<float>(enc.ParameterCount);
         using (var batch = Gpu.BeginBatch())
         {
-            Gpu.Primitives.Fill(batch, grads, 0f);
+            Gpu.Primitives.RecordFill(batch, grads, 0f);
             enc.RecordBackward(batch, p, g, grads, count);
             batch.Submit();
         }

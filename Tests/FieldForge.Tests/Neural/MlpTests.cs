@@ -70,7 +70,7 @@ public sealed class MlpTests : GpuTest
         using var ws = new MlpWorkspace(Gpu, mlp.Config, 300);
         using (var batch = Gpu.BeginBatch())
         {
-            Gpu.Primitives.Fill(batch, gw, 0f);
+            Gpu.Primitives.RecordFill(batch, gw, 0f);
             mlp.RecordForward(batch, w, x, y, count, offset, ws);
             mlp.RecordBackward(batch, w, x, gy, gw, count, ws, offset);
             batch.Submit();
@@ -104,7 +104,7 @@ public sealed class MlpTests : GpuTest
         using var ws = new MlpWorkspace(Gpu, mlp.Config, count);
         using (var batch = Gpu.BeginBatch())
         {
-            Gpu.Primitives.Fill(batch, gw, 0f);
+            Gpu.Primitives.RecordFill(batch, gw, 0f);
             mlp.RecordForward(batch, w, x, y, count, 0, ws);
             mlp.RecordBackward(batch, w, x, gy, gw, count, ws, 0, gx);
             batch.Submit();

@@ -136,9 +136,9 @@ public class NoiseGpuTests : GpuTest
         var noise = new GpuNoise(Gpu, new NoiseSettings());
         using var small = Gpu.CreateBuffer<float>(10);
         using var batch = Gpu.BeginBatch();
-        Assert.That(Assert.Throws<ArgumentException>(() => noise.FillGrid(batch, NoiseGrid.Plane(4, 4), small))!.Message,
+        Assert.That(Assert.Throws<ArgumentException>(() => noise.RecordFillGrid(batch, NoiseGrid.Plane(4, 4), small))!.Message,
             Is.EqualTo("values holds 10 floats, the 4x4x1 grid needs 16"));
-        Assert.That(Assert.Throws<ArgumentException>(() => noise.FillGrid(batch, NoiseGrid.Volume(2, 2, 2, dimensions: 4), small, small))!.Message,
+        Assert.That(Assert.Throws<ArgumentException>(() => noise.RecordFillGrid(batch, NoiseGrid.Volume(2, 2, 2, dimensions: 4), small, small))!.Message,
             Is.EqualTo("gradients are available for 2D and 3D noise only, got a 4D grid"));
         Assert.That(Assert.Throws<ArgumentException>(() => noise.Settings = new NoiseSettings { Octaves = 17 })!.Message,
             Is.EqualTo("octaves must be 1..16, got 17"));
