@@ -9,31 +9,8 @@ namespace FieldForge.Tests.Editor;
 /// <summary>Issue 15, problems 2, 3, 4 and 7 over real HTTP: parallel preset saves, a newline in a preset name,
 /// malformed bodies and preset files, 500s that are logged but say nothing to the client, framing and sniffing
 /// headers, the Origin check and the exact media type.</summary>
-public class EditorHttpHardeningTests
+public class EditorHttpHardeningTests : EditorServerFixture
 {
-    private EditorSession _session = null!;
-    private EditorServer _server = null!;
-    private HttpClient _http = null!;
-    private string _presets = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _presets = Path.Combine(Path.GetTempPath(), $"ff-hardening-{Guid.NewGuid():N}");
-        _session = EditorTestSupport.StartSwatchSession();
-        _server = await EditorServer.StartAsync(_session, new EditorServerOptions(Port: 0, PresetDirectory: _presets));
-        _http = new HttpClient { BaseAddress = _server.Url };
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-        _session.Dispose();
-        if (Directory.Exists(_presets)) Directory.Delete(_presets, recursive: true);
-    }
-
     private Task<HttpResponseMessage> Post(string path, string body, string contentType = "application/json") =>
         _http.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
 

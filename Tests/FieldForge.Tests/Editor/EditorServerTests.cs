@@ -8,31 +8,8 @@ namespace FieldForge.Tests.Editor;
 
 /// <summary>The web API in-process on a free port: good requests work, bad ones get 4xx JSON errors, and the server
 /// keeps answering after all of them.</summary>
-public class EditorServerTests
+public class EditorServerTests : EditorServerFixture
 {
-    private EditorSession _session = null!;
-    private EditorServer _server = null!;
-    private HttpClient _http = null!;
-    private string _presets = null!;
-
-    [OneTimeSetUp]
-    public async Task Start()
-    {
-        _presets = Path.Combine(Path.GetTempPath(), $"ff-server-presets-{Guid.NewGuid():N}");
-        _session = EditorTestSupport.StartSwatchSession();
-        _server = await EditorServer.StartAsync(_session, new EditorServerOptions(Port: 0, PresetDirectory: _presets));
-        _http = new HttpClient { BaseAddress = _server.Url };
-    }
-
-    [OneTimeTearDown]
-    public async Task Stop()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-        _session.Dispose();
-        if (Directory.Exists(_presets)) Directory.Delete(_presets, recursive: true);
-    }
-
     [SetUp]
     public async Task ResetLevel() => await Post("api/components/SwatchComponent/parameters", """{ "name": "Level", "value": 0.5 }""");
 
