@@ -136,7 +136,7 @@ public sealed class EditorSession : IDisposable
         try
         {
             _gpu = (_options.CreateGpu ?? (() => GpuContext.Create()))();
-            _host = new ComponentHost(_gpu) { FrameBudgetMilliseconds = _options.FrameBudgetMilliseconds };
+            _host = new ComponentHost(_gpu) { FrameBudgetMilliseconds = _options.FrameBudgetMilliseconds, PreviewsWanted = true };
             var components = new List<Component>();
             foreach (var t in _types)
             {

@@ -37,6 +37,19 @@ public sealed class ComponentHost : IDisposable
     }
     private double _budget = double.PositiveInfinity;
 
+    /// <summary>Raised on the ticking thread at the start of every <see cref="Tick"/>, before enable/disable transitions
+    /// and parameter-change detection: the place where a tool (the editor attached to a game) applies queued edits, so
+    /// they land between frames on the game's own thread.</summary>
+    public event Action<ComponentHost>? FrameStarting;
+
+    /// <summary>Raised on the ticking thread at the end of every <see cref="Tick"/>, after the completed frame's
+    /// <see cref="Component.OnFrameCompleted"/> callbacks: the place to read previews and statuses.</summary>
+    public event Action<ComponentHost>? FrameFinished;
+
+    /// <summary>When true, components build their previews (read results back to the host) after frames complete;
+    /// false (the default) keeps a game's frames free of read-backs. The editor turns it on while it is attached.</summary>
+    public bool PreviewsWanted { get; set; }
+
     /// <summary>Dispatches in the last frame's single submission.</summary>
     public int LastFrameDispatches { get; private set; }
 
@@ -66,7 +79,12 @@ public sealed class ComponentHost : IDisposable
         if (!double.IsFinite(deltaSeconds) || deltaSeconds < 0) throw new ArgumentOutOfRangeException(nameof(deltaSeconds), $"frame time must be finite and >= 0, got {deltaSeconds}");
         if (Interlocked.Exchange(ref _ticking, 1) != 0)
             throw new InvalidOperationException("ComponentHost.Tick was called while another Tick was running: a host is single-threaded; tick it from one thread (the GpuContext may be shared across threads)");
-        try { TickOnce(deltaSeconds); }
+        try
+        {
+            FrameStarting?.Invoke(this);
+            TickOnce(deltaSeconds);
+            FrameFinished?.Invoke(this);
+        }
         finally { Volatile.Write(ref _ticking, 0); }
     }
 
@@ -84,7 +102,7 @@ public sealed class ComponentHost : IDisposable
         }
         _time += deltaSeconds;
         using var batch = Gpu.BeginBatch();
-        var frame = new FrameContext(Gpu, batch, deltaSeconds, _time, _frame++, _budget);
+        var frame = new FrameContext(Gpu, batch, deltaSeconds, _time, _frame++, _budget, PreviewsWanted);
         var updated = new List<Component>();
         foreach (var c in _components)
         {

@@ -164,7 +164,17 @@ public sealed unsafe class GpuContext : IDisposable
 
     internal void Write(GpuBuffer buffer, ulong byteOffset, ReadOnlySpan<byte> bytes) => _memory.Write(buffer, byteOffset, bytes);
 
-    internal void Read(GpuBuffer buffer, ulong byteOffset, Span<byte> bytes) => _memory.Read(buffer, byteOffset, bytes);
+    internal void Read(GpuBuffer buffer, ulong byteOffset, Span<byte> bytes)
+    {
+        _memory.Read(buffer, byteOffset, bytes);
+        Interlocked.Add(ref _bytesReadBack, bytes.Length);
+    }
+
+    private long _bytesReadBack;
+
+    /// <summary>Bytes copied from GPU buffers to the host through this context since it was created (every download
+    /// path goes through here), so a game loop can measure that it reads nothing back in steady state.</summary>
+    public long BytesReadBack => Interlocked.Read(ref _bytesReadBack);
 
     // ---- kernels -------------------------------------------------------------------------------------------------
 
