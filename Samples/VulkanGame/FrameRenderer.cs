@@ -7,10 +7,10 @@ using VkBuffer = Silk.NET.Vulkan.Buffer;
 
 namespace FieldForge.Samples.VulkanGame;
 
-/// <summary>What one frame draws: the isosurface buffers FieldForge wrote this frame (null before the first surface)
-/// and the camera.</summary>
+/// <summary>What one frame draws: the isosurface buffers FieldForge wrote this frame (null before the first surface),
+/// FieldForge's RGBA8 noise image for the ground (null before it exists), and the camera.</summary>
 public readonly record struct FrameScene(GpuBuffer<IsoVertex>? Vertices, GpuBuffer<uint>? Indices, GpuBuffer<uint>? DrawArguments,
-    Matrix4x4 ViewProjection, Vector3 LightDirection, float GroundHeight, float GroundHalfExtent);
+    GpuImage? GroundTexture, Matrix4x4 ViewProjection, Vector3 LightDirection, float GroundHeight, float GroundHalfExtent);
 
 /// <summary>
 /// The game's renderer: an offscreen render pass (RGBA8 colour + depth) drawing a ground plane textured with the GPU
@@ -24,14 +24,13 @@ public sealed unsafe class FrameRenderer : IDisposable
     /// <summary>Frames the renderer keeps in flight.</summary>
     public const int FramesInFlight = 2;
     private const Format ColorFormat = Format.R8G8B8A8Unorm;
-    private const Format ValueFormat = Format.R32Sfloat;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct PushConstants
     {
         public Matrix4x4 ViewProjection;
         public Vector4 LightDirection;
-        public Vector4 Ground; // x: height, y: half extent, z: 1 = ramp noise values
+        public Vector4 Ground; // x: height, y: half extent
     }
 
     private readonly GameDevice _dev;
@@ -43,16 +42,15 @@ public sealed unsafe class FrameRenderer : IDisposable
     private readonly CommandPool _pool;
     private readonly DescriptorPool _descriptorPool;
     private readonly QueryPool _queries;
-    private readonly Sampler _nearest;
+    private readonly Sampler _linear;
     private readonly Slot[] _slots = new Slot[FramesInFlight];
     private readonly List<(Image Image, DeviceMemory Memory)> _images = new();
 
-    // The ground texture: FieldForge's noise values copied (on the GPU) into an R32F image the ground shader ramps.
-    private Image _valueImage;
-    private DeviceMemory _valueMemory;
-    private ImageView _valueView;
-    private int _valueWidth, _valueHeight;
-    private long _valueGeneration = -1;
+    // The ground texture: FieldForge's colour-ramped noise image, sampled directly. Until it exists, a 1x1 placeholder.
+    private readonly Image _placeholder;
+    private readonly DeviceMemory _placeholderMemory;
+    private readonly ImageView _placeholderView;
+    private ImageView _boundGround;
 
     private sealed class Slot
     {
@@ -98,14 +96,17 @@ public sealed unsafe class FrameRenderer : IDisposable
         _queries = qp;
         var samplerInfo = new SamplerCreateInfo
         {
-            SType = StructureType.SamplerCreateInfo, MagFilter = Filter.Nearest, MinFilter = Filter.Nearest, MipmapMode = SamplerMipmapMode.Nearest,
+            SType = StructureType.SamplerCreateInfo, MagFilter = Filter.Linear, MinFilter = Filter.Linear, MipmapMode = SamplerMipmapMode.Nearest,
             AddressModeU = SamplerAddressMode.ClampToEdge, AddressModeV = SamplerAddressMode.ClampToEdge, AddressModeW = SamplerAddressMode.ClampToEdge,
         };
         Sampler sampler;
         GameDevice.Check(Api.CreateSampler(Device, &samplerInfo, null, &sampler));
-        _nearest = sampler;
+        _linear = sampler;
         for (int i = 0; i < FramesInFlight; i++) _slots[i] = CreateSlot();
-        EnsureValueImage(1, 1);
+        (_placeholder, _placeholderMemory) = CreateImage(1, 1, ColorFormat, ImageUsageFlags.TransferDstBit | ImageUsageFlags.SampledBit, track: false);
+        _placeholderView = CreateView(_placeholder, ColorFormat, ImageAspectFlags.ColorBit);
+        ClearPlaceholder();
+        BindGround(_placeholderView);
     }
 
     private Vk Api => _dev.Api;
@@ -148,15 +149,12 @@ public sealed unsafe class FrameRenderer : IDisposable
     /// </summary>
     /// <param name="frame">Frame number (selects the slot).</param>
     /// <param name="scene">What to draw.</param>
-    /// <param name="noiseValues">FieldForge's noise values (row-major floats) or null.</param>
-    /// <param name="noiseWidth">Width of <paramref name="noiseValues"/>.</param>
-    /// <param name="noiseHeight">Height of <paramref name="noiseValues"/>.</param>
-    /// <param name="noiseGeneration">Changes whenever the noise was regenerated (the copy into the texture runs then only).</param>
-    public void Record(long frame, in FrameScene scene, GpuBuffer<float>? noiseValues, int noiseWidth, int noiseHeight, long noiseGeneration)
+    public void Record(long frame, in FrameScene scene)
     {
         var slot = _slots[frame % FramesInFlight];
         if (slot.Submitted) throw new InvalidOperationException("WaitForSlot must come before Record");
-        if (noiseValues is not null && (noiseWidth != _valueWidth || noiseHeight != _valueHeight)) EnsureValueImage(noiseWidth, noiseHeight);
+        var ground = scene.GroundTexture is { HasContents: true, IsDisposed: false } texture ? texture.NativeView : _placeholderView;
+        if (ground.Handle != _boundGround.Handle) BindGround(ground);
 
         var cmd = slot.Commands;
         GameDevice.Check(Api.ResetCommandBuffer(cmd, 0));
@@ -180,12 +178,6 @@ public sealed unsafe class FrameRenderer : IDisposable
             PipelineStageFlags.VertexInputBit | PipelineStageFlags.DrawIndirectBit | PipelineStageFlags.FragmentShaderBit | PipelineStageFlags.TransferBit,
             0, 1, &acquire, 0, null, 0, null);
 
-        if (noiseValues is not null && noiseGeneration != _valueGeneration)
-        {
-            RecordValueCopy(cmd, noiseValues);
-            _valueGeneration = noiseGeneration;
-        }
-
         ClearValue* clears = stackalloc ClearValue[2];
         clears[0] = new ClearValue(new ClearColorValue(0.55f, 0.70f, 0.90f, 1f));
         clears[1] = new ClearValue(depthStencil: new ClearDepthStencilValue(1f, 0));
@@ -199,7 +191,7 @@ public sealed unsafe class FrameRenderer : IDisposable
         {
             ViewProjection = scene.ViewProjection,
             LightDirection = new Vector4(Vector3.Normalize(scene.LightDirection), 0),
-            Ground = new Vector4(scene.GroundHeight, scene.GroundHalfExtent, 1, 0),
+            Ground = new Vector4(scene.GroundHeight, scene.GroundHalfExtent, 0, 0),
         };
         Api.CmdPushConstants(cmd, _layout, ShaderStageFlags.VertexBit | ShaderStageFlags.FragmentBit, 0, (uint)sizeof(PushConstants), &push);
 
@@ -242,69 +234,36 @@ public sealed unsafe class FrameRenderer : IDisposable
         slot.Submitted = true;
     }
 
-    private void RecordValueCopy(CommandBuffer cmd, GpuBuffer<float> values)
+    /// <summary>Clears the placeholder to a neutral grey and leaves it in ShaderReadOnlyOptimal.</summary>
+    private void ClearPlaceholder() => OneTimeCommands(cmd =>
     {
         var range = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
         var toTransfer = new ImageMemoryBarrier
         {
-            SType = StructureType.ImageMemoryBarrier, SrcAccessMask = AccessFlags.ShaderReadBit, DstAccessMask = AccessFlags.TransferWriteBit,
-            OldLayout = ImageLayout.ShaderReadOnlyOptimal, NewLayout = ImageLayout.TransferDstOptimal,
-            SrcQueueFamilyIndex = Vk.QueueFamilyIgnored, DstQueueFamilyIndex = Vk.QueueFamilyIgnored, Image = _valueImage, SubresourceRange = range,
+            SType = StructureType.ImageMemoryBarrier, DstAccessMask = AccessFlags.TransferWriteBit,
+            OldLayout = ImageLayout.Undefined, NewLayout = ImageLayout.TransferDstOptimal,
+            SrcQueueFamilyIndex = Vk.QueueFamilyIgnored, DstQueueFamilyIndex = Vk.QueueFamilyIgnored, Image = _placeholder, SubresourceRange = range,
         };
-        Api.CmdPipelineBarrier(cmd, PipelineStageFlags.FragmentShaderBit, PipelineStageFlags.TransferBit, 0, 0, null, 0, null, 1, &toTransfer);
-        var copy = new BufferImageCopy
-        {
-            ImageSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
-            ImageExtent = new Extent3D((uint)_valueWidth, (uint)_valueHeight, 1),
-        };
-        Api.CmdCopyBufferToImage(cmd, values.NativeHandle, _valueImage, ImageLayout.TransferDstOptimal, 1, &copy);
+        Api.CmdPipelineBarrier(cmd, PipelineStageFlags.TopOfPipeBit, PipelineStageFlags.TransferBit, 0, 0, null, 0, null, 1, &toTransfer);
+        var grey = new ClearColorValue(0.5f, 0.5f, 0.5f, 1f);
+        Api.CmdClearColorImage(cmd, _placeholder, ImageLayout.TransferDstOptimal, &grey, 1, &range);
         var toShader = toTransfer with
         {
             SrcAccessMask = AccessFlags.TransferWriteBit, DstAccessMask = AccessFlags.ShaderReadBit,
             OldLayout = ImageLayout.TransferDstOptimal, NewLayout = ImageLayout.ShaderReadOnlyOptimal,
         };
         Api.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.FragmentShaderBit, 0, 0, null, 0, null, 1, &toShader);
-    }
+    });
 
-    /// <summary>(Re)creates the R32F ground texture at the noise's size, cleared and in ShaderReadOnlyOptimal, and points
-    /// every slot's descriptor set at it. A resize waits for the queue once (frames in flight may still sample the old one).</summary>
-    private void EnsureValueImage(int width, int height)
+    /// <summary>Points every slot's descriptor set at <paramref name="view"/> (in ShaderReadOnlyOptimal). Happens when the
+    /// noise texture first appears or is replaced (a size change): the queue is drained once, because frames in flight
+    /// may still sample the old image through these sets. Slot fences stay signalled, so the next waits return at once.</summary>
+    private void BindGround(ImageView view)
     {
-        // Slot fences stay as they are: after the wait they are signalled, so the next WaitForSlot returns at once.
         lock (_dev.QueueLock) GameDevice.Check(Api.QueueWaitIdle(_dev.Queue));
-        if (_valueView.Handle != 0)
-        {
-            Api.DestroyImageView(Device, _valueView, null);
-            Api.DestroyImage(Device, _valueImage, null);
-            Api.FreeMemory(Device, _valueMemory, null);
-        }
-        (_valueImage, _valueMemory) = CreateImage(width, height, ValueFormat, ImageUsageFlags.TransferDstBit | ImageUsageFlags.SampledBit, track: false);
-        _valueView = CreateView(_valueImage, ValueFormat, ImageAspectFlags.ColorBit);
-        _valueWidth = width; _valueHeight = height; _valueGeneration = -1;
-
-        OneTimeCommands(cmd =>
-        {
-            var range = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1);
-            var toTransfer = new ImageMemoryBarrier
-            {
-                SType = StructureType.ImageMemoryBarrier, DstAccessMask = AccessFlags.TransferWriteBit,
-                OldLayout = ImageLayout.Undefined, NewLayout = ImageLayout.TransferDstOptimal,
-                SrcQueueFamilyIndex = Vk.QueueFamilyIgnored, DstQueueFamilyIndex = Vk.QueueFamilyIgnored, Image = _valueImage, SubresourceRange = range,
-            };
-            Api.CmdPipelineBarrier(cmd, PipelineStageFlags.TopOfPipeBit, PipelineStageFlags.TransferBit, 0, 0, null, 0, null, 1, &toTransfer);
-            var zero = new ClearColorValue(0f, 0f, 0f, 0f);
-            Api.CmdClearColorImage(cmd, _valueImage, ImageLayout.TransferDstOptimal, &zero, 1, &range);
-            var toShader = toTransfer with
-            {
-                SrcAccessMask = AccessFlags.TransferWriteBit, DstAccessMask = AccessFlags.ShaderReadBit,
-                OldLayout = ImageLayout.TransferDstOptimal, NewLayout = ImageLayout.ShaderReadOnlyOptimal,
-            };
-            Api.CmdPipelineBarrier(cmd, PipelineStageFlags.TransferBit, PipelineStageFlags.FragmentShaderBit, 0, 0, null, 0, null, 1, &toShader);
-        });
-
         foreach (var slot in _slots)
         {
-            var imageInfo = new DescriptorImageInfo { Sampler = _nearest, ImageView = _valueView, ImageLayout = ImageLayout.ShaderReadOnlyOptimal };
+            var imageInfo = new DescriptorImageInfo { Sampler = _linear, ImageView = view, ImageLayout = ImageLayout.ShaderReadOnlyOptimal };
             var write = new WriteDescriptorSet
             {
                 SType = StructureType.WriteDescriptorSet, DstSet = slot.Set, DstBinding = 0, DescriptorCount = 1,
@@ -312,6 +271,7 @@ public sealed unsafe class FrameRenderer : IDisposable
             };
             Api.UpdateDescriptorSets(Device, 1, &write, 0, null);
         }
+        _boundGround = view;
     }
 
     private void OneTimeCommands(Action<CommandBuffer> record)
@@ -588,13 +548,10 @@ public sealed unsafe class FrameRenderer : IDisposable
             Api.FreeMemory(Device, slot.ReadbackMemory, null);
         }
         foreach (var (image, memory) in _images) { Api.DestroyImage(Device, image, null); Api.FreeMemory(Device, memory, null); }
-        if (_valueView.Handle != 0)
-        {
-            Api.DestroyImageView(Device, _valueView, null);
-            Api.DestroyImage(Device, _valueImage, null);
-            Api.FreeMemory(Device, _valueMemory, null);
-        }
-        Api.DestroySampler(Device, _nearest, null);
+        Api.DestroyImageView(Device, _placeholderView, null);
+        Api.DestroyImage(Device, _placeholder, null);
+        Api.FreeMemory(Device, _placeholderMemory, null);
+        Api.DestroySampler(Device, _linear, null);
         Api.DestroyQueryPool(Device, _queries, null);
         Api.DestroyDescriptorPool(Device, _descriptorPool, null);
         Api.DestroyCommandPool(Device, _pool, null);

@@ -94,7 +94,7 @@ public static class Game
             SourceA = SourceA, SourceB = SourceB, Animate = true, PeriodSeconds = (float)options.PeriodSeconds, Resolution = options.Resolution,
         });
         var components = host.Components;
-        var scene = new FrameScene(null, null, null, ViewProjection(options.Width, options.Height), new Vector3(0.4f, 1f, 0.6f), GroundHeight, GroundHalfExtent);
+        var scene = new FrameScene(null, null, null, null, ViewProjection(options.Width, options.Height), new Vector3(0.4f, 1f, 0.6f), GroundHeight, GroundHalfExtent);
 
         int warmup = options.WarmupFrames;
         long steadyTicks = 0, steadyAllocated = 0, readbackAtSteady = 0;
@@ -120,11 +120,9 @@ public static class Game
             // Draw only a surface whose buffers hold the frame just computed (not in the frame its buffers grew).
             bool drawMesh = options.DrawMesh && surface is not null && morph.MeshIsCurrent;
             var frameScene = drawMesh
-                ? scene with { Vertices = surface!.VertexBuffer, Indices = surface.IndexBuffer, DrawArguments = surface.DrawIndirectArguments }
-                : scene;
-            var values = noise.Values;
-            bool valuesFit = values is not null && values.Length == (long)noise.Width * noise.Height;
-            renderer.Record(frame, frameScene, valuesFit ? values : null, noise.Width, noise.Height, noise.Generations);
+                ? scene with { Vertices = surface!.VertexBuffer, Indices = surface.IndexBuffer, DrawArguments = surface.DrawIndirectArguments, GroundTexture = noise.ColorTexture }
+                : scene with { GroundTexture = noise.ColorTexture };
+            renderer.Record(frame, frameScene);
             long t3 = Stopwatch.GetTimestamp(), a3 = GC.GetAllocatedBytesForCurrentThread();
             if (steady)
             {

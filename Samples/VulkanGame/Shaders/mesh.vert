@@ -7,7 +7,7 @@ layout(location = 2) in vec4 inColor; // VK_FORMAT_R8G8B8A8_UNORM: R in the low 
 layout(push_constant) uniform Frame {
     mat4 viewProjection; // System.Numerics row-vector matrix, read column-major: v * M == M^T * v
     vec4 lightDirection; // xyz: unit vector towards the light
-    vec4 ground;         // x: ground height, y: half extent, z: 1 = texture holds noise values (ramp them)
+    vec4 ground;         // x: ground height, y: half extent
 } frame;
 
 layout(location = 0) out vec3 outNormal;
