@@ -114,8 +114,11 @@ public static class Game
             long t1 = Stopwatch.GetTimestamp(), a1 = GC.GetAllocatedBytesForCurrentThread();
             if (steady) { steadyTicks += t1 - t0; steadyAllocated += a1 - a0; }
 
-            // The frame that used this slot before is complete: its pixels are the sample's output (not measured).
-            if (!completed.IsEmpty) Capture(completed, frame - FrameRenderer.FramesInFlight, options, images, files);
+            // The frame that used this slot before is complete: its GPU time counts if it was a steady-state frame, and
+            // its pixels are the sample's output (not measured).
+            long done = frame - FrameRenderer.FramesInFlight;
+            if (!completed.IsEmpty && done >= warmup && !double.IsNaN(renderer.LastGpuMilliseconds)) steadyGpu += renderer.LastGpuMilliseconds;
+            if (!completed.IsEmpty) Capture(completed, done, options, images, files);
             if (!rendering) continue;
 
             long t2 = Stopwatch.GetTimestamp(), a2 = GC.GetAllocatedBytesForCurrentThread();
@@ -134,7 +137,7 @@ public static class Game
                 steadyTicks += t3 - t2;
                 steadyAllocated += a3 - a2;
                 tickAllocated += aTick - a2;
-                steadyGpu += FieldForgeGpuMilliseconds(host, components) + (double.IsNaN(renderer.LastGpuMilliseconds) ? 0 : renderer.LastGpuMilliseconds);
+                steadyGpu += FieldForgeGpuMilliseconds(host, components);
             }
             morphT.Add(morph.CurrentT);
         }
