@@ -25,7 +25,7 @@ public sealed class VulkanGameTests : GpuTest
     private string[] _log = [];
 
     private static GameOptions Options(string? outDir) =>
-        new(Frames: Frames, Width: Width, Height: Height, Resolution: Resolution, OutDirectory: outDir, Validation: true, PeriodSeconds: 1);
+        new(Frames: Frames, Width: Width, Height: Height, Resolution: Resolution, OutDirectory: outDir, Validation: true, PeriodSeconds: 1) { KeepImages = true };
 
     [OneTimeSetUp]
     public void RunTheGame()
