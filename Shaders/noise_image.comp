@@ -1,7 +1,7 @@
 #version 450
-// Noise values -> RGBA8 texels: greyscale or the terrain colour ramp. Mirrors FieldForge.Noise.NoiseImage.ToRgba
-// operation for operation (same stops, same clamp, same round-half-up), so GPU and CPU pixels agree to within one
-// step per channel. The packed texels are then copied into an R8G8B8A8_UNORM image (CommandBatch.CopyToImage).
+// Noise values -> RGBA8 texels: greyscale or the terrain colour ramp, with the same stops, clamp and round-half-up as
+// FieldForge.Noise.NoiseImage.ToRgba, so GPU and CPU pixels of the same values agree (to within one step per channel
+// where a device divides less exactly). The packed texels are then copied into an R8G8B8A8_UNORM image.
 //! kernel noise_ramp NOISE_RAMP
 #define FF_WORKGROUP 64
 layout(local_size_x = FF_WORKGROUP) in;
