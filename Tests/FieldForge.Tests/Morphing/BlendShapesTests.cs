@@ -85,6 +85,24 @@ public sealed class BlendShapesTests : GpuTest
         AssertVertices(shapes, new[] { -0.5f, 0.25f });
     }
 
+    [Test]
+    public void Record_AllocatesNoManagedMemory()
+    {
+        // A game records the blend every frame the weights change: no temporary weight buffer, no garbage.
+        var (shapes, _) = Make();
+        using var _d = shapes;
+        var weights = new[] { 0.4f, 0.6f };
+        using var batch = Gpu.BeginBatch();
+        shapes.Record(batch, weights); // warm-up: kernel lookup, descriptor pool, hazard-set capacity
+        shapes.Record(batch, weights);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) { weights[0] = i * 0.1f; shapes.Record(batch, weights); }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        batch.Submit();
+        Assert.That(allocated, Is.Zero, "bytes allocated by 10 Record calls");
+        AssertVertices(shapes, weights);
+    }
+
     /// <summary>The vertex buffer's bytes, read through the public layout constants, against the CPU reference.</summary>
     private static void AssertVertices(BlendShapes shapes, float[] weights)
     {
