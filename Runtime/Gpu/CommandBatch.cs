@@ -233,6 +233,31 @@ public sealed unsafe class CommandBatch : IDisposable
         _read.Add(source); _written.Add(destination);
     }
 
+    /// <summary>Most bytes <see cref="UpdateBuffer{T}"/> writes at once (Vulkan's vkCmdUpdateBuffer limit).</summary>
+    public const int MaxInlineUpdateBytes = 65536;
+
+    /// <summary>Records an inline write of <paramref name="data"/> into <paramref name="buffer"/> at element
+    /// <paramref name="offset"/> (vkCmdUpdateBuffer): the data travel inside the command buffer, so per-frame inputs
+    /// (a source position, a listener's stencil) reach the GPU in order with the frame's kernels, without waiting for
+    /// earlier frames the way <see cref="GpuBuffer{T}.Upload"/> must, and without allocating. At most
+    /// <see cref="MaxInlineUpdateBytes"/> bytes, a multiple of 4.</summary>
+    public void UpdateBuffer<T>(GpuBuffer<T> buffer, ReadOnlySpan<T> data, long offset = 0) where T : unmanaged
+    {
+        ThrowIfNotRecording();
+        ArgumentNullException.ThrowIfNull(buffer);
+        buffer.ThrowIfDisposed();
+        if (buffer.Context != _context) throw new ArgumentException($"buffer '{buffer.Label}' belongs to another GpuContext");
+        if (offset < 0 || offset > buffer.Length || data.Length > buffer.Length - offset)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"update of {data.Length} elements at offset {offset} is outside '{buffer.Label}' (length {buffer.Length})");
+        ulong bytes = (ulong)data.Length * (ulong)sizeof(T), at = (ulong)offset * (ulong)sizeof(T);
+        if (bytes > MaxInlineUpdateBytes) throw new ArgumentOutOfRangeException(nameof(data), $"an inline update writes at most {MaxInlineUpdateBytes} bytes, got {bytes}; use Upload for '{buffer.Label}'");
+        if (bytes % 4 != 0 || at % 4 != 0) throw new ArgumentException($"an inline update needs a size and offset in whole 4-byte words, got {bytes} bytes at byte {at}");
+        if (bytes == 0) return;
+        if (_written.Contains(buffer) || _read.Contains(buffer)) Barrier();
+        fixed (T* p = data) _context.Api.CmdUpdateBuffer(_commands, buffer.Handle, at, bytes, p);
+        _written.Add(buffer);
+    }
+
     /// <summary>A full compute/transfer memory barrier. Normally inserted automatically; public for hand-tuned code.</summary>
     public void Barrier()
     {
