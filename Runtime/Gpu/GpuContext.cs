@@ -241,6 +241,11 @@ public sealed unsafe class GpuContext : IDisposable
 
     internal void WaitFence(Fence fence, CommandBatch owner) => _submitter.Wait(fence);
 
+    internal void WaitForQueueIdle()
+    {
+        lock (QueueLock) VulkanResult.Check(Api.QueueWaitIdle(Queue));
+    }
+
     /// <summary>Blocks until every submitted batch finished.</summary>
     public void WaitForPendingWork() => _submitter.WaitForAll();
 

@@ -62,9 +62,18 @@ internal sealed unsafe class GpuMemory : IDisposable
 
     public void Track(GpuBuffer buffer) { lock (_gate) _liveBuffers.Add(buffer); }
 
+    // Before destroying a resource: our batches in flight may use it, and on a lent device so may the game's own
+    // submissions (it draws our vertex buffers and samples our images after our frame). Those are not ours to wait on
+    // one by one, so a shared queue is drained under its lock. Destruction is rare (resize, source change), never per frame.
+    private void WaitUntilUnused()
+    {
+        _context.WaitForPendingWork();
+        if (_context.IsSharedDevice) _context.WaitForQueueIdle();
+    }
+
     public void Release(GpuBuffer buffer, MemoryAllocation allocation)
     {
-        _context.WaitForPendingWork(); // a kernel in flight may still use it
+        WaitUntilUnused(); // a kernel in flight (or a sharing game's draw) may still use it
         Api.DestroyBuffer(Device, buffer.Handle, null);
         lock (_gate)
         {
@@ -196,7 +205,7 @@ internal sealed unsafe class GpuMemory : IDisposable
 
     public void Release(GpuImage image, Image handle, ImageView view, MemoryAllocation allocation)
     {
-        _context.WaitForPendingWork(); // a batch in flight may still copy into or out of it
+        WaitUntilUnused(); // a batch in flight (or a game's draw sampling it) may still use it
         Api.DestroyImageView(Device, view, null);
         Api.DestroyImage(Device, handle, null);
         lock (_gate)
