@@ -24,6 +24,9 @@ public sealed record SessionSnapshot(
     IReadOnlyList<ComponentState> Components, int UndoCount, int RedoCount, IReadOnlyList<string> Problems,
     long WorkFrame, double WorkFrameMilliseconds, int Dispatches, IReadOnlyList<GpuTiming> Timings)
 {
+    /// <summary>True when the session is attached to a game's host (the game ticks it), false when the editor owns it.</summary>
+    public bool Attached { get; init; }
+
     /// <summary>The component with this id, or null.</summary>
     public ComponentState? Find(string id) => Components.FirstOrDefault(c => c.Id == id);
 }

@@ -40,6 +40,9 @@ public sealed class SwatchComponent : Component
     [HideInInspector] public bool FailNextUpdate { get; set; }
 
     private GpuBuffer<uint>? _pixels;
+
+    /// <summary>The GPU-filled colour (one packed RGBA8 per pixel, Size²), which the test game draws its frames from.</summary>
+    public GpuBuffer<uint>? Pixels => _pixels;
     private bool _filled;
     private IReadOnlyList<ComponentPreview> _previews = Array.Empty<ComponentPreview>();
 
