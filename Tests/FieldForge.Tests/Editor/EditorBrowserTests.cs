@@ -46,6 +46,50 @@ public class EditorBrowserTests
     public Task Browser_ControlsLayoutStatusAndFraming_At800Px() =>
         RunTrust("controls", Runtime("NoiseComponent"), typeof(SwatchComponent));
 
+    /// <summary>Issue 12: the editor attached to a running game (a host the game ticks on its own thread, publishing
+    /// its rendered frames): dragging a slider in the page changes the game's own component and the game view shows the
+    /// game's next rendered frame changed.</summary>
+    [Test]
+    public async Task Browser_AttachedToAGame_SliderChangesTheRenderedGameFrame()
+    {
+        var node = OnPath("node");
+        if (node is null || !File.Exists(Chromium))
+            Assert.Fail($"the browser test needs node and {Chromium}: run ./ff test, which installs chromium, nodejs and npm");
+        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
+        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
+            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", "attached");
+        var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
+        using var gpu = FieldForge.Gpu.GpuContext.Create(GpuTestEnvironment.Options);
+        var game = new SwatchGame(gpu);
+        float levelBefore = game.Swatch.Level;
+        try
+        {
+            using (var session = EditorSession.Attach(game.Host))
+            {
+                game.Start(session);
+                await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
+                var (exit, output) = await RunNode(node!, web, Path.Combine("e2e", "attach.e2e.mjs"), server.Url.ToString(), outDir, "SwatchComponent", "Level", "0.92");
+                TestContext.Out.WriteLine(output);
+                var screenshot = Path.Combine(outDir, "attached.png");
+                if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the attached editor with the game view");
+                Assert.That(exit, Is.Zero, $"e2e script failed:\n{output}");
+                Assert.That(output, Does.Contain("e2e ok"));
+                Assert.That(session.Snapshot.Problems, Is.Empty);
+            }
+            Assert.That(game.Failure, Is.Null, "the game's frames never failed");
+            Assert.That(game.Swatch.Level, Is.GreaterThan(levelBefore), "the slider changed the game's own component");
+            long frames = game.Frames;
+            await EditorTestSupport.WaitForAsync(() => game.Frames > frames + 2, "the game to keep ticking after the editor detached");
+        }
+        finally
+        {
+            game.Dispose();
+            if (Directory.Exists(presets)) Directory.Delete(presets, recursive: true);
+        }
+        Assert.That(gpu.DrainValidationMessages(), Is.Empty);
+    }
+
     private static async Task RunTrust(string scenario, params Type[] components)
     {
         var node = OnPath("node");
