@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using FieldForge.Components;
+using FieldForge.Core;
+using FieldForge.Gpu;
+using FieldForge.Rendering;
+
+namespace FieldForge.Samples.VulkanGame;
+
+/// <summary>What a run measured and wrote.</summary>
+/// <param name="Frames">Frames rendered.</param>
+/// <param name="SteadyFrames">Frames in the steady-state measurement (after the warm-up).</param>
+/// <param name="MeanFrameMilliseconds">Mean wall-clock time of one steady-state frame's work (wait for the frame slot,
+/// host.Tick, record and submit the render), PNG/GIF encoding excluded.</param>
+/// <param name="MeanGpuMilliseconds">Mean GPU time per steady-state frame: FieldForge's component regions plus the render.</param>
+/// <param name="ReadbackBytesPerFrame">FieldForge's downloads per steady-state frame (<see cref="GpuContext.BytesReadBack"/>).</param>
+/// <param name="AllocatedBytesPerFrame">Managed bytes allocated by the frame's work on the game thread per steady-state frame.</param>
+/// <param name="Images">Every rendered frame, in order (the game's own read-back, for its output files).</param>
+/// <param name="MorphT">The morph's t at each frame.</param>
+/// <param name="ValidationMessages">Validation messages from the game's messenger and FieldForge's.</param>
+/// <param name="Files">Files written.</param>
+public sealed record GameResult(int Frames, int SteadyFrames, double MeanFrameMilliseconds, double MeanGpuMilliseconds,
+    double ReadbackBytesPerFrame, double AllocatedBytesPerFrame, IReadOnlyList<RgbaImage> Images, IReadOnlyList<float> MorphT,
+    IReadOnlyList<string> ValidationMessages, IReadOnlyList<string> Files)
+{
+    /// <summary>The line the game ends with.</summary>
+    public string SummaryLine => string.Create(CultureInfo.InvariantCulture,
+        $"frames {Frames}, mean frame {MeanFrameMilliseconds:F2} ms (GPU {MeanGpuMilliseconds:F2} ms), readback {ReadbackBytesPerFrame:0} bytes/frame, allocated {AllocatedBytesPerFrame:0} bytes/frame");
+}
+
+/// <summary>
+/// The game: its own Vulkan device lent to FieldForge, a <see cref="ComponentHost"/> with a morph (animated) and a noise
+/// component ticked every frame, and its own renderer drawing FieldForge's GPU outputs.
+/// </summary>
+public static class Game
+{
+    /// <summary>The morph's first shape.</summary>
+    public const string SourceA = "box:0.8";
+    /// <summary>The morph's second shape.</summary>
+    public const string SourceB = "torus:R=0.6,r=0.2";
+    /// <summary>Height of the ground plane (below both shapes).</summary>
+    public const float GroundHeight = -0.55f;
+    /// <summary>Half the ground plane's side.</summary>
+    public const float GroundHalfExtent = 2.5f;
+
+    /// <summary>The fixed camera's view-projection (System.Numerics row-vector convention, Vulkan clip space: y down, depth 0..1).</summary>
+    public static Matrix4x4 ViewProjection(int width, int height)
+    {
+        var view = Matrix4x4.CreateLookAt(new Vector3(1.6f, 1.25f, 2.1f), new Vector3(0, -0.1f, 0), Vector3.UnitY);
+        var projection = Matrix4x4.CreatePerspectiveFieldOfView(MathF.PI / 4, (float)width / height, 0.1f, 20f);
+        return view * projection * Matrix4x4.CreateScale(1, -1, 1);
+    }
+
+    /// <summary>Runs the game; progress goes to <paramref name="log"/>, which ends with <see cref="GameResult.SummaryLine"/>.</summary>
+    public static GameResult Run(GameOptions options, TextWriter log)
+    {
+        var device = new GameDevice(options.Validation);
+        var messages = new List<string>();
+        GameResult result;
+        try
+        {
+            log.WriteLine($"game device: {device.Description}, validation {(options.Validation ? "on" : "off")}; offscreen {options.Width}x{options.Height} (no window: no windowing library here)");
+            using var gpu = GpuContext.CreateShared(device.Handles, new GpuContextOptions(EnableValidation: options.Validation));
+            result = RunOn(device, gpu, options, log);
+            gpu.Dispose();
+            foreach (var m in gpu.DrainValidationMessages()) messages.Add($"FieldForge: {m}");
+        }
+        finally
+        {
+            device.Dispose(); // leak reports arrive while the device is destroyed
+        }
+        messages.AddRange(device.Messages);
+        result = result with { ValidationMessages = messages };
+        foreach (var m in messages.Take(20)) log.WriteLine($"validation: {m}");
+        log.WriteLine(result.SummaryLine);
+        return result;
+    }
+
+    private static GameResult RunOn(GameDevice device, GpuContext gpu, GameOptions options, TextWriter log)
+    {
+        if (options.Editor)
+            log.WriteLine("--editor: attaching the web editor to this game's ComponentHost needs the editor's attach API, which this build does not have yet; running without it");
+        var images = new List<RgbaImage>(options.Frames);
+        var morphT = new List<float>(options.Frames);
+        var files = new List<string>();
+        if (options.OutDirectory is not null) Directory.CreateDirectory(options.OutDirectory);
+
+        using var renderer = new FrameRenderer(device, options.Width, options.Height);
+        using var host = new ComponentHost(gpu);
+        var noise = host.Add(new NoiseComponent { Width = 256, Height = 256, PixelSize = 1f / 48, Octaves = 5 });
+        var morph = host.Add(new MorphComponent
+        {
+            SourceA = SourceA, SourceB = SourceB, Animate = true, PeriodSeconds = (float)options.PeriodSeconds, Resolution = options.Resolution,
+        });
+        var components = host.Components;
+        var scene = new FrameScene(null, null, null, null, ViewProjection(options.Width, options.Height), new Vector3(0.4f, 1f, 0.6f), GroundHeight, GroundHalfExtent);
+
+        int warmup = options.WarmupFrames;
+        long steadyTicks = 0, steadyAllocated = 0, readbackAtSteady = 0;
+        double steadyGpu = 0;
+        var clock = Stopwatch.StartNew();
+        for (long frame = 0; frame < options.Frames + FrameRenderer.FramesInFlight; frame++)
+        {
+            bool rendering = frame < options.Frames;
+            bool steady = rendering && frame >= warmup;
+            if (frame == warmup) readbackAtSteady = gpu.BytesReadBack;
+            long t0 = Stopwatch.GetTimestamp(), a0 = GC.GetAllocatedBytesForCurrentThread();
+            var completed = renderer.WaitForSlot(frame);
+            long t1 = Stopwatch.GetTimestamp(), a1 = GC.GetAllocatedBytesForCurrentThread();
+            if (steady) { steadyTicks += t1 - t0; steadyAllocated += a1 - a0; }
+
+            // The frame that used this slot before is complete: its pixels are the sample's output (not measured).
+            if (!completed.IsEmpty) Capture(completed, frame - FrameRenderer.FramesInFlight, options, images, files);
+            if (!rendering) continue;
+
+            long t2 = Stopwatch.GetTimestamp(), a2 = GC.GetAllocatedBytesForCurrentThread();
+            host.Tick(GameOptions.FrameSeconds);
+            var surface = morph.Surface;
+            // Draw only a surface whose buffers hold the frame just computed (not in the frame its buffers grew).
+            bool drawMesh = options.DrawMesh && surface is not null && morph.MeshIsCurrent;
+            var frameScene = drawMesh
+                ? scene with { Vertices = surface!.VertexBuffer, Indices = surface.IndexBuffer, DrawArguments = surface.DrawIndirectArguments, GroundTexture = noise.ColorTexture }
+                : scene with { GroundTexture = noise.ColorTexture };
+            renderer.Record(frame, frameScene);
+            long t3 = Stopwatch.GetTimestamp(), a3 = GC.GetAllocatedBytesForCurrentThread();
+            if (steady)
+            {
+                steadyTicks += t3 - t2;
+                steadyAllocated += a3 - a2;
+                steadyGpu += FieldForgeGpuMilliseconds(host, components) + (double.IsNaN(renderer.LastGpuMilliseconds) ? 0 : renderer.LastGpuMilliseconds);
+            }
+            morphT.Add(morph.CurrentT);
+        }
+        long readback = gpu.BytesReadBack - readbackAtSteady;
+        int steadyFrames = Math.Max(0, options.Frames - warmup);
+
+        if (options.OutDirectory is not null && images.Count > 0)
+        {
+            string gif = Path.Combine(options.OutDirectory, "game.gif");
+            using (var writer = new GifWriter(gif, options.Width, options.Height, new GifOptions { FrameDelayMs = (int)Math.Round(GameOptions.FrameSeconds * 1000) }))
+                foreach (var image in images) writer.AddFrame(image);
+            files.Add(gif);
+            log.WriteLine($"wrote {images.Count} PNG frames and {gif} ({clock.Elapsed.TotalSeconds:F1} s)");
+        }
+        double perFrame = steadyFrames == 0 ? 0 : 1.0 / steadyFrames;
+        return new GameResult(options.Frames, steadyFrames, steadyTicks * 1000.0 / Stopwatch.Frequency * perFrame, steadyGpu * perFrame,
+            readback * perFrame, steadyAllocated * perFrame, images, morphT, Array.Empty<string>(), files);
+    }
+
+    /// <summary>GPU time of FieldForge's last frame: the region each component's work ran in (regions named after
+    /// components; a component's own nested region of the same name is summed into it, so only those are counted).</summary>
+    private static double FieldForgeGpuMilliseconds(ComponentHost host, IReadOnlyList<Component> components)
+    {
+        var timings = host.LastFrameTimings;
+        double ms = 0;
+        for (int i = 0; i < timings.Count; i++)
+            for (int c = 0; c < components.Count; c++)
+                if (string.Equals(timings[i].Region, components[c].Name, StringComparison.Ordinal)) { ms += timings[i].Milliseconds; break; }
+        return ms;
+    }
+
+    private static void Capture(ReadOnlySpan<byte> pixels, long frame, GameOptions options, List<RgbaImage> images, List<string> files)
+    {
+        var image = new RgbaImage(options.Width, options.Height, pixels.ToArray());
+        images.Add(image);
+        if (options.OutDirectory is null) return;
+        string path = Path.Combine(options.OutDirectory, $"frame_{frame:D4}.png");
+        image.SavePng(path);
+        files.Add(path);
+    }
+}
