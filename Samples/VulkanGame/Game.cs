@@ -16,12 +16,14 @@ namespace FieldForge.Samples.VulkanGame;
 /// <param name="MeanGpuMilliseconds">Mean GPU time per steady-state frame: FieldForge's component regions plus the render.</param>
 /// <param name="ReadbackBytesPerFrame">FieldForge's downloads per steady-state frame (<see cref="GpuContext.BytesReadBack"/>).</param>
 /// <param name="AllocatedBytesPerFrame">Managed bytes allocated by the frame's work on the game thread per steady-state frame.</param>
+/// <param name="GameAllocatedBytesPerFrame">The part of <paramref name="AllocatedBytesPerFrame"/> outside host.Tick: the
+/// game's own waiting, recording and submitting.</param>
 /// <param name="Images">Every rendered frame, in order (the game's own read-back, for its output files).</param>
 /// <param name="MorphT">The morph's t at each frame.</param>
 /// <param name="ValidationMessages">Validation messages from the game's messenger and FieldForge's.</param>
 /// <param name="Files">Files written.</param>
 public sealed record GameResult(int Frames, int SteadyFrames, double MeanFrameMilliseconds, double MeanGpuMilliseconds,
-    double ReadbackBytesPerFrame, double AllocatedBytesPerFrame, IReadOnlyList<RgbaImage> Images, IReadOnlyList<float> MorphT,
+    double ReadbackBytesPerFrame, double AllocatedBytesPerFrame, double GameAllocatedBytesPerFrame, IReadOnlyList<RgbaImage> Images, IReadOnlyList<float> MorphT,
     IReadOnlyList<string> ValidationMessages, IReadOnlyList<string> Files)
 {
     /// <summary>The line the game ends with.</summary>
@@ -73,6 +75,8 @@ public static class Game
         messages.AddRange(device.Messages);
         result = result with { ValidationMessages = messages };
         foreach (var m in messages.Take(20)) log.WriteLine($"validation: {m}");
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"steady state after {options.WarmupFrames} warm-up frames: the game's own recording and submitting allocated {result.GameAllocatedBytesPerFrame:0} bytes/frame, host.Tick {result.AllocatedBytesPerFrame - result.GameAllocatedBytesPerFrame:0}; PNG/GIF encoding is not measured"));
         log.WriteLine(result.SummaryLine);
         return result;
     }
@@ -97,7 +101,7 @@ public static class Game
         var scene = new FrameScene(null, null, null, null, ViewProjection(options.Width, options.Height), new Vector3(0.4f, 1f, 0.6f), GroundHeight, GroundHalfExtent);
 
         int warmup = options.WarmupFrames;
-        long steadyTicks = 0, steadyAllocated = 0, readbackAtSteady = 0;
+        long steadyTicks = 0, steadyAllocated = 0, tickAllocated = 0, readbackAtSteady = 0;
         double steadyGpu = 0;
         var clock = Stopwatch.StartNew();
         for (long frame = 0; frame < options.Frames + FrameRenderer.FramesInFlight; frame++)
@@ -116,6 +120,7 @@ public static class Game
 
             long t2 = Stopwatch.GetTimestamp(), a2 = GC.GetAllocatedBytesForCurrentThread();
             host.Tick(GameOptions.FrameSeconds);
+            long aTick = GC.GetAllocatedBytesForCurrentThread();
             var surface = morph.Surface;
             // Draw only a surface whose buffers hold the frame just computed (not in the frame its buffers grew).
             bool drawMesh = options.DrawMesh && surface is not null && morph.MeshIsCurrent;
@@ -128,6 +133,7 @@ public static class Game
             {
                 steadyTicks += t3 - t2;
                 steadyAllocated += a3 - a2;
+                tickAllocated += aTick - a2;
                 steadyGpu += FieldForgeGpuMilliseconds(host, components) + (double.IsNaN(renderer.LastGpuMilliseconds) ? 0 : renderer.LastGpuMilliseconds);
             }
             morphT.Add(morph.CurrentT);
@@ -145,7 +151,7 @@ public static class Game
         }
         double perFrame = steadyFrames == 0 ? 0 : 1.0 / steadyFrames;
         return new GameResult(options.Frames, steadyFrames, steadyTicks * 1000.0 / Stopwatch.Frequency * perFrame, steadyGpu * perFrame,
-            readback * perFrame, steadyAllocated * perFrame, images, morphT, Array.Empty<string>(), files);
+            readback * perFrame, steadyAllocated * perFrame, (steadyAllocated - tickAllocated) * perFrame, images, morphT, Array.Empty<string>(), files);
     }
 
     /// <summary>GPU time of FieldForge's last frame: the region each component's work ran in (regions named after
