@@ -83,8 +83,6 @@ public static class Game
 
     private static GameResult RunOn(GameDevice device, GpuContext gpu, GameOptions options, TextWriter log)
     {
-        if (options.Editor)
-            log.WriteLine("--editor: attaching the web editor to this game's ComponentHost needs the editor's attach API, which this build does not have yet; running without it");
         var images = new List<RgbaImage>(options.Frames);
         var morphT = new List<float>(options.Frames);
         var files = new List<string>();
@@ -98,15 +96,21 @@ public static class Game
             SourceA = SourceA, SourceB = SourceB, Animate = true, PeriodSeconds = (float)options.PeriodSeconds, Resolution = options.Resolution,
         });
         var components = host.Components;
+        // --editor: the web editor attached to this host; without --frames the game runs until Ctrl-C / SIGTERM and
+        // keeps no frames in memory or on disk (only the editor's game view sees them).
+        using var editor = options.Editor ? GameEditor.Start(host, options.EditorPort, log) : null;
+        bool endless = editor is not null && !options.FramesGiven;
+        long frameCount = endless ? long.MaxValue - FrameRenderer.FramesInFlight : options.Frames;
         var scene = new FrameScene(null, null, null, null, ViewProjection(options.Width, options.Height), new Vector3(0.4f, 1f, 0.6f), GroundHeight, GroundHalfExtent);
 
         int warmup = options.WarmupFrames;
         long steadyTicks = 0, steadyAllocated = 0, tickAllocated = 0, readbackAtSteady = 0;
         double steadyGpu = 0;
         var clock = Stopwatch.StartNew();
-        for (long frame = 0; frame < options.Frames + FrameRenderer.FramesInFlight; frame++)
+        for (long frame = 0; frame < frameCount + FrameRenderer.FramesInFlight; frame++)
         {
-            bool rendering = frame < options.Frames;
+            if (editor is { StopRequested: true } && frame < frameCount) frameCount = frame; // finish the frames in flight, then stop
+            bool rendering = frame < frameCount;
             bool steady = rendering && frame >= warmup;
             if (frame == warmup) readbackAtSteady = gpu.BytesReadBack;
             long t0 = Stopwatch.GetTimestamp(), a0 = GC.GetAllocatedBytesForCurrentThread();
@@ -115,7 +119,11 @@ public static class Game
             if (steady) { steadyTicks += t1 - t0; steadyAllocated += a1 - a0; }
 
             // The frame that used this slot before is complete: its pixels are the sample's output (not measured).
-            if (!completed.IsEmpty) Capture(completed, frame - FrameRenderer.FramesInFlight, options, images, files);
+            if (!completed.IsEmpty)
+            {
+                editor?.Publish(options.Width, options.Height, completed);
+                if (!endless) Capture(completed, frame - FrameRenderer.FramesInFlight, options, images, files);
+            }
             if (!rendering) continue;
 
             long t2 = Stopwatch.GetTimestamp(), a2 = GC.GetAllocatedBytesForCurrentThread();
@@ -136,10 +144,12 @@ public static class Game
                 tickAllocated += aTick - a2;
                 steadyGpu += FieldForgeGpuMilliseconds(host, components) + (double.IsNaN(renderer.LastGpuMilliseconds) ? 0 : renderer.LastGpuMilliseconds);
             }
-            morphT.Add(morph.CurrentT);
+            if (!endless) morphT.Add(morph.CurrentT);
+            if (editor is not null) Pace(clock, frame); // a person is watching: real time, not as fast as the CPU allows
         }
         long readback = gpu.BytesReadBack - readbackAtSteady;
-        int steadyFrames = Math.Max(0, options.Frames - warmup);
+        int framesRendered = (int)Math.Min(frameCount, int.MaxValue);
+        int steadyFrames = Math.Max(0, framesRendered - warmup);
 
         if (options.OutDirectory is not null && images.Count > 0)
         {
@@ -150,8 +160,15 @@ public static class Game
             log.WriteLine($"wrote {images.Count} PNG frames and {gif} ({clock.Elapsed.TotalSeconds:F1} s)");
         }
         double perFrame = steadyFrames == 0 ? 0 : 1.0 / steadyFrames;
-        return new GameResult(options.Frames, steadyFrames, steadyTicks * 1000.0 / Stopwatch.Frequency * perFrame, steadyGpu * perFrame,
+        return new GameResult(framesRendered, steadyFrames, steadyTicks * 1000.0 / Stopwatch.Frequency * perFrame, steadyGpu * perFrame,
             readback * perFrame, steadyAllocated * perFrame, (steadyAllocated - tickAllocated) * perFrame, images, morphT, Array.Empty<string>(), files);
+    }
+
+    /// <summary>Sleeps until frame <paramref name="frame"/>'s end in game time (<see cref="GameOptions.FrameSeconds"/> per frame).</summary>
+    private static void Pace(Stopwatch clock, long frame)
+    {
+        double ahead = (frame + 1) * GameOptions.FrameSeconds - clock.Elapsed.TotalSeconds;
+        if (ahead > 0.001) Thread.Sleep(TimeSpan.FromSeconds(Math.Min(ahead, 1)));
     }
 
     /// <summary>GPU time of FieldForge's last frame: the region each component's work ran in (regions named after
