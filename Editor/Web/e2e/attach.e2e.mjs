@@ -1,13 +1,15 @@
 // End-to-end test of the web editor attached to a running game, in Debian's Chromium (headless) via playwright-core.
-// Usage: node e2e/attach.e2e.mjs <editor-url> <output-dir> <component-id> <parameter> [fraction]
-// Expects an attached editor (the game ticks its own host and publishes its rendered frames). Moves the parameter's
-// slider towards <fraction> of its track and waits until the page's "Game view" image (the game's own rendered
-// frame) changes. Exits 0 after printing "e2e ok", or 1 with "e2e FAILED: <why>".
+// Usage: node e2e/attach.e2e.mjs <editor-url> <output-dir> <component-id> <parameter> [fraction] [switch-off]
+// Expects an attached editor (the game ticks its own host and publishes its rendered frames). First unticks the bool
+// parameters listed in <switch-off> (comma-separated Component.Parameter, e.g. MorphComponent.Animate, so the picture
+// holds still), then moves the parameter's slider towards <fraction> of its track and waits until the page's
+// "Game view" image (the game's own rendered frame) changes. Exits 0 after printing "e2e ok", or 1 with
+// "e2e FAILED: <why>".
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [url, outDir, componentId, parameter, fractionText = '0.92'] = process.argv.slice(2);
+const [url, outDir, componentId, parameter, fractionText = '0.92', switchOff = ''] = process.argv.slice(2);
 if (!url || !outDir || !componentId || !parameter) {
   console.error('usage: node e2e/attach.e2e.mjs <editor-url> <output-dir> <component-id> <parameter> [fraction]');
   process.exit(2);
@@ -75,22 +77,36 @@ try {
   if (!s0.attached) throw new Error('the editor is not attached to a game');
   step(`attached to the game on ${s0.device}, game frame ${s0.frame}`);
   await waitUntil(`the ${parameter} slider`, () => page.locator(`${row} .tp-sldv`).count());
-  const before = await waitUntil('the first game view image', gameView);
-  // The game keeps rendering: the picture must stay the same while nothing is edited (so a change below is the edit's).
-  const still = await waitUntil('a newer game view frame', async () => {
-    const g = await gameView();
-    return g && g.version > before.version && g;
-  });
-  if (still.hash !== before.hash) throw new Error(`the game view changed without an edit (${before.hash} -> ${still.hash})`);
+  for (const key of switchOff.split(',').filter(Boolean)) {
+    const [id, name] = key.split('.');
+    step(`untick ${key}`);
+    // Tweakpane hides the input itself and draws a mark inside its label: click what a person clicks.
+    if (await page.locator(`[data-param="${key}"] input[type="checkbox"]`).first().isChecked())
+      await page.locator(`[data-param="${key}"] .tp-ckbv_w`).first().click();
+    await waitUntil(`${key} off on the server`, async () => (await session()).components.find((c) => c.id === id).values[name] === false);
+  }
+  // The game keeps rendering: wait until two successive frames are identical (a switched-off animation and the frames
+  // in flight have passed), so a change after the edit is the edit's.
+  let before = await waitUntil('the first game view image', gameView);
+  let still = null;
+  for (let tries = 0; !still; tries++) {
+    if (tries > 100) throw new Error('the game view never held still without edits');
+    const prev = before;
+    before = await waitUntil('a newer game view frame', async () => {
+      const g = await gameView();
+      return g && g.version > prev.version && g;
+    });
+    if (before.hash === prev.hash) still = before;
+  }
   const v0 = await serverValue();
-  step(`game view ${before.width}x${before.height} v${before.version}..v${still.version}, hash ${still.hash}, ${parameter}=${JSON.stringify(v0)}`);
+  step(`game view ${still.width}x${still.height} holds still at v${still.version}, hash ${still.hash}, ${parameter}=${JSON.stringify(v0)}`);
 
   step(`drag ${componentId}.${parameter} towards ${fraction}`);
   await drag(fraction);
-  const v1 = await waitUntil('the edit to reach the server', async () => {
+  const { v1 } = await waitUntil('the edit to reach the server', async () => {
     if ((await page.evaluate(() => document.body.dataset.pendingEdits)) !== '0') return false;
     const v = await serverValue();
-    return JSON.stringify(v) !== JSON.stringify(v0) && v;
+    return JSON.stringify(v) !== JSON.stringify(v0) && { v1: v }; // (a value of 0 is an answer too)
   });
   const after = await waitUntil('the game view to show the edited frame', async () => {
     const g = await gameView();
