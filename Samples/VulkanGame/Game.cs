@@ -107,6 +107,7 @@ public static class Game
         long steadyTicks = 0, steadyAllocated = 0, tickAllocated = 0, readbackAtSteady = 0;
         double steadyGpu = 0;
         var clock = Stopwatch.StartNew();
+        double frameDue = 0;
         for (long frame = 0; frame < frameCount + FrameRenderer.FramesInFlight; frame++)
         {
             if (editor is { StopRequested: true } && frame < frameCount) frameCount = frame; // finish the frames in flight, then stop
@@ -145,7 +146,7 @@ public static class Game
                 steadyGpu += FieldForgeGpuMilliseconds(host, components) + (double.IsNaN(renderer.LastGpuMilliseconds) ? 0 : renderer.LastGpuMilliseconds);
             }
             if (!endless) morphT.Add(morph.CurrentT);
-            if (editor is not null) Pace(clock, frame); // a person is watching: real time, not as fast as the CPU allows
+            if (editor is not null) frameDue = Pace(clock, frameDue); // a person is watching: real time, not as fast as the CPU allows
         }
         long readback = gpu.BytesReadBack - readbackAtSteady;
         int framesRendered = (int)Math.Min(frameCount, int.MaxValue);
@@ -164,11 +165,16 @@ public static class Game
             readback * perFrame, steadyAllocated * perFrame, (steadyAllocated - tickAllocated) * perFrame, images, morphT, Array.Empty<string>(), files);
     }
 
-    /// <summary>Sleeps until frame <paramref name="frame"/>'s end in game time (<see cref="GameOptions.FrameSeconds"/> per frame).</summary>
-    private static void Pace(Stopwatch clock, long frame)
+    /// <summary>Sleeps until one frame of game time (<see cref="GameOptions.FrameSeconds"/>) after <paramref name="due"/>,
+    /// the previous frame's due time in seconds on <paramref name="clock"/>; a late frame resets the schedule instead of
+    /// racing to catch up. Returns this frame's due time.</summary>
+    private static double Pace(Stopwatch clock, double due)
     {
-        double ahead = (frame + 1) * GameOptions.FrameSeconds - clock.Elapsed.TotalSeconds;
-        if (ahead > 0.001) Thread.Sleep(TimeSpan.FromSeconds(Math.Min(ahead, 1)));
+        due += GameOptions.FrameSeconds;
+        double now = clock.Elapsed.TotalSeconds;
+        if (due <= now) return now;
+        Thread.Sleep(TimeSpan.FromSeconds(due - now));
+        return due;
     }
 
     /// <summary>GPU time of FieldForge's last frame: the region each component's work ran in (regions named after
