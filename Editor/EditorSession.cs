@@ -387,7 +387,6 @@ public sealed class EditorSession : IDisposable
         try
         {
             _fps = FramesPerSecond();
-            RecordWork();
             bool hadErrors;
             lock (_gate)
             {
@@ -466,6 +465,7 @@ public sealed class EditorSession : IDisposable
         }
         if (!due) return;
         _lastCaptureTimestamp = now;
+        RecordWork(); // timings are built when read: only for frames the editor picks up
         var capture = CaptureFrame();
         Volatile.Write(ref _publishPending, 1);
         Post(() =>
