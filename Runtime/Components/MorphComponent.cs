@@ -80,12 +80,6 @@ public sealed class MorphComponent : Component
     /// the frame completes, and for the one frame after the output buffers grew (the component re-records by itself).</summary>
     [HideInInspector] public bool MeshIsCurrent { get; private set; }
 
-    /// <summary>The isosurface extractor of the current sources and resolution (null before the first frame and while
-    /// disabled): a renderer draws its <see cref="IsoSurfacer.VertexBuffer"/>, <see cref="IsoSurfacer.IndexBuffer"/> and
-    /// <see cref="IsoSurfacer.DrawIndirectArguments"/> straight from the GPU after the frame that recorded it. Replaced
-    /// when a source or the resolution changes, and its buffers when the surface outgrows them: read it every frame.</summary>
-    [HideInInspector] public IsoSurfacer? Surface => _iso;
-
     /// <summary>Computing while sources load (off the frame thread); an error when a source cannot be read, with the
     /// previous mesh kept but marked stale; otherwise ok.</summary>
     public override ComponentStatus Status => _status;
