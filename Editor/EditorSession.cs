@@ -50,7 +50,7 @@ public sealed class EditorSession : IDisposable
     private long[] _capturedVersions = Array.Empty<long>();
     private bool[] _capturedEnabled = Array.Empty<bool>();
     private long _lastCaptureTimestamp;
-    private int _publishPending, _republishPending, _inHandlers, _handlerThread;
+    private int _publishPending, _republishPending, _inHandlers, _handlerThread, _submittedDispatches, _completedDispatches;
     private FrameCapture? _lastPublished;
     private volatile bool _detached;
     private GpuContext? _gpu;
@@ -387,6 +387,10 @@ public sealed class EditorSession : IDisposable
         try
         {
             _fps = FramesPerSecond();
+            // Pipelined, the frame completed in this Tick is the one submitted in the previous Tick: its dispatch count
+            // is the one the host reported then (timings always describe the last completed frame).
+            _completedDispatches = host.FramesInFlight == 1 ? host.LastFrameDispatches : _submittedDispatches;
+            _submittedDispatches = host.LastFrameDispatches;
             bool hadErrors;
             lock (_gate)
             {
@@ -530,11 +534,12 @@ public sealed class EditorSession : IDisposable
         }
     }
 
-    /// <summary>The last frame that dispatched work, for the performance panel (on the ticking thread).</summary>
+    /// <summary>The last completed frame, when it dispatched work, for the performance panel (on the ticking thread).</summary>
     private void RecordWork()
     {
         var host = _host!;
-        if (host.LastFrameDispatches > 0) _lastWork = (_frames, host.LastFrameMilliseconds, host.LastFrameDispatches, host.LastFrameTimings.ToArray());
+        int dispatches = IsAttached ? _completedDispatches : host.LastFrameDispatches; // the standalone host blocks
+        if (dispatches > 0) _lastWork = (_frames - (host.FramesInFlight - 1), host.LastFrameMilliseconds, dispatches, host.LastFrameTimings.ToArray());
     }
 
     private static string ErrorText(Exception e)

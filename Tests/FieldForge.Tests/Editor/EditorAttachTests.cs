@@ -28,10 +28,11 @@ public class EditorAttachTests : GpuTest
     private static void SetPair(EditorSession session, float v) =>
         session.Edit(doc => { doc.SetParameter("PairComponent", "A", v); doc.SetParameter("PairComponent", "B", v); return 0; });
 
-    [Test]
-    public void Attached_Edit_WaitsForTheGamesNextFrameAndLandsOnItsThread()
+    [TestCase(FramePacing.Blocking)]
+    [TestCase(FramePacing.Pipelined)]
+    public void Attached_Edit_WaitsForTheGamesNextFrameAndLandsOnItsThread(FramePacing pacing)
     {
-        using var host = new ComponentHost(Gpu);
+        using var host = new ComponentHost(Gpu, pacing);
         var pair = host.Add(new PairComponent());
         host.Tick(Dt);
         using var session = Attach(host);
@@ -50,10 +51,11 @@ public class EditorAttachTests : GpuTest
         Assert.That(pair.Violations, Is.Empty);
     }
 
-    [Test]
-    public void Attached_EditsRacingTheGameLoop_NoFrameSeesHalfAnEditOrAChangeMidFrame()
+    [TestCase(FramePacing.Blocking)]
+    [TestCase(FramePacing.Pipelined)]
+    public void Attached_EditsRacingTheGameLoop_NoFrameSeesHalfAnEditOrAChangeMidFrame(FramePacing pacing)
     {
-        using var host = new ComponentHost(Gpu);
+        using var host = new ComponentHost(Gpu, pacing);
         var pair = host.Add(new PairComponent());
         using var session = Attach(host);
         using var stop = new CancellationTokenSource();
@@ -74,15 +76,17 @@ public class EditorAttachTests : GpuTest
         }
         stop.Cancel();
         editor.Wait();
+        host.CompleteFramesInFlight();
         Assert.That(pair.Violations, Is.Empty, string.Join("\n", pair.Violations.Take(10)));
         Assert.That(pair.Frames.Select(v => v.A).Distinct().Count(), Is.GreaterThan(5), $"edits landed while the game ran ({edits} made)");
         Assert.That(pair.SetterThreads.Distinct(), Is.EqualTo(new[] { Environment.CurrentManagedThreadId }));
     }
 
-    [Test]
-    public async Task Attached_SnapshotAndWork_AreTheGamesOwnInstancesAndFrames()
+    [TestCase(FramePacing.Blocking)]
+    [TestCase(FramePacing.Pipelined)]
+    public async Task Attached_SnapshotAndWork_AreTheGamesOwnInstancesAndFrames(FramePacing pacing)
     {
-        using var host = new ComponentHost(Gpu);
+        using var host = new ComponentHost(Gpu, pacing);
         var swatch = host.Add(new SwatchComponent());
         var pair = host.Add(new PairComponent());
         using var session = Attach(host);
@@ -95,12 +99,14 @@ public class EditorAttachTests : GpuTest
         Assert.That(ReferenceEquals(s, swatch) && ReferenceEquals(p, pair), Is.True, "the document edits the game's own objects");
         Assert.That(thread, Is.EqualTo(Environment.CurrentManagedThreadId));
 
-        // The swatch's preview comes from the game's frame (Level 0.5 * Tint (1, 0.6, 0.2), as in the standalone test).
+        // The swatch's preview comes from the game's frame (Level 0.5 * Tint (1, 0.6, 0.2), as in the standalone test);
+        // pipelined, frame 1 completes during the game's next Tick.
+        if (pacing == FramePacing.Pipelined) host.Tick(Dt);
         var snap = EditorTestSupport.WaitFor(session, x => x.Find("SwatchComponent")?.Previews.Count == 3, "the game's previews");
         var image = ImageResult.FromMemory(snap.Find("SwatchComponent")!.Previews[0].Png!, ColorComponents.RedGreenBlueAlpha);
         Assert.That(image.Data[..4], Is.EqualTo(new byte[] { 127, 76, 25, 255 }));
         Assert.That(snap.Attached, Is.True);
-        Assert.That(snap.Frame, Is.EqualTo(1));
+        Assert.That(snap.Frame, Is.EqualTo(pacing == FramePacing.Pipelined ? 2 : 1));
         Assert.That(snap.Timings.Select(t => t.Region), Does.Contain("swatch fill"));
     }
 
@@ -190,5 +196,46 @@ public class EditorAttachTests : GpuTest
         Assert.That(ImageResult.FromMemory(await http.GetByteArrayAsync("/api/gameview.png"), ColorComponents.RedGreenBlueAlpha).Data, Is.All.EqualTo(200));
         Assert.That(session.GameView.Version, Is.EqualTo(2));
         Assert.Throws<ArgumentException>(() => session.PublishGameView(4, 3, frame));
+    }
+
+    /// <summary>The game publishes while requests encode: every PNG served is one whole frame (never half of two, never
+    /// a size from one frame with pixels from another), and versions only move forward.</summary>
+    [Test]
+    public void GameView_PublishingWhileServing_EveryImageIsOneWholeFrame()
+    {
+        using var host = new ComponentHost(Gpu);
+        using var session = Attach(host);
+        var big = new byte[16 * 8 * 4];
+        var small = new byte[5 * 3 * 4];
+        using var stop = new CancellationTokenSource();
+        var game = Task.Run(() =>
+        {
+            for (int i = 1; !stop.IsCancellationRequested; i++)
+            {
+                byte value = (byte)(i % 250 + 1);
+                if (i % 2 == 0) { Array.Fill(big, value); session.PublishGameView(16, 8, big); }
+                else { Array.Fill(small, value); session.PublishGameView(5, 3, small); }
+            }
+        });
+        long last = 0;
+        int checkedFrames = 0;
+        var wrong = new List<string>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (checkedFrames < 200 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if (session.GameViewPng() is not { } view || view.Version == last) continue;
+            if (view.Version < last) wrong.Add($"version went back from {last} to {view.Version}");
+            last = view.Version;
+            var image = ImageResult.FromMemory(view.Png, ColorComponents.RedGreenBlueAlpha);
+            byte first = image.Data[0];
+            bool evenFrame = (first - 1) % 2 == 0; // value = i % 250 + 1, i even for the 16x8 frames (250 is even)
+            if (image.Data.Any(b => b != first)) wrong.Add($"v{view.Version}: mixed pixel values");
+            if ((image.Width, image.Height) != (evenFrame ? (16, 8) : (5, 3))) wrong.Add($"v{view.Version}: value {first} in a {image.Width}x{image.Height} image");
+            checkedFrames++;
+        }
+        stop.Cancel();
+        game.Wait();
+        Assert.That(wrong, Is.Empty, string.Join("\n", wrong.Take(10)));
+        Assert.That(checkedFrames, Is.GreaterThan(20), "frames were served while the game published");
     }
 }

@@ -12,6 +12,7 @@ public sealed class PairComponent : Component
 {
     private float _a = 0.5f, _b = 0.5f;
     private (float A, float B) _atUpdate;
+    private long _updatedFrame = -1;
 
     [Range(0, 1)]
     public float A { get => _a; set { _a = value; SetterThreads.Add(Environment.CurrentManagedThreadId); } }
@@ -31,12 +32,16 @@ public sealed class PairComponent : Component
     public override void Update(FrameContext frame, bool parametersChanged)
     {
         _atUpdate = (_a, _b);
+        _updatedFrame = frame.Frame;
         Frames.Add(_atUpdate);
         if (_a != _b) Violations.Add($"frame {frame.Frame}: Update saw A={_a} B={_b}");
     }
 
     public override void OnFrameCompleted(FrameContext frame)
     {
-        if ((_a, _b) != _atUpdate) Violations.Add($"frame {frame.Frame}: values changed mid-frame from {_atUpdate} to ({_a}, {_b})");
+        if (_a != _b) Violations.Add($"frame {frame.Frame}: OnFrameCompleted saw A={_a} B={_b}");
+        // Blocking, a frame completes inside its own Tick; pipelined, during the next one (after that frame's edits),
+        // so only a frame with no newer Update since can be checked for a change mid-frame.
+        if (frame.Frame == _updatedFrame && (_a, _b) != _atUpdate) Violations.Add($"frame {frame.Frame}: values changed mid-frame from {_atUpdate} to ({_a}, {_b})");
     }
 }
