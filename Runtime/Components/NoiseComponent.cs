@@ -90,6 +90,11 @@ public sealed class NoiseComponent : Component
         Amplitude = Amplitude, Offset = Offset, WarpStages = WarpStages, WarpAmplitude = WarpAmplitude, PeriodX = PeriodX, PeriodY = PeriodY,
     }.Validate(Dimensions);
 
+    private bool SettingsMatch(NoiseSettings s) =>
+        s.Seed == Seed && s.Mode == Mode && s.Octaves == Octaves && s.Frequency == Frequency && s.Lacunarity == Lacunarity &&
+        s.Gain == Gain && s.Amplitude == Amplitude && s.Offset == Offset && s.WarpStages == WarpStages &&
+        s.WarpAmplitude == WarpAmplitude && s.PeriodX == PeriodX && s.PeriodY == PeriodY && s.PeriodZ == 0;
+
     /// <summary>The sample grid the texture covers.</summary>
     public NoiseGrid ToGrid() => new NoiseGrid(Dimensions, Width, Height, 1,
         new System.Numerics.Vector4(0, 0, Dimensions == 3 ? Slice : 0, Dimensions == 4 ? Slice : 0), new System.Numerics.Vector3(PixelSize)).Validate();
@@ -104,10 +109,11 @@ public sealed class NoiseComponent : Component
             if (Values is not null && _rgba is null && (frame.PreviewsWanted || ReadBackPixels)) _pendingReadback[frame.Slot] = true;
             return;
         }
-        var settings = ToSettings();
         var grid = ToGrid();
-        if (_noise is null) _noise = new GpuNoise(frame.Gpu, settings);
-        else _noise.Settings = settings;
+        // Settings (a record) are rebuilt only when one of them changed: an evolving slice allocates nothing per frame.
+        if (_noise is null) _noise = new GpuNoise(frame.Gpu, ToSettings());
+        else if (!SettingsMatch(_noise.Settings)) _noise.Settings = ToSettings();
+        else _noise.Settings.Validate(Dimensions);
         if (Values is null || Values.Length != grid.Count)
         {
             Values?.Dispose();

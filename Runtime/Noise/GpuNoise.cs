@@ -29,11 +29,13 @@ public sealed class GpuNoise
     private static string KernelName(bool grid, int d, bool grad, bool tiled, bool warp) =>
         $"noise_{(grid ? "grid" : "points")}{d}{(grad ? "_grad" : "")}{(tiled ? "_tiled" : "")}{(warp ? "_warp" : "")}";
 
-    private Kernel KernelFor(bool grid, int d, bool grad)
-    {
-        string name = KernelName(grid, d, grad, _settings.IsPeriodic, _settings.WarpStages > 0);
-        return _gpu.GetKernel(KernelSpecs.First(k => k.Name == name));
-    }
+    // Looked up by value (no name string built per dispatch: a per-frame noise update allocates nothing).
+    private static readonly Dictionary<(bool Grid, int D, bool Grad, bool Tiled, bool Warp), KernelSpec> SpecByVariant =
+        KernelSpecs.ToDictionary(k => (k.Name.StartsWith("noise_grid", StringComparison.Ordinal), k.Name[k.Name.IndexOfAny(['2', '3', '4'])] - '0',
+            k.Name.Contains("_grad", StringComparison.Ordinal), k.Name.Contains("_tiled", StringComparison.Ordinal), k.Name.EndsWith("_warp", StringComparison.Ordinal)));
+
+    private Kernel KernelFor(bool grid, int d, bool grad) =>
+        _gpu.GetKernel(SpecByVariant[(grid, d, grad, _settings.IsPeriodic, _settings.WarpStages > 0)]);
 
     /// <summary>Vulkan's guaranteed minimum of maxComputeWorkGroupCount per axis: grid kernels launch one row of
     /// workgroups per grid line and slice.</summary>
@@ -63,7 +65,6 @@ public sealed class GpuNoise
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(grid);
         grid.Validate();
         if (values.Length < grid.Count) throw new ArgumentException($"values holds {values.Length} floats, the {grid.Width}x{grid.Height}x{grid.Depth} grid needs {grid.Count}");
         if (gradients is not null)
@@ -189,7 +190,6 @@ public sealed class GpuNoise
 
     private float[] FillGrid(NoiseGrid grid, out float[] gradientsOut, bool gradients)
     {
-        ArgumentNullException.ThrowIfNull(grid);
         grid.Validate();
         using var values = _gpu.CreateBuffer<float>(grid.Count, label: "noise values");
         using var grads = gradients ? _gpu.CreateBuffer<float>(grid.Count * grid.Dimensions, label: "noise gradients") : null;

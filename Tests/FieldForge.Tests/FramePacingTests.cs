@@ -72,7 +72,7 @@ public sealed class FramePacingTests : GpuTest
     public void SteadyState_NoiseMorphSoundField_AllocateNothing_ReadNothingBack(FramePacing pacing)
     {
         using var host = new ComponentHost(Gpu, pacing);
-        var noise = host.Add(new NoiseComponent { Width = 64, Height = 64 });
+        var noise = host.Add(new NoiseComponent { Width = 64, Height = 64, Dimensions = 3 });
         var morph = host.Add(new MorphComponent { Resolution = 24, Animate = true, PeriodSeconds = 1 });
         var sound = host.Add(new SoundFieldComponent { DurationSeconds = 0.01 });
         // Warm-up: two whole morph sweeps (the output buffers grow to the largest surface once; growing allocates) and
@@ -84,7 +84,11 @@ public sealed class FramePacingTests : GpuTest
         const int frames = 30;
         long readBefore = Gpu.BytesReadBack;
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < frames; i++) host.Tick(1 / 60.0);
+        for (int i = 0; i < frames; i++)
+        {
+            noise.Slice += 0.01f; // evolving 3D noise: a parameter change, and new GPU work, every frame
+            host.Tick(1 / 60.0);
+        }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
         long read = Gpu.BytesReadBack - readBefore;
 
@@ -94,6 +98,7 @@ public sealed class FramePacingTests : GpuTest
         host.CompleteFramesInFlight();
         Assert.That(morph.Surface!.TriangleCount, Is.GreaterThan(100), "the GPU surface exists (counts peeked, not read back)");
         Assert.That(noise.Rgba, Is.Null, "nobody wanted previews: the noise texture was never read back");
+        Assert.That(noise.Generations, Is.GreaterThanOrEqualTo(frames + 1), "the noise was regenerated every measured frame");
     }
 
     [Test]
