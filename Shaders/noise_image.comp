@@ -1,7 +1,7 @@
 #version 450
-// Noise values -> RGBA8 texels: greyscale or the terrain colour ramp. Mirrors FieldForge.Noise.NoiseImage.ToRgba
-// operation for operation (same stops, same clamp, same round-half-up), so GPU and CPU pixels agree to within one
-// step per channel. The packed texels are then copied into an R8G8B8A8_UNORM image (CommandBatch.CopyToImage).
+// Noise values -> RGBA8 texels: greyscale or the terrain colour ramp, with the same stops, clamp and round-half-up as
+// FieldForge.Noise.NoiseImage.ToRgba, so GPU and CPU pixels of the same values agree (to within one step per channel
+// where a device divides less exactly). The packed texels are then copied into an R8G8B8A8_UNORM image.
 //! kernel noise_ramp NOISE_RAMP
 #define FF_WORKGROUP 64
 layout(local_size_x = FF_WORKGROUP) in;
@@ -31,11 +31,17 @@ void main()
     uvec3 rgb;
     if (pc.colorRamp != 0u)
     {
-        int s = 1;
-        while (s < RAMP_STOPS - 1 && t > RAMP_AT[s]) s++;
-        precise float f = clamp((t - RAMP_AT[s - 1]) / (RAMP_AT[s] - RAMP_AT[s - 1]), 0.0, 1.0);
-        vec3 a = RAMP_RGB[s - 1], b = RAMP_RGB[s];
-        precise vec3 c = a + (b - a) * f + 0.5;
+        // The reference finds t's segment s and returns a + (b - a) * f. Here every segment contributes
+        // (c[s] - c[s-1]) * clamp(f_s, 0, 1): segments below t add whole integer steps (exact in float), t's own adds
+        // the same (b - a) * f, segments above add exact zeros, so the sum equals the reference bit for bit, without
+        // the data-dependent loop and indexing that CPU drivers pay for on every lane.
+        precise vec3 c = RAMP_RGB[0];
+        for (int s = 1; s < RAMP_STOPS; s++)
+        {
+            precise float f = clamp((t - RAMP_AT[s - 1]) / (RAMP_AT[s] - RAMP_AT[s - 1]), 0.0, 1.0);
+            c += (RAMP_RGB[s] - RAMP_RGB[s - 1]) * f;
+        }
+        c += 0.5;
         rgb = uvec3(c);
     }
     else

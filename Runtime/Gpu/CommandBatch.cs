@@ -329,29 +329,29 @@ public sealed unsafe class CommandBatch : IDisposable
 
     /// <summary>Records an inline write of <paramref name="data"/> (at most 65,536 bytes, a multiple of 4) into
     /// <paramref name="destination"/> at element <paramref name="offset"/> (vkCmdUpdateBuffer): the bytes travel in the
-    /// command buffer, so small per-frame parameters need neither a staging buffer nor a host wait. Earlier work on this
-    /// queue that reads the buffer (this batch or an earlier submission) finishes first.</summary>
+    /// command buffer, so small per-frame parameters need neither a staging buffer, nor a host wait, nor an allocation.
+    /// The write waits for all earlier work on the queue (this batch, earlier submissions still running, a sharing game's
+    /// draws), so nothing that may still read the old bytes sees the new ones.</summary>
     public void UpdateBuffer<T>(GpuBuffer<T> destination, ReadOnlySpan<T> data, long offset = 0) where T : unmanaged
     {
         ThrowIfNotRecording();
         ArgumentNullException.ThrowIfNull(destination);
         destination.ThrowIfDisposed();
         if (destination.Context != _context) throw new ArgumentException($"buffer '{destination.Label}' belongs to another GpuContext", nameof(destination));
-        ulong bytes = (ulong)data.Length * (ulong)sizeof(T), at = (ulong)offset * (ulong)sizeof(T);
         if (offset < 0 || offset > destination.Length || data.Length > destination.Length - offset)
             throw new ArgumentOutOfRangeException(nameof(offset), $"update of {data.Length} elements at offset {offset} is outside '{destination.Label}' (length {destination.Length})");
+        ulong bytes = (ulong)data.Length * (ulong)sizeof(T), at = (ulong)offset * (ulong)sizeof(T);
         if (bytes > 65536 || bytes % 4 != 0 || at % 4 != 0)
             throw new ArgumentException($"an inline update writes at most 65536 bytes, a multiple of 4 at a 4-byte aligned offset; got {bytes} bytes at byte {at}", nameof(data));
         if (bytes == 0) return;
-        if (_written.Contains(destination) || _read.Contains(destination)) Barrier();
-        else
+        // One barrier covers every earlier reader and writer, in this batch or submitted before it. It targets the
+        // transfer stage only, so the hazard sets (which guard compute reads) stay as they are.
+        var barrier = new MemoryBarrier
         {
-            // Not touched in this batch, but a kernel of an earlier submission may still read it: an execution
-            // dependency on every earlier compute and transfer work on the queue (write-after-read needs no memory barrier).
-            _context.Api.CmdPipelineBarrier(_commands, PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.TransferBit,
-                PipelineStageFlags.TransferBit, 0, 0, null, 0, null, 0, null);
-            BarrierCount++;
-        }
+            SType = StructureType.MemoryBarrier, SrcAccessMask = AccessFlags.MemoryWriteBit, DstAccessMask = AccessFlags.TransferWriteBit,
+        };
+        _context.Api.CmdPipelineBarrier(_commands, PipelineStageFlags.AllCommandsBit, PipelineStageFlags.TransferBit, 0, 1, &barrier, 0, null, 0, null);
+        BarrierCount++;
         fixed (T* p = data) _context.Api.CmdUpdateBuffer(_commands, destination.Handle, at, bytes, p);
         _written.Add(destination);
     }

@@ -116,7 +116,8 @@ public sealed unsafe class FrameRenderer : IDisposable
     public int Width { get; }
     /// <summary>Image height in pixels.</summary>
     public int Height { get; }
-    /// <summary>GPU milliseconds of the last completed render (its own timestamps); NaN without timestamps.</summary>
+    /// <summary>GPU milliseconds of the render <see cref="WaitForSlot"/> last waited for (its own timestamps, from the
+    /// start of its command buffer to the end); NaN without timestamps.</summary>
     public double LastGpuMilliseconds { get; private set; } = double.NaN;
 
     /// <summary>
@@ -131,6 +132,7 @@ public sealed unsafe class FrameRenderer : IDisposable
         var fence = slot.Fence;
         GameDevice.Check(Api.WaitForFences(Device, 1, &fence, true, ulong.MaxValue));
         slot.Submitted = false;
+        LastGpuMilliseconds = double.NaN;
         if (_dev.TimestampPeriodNs > 0)
         {
             ulong* stamps = stackalloc ulong[2];

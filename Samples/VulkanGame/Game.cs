@@ -13,12 +13,13 @@ namespace FieldForge.Samples.VulkanGame;
 /// <param name="SteadyFrames">Frames in the steady-state measurement (after the warm-up).</param>
 /// <param name="MeanFrameMilliseconds">Mean wall-clock time of one steady-state frame's work (wait for the frame slot,
 /// host.Tick, record and submit the render), PNG/GIF encoding excluded.</param>
-/// <param name="MeanGpuMilliseconds">Mean GPU time per steady-state frame: FieldForge's component regions plus the render.</param>
+/// <param name="MeanGpuMilliseconds">Mean GPU time per steady-state frame: FieldForge's frame (first to last timed region,
+/// <see cref="ComponentHost.LastFrameGpuMilliseconds"/>) plus the render's own timestamps.</param>
 /// <param name="ReadbackBytesPerFrame">FieldForge's downloads per steady-state frame (<see cref="GpuContext.BytesReadBack"/>).</param>
 /// <param name="AllocatedBytesPerFrame">Managed bytes allocated by the frame's work on the game thread per steady-state frame.</param>
 /// <param name="GameAllocatedBytesPerFrame">The part of <paramref name="AllocatedBytesPerFrame"/> outside host.Tick: the
 /// game's own waiting, recording and submitting.</param>
-/// <param name="Images">Every rendered frame, in order (the game's own read-back, for its output files).</param>
+/// <param name="Images">Every rendered frame, in order, when <see cref="GameOptions.KeepImages"/> asked for them.</param>
 /// <param name="MorphT">The morph's t at each frame.</param>
 /// <param name="ValidationMessages">Validation messages from the game's messenger and FieldForge's.</param>
 /// <param name="Files">Files written.</param>
@@ -83,31 +84,35 @@ public static class Game
 
     private static GameResult RunOn(GameDevice device, GpuContext gpu, GameOptions options, TextWriter log)
     {
-        var images = new List<RgbaImage>(options.Frames);
+        // --editor without --frames: the game runs until Ctrl-C / SIGTERM and keeps no frames in memory or on disk (only
+        // the editor's game view sees them).
+        bool endless = options.Editor && !options.FramesGiven;
+        if (endless) options = options with { OutDirectory = null, KeepImages = false };
+        var images = new List<RgbaImage>(options.KeepImages ? options.Frames : 0);
         var morphT = new List<float>(options.Frames);
         var files = new List<string>();
         if (options.OutDirectory is not null) Directory.CreateDirectory(options.OutDirectory);
+        // Output: each completed frame goes through one reused image into its PNG and the GIF, streamed as it arrives.
+        using var output = new FrameOutput(options, images, files);
 
         using var renderer = new FrameRenderer(device, options.Width, options.Height);
-        using var host = new ComponentHost(gpu);
+        // Pipelined: Tick submits frame N and completes frame N-1, so the CPU never waits for the frame it just recorded.
+        using var host = new ComponentHost(gpu, FramePacing.Pipelined);
         var noise = host.Add(new NoiseComponent { Width = 256, Height = 256, PixelSize = 1f / 48, Octaves = 5 });
         var morph = host.Add(new MorphComponent
         {
             SourceA = SourceA, SourceB = SourceB, Animate = true, PeriodSeconds = (float)options.PeriodSeconds, Resolution = options.Resolution,
         });
-        var components = host.Components;
-        // --editor: the web editor attached to this host; without --frames the game runs until Ctrl-C / SIGTERM and
-        // keeps no frames in memory or on disk (only the editor's game view sees them).
+        // --editor: the web editor attached to this host (before its first Tick), shown each completed frame.
         using var editor = options.Editor ? GameEditor.Start(host, options.EditorPort, log) : null;
-        bool endless = editor is not null && !options.FramesGiven;
         long frameCount = endless ? long.MaxValue - FrameRenderer.FramesInFlight : options.Frames;
+        double frameDue = 0;
         var scene = new FrameScene(null, null, null, null, ViewProjection(options.Width, options.Height), new Vector3(0.4f, 1f, 0.6f), GroundHeight, GroundHalfExtent);
 
         int warmup = options.WarmupFrames;
         long steadyTicks = 0, steadyAllocated = 0, tickAllocated = 0, readbackAtSteady = 0;
         double steadyGpu = 0;
         var clock = Stopwatch.StartNew();
-        double frameDue = 0;
         for (long frame = 0; frame < frameCount + FrameRenderer.FramesInFlight; frame++)
         {
             if (editor is { StopRequested: true } && frame < frameCount) frameCount = frame; // finish the frames in flight, then stop
@@ -119,20 +124,27 @@ public static class Game
             long t1 = Stopwatch.GetTimestamp(), a1 = GC.GetAllocatedBytesForCurrentThread();
             if (steady) { steadyTicks += t1 - t0; steadyAllocated += a1 - a0; }
 
-            // The frame that used this slot before is complete: its pixels are the sample's output (not measured).
-            if (!completed.IsEmpty)
-            {
-                editor?.Publish(options.Width, options.Height, completed);
-                if (!endless) Capture(completed, frame - FrameRenderer.FramesInFlight, options, images, files);
-            }
+            // The frame that used this slot before is complete: its GPU time counts if it was a steady-state frame, and
+            // its pixels are the sample's output (not measured).
+            long done = frame - FrameRenderer.FramesInFlight;
+            if (!completed.IsEmpty && done >= warmup && !double.IsNaN(renderer.LastGpuMilliseconds)) steadyGpu += renderer.LastGpuMilliseconds;
+            if (!completed.IsEmpty) output.Add(completed, done);
+            if (!completed.IsEmpty) editor?.Publish(options.Width, options.Height, completed);
             if (!rendering) continue;
 
             long t2 = Stopwatch.GetTimestamp(), a2 = GC.GetAllocatedBytesForCurrentThread();
+            var surfaceBefore = morph.Surface;
+            var verticesBefore = surfaceBefore?.VertexBuffer;
+            var indicesBefore = surfaceBefore?.IndexBuffer;
             host.Tick(GameOptions.FrameSeconds);
             long aTick = GC.GetAllocatedBytesForCurrentThread();
             var surface = morph.Surface;
-            // Draw only a surface whose buffers hold the frame just computed (not in the frame its buffers grew).
-            bool drawMesh = options.DrawMesh && surface is not null && morph.MeshIsCurrent;
+            // This frame's surface was recorded into the buffers the surface had when Update ran. When completing an earlier
+            // frame found that the surface outgrew them, Tick replaced them afterwards: the new ones hold nothing yet
+            // (the next frame records into them), so that one frame is drawn without the surface.
+            bool buffersReplaced = surface is not null && ReferenceEquals(surface, surfaceBefore)
+                && (!ReferenceEquals(surface.VertexBuffer, verticesBefore) || !ReferenceEquals(surface.IndexBuffer, indicesBefore));
+            bool drawMesh = options.DrawMesh && surface is not null && !buffersReplaced;
             var frameScene = drawMesh
                 ? scene with { Vertices = surface!.VertexBuffer, Indices = surface.IndexBuffer, DrawArguments = surface.DrawIndirectArguments, GroundTexture = noise.ColorTexture }
                 : scene with { GroundTexture = noise.ColorTexture };
@@ -143,7 +155,7 @@ public static class Game
                 steadyTicks += t3 - t2;
                 steadyAllocated += a3 - a2;
                 tickAllocated += aTick - a2;
-                steadyGpu += FieldForgeGpuMilliseconds(host, components) + (double.IsNaN(renderer.LastGpuMilliseconds) ? 0 : renderer.LastGpuMilliseconds);
+                if (!double.IsNaN(host.LastFrameGpuMilliseconds)) steadyGpu += host.LastFrameGpuMilliseconds;
             }
             if (!endless) morphT.Add(morph.CurrentT);
             if (editor is not null) frameDue = Pace(clock, frameDue); // a person is watching: real time, not as fast as the CPU allows
@@ -152,14 +164,7 @@ public static class Game
         int framesRendered = (int)Math.Min(frameCount, int.MaxValue);
         int steadyFrames = Math.Max(0, framesRendered - warmup);
 
-        if (options.OutDirectory is not null && images.Count > 0)
-        {
-            string gif = Path.Combine(options.OutDirectory, "game.gif");
-            using (var writer = new GifWriter(gif, options.Width, options.Height, new GifOptions { FrameDelayMs = (int)Math.Round(GameOptions.FrameSeconds * 1000) }))
-                foreach (var image in images) writer.AddFrame(image);
-            files.Add(gif);
-            log.WriteLine($"wrote {images.Count} PNG frames and {gif} ({clock.Elapsed.TotalSeconds:F1} s)");
-        }
+        output.Finish(log, clock.Elapsed.TotalSeconds);
         double perFrame = steadyFrames == 0 ? 0 : 1.0 / steadyFrames;
         return new GameResult(framesRendered, steadyFrames, steadyTicks * 1000.0 / Stopwatch.Frequency * perFrame, steadyGpu * perFrame,
             readback * perFrame, steadyAllocated * perFrame, (steadyAllocated - tickAllocated) * perFrame, images, morphT, Array.Empty<string>(), files);
@@ -176,26 +181,57 @@ public static class Game
         Thread.Sleep(TimeSpan.FromSeconds(due - now));
         return due;
     }
+}
 
-    /// <summary>GPU time of FieldForge's last frame: the region each component's work ran in (regions named after
-    /// components; a component's own nested region of the same name is summed into it, so only those are counted).</summary>
-    private static double FieldForgeGpuMilliseconds(ComponentHost host, IReadOnlyList<Component> components)
+/// <summary>The sample's own output: PNG files and an animated GIF written as frames complete, through one reused
+/// image (the frame loop stays free of large per-frame garbage), and copies kept in memory only when asked.</summary>
+internal sealed class FrameOutput : IDisposable
+{
+    private readonly GameOptions _options;
+    private readonly List<RgbaImage> _images;
+    private readonly List<string> _files;
+    private readonly RgbaImage _frame;
+    private readonly GifWriter? _gif;
+    private readonly string? _gifPath;
+    private bool _finished;
+
+    public FrameOutput(GameOptions options, List<RgbaImage> images, List<string> files)
     {
-        var timings = host.LastFrameTimings;
-        double ms = 0;
-        for (int i = 0; i < timings.Count; i++)
-            for (int c = 0; c < components.Count; c++)
-                if (string.Equals(timings[i].Region, components[c].Name, StringComparison.Ordinal)) { ms += timings[i].Milliseconds; break; }
-        return ms;
+        _options = options;
+        _images = images;
+        _files = files;
+        _frame = new RgbaImage(options.Width, options.Height, new byte[options.Width * options.Height * 4]);
+        if (options.OutDirectory is null) return;
+        _gifPath = Path.Combine(options.OutDirectory, "game.gif");
+        _gif = new GifWriter(_gifPath, options.Width, options.Height, new GifOptions { FrameDelayMs = (int)Math.Round(GameOptions.FrameSeconds * 1000) });
     }
 
-    private static void Capture(ReadOnlySpan<byte> pixels, long frame, GameOptions options, List<RgbaImage> images, List<string> files)
+    public int Count { get; private set; }
+
+    public void Add(ReadOnlySpan<byte> pixels, long frame)
     {
-        var image = new RgbaImage(options.Width, options.Height, pixels.ToArray());
-        images.Add(image);
-        if (options.OutDirectory is null) return;
-        string path = Path.Combine(options.OutDirectory, $"frame_{frame:D4}.png");
-        image.SavePng(path);
-        files.Add(path);
+        pixels.CopyTo(_frame.Pixels);
+        Count++;
+        if (_options.KeepImages) _images.Add(_frame.Clone());
+        if (_gif is null) return;
+        string path = Path.Combine(_options.OutDirectory!, $"frame_{frame:D4}.png");
+        _frame.SavePng(path);
+        _files.Add(path);
+        _gif.AddFrame(_frame);
+    }
+
+    public void Finish(TextWriter log, double seconds)
+    {
+        if (_gif is null) return;
+        _gif.Dispose();
+        _files.Add(_gifPath!);
+        _finished = true;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Count} PNG frames and {_gifPath} ({seconds:F1} s)"));
+    }
+
+    /// <summary>Closes the GIF when the run stopped before <see cref="Finish"/> (an exception).</summary>
+    public void Dispose()
+    {
+        if (!_finished) _gif?.Dispose();
     }
 }

@@ -26,6 +26,9 @@ public sealed record GameOptions(int Frames = 90, int Width = 480, int Height = 
     /// <summary>Draw the morphing surface (off only for comparisons: the same frames without it).</summary>
     public bool DrawMesh { get; init; } = true;
 
+    /// <summary>Keep a copy of every rendered frame in <see cref="GameResult.Images"/> (tests; the files need no copies).</summary>
+    public bool KeepImages { get; init; }
+
     /// <summary>Frames before the steady state the final line measures: the first frames build the morph's grids and
     /// pipelines, generate the noise once, and fill both frames in flight.</summary>
     public int WarmupFrames => Frames <= 2 ? 0 : Math.Min(4, Frames / 2);
