@@ -327,6 +327,9 @@ public sealed unsafe class CommandBatch : IDisposable
         BarrierCount++;
     }
 
+    /// <summary>Most bytes <see cref="UpdateBuffer{T}"/> writes at once (Vulkan's vkCmdUpdateBuffer limit).</summary>
+    public const int MaxInlineUpdateBytes = 65536;
+
     /// <summary>Records an inline write of <paramref name="data"/> (at most 65,536 bytes, a multiple of 4) into
     /// <paramref name="destination"/> at element <paramref name="offset"/> (vkCmdUpdateBuffer): the bytes travel in the
     /// command buffer, so small per-frame parameters need neither a staging buffer, nor a host wait, nor an allocation.
@@ -341,7 +344,7 @@ public sealed unsafe class CommandBatch : IDisposable
         if (offset < 0 || offset > destination.Length || data.Length > destination.Length - offset)
             throw new ArgumentOutOfRangeException(nameof(offset), $"update of {data.Length} elements at offset {offset} is outside '{destination.Label}' (length {destination.Length})");
         ulong bytes = (ulong)data.Length * (ulong)sizeof(T), at = (ulong)offset * (ulong)sizeof(T);
-        if (bytes > 65536 || bytes % 4 != 0 || at % 4 != 0)
+        if (bytes > MaxInlineUpdateBytes || bytes % 4 != 0 || at % 4 != 0)
             throw new ArgumentException($"an inline update writes at most 65536 bytes, a multiple of 4 at a 4-byte aligned offset; got {bytes} bytes at byte {at}", nameof(data));
         if (bytes == 0) return;
         // One barrier covers every earlier reader and writer, in this batch or submitted before it. It targets the
