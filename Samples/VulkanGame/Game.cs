@@ -20,7 +20,7 @@ namespace FieldForge.Samples.VulkanGame;
 /// <param name="GameAllocatedBytesPerFrame">The part of <paramref name="AllocatedBytesPerFrame"/> outside host.Tick: the
 /// game's own waiting, recording and submitting.</param>
 /// <param name="Images">Every rendered frame, in order, when <see cref="GameOptions.KeepImages"/> asked for them.</param>
-/// <param name="MorphT">The morph's t at each frame.</param>
+/// <param name="MorphT">The morph's t at each drawn frame.</param>
 /// <param name="ValidationMessages">Validation messages from the game's messenger and FieldForge's.</param>
 /// <param name="Files">Files written.</param>
 public sealed record GameResult(int Frames, int SteadyFrames, double MeanFrameMilliseconds, double MeanGpuMilliseconds,
@@ -110,7 +110,8 @@ public static class Game
         var scene = new FrameScene(null, null, null, null, ViewProjection(options.Width, options.Height), new Vector3(0.4f, 1f, 0.6f), GroundHeight, GroundHalfExtent);
 
         int warmup = options.WarmupFrames;
-        long steadyTicks = 0, steadyAllocated = 0, tickAllocated = 0, readbackAtSteady = 0;
+        long steadyTicks = 0, steadyAllocated = 0, tickAllocated = 0, readbackAtSteady = 0, firstDropped = -1;
+        int dropped = 0;
         double steadyGpu = 0;
         var clock = Stopwatch.StartNew();
         for (long frame = 0; frame < frameCount + FrameRenderer.FramesInFlight; frame++)
@@ -141,14 +142,22 @@ public static class Game
             var surface = morph.Surface;
             // This frame's surface was recorded into the buffers the surface had when Update ran. When completing an earlier
             // frame found that the surface outgrew them, Tick replaced them afterwards: the new ones hold nothing yet
-            // (the next frame records into them), so that one frame is drawn without the surface.
+            // (the next frame records into them), so this frame is dropped, as a game drops a frame it cannot draw
+            // whole (the previous one stays on screen) rather than showing it without the surface.
             bool buffersReplaced = surface is not null && ReferenceEquals(surface, surfaceBefore)
                 && (!ReferenceEquals(surface.VertexBuffer, verticesBefore) || !ReferenceEquals(surface.IndexBuffer, indicesBefore));
-            bool drawMesh = options.DrawMesh && surface is not null && !buffersReplaced;
-            var frameScene = drawMesh
-                ? scene with { Vertices = surface!.VertexBuffer, Indices = surface.IndexBuffer, DrawArguments = surface.DrawIndirectArguments, GroundTexture = noise.ColorTexture }
-                : scene with { GroundTexture = noise.ColorTexture };
-            renderer.Record(frame, frameScene);
+            if (buffersReplaced)
+            {
+                if (dropped++ == 0) firstDropped = frame;
+            }
+            else
+            {
+                bool drawMesh = options.DrawMesh && surface is not null;
+                var frameScene = drawMesh
+                    ? scene with { Vertices = surface!.VertexBuffer, Indices = surface.IndexBuffer, DrawArguments = surface.DrawIndirectArguments, GroundTexture = noise.ColorTexture }
+                    : scene with { GroundTexture = noise.ColorTexture };
+                renderer.Record(frame, frameScene);
+            }
             long t3 = Stopwatch.GetTimestamp(), a3 = GC.GetAllocatedBytesForCurrentThread();
             if (steady)
             {
@@ -157,7 +166,7 @@ public static class Game
                 tickAllocated += aTick - a2;
                 if (!double.IsNaN(host.LastFrameGpuMilliseconds)) steadyGpu += host.LastFrameGpuMilliseconds;
             }
-            if (!endless) morphT.Add(morph.CurrentT);
+            if (!endless && !buffersReplaced) morphT.Add(morph.CurrentT);
             if (editor is not null) frameDue = Pace(clock, frameDue); // a person is watching: real time, not as fast as the CPU allows
         }
         long readback = gpu.BytesReadBack - readbackAtSteady;
@@ -165,6 +174,8 @@ public static class Game
         int steadyFrames = Math.Max(0, framesRendered - warmup);
 
         output.Finish(log, clock.Elapsed.TotalSeconds);
+        if (dropped > 0)
+            log.WriteLine($"{dropped} frame(s) not drawn, the first at frame {firstDropped}: completing an earlier frame found the isosurface outgrew its buffers, and FieldForge replaced them after this frame was recorded into the old ones");
         double perFrame = steadyFrames == 0 ? 0 : 1.0 / steadyFrames;
         return new GameResult(framesRendered, steadyFrames, steadyTicks * 1000.0 / Stopwatch.Frequency * perFrame, steadyGpu * perFrame,
             readback * perFrame, steadyAllocated * perFrame, (steadyAllocated - tickAllocated) * perFrame, images, morphT, Array.Empty<string>(), files);
