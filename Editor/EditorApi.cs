@@ -26,7 +26,8 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
     public void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/api/schema", ctx => Text(ctx, _schema.Value));
-        app.MapGet("/api/session", ctx => Json(ctx, SessionJson(session.Snapshot)));
+        app.MapGet("/api/session", ctx => Json(ctx, SessionJson(session.Snapshot, session.GameView)));
+        app.MapGet("/api/gameview.png", GameView);
         app.MapGet("/api/components/{id}/previews/{file}", Preview);
         app.MapPost("/api/components/{id}/parameters", SetParameter);
         app.MapPost("/api/components/{id}/enabled", SetEnabled);
@@ -202,6 +203,18 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         throw new EditorException(404, $"{id} preview {index} ({p.Kind}) has no {ext} form");
     }
 
+    /// <summary>The game's latest frame (an attached session whose game publishes it), encoded here on the request's
+    /// thread when it changed since the last request.</summary>
+    private Task GameView(HttpContext ctx)
+    {
+        var (version, png) = session.GameViewPng()
+            ?? throw new EditorException(404, "no game view: the game has not published a rendered frame (EditorSession.PublishGameView)");
+        ctx.Response.Headers.CacheControl = "no-store";
+        ctx.Response.Headers["X-Game-View-Version"] = version.ToString(CultureInfo.InvariantCulture);
+        ctx.Response.ContentType = "image/png";
+        return ctx.Response.Body.WriteAsync(png).AsTask();
+    }
+
     private static JsonObject ValuesJson(EditorDocument doc, string id) => new()
     {
         ["id"] = id,
@@ -217,9 +230,15 @@ internal sealed class EditorApi(EditorSession session, PresetStore presets, int 
         ["redo"] = doc.History.RedoCount,
     };
 
-    private static JsonObject SessionJson(SessionSnapshot s) => new()
+    private static JsonObject SessionJson(SessionSnapshot s, (int Width, int Height, long Version) view) => new()
     {
         ["device"] = s.Device,
+        ["attached"] = s.Attached,
+        ["gameView"] = view.Version == 0 ? null : new JsonObject
+        {
+            ["width"] = view.Width, ["height"] = view.Height, ["version"] = view.Version,
+            ["png"] = $"/api/gameview.png?v={view.Version}",
+        },
         ["sequence"] = s.Sequence,
         ["frame"] = s.Frame,
         ["frameMs"] = Finite(s.FrameMilliseconds),

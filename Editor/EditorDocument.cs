@@ -52,12 +52,15 @@ public sealed class EditorDocument
     public int ApplyPending()
     {
         int n = _pending.Count;
-        foreach (var ((id, parameter), value) in _pending)
+        try
         {
-            var component = _byId[id];
-            Descriptor(component, id, parameter).SetValueUnchecked(component, value);
+            foreach (var ((id, parameter), value) in _pending)
+            {
+                var component = _byId[id];
+                Descriptor(component, id, parameter).SetValueUnchecked(component, value);
+            }
         }
-        _pending.Clear();
+        finally { _pending.Clear(); } // a setter that throws must not make every later frame fail the same way
         return n;
     }
 

@@ -2,13 +2,14 @@ using FieldForge.Gpu;
 
 namespace FieldForge.Editor;
 
-/// <summary>What the web server shows, published by the <see cref="EditorSession"/> thread after every frame and edit
-/// batch. Immutable, so request threads read it without locks.</summary>
+/// <summary>What the web server shows, published by the <see cref="EditorSession"/> thread after frames (attached: the
+/// game's frames that changed something, at most once per refresh interval otherwise) and edits. Immutable, so request
+/// threads read it without locks.</summary>
 /// <param name="Device">The GPU the session runs on.</param>
 /// <param name="Sequence">Increases with every publication.</param>
-/// <param name="Frame">Frames ticked so far.</param>
-/// <param name="FrameMilliseconds">Wall-clock time of the last frame (record + submit + wait).</param>
-/// <param name="FramesPerSecond">Smoothed rate at which the session thread is ticking.</param>
+/// <param name="Frame">Frames ticked so far (attached: frames the game ticked since the editor attached).</param>
+/// <param name="FrameMilliseconds">Wall-clock time of the last frame's Tick (see <see cref="FieldForge.Components.ComponentHost.LastFrameMilliseconds"/>).</param>
+/// <param name="FramesPerSecond">Rate at which the host is ticked (by the session thread, or by the game when attached).</param>
 /// <param name="Components">Every hosted component.</param>
 /// <param name="UndoCount">Undo steps available.</param>
 /// <param name="RedoCount">Redo steps available.</param>
@@ -24,6 +25,9 @@ public sealed record SessionSnapshot(
     IReadOnlyList<ComponentState> Components, int UndoCount, int RedoCount, IReadOnlyList<string> Problems,
     long WorkFrame, double WorkFrameMilliseconds, int Dispatches, IReadOnlyList<GpuTiming> Timings)
 {
+    /// <summary>True when the session is attached to a game's host (the game ticks it), false when the editor owns it.</summary>
+    public bool Attached { get; init; }
+
     /// <summary>The component with this id, or null.</summary>
     public ComponentState? Find(string id) => Components.FirstOrDefault(c => c.Id == id);
 }

@@ -78,6 +78,11 @@ public sealed class ComponentHost : IDisposable
     /// <see cref="Component.OnFrameCompleted"/> callbacks: the place to read previews and statuses.</summary>
     public event Action<ComponentHost>? FrameFinished;
 
+    /// <summary>Raised on the ticking thread when a <see cref="Tick"/> fails, with the exception about to propagate to
+    /// the caller (usually a <see cref="ComponentException"/>), so an attached tool can show it; the exception still
+    /// reaches the game unchanged, and an exception thrown by a handler is ignored.</summary>
+    public event Action<ComponentHost, Exception>? FrameFailed;
+
     /// <summary>When true, components build their previews (read results back to the host) after frames complete;
     /// false (the default) keeps a game's frames free of read-backs. The editor turns it on while it is attached.</summary>
     public bool PreviewsWanted { get; set; }
@@ -119,6 +124,12 @@ public sealed class ComponentHost : IDisposable
             FrameStarting?.Invoke(this);
             TickOnce(deltaSeconds);
             FrameFinished?.Invoke(this);
+        }
+        catch (Exception e)
+        {
+            try { FrameFailed?.Invoke(this, e); }
+            catch { /* an observer must not replace the game's exception */ }
+            throw;
         }
         finally { Volatile.Write(ref _ticking, 0); }
     }

@@ -84,8 +84,10 @@ public static class Game
 
     private static GameResult RunOn(GameDevice device, GpuContext gpu, GameOptions options, TextWriter log)
     {
-        if (options.Editor)
-            log.WriteLine("--editor: attaching the web editor to this game's ComponentHost needs the editor's attach API, which this build does not have yet; running without it");
+        // --editor without --frames: the game runs until Ctrl-C / SIGTERM and keeps no frames in memory or on disk (only
+        // the editor's game view sees them).
+        bool endless = options.Editor && !options.FramesGiven;
+        if (endless) options = options with { OutDirectory = null, KeepImages = false };
         var images = new List<RgbaImage>(options.KeepImages ? options.Frames : 0);
         var morphT = new List<float>(options.Frames);
         var files = new List<string>();
@@ -101,6 +103,10 @@ public static class Game
         {
             SourceA = SourceA, SourceB = SourceB, Animate = true, PeriodSeconds = (float)options.PeriodSeconds, Resolution = options.Resolution,
         });
+        // --editor: the web editor attached to this host (before its first Tick), shown each completed frame.
+        using var editor = options.Editor ? GameEditor.Start(host, options.EditorPort, log) : null;
+        long frameCount = endless ? long.MaxValue - FrameRenderer.FramesInFlight : options.Frames;
+        double frameDue = 0;
         var scene = new FrameScene(null, null, null, null, ViewProjection(options.Width, options.Height), new Vector3(0.4f, 1f, 0.6f), GroundHeight, GroundHalfExtent);
 
         int warmup = options.WarmupFrames;
@@ -108,9 +114,10 @@ public static class Game
         int dropped = 0;
         double steadyGpu = 0;
         var clock = Stopwatch.StartNew();
-        for (long frame = 0; frame < options.Frames + FrameRenderer.FramesInFlight; frame++)
+        for (long frame = 0; frame < frameCount + FrameRenderer.FramesInFlight; frame++)
         {
-            bool rendering = frame < options.Frames;
+            if (editor is { StopRequested: true } && frame < frameCount) frameCount = frame; // finish the frames in flight, then stop
+            bool rendering = frame < frameCount;
             bool steady = rendering && frame >= warmup;
             if (frame == warmup) readbackAtSteady = gpu.BytesReadBack;
             long t0 = Stopwatch.GetTimestamp(), a0 = GC.GetAllocatedBytesForCurrentThread();
@@ -123,6 +130,7 @@ public static class Game
             long done = frame - FrameRenderer.FramesInFlight;
             if (!completed.IsEmpty && done >= warmup && !double.IsNaN(renderer.LastGpuMilliseconds)) steadyGpu += renderer.LastGpuMilliseconds;
             if (!completed.IsEmpty) output.Add(completed, done);
+            if (!completed.IsEmpty) editor?.Publish(options.Width, options.Height, completed);
             if (!rendering) continue;
 
             long t2 = Stopwatch.GetTimestamp(), a2 = GC.GetAllocatedBytesForCurrentThread();
@@ -158,17 +166,31 @@ public static class Game
                 tickAllocated += aTick - a2;
                 if (!double.IsNaN(host.LastFrameGpuMilliseconds)) steadyGpu += host.LastFrameGpuMilliseconds;
             }
-            if (!buffersReplaced) morphT.Add(morph.CurrentT);
+            if (!endless && !buffersReplaced) morphT.Add(morph.CurrentT);
+            if (editor is not null) frameDue = Pace(clock, frameDue); // a person is watching: real time, not as fast as the CPU allows
         }
         long readback = gpu.BytesReadBack - readbackAtSteady;
-        int steadyFrames = Math.Max(0, options.Frames - warmup);
+        int framesRendered = (int)Math.Min(frameCount, int.MaxValue);
+        int steadyFrames = Math.Max(0, framesRendered - warmup);
 
         output.Finish(log, clock.Elapsed.TotalSeconds);
         if (dropped > 0)
             log.WriteLine($"{dropped} frame(s) not drawn, the first at frame {firstDropped}: completing an earlier frame found the isosurface outgrew its buffers, and FieldForge replaced them after this frame was recorded into the old ones");
         double perFrame = steadyFrames == 0 ? 0 : 1.0 / steadyFrames;
-        return new GameResult(options.Frames, steadyFrames, steadyTicks * 1000.0 / Stopwatch.Frequency * perFrame, steadyGpu * perFrame,
+        return new GameResult(framesRendered, steadyFrames, steadyTicks * 1000.0 / Stopwatch.Frequency * perFrame, steadyGpu * perFrame,
             readback * perFrame, steadyAllocated * perFrame, (steadyAllocated - tickAllocated) * perFrame, images, morphT, Array.Empty<string>(), files);
+    }
+
+    /// <summary>Sleeps until one frame of game time (<see cref="GameOptions.FrameSeconds"/>) after <paramref name="due"/>,
+    /// the previous frame's due time in seconds on <paramref name="clock"/>; a late frame resets the schedule instead of
+    /// racing to catch up. Returns this frame's due time.</summary>
+    private static double Pace(Stopwatch clock, double due)
+    {
+        due += GameOptions.FrameSeconds;
+        double now = clock.Elapsed.TotalSeconds;
+        if (due <= now) return now;
+        Thread.Sleep(TimeSpan.FromSeconds(due - now));
+        return due;
     }
 }
 

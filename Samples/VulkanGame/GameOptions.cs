@@ -17,6 +17,12 @@ public sealed record GameOptions(int Frames = 90, int Width = 480, int Height = 
     /// <summary>Game time per frame (a fixed step, so runs are reproducible).</summary>
     public const double FrameSeconds = 1.0 / 30;
 
+    /// <summary>TCP port of the attached editor on 127.0.0.1 (0 picks a free one; the URL is printed).</summary>
+    public int EditorPort { get; init; } = 7420;
+
+    /// <summary>True when --frames was given: with --editor the game otherwise runs until Ctrl-C or SIGTERM.</summary>
+    public bool FramesGiven { get; init; }
+
     /// <summary>Draw the morphing surface (off only for comparisons: the same frames without it).</summary>
     public bool DrawMesh { get; init; } = true;
 
@@ -29,11 +35,14 @@ public sealed record GameOptions(int Frames = 90, int Width = 480, int Height = 
 
     /// <summary>The usage text.</summary>
     public const string Usage = """
-        ./ff game [--frames N] [--size WxH] [--resolution R] [--out DIR] [--period SECONDS] [--validation] [--editor]
+        ./ff game [--frames N] [--size WxH] [--resolution R] [--out DIR] [--period SECONDS] [--validation] [--editor [--port N]]
           A Vulkan game that owns its device and lends it to FieldForge: a morphing isosurface drawn with
           vkCmdDrawIndexedIndirect from FieldForge's buffers over a ground textured with GPU noise, rendered offscreen
           (no window: no windowing library is available here) to PNG frames and game.gif under --out (default out/game).
           --validation (or FIELDFORGE_VALIDATION=1) turns the Khronos validation layer on.
+          --editor serves the web editor attached to the game's own components on 127.0.0.1:--port (default 7420,
+          0 = any free port), with the rendered frames as its game view; the game then runs in real time until Ctrl-C
+          (or --frames N) and writes no frames.
           Ends with: frames N, mean frame X ms (GPU Y ms), readback B bytes/frame, allocated A bytes/frame
         """;
 
@@ -54,7 +63,8 @@ public sealed record GameOptions(int Frames = 90, int Width = 480, int Height = 
             }
             switch (a)
             {
-                case "--frames": o = o with { Frames = Int(1, 100_000) }; break;
+                case "--frames": o = o with { Frames = Int(1, 100_000), FramesGiven = true }; break;
+                case "--port": o = o with { EditorPort = Int(0, 65535) }; break;
                 case "--resolution": o = o with { Resolution = Int(8, 256) }; break;
                 case "--out": o = o with { OutDirectory = Value() }; break;
                 case "--validation": o = o with { Validation = true }; break;

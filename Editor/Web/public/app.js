@@ -317,6 +317,24 @@ function meshStats(m, unrendered) {
     (unrendered ? '<p class="note">Not rendered: OpenGL (EGL) is unavailable, see Problems.</p>' : '');
 }
 
+// ---------- the game's rendered frame (attached to a running game) ----------
+
+// Fetches the newest frame only when the previous one has loaded, so a slow connection never queues up images.
+const gameView = { loading: false, shown: 0 };
+function showGameView(s) {
+  const section = $('#game-view');
+  section.hidden = !s.gameView;
+  if (!s.gameView) return;
+  $('#game-view-info').textContent = `${s.gameView.width}×${s.gameView.height}, frame #${s.frame}`;
+  if (gameView.loading || gameView.shown === s.gameView.version) return;
+  const img = section.querySelector('img');
+  gameView.loading = true;
+  const version = s.gameView.version;
+  img.onload = () => { gameView.loading = false; gameView.shown = version; img.dataset.version = String(version); };
+  img.onerror = () => { gameView.loading = false; };
+  img.src = s.gameView.png;
+}
+
 // ---------- session polling: previews, perf, problems ----------
 
 function updateUndo(undo, redo) {
@@ -344,7 +362,8 @@ function escapeHtml(s) {
 async function poll() {
   try {
     const s = await api('GET', '/api/session');
-    $('#device').textContent = `GPU: ${s.device}`;
+    $('#device').textContent = `GPU: ${s.device}${s.attached ? ' · attached to the game' : ''}`;
+    showGameView(s);
     updatePerf(s);
     updateUndo(s.undo, s.redo);
     $('#problems-panel').hidden = s.problems.length === 0;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text;
 using FieldForge.Editor;
@@ -45,6 +46,112 @@ public class EditorBrowserTests
     [Test]
     public Task Browser_ControlsLayoutStatusAndFraming_At800Px() =>
         RunTrust("controls", Runtime("NoiseComponent"), typeof(SwatchComponent));
+
+    /// <summary>Issue 12: the editor attached to a running game (a host the game ticks on its own thread, publishing
+    /// its rendered frames): dragging a slider in the page changes the game's own component and the game view shows the
+    /// game's next rendered frame changed.</summary>
+    [Test]
+    public async Task Browser_AttachedToAGame_SliderChangesTheRenderedGameFrame()
+    {
+        var node = OnPath("node");
+        if (node is null || !File.Exists(Chromium))
+            Assert.Fail($"the browser test needs node and {Chromium}: run ./ff test, which installs chromium, nodejs and npm");
+        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
+        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
+            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", "attached");
+        var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
+        using var gpu = FieldForge.Gpu.GpuContext.Create(GpuTestEnvironment.Options);
+        var game = new SwatchGame(gpu);
+        float levelBefore = game.Swatch.Level;
+        try
+        {
+            using (var session = EditorSession.Attach(game.Host))
+            {
+                game.Start(session);
+                await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
+                var (exit, output) = await RunNode(node!, web, Path.Combine("e2e", "attach.e2e.mjs"), server.Url.ToString(), outDir, "SwatchComponent", "Level", "0.92");
+                TestContext.Out.WriteLine(output);
+                var screenshot = Path.Combine(outDir, "attached.png");
+                if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the attached editor with the game view");
+                Assert.That(exit, Is.Zero, $"e2e script failed:\n{output}");
+                Assert.That(output, Does.Contain("e2e ok"));
+                Assert.That(session.Snapshot.Problems, Is.Empty);
+            }
+            Assert.That(game.Failure, Is.Null, "the game's frames never failed");
+            Assert.That(game.Swatch.Level, Is.GreaterThan(levelBefore), "the slider changed the game's own component");
+            long frames = game.Frames;
+            await EditorTestSupport.WaitForAsync(() => game.Frames > frames + 2, "the game to keep ticking after the editor detached");
+        }
+        finally
+        {
+            game.Dispose();
+            if (Directory.Exists(presets)) Directory.Delete(presets, recursive: true);
+        }
+        Assert.That(gpu.DrainValidationMessages(), Is.Empty);
+    }
+
+    /// <summary>Issue 12, on the real game: `./ff game --editor` (the Vulkan sample, its own device and validation layer,
+    /// run as its own process) serves the editor attached to its components; the page unticks the morph's Animate,
+    /// drags T, and sees the game's rendered frame change. SIGTERM then stops the game cleanly (exit 0: no validation
+    /// messages) with its summary line.</summary>
+    [Test]
+    public async Task Browser_GameWithEditor_MorphSliderChangesTheRenderedFrame()
+    {
+        var node = OnPath("node");
+        if (node is null || !File.Exists(Chromium))
+            Assert.Fail($"the browser test needs node and {Chromium}: run ./ff test, which installs chromium, nodejs and npm");
+        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
+        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
+            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+        var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "FieldForge.Samples.VulkanGame.dll");
+        Assert.That(File.Exists(dll), Is.True, $"{dll} is built with the tests");
+        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", "game");
+        Directory.CreateDirectory(outDir);
+
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = outDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "--editor", "--port", "0", "--size", "240x160", "--resolution", "32", "--validation" }) psi.ArgumentList.Add(a);
+        using var game = Process.Start(psi)!;
+        var output = new StringBuilder();
+        var url = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Line(string? line)
+        {
+            if (line is null) return;
+            lock (output) output.AppendLine(line);
+            var m = System.Text.RegularExpressions.Regex.Match(line, @"editor attached to the game at (http://127\.0\.0\.1:\d+/)");
+            if (m.Success) url.TrySetResult(m.Groups[1].Value);
+        }
+        game.OutputDataReceived += (_, e) => Line(e.Data);
+        game.ErrorDataReceived += (_, e) => Line(e.Data);
+        game.BeginOutputReadLine();
+        game.BeginErrorReadLine();
+        try
+        {
+            var started = await Task.WhenAny(url.Task, game.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
+            if (started != url.Task) Assert.Fail($"./ff game --editor did not print its editor URL:\n{output}");
+            var (exit, e2e) = await RunNode(node!, web, Path.Combine("e2e", "attach.e2e.mjs"), url.Task.Result, outDir,
+                "MorphComponent", "T", "0.05", "MorphComponent.Animate");
+            TestContext.Out.WriteLine(e2e);
+            var screenshot = Path.Combine(outDir, "attached.png");
+            if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the editor attached to ./ff game");
+            Assert.That(exit, Is.Zero, $"e2e script failed:\n{e2e}\ngame:\n{output}");
+            Assert.That(e2e, Does.Contain("e2e ok"));
+
+            using (var term = Process.Start("kill", new[] { "-TERM", game.Id.ToString(CultureInfo.InvariantCulture) })) term.WaitForExit();
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await game.WaitForExitAsync(stop.Token);
+            game.WaitForExit(); // flush the redirected streams
+            string text;
+            lock (output) text = output.ToString();
+            TestContext.Out.WriteLine(text);
+            Assert.That(game.ExitCode, Is.Zero, $"the game exits cleanly after SIGTERM, with no validation messages:\n{text}");
+            Assert.That(text, Does.Match(@"frames \d+, mean frame [\d.]+ ms"));
+        }
+        finally
+        {
+            if (!game.HasExited) game.Kill(entireProcessTree: true);
+        }
+    }
 
     private static async Task RunTrust(string scenario, params Type[] components)
     {

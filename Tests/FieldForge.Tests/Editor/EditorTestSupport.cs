@@ -34,6 +34,17 @@ internal static class EditorTestSupport
         }
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds (fails the test after 15 s).</summary>
+    public static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.Elapsed > TimeSpan.FromSeconds(15)) Assert.Fail($"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>The repository root (the folder holding Plugin.sln), found upwards from the test binaries.</summary>
     public static string RepositoryRoot()
     {

@@ -40,7 +40,10 @@ public sealed class SwatchComponent : Component
     [HideInInspector] public bool FailNextUpdate { get; set; }
 
     private GpuBuffer<uint>? _pixels;
-    private bool _filled;
+
+    /// <summary>The GPU-filled colour (one packed RGBA8 per pixel, Size²), which the test game draws its frames from.</summary>
+    public GpuBuffer<uint>? Pixels => _pixels;
+    private readonly bool[] _filled = new bool[2]; // per frame in flight (a pipelined host completes a frame one Tick later)
     private IReadOnlyList<ComponentPreview> _previews = Array.Empty<ComponentPreview>();
 
     private bool _fresh;
@@ -54,9 +57,9 @@ public sealed class SwatchComponent : Component
     public override void Update(FrameContext frame, bool parametersChanged)
     {
         if (FailNextUpdate) { FailNextUpdate = false; throw new InvalidOperationException("swatch failed on purpose"); }
-        _filled = parametersChanged || _fresh;
+        bool fill = _filled[frame.Slot] = parametersChanged || _fresh;
         _fresh = false;
-        if (!_filled) return;
+        if (!fill) return;
         var c = Vector3.Clamp(Tint * Level, Vector3.Zero, Vector3.One) * 255;
         uint rgba = (uint)c.X | (uint)c.Y << 8 | (uint)c.Z << 16 | 255u << 24;
         using (frame.Batch.Time("swatch fill")) frame.Gpu.Primitives.RecordFill(frame.Batch, _pixels!, rgba);
@@ -64,7 +67,8 @@ public sealed class SwatchComponent : Component
 
     public override void OnFrameCompleted(FrameContext frame)
     {
-        if (!_filled) return;
+        if (!_filled[frame.Slot]) return;
+        _filled[frame.Slot] = false;
         var pixels = _pixels!.ToArray();
         var rgba = new byte[Size * Size * 4];
         for (int y = 0; y < Size; y++)
