@@ -99,7 +99,7 @@ public sealed class NeuralField : IDisposable
         Network.RecordForward(batch, Parameters, workspace.Features, outputs, count, NetworkOffset, workspace.Network);
         // The backward pass also sums weight gradients; they go to a sink: only dL/dfeatures is wanted here.
         Network.RecordBackward(batch, Parameters, workspace.Features, outputGradients ?? workspace.OutputSeeds, workspace.WeightGradientSink, count,
-            workspace.Network, NetworkOffset);
+            workspace.Network, NetworkOffset, weightGradientOffset: 0);
         Encoding.RecordInputGradient(batch, points, Parameters, workspace.Network.InputGradients, inputGradients, count);
     }
 
