@@ -46,6 +46,9 @@ public sealed class FdtdRun : IDisposable
     /// <summary>True once every step ran and every row was read back.</summary>
     public bool IsComplete => _written == Outputs && _pendingRows == 0;
 
+    /// <summary>True while a recorded chunk waits for <see cref="Collect"/> (the next chunk cannot be recorded yet).</summary>
+    public bool HasPendingChunk => _pendingRows > 0;
+
     /// <summary>Everything recorded so far (rows not yet collected are zero).</summary>
     public FdtdRecording Recording => new(_solver.TimeStep * _outputEvery, Outputs, Receivers, _result);
 

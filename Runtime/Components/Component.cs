@@ -9,7 +9,7 @@ namespace FieldForge.Components;
 /// </summary>
 public abstract class Component
 {
-    private IReadOnlyDictionary<string, object?>? _lastParameters;
+    private ParameterTracker? _tracker;
 
     /// <summary>Disabled components are not updated (OnDisable/OnEnable run on the change).</summary>
     [HideInInspector] public bool Enabled { get; set; } = true;
@@ -41,15 +41,13 @@ public abstract class Component
     /// <summary>Called when disabled or removed: free GPU resources here.</summary>
     public virtual void OnDisable() { }
 
-    internal void ResetChangeTracking() => _lastParameters = null;
+    internal void ResetChangeTracking() => _tracker?.Reset();
 
-    /// <summary>Compares parameters with the last frame's snapshot.</summary>
+    /// <summary>Compares parameters with the last frame's values (allocation-free after the first call).</summary>
     internal bool DetectParameterChange()
     {
-        var now = ComponentParameters.Snapshot(this);
-        bool changed = _lastParameters is null || now.Count != _lastParameters.Count ||
-                       now.Any(kv => !Equals(kv.Value, _lastParameters.GetValueOrDefault(kv.Key)));
-        _lastParameters = now;
+        _tracker ??= new ParameterTracker(GetType());
+        bool changed = _tracker.Changed(this);
         if (changed) ParameterVersion++;
         return changed;
     }

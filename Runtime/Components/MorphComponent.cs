@@ -6,9 +6,12 @@ using FieldForge.Core;
 namespace FieldForge.Components;
 
 /// <summary>
-/// Morphs between two shapes every frame on the GPU (SDF morph + isosurface in the frame's batch) and shows the
-/// result as a mesh preview. Sources are primitive specs (<c>sphere:r=0.5</c>, <c>torus:R=0.6,r=0.2</c>, ...) or mesh
-/// files (.obj/.gltf/.glb); changing a source or the resolution rebuilds the source grids once.
+/// Morphs between two shapes every frame on the GPU (SDF morph + isosurface in the frame's batch). The mesh stays on
+/// the GPU: a renderer draws <see cref="Surface"/>'s vertex and index buffers with its GPU-written indirect arguments.
+/// It is read back to the host (<see cref="LastMesh"/>, the editor's mesh preview) only when <see cref="ReadBackMesh"/>
+/// is set or the host wants previews, so a game's frame reads nothing back and allocates nothing. Sources are
+/// primitive specs (<c>sphere:r=0.5</c>, <c>torus:R=0.6,r=0.2</c>, ...) or mesh files (.obj/.gltf/.glb); changing a
+/// source or the resolution rebuilds the source grids once.
 /// </summary>
 public sealed class MorphComponent : Component
 {
@@ -16,7 +19,11 @@ public sealed class MorphComponent : Component
     private SdfMorph? _morph;
     private IsoSurfacer? _iso;
     private string? _builtKey;
-    private bool _recorded;
+    private int _builds;
+    // Per frame in flight (FrameContext.Slot): what was recorded, so a pipelined host's late completion reads the right one.
+    private readonly bool[] _recorded = new bool[IsoSurfacer.MaxSlots];
+    private readonly float[] _recordedT = new float[IsoSurfacer.MaxSlots];
+    private readonly int[] _recordedBuild = new int[IsoSurfacer.MaxSlots];
     private MeshPreview? _preview;
     private BackgroundLoad<ISdfSource[]>? _loading;
     private ComponentStatus _status = ComponentStatus.Ready;
@@ -53,14 +60,24 @@ public sealed class MorphComponent : Component
     [Range(8, 256), Tooltip("Grid points per axis (cost grows with the cube)")]
     public int Resolution { get; set; } = 64;
 
+    /// <summary>Read the extracted mesh back into <see cref="LastMesh"/> after every extraction even when nobody asks for
+    /// previews (tools and tests; a game draws <see cref="Surface"/> instead and leaves this off).</summary>
+    [HideInInspector] public bool ReadBackMesh { get; set; }
+
+    /// <summary>The isosurface on the GPU: <see cref="IsoSurfacer.VertexBuffer"/>, <see cref="IsoSurfacer.IndexBuffer"/> and
+    /// <see cref="IsoSurfacer.DrawIndirectArguments"/> for vkCmdDrawIndexedIndirect. Null before the sources are built;
+    /// replaced when a source or the resolution changes (read it each frame).</summary>
+    [HideInInspector] public IsoSurfacer? Surface => _iso;
+
     /// <summary>The t of the last recorded frame.</summary>
     [HideInInspector] public float CurrentT { get; private set; }
-    /// <summary>The last extracted mesh (null before the first completed extraction). It stays valid through a frame in
-    /// which the surface outgrew the GPU output buffers; <see cref="MeshIsCurrent"/> says whether it shows <see cref="CurrentT"/>.</summary>
+    /// <summary>The last extracted mesh read back to the host (null until one was read: needs <see cref="ReadBackMesh"/>
+    /// or a host that wants previews). It stays valid through a frame in which the surface outgrew the GPU output
+    /// buffers.</summary>
     [HideInInspector] public TriangleMesh? LastMesh { get; private set; }
 
-    /// <summary>True when <see cref="LastMesh"/> was extracted at <see cref="CurrentT"/>; false for the one frame after the
-    /// output buffers grew (the component re-records the next frame by itself).</summary>
+    /// <summary>True when the surface on the GPU was extracted at <see cref="CurrentT"/> and fits its buffers; false until
+    /// the frame completes, and for the one frame after the output buffers grew (the component re-records by itself).</summary>
     [HideInInspector] public bool MeshIsCurrent { get; private set; }
 
     /// <summary>Computing while sources load (off the frame thread); an error when a source cannot be read, with the
@@ -75,9 +92,9 @@ public sealed class MorphComponent : Component
     {
         if (_gpu is null) throw new InvalidOperationException("MorphComponent was not enabled on a host");
         if (!(PeriodSeconds > 0)) throw new ArgumentOutOfRangeException(nameof(PeriodSeconds), $"PeriodSeconds must be > 0, got {PeriodSeconds}");
-        _recorded = false;
-        string key = $"{SourceA}|{SourceB}|{ColorA}|{ColorB}|{Resolution}";
-        if (_builtKey != key && !TryRebuild(key)) return;
+        _recorded[frame.Slot] = false;
+        // The key (a string) is built only when a parameter changed or a load is under way: nothing per steady frame.
+        if ((parametersChanged || _builtKey is null || _loading is not null) && !EnsureBuilt()) return;
         _morph!.Schedule = Schedule;
         float t = T;
         if (Animate)
@@ -86,26 +103,41 @@ public sealed class MorphComponent : Component
             t = (float)(phase < 0.5 ? 2 * phase : 2 - 2 * phase);
         }
         if (!(t >= 0 && t <= 1)) throw new ArgumentOutOfRangeException(nameof(T), $"T must be in [0, 1], got {T}");
-        if (!parametersChanged && !Animate && MeshIsCurrent && t == CurrentT) return;
+        bool hostCopyMissing = (frame.PreviewsWanted && _preview is null) || (ReadBackMesh && LastMesh is null);
+        if (!parametersChanged && !Animate && MeshIsCurrent && t == CurrentT && !hostCopyMissing) return;
         CurrentT = t;
         MeshIsCurrent = false;
         _morph.Record(frame.Batch, t);
-        _iso!.Record(frame.Batch, _morph.Grid, _morph.Distance, _morph.Color);
-        _recorded = true;
+        _iso!.Record(frame.Batch, _morph.Grid, _morph.Distance, _morph.Color, slot: frame.Slot);
+        _recorded[frame.Slot] = true;
+        _recordedT[frame.Slot] = t;
+        _recordedBuild[frame.Slot] = _builds;
+    }
+
+    private bool EnsureBuilt()
+    {
+        string key = $"{SourceA}|{SourceB}|{ColorA}|{ColorB}|{Resolution}";
+        return _builtKey == key || TryRebuild(key);
     }
 
     /// <inheritdoc/>
     public override void OnFrameCompleted(FrameContext frame)
     {
-        if (!_recorded) return;
-        _recorded = false;
-        // When the surface outgrew the output buffers they were enlarged; the previous mesh stays and the next frame
-        // records again (MeshIsCurrent stays false until then).
-        if (!_iso!.TryReadMesh(out var mesh)) return;
-        LastMesh = mesh;
-        MeshIsCurrent = true;
+        int slot = frame.Slot;
+        if (!_recorded[slot]) return;
+        _recorded[slot] = false;
+        if (_recordedBuild[slot] != _builds) return; // the sources were rebuilt since: that surface is gone
+        // When the surface outgrew the output buffers they were enlarged; the next frame records again (MeshIsCurrent
+        // stays false until then). Checking reads two status words in place: no read-back.
+        if (!_iso!.TryEnsureCapacity(slot)) { MeshIsCurrent = false; return; }
+        MeshIsCurrent = _recordedT[slot] == CurrentT;
         _status = ComponentStatus.Ready;
-        _preview = new MeshPreview($"{Name} t={CurrentT:F2} ({mesh.TriangleCount} triangles)",
+        if (!ReadBackMesh && !frame.PreviewsWanted) return;
+        // Pipelined, the buffers may already hold a newer frame by now; the read shows whichever completed last.
+        if (!_iso.TryReadMesh(out var mesh)) { MeshIsCurrent = false; return; }
+        LastMesh = mesh;
+        if (!frame.PreviewsWanted) return;
+        _preview = new MeshPreview($"{Name} t={_recordedT[slot]:F2} ({mesh.TriangleCount} triangles)",
             Flatten(mesh.Positions), Flatten(mesh.Normals!), mesh.Colors is null ? null : Flatten(mesh.Colors),
             Array.ConvertAll(mesh.Indices, i => (uint)i));
     }
@@ -118,6 +150,7 @@ public sealed class MorphComponent : Component
     {
         _morph?.Dispose(); _iso?.Dispose();
         _morph = null; _iso = null; _builtKey = null; LastMesh = null; MeshIsCurrent = false; _preview = null;
+        Array.Clear(_recorded);
         _loading = null; _status = ComponentStatus.Ready;
     }
 
@@ -183,6 +216,7 @@ public sealed class MorphComponent : Component
         _morph = new SdfMorph(_gpu!, sources, grid, Schedule);
         _iso = new IsoSurfacer(_gpu!, Resolution);
         _builtKey = key;
+        _builds++;
     }
 
     private static float[] Flatten(Vector3[] v)

@@ -52,14 +52,19 @@ public sealed class NoiseComponent : Component
     [Range(0, 1024), Tooltip("Period along y in lattice cells (0 = not periodic; even in 2D)")] public int PeriodY { get; set; }
 
     private GpuNoise? _noise;
-    private bool _pendingReadback;
+    private readonly bool[] _pendingReadback = new bool[2]; // per frame in flight (FrameContext.Slot)
     private byte[]? _rgba;
     private int _rgbaWidth, _rgbaHeight;
 
     /// <summary>The noise values (Width × Height floats, row-major) on the GPU; null before the first frame.</summary>
     [HideInInspector] public GpuBuffer<float>? Values { get; private set; }
 
-    /// <summary>RGBA8 pixels of the last generated texture (row-major, top row first); null before the first frame.</summary>
+    /// <summary>Read the texture back into <see cref="Rgba"/> after each generation even when nobody asks for previews
+    /// (tools and tests; a game samples the GPU buffer instead and leaves this off).</summary>
+    [HideInInspector] public bool ReadBackPixels { get; set; }
+
+    /// <summary>RGBA8 pixels of the last generated texture (row-major, top row first); null until one was read back
+    /// (needs <see cref="ReadBackPixels"/> or a host that wants previews).</summary>
     [HideInInspector] public byte[]? Rgba => _rgba;
 
     /// <summary>How many times the texture was generated (only when parameters changed).</summary>
@@ -79,7 +84,13 @@ public sealed class NoiseComponent : Component
     /// <inheritdoc/>
     public override void Update(FrameContext frame, bool parametersChanged)
     {
-        if (!parametersChanged) return;
+        _pendingReadback[frame.Slot] = false;
+        if (!parametersChanged)
+        {
+            // Someone started wanting pixels (the editor attached) after the texture was made: read the existing one.
+            if (Values is not null && _rgba is null && (frame.PreviewsWanted || ReadBackPixels)) _pendingReadback[frame.Slot] = true;
+            return;
+        }
         var settings = ToSettings();
         var grid = ToGrid();
         if (_noise is null) _noise = new GpuNoise(frame.Gpu, settings);
@@ -91,14 +102,14 @@ public sealed class NoiseComponent : Component
         }
         using (frame.Batch.Time(Name)) _noise.RecordFillGrid(frame.Batch, grid, Values);
         Generations++;
-        _pendingReadback = true;
+        _pendingReadback[frame.Slot] = frame.PreviewsWanted || ReadBackPixels;
     }
 
     /// <inheritdoc/>
     public override void OnFrameCompleted(FrameContext frame)
     {
-        if (!_pendingReadback || Values is null) return;
-        _pendingReadback = false;
+        if (!_pendingReadback[frame.Slot] || Values is null) return;
+        _pendingReadback[frame.Slot] = false;
         var values = Values.ToArray();
         _rgbaWidth = Width; _rgbaHeight = Height;
         _rgba = NoiseImage.ToRgba(values, Width, Height, Offset - Math.Abs(Amplitude), Offset + Math.Abs(Amplitude) + (Amplitude == 0 ? 1e-6f : 0f), ColorRamp);
@@ -114,5 +125,7 @@ public sealed class NoiseComponent : Component
         Values?.Dispose();
         Values = null;
         _noise = null;
+        _rgba = null;
+        Array.Clear(_pendingReadback);
     }
 }

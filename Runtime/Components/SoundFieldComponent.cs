@@ -16,10 +16,10 @@ public sealed class SoundFieldComponent : Component
     private FdtdRun? _run;
     private string? _solverKey;
     private ImagePreview? _slice;
-    private bool _dispatched;
+    private readonly bool[] _dispatched = new bool[2]; // per frame in flight (FrameContext.Slot)
     private SoundFieldSurrogate? _surrogate;
     private string? _surrogateLoaded;
-    private bool _predicting;
+    private readonly bool[] _predicting = new bool[2];
     private int _stepsRecorded;
     private long _recordedAt;
     private double _msPerStep;
@@ -87,8 +87,8 @@ public sealed class SoundFieldComponent : Component
     /// <inheritdoc/>
     public override void Update(FrameContext frame, bool parametersChanged)
     {
-        _dispatched = false;
-        _predicting = false;
+        _dispatched[frame.Slot] = false;
+        _predicting[frame.Slot] = false;
         if (parametersChanged && SurrogatePath.Length > 0)
         {
             try
@@ -105,7 +105,7 @@ public sealed class SoundFieldComponent : Component
                 _run = null;
                 Problem = "";
                 _surrogate.RecordImpulseResponse(frame.Batch, Source, Listener);
-                _predicting = true;
+                _predicting[frame.Slot] = true;
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
             {
@@ -115,11 +115,13 @@ public sealed class SoundFieldComponent : Component
         }
         if (parametersChanged) Restart();
         if (_run is null || _run.IsComplete) return;
+        // Pipelined, the previous frame's chunk is collected after this frame is recorded: step every other frame then.
+        if (_run.HasPendingChunk) return;
         int before = _run.StepsDone;
         _run.RecordNext(frame.Batch, StepsWithinBudget(frame.BudgetMilliseconds));
         _stepsRecorded = _run.StepsDone - before;
         _recordedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        _dispatched = true;
+        _dispatched[frame.Slot] = true;
     }
 
     /// <summary>Time steps recorded in the last frame (fewer than the solver's chunk when the host's frame budget
@@ -136,15 +138,16 @@ public sealed class SoundFieldComponent : Component
     /// <inheritdoc/>
     public override void OnFrameCompleted(FrameContext frame)
     {
-        if (_predicting)
+        if (_predicting[frame.Slot])
         {
-            _predicting = false;
+            _predicting[frame.Slot] = false;
             ImpulseResponse = _surrogate!.ReadImpulseResponse();
             ImpulseResponseVersion++;
             _slice = null;
             return;
         }
-        if (_run is null || !_dispatched) return;
+        if (_run is null || !_dispatched[frame.Slot]) return;
+        _dispatched[frame.Slot] = false;
         if (_stepsRecorded > 0)
         {
             double perStep = System.Diagnostics.Stopwatch.GetElapsedTime(_recordedAt).TotalMilliseconds / _stepsRecorded;

@@ -7,8 +7,12 @@ namespace FieldForge.Gpu;
 /// Records many dispatches and submits them once. Barriers are inserted automatically: the batch knows which
 /// bindings each kernel writes (from its SPIR-V), so a dispatch that reads what an earlier one wrote (or writes
 /// what an earlier one touched) gets a memory barrier, and independent dispatches get none.
-/// A batch is single-use: record, <see cref="Submit"/>, read <see cref="Timings"/>, dispose. Record it on the thread
+/// A batch is recorded, <see cref="Submit"/>ted, its <see cref="Timings"/> read, then disposed, or <see cref="Restart"/>ed to
+/// record again: a game loop keeps one batch per frame in flight and restarts it each frame, so its command buffer,
+/// fence, timestamp pool and bookkeeping are reused and recording a frame allocates nothing. Record it on the thread
 /// that began it (each thread records into its own command pool); several threads may each record their own batches.
+/// Every batch starts with a barrier on everything submitted before it on the queue (FieldForge's earlier batches
+/// and a sharing game's draws), so batches in flight together never race on the buffers they share.
 /// </summary>
 public sealed unsafe class CommandBatch : IDisposable
 {
@@ -21,9 +25,9 @@ public sealed unsafe class CommandBatch : IDisposable
     private readonly HashSet<GpuBuffer> _written = new();
     private readonly HashSet<GpuBuffer> _read = new();
     private readonly object _completion = new(); // Wait may come from the owner and from WaitForPendingWork on another thread
-    private Fence _fence;
+    private readonly Fence _fence;
     private State _state = State.Recording;
-    private IReadOnlyList<GpuTiming> _timings = Array.Empty<GpuTiming>();
+    private IReadOnlyList<GpuTiming>? _timings;
 
     private enum State { Recording, Submitted, Completed, Disposed }
 
@@ -38,9 +42,63 @@ public sealed unsafe class CommandBatch : IDisposable
         CommandBuffer cb;
         lock (_pool.Lock) VulkanResult.Check(context.Api.AllocateCommandBuffers(context.Device, &alloc, &cb));
         _commands = cb;
-        var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
-        VulkanResult.Check(context.Api.BeginCommandBuffer(_commands, &begin));
+        var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
+        Fence fence;
+        VulkanResult.Check(context.Api.CreateFence(context.Device, &fenceInfo, null, &fence));
+        _fence = fence;
+        BeginRecording();
         _timer = new GpuTimer(context, _commands);
+    }
+
+    private void BeginRecording()
+    {
+        var api = _context.Api;
+        var begin = new CommandBufferBeginInfo { SType = StructureType.CommandBufferBeginInfo, Flags = CommandBufferUsageFlags.OneTimeSubmitBit };
+        VulkanResult.Check(api.BeginCommandBuffer(_commands, &begin));
+        // Orders this batch after everything submitted earlier on the queue: a previous frame still in flight, and the
+        // game's draws reading our vertex buffers (write-after-read). Cheap: one barrier per batch.
+        var barrier = new MemoryBarrier
+        {
+            SType = StructureType.MemoryBarrier,
+            SrcAccessMask = AccessFlags.MemoryWriteBit,
+            DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit,
+        };
+        api.CmdPipelineBarrier(_commands, PipelineStageFlags.AllCommandsBit, PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.TransferBit,
+            0, 1, &barrier, 0, null, 0, null);
+    }
+
+    /// <summary>Makes a submitted batch record again (waiting for it first if it is still running), keeping its command
+    /// buffer, fence and timestamp pool: the next frame's work goes into the same objects, so a game loop allocates
+    /// nothing per frame. Only the thread that began the batch may restart it.</summary>
+    public void Restart()
+    {
+        lock (_completion)
+        {
+            if (_state == State.Disposed) throw new ObjectDisposedException(nameof(CommandBatch));
+            if (_state == State.Recording) throw new InvalidOperationException("this CommandBatch is still recording: Submit it before Restart");
+            if (_state == State.Submitted) Wait();
+            var api = _context.Api;
+            lock (_pool.Lock) VulkanResult.Check(api.ResetCommandBuffer(_commands, 0));
+            var fence = _fence;
+            VulkanResult.Check(api.ResetFences(_context.Device, 1, &fence));
+            _written.Clear(); _read.Clear();
+            DispatchCount = 0; BarrierCount = 0;
+            _timings = null;
+            BeginRecording();
+            _timer.Reset(_commands);
+            _state = State.Recording;
+        }
+    }
+
+    /// <summary>True once the submitted work finished (non-blocking; false while recording or running).</summary>
+    public bool IsCompleted
+    {
+        get
+        {
+            if (_state is State.Completed) return true;
+            if (_state is not State.Submitted) return false;
+            return _context.Api.GetFenceStatus(_context.Device, _fence) == Result.Success;
+        }
     }
 
     /// <summary>The context this batch records for.</summary>
@@ -56,12 +114,32 @@ public sealed unsafe class CommandBatch : IDisposable
         get
         {
             if (_state == State.Submitted) Wait();
+            if (_state != State.Completed) return Array.Empty<GpuTiming>();
+            if (_timings is null)
+            {
+                var sums = _timer.Sums;
+                var list = new GpuTiming[sums.Length];
+                for (int i = 0; i < sums.Length; i++) list[i] = new GpuTiming(sums[i].Region, sums[i].Milliseconds, sums[i].Count);
+                _timings = list;
+            }
             return _timings;
         }
     }
 
-    /// <summary>Times everything recorded until the returned scope is disposed as <paramref name="region"/>.</summary>
-    public IDisposable Time(string region)
+    /// <summary>GPU milliseconds from the start of the first timed region to the end of the last one (NaN when nothing
+    /// was timed or the device has no timestamps); available after the batch completed, without allocating.</summary>
+    public double GpuMilliseconds
+    {
+        get
+        {
+            if (_state == State.Submitted) Wait();
+            return _state == State.Completed ? _timer.ElapsedMilliseconds : double.NaN;
+        }
+    }
+
+    /// <summary>Times everything recorded until the returned scope is disposed as <paramref name="region"/>. The scope is
+    /// a struct: <c>using (batch.Time("x")) ...</c> allocates nothing. Dispose it once.</summary>
+    public GpuTimer.Scope Time(string region)
     {
         ThrowIfNotRecording();
         return _timer.Begin(_commands, region);
@@ -192,7 +270,7 @@ public sealed unsafe class CommandBatch : IDisposable
         api.CmdPipelineBarrier(_commands, PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.TransferBit,
             PipelineStageFlags.HostBit, 0, 1, &toHost, 0, null, 0, null);
         VulkanResult.Check(api.EndCommandBuffer(_commands));
-        _fence = _context.SubmitCommands(_commands, this);
+        _context.SubmitCommands(_commands, _fence, this);
         _state = State.Submitted;
         if (wait) Wait();
     }
@@ -205,7 +283,7 @@ public sealed unsafe class CommandBatch : IDisposable
             if (_state != State.Submitted) return;
             _context.WaitFence(_fence, this);
             _state = State.Completed;
-            _timings = _timer.Read();
+            _timer.Collect();
             ReleaseTransient();
         }
     }
@@ -251,6 +329,7 @@ public sealed unsafe class CommandBatch : IDisposable
             if (_state == State.Submitted) Wait();
             ReleaseTransient();
             _timer.Dispose();
+            _context.Api.DestroyFence(_context.Device, _fence, null);
             var cb = _commands;
             lock (_pool.Lock) _context.Api.FreeCommandBuffers(_context.Device, _pool.Pool, 1, &cb);
             _state = State.Disposed;

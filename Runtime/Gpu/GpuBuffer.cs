@@ -91,6 +91,20 @@ public sealed unsafe class GpuBuffer<T> : GpuBuffer where T : unmanaged
         Context.Read(this, (ulong)offset * (ulong)sizeof(T), System.Runtime.InteropServices.MemoryMarshal.AsBytes(destination));
     }
 
+    /// <summary>
+    /// Reads element <paramref name="index"/> of a <see cref="BufferLocation.HostVisible"/> buffer straight from its
+    /// mapped memory: no copy, no transfer, no wait. For small status words (counts, overflow flags) that a batch which
+    /// has already completed wrote; the caller guarantees that ordering. Not counted in
+    /// <see cref="GpuContext.BytesReadBack"/>, which counts downloads (copies through the context).
+    /// </summary>
+    public T ReadMapped(long index)
+    {
+        ThrowIfDisposed();
+        CheckRange(index, 1, "ReadMapped");
+        if (MappedPointer == null) throw new InvalidOperationException($"'{Label}' is not host-mapped; create it with BufferLocation.HostVisible to read it in place");
+        return ((T*)MappedPointer)[index];
+    }
+
     /// <summary>Downloads the whole buffer into a new array.</summary>
     public T[] ToArray()
     {

@@ -102,7 +102,7 @@ public sealed unsafe class GpuContext : IDisposable
     /// <summary>Whether the Khronos validation layer and debug messenger are on.</summary>
     public bool ValidationEnabled => _vk.ValidationEnabled;
     /// <summary>Fill, copy, scan and reductions as kernels, shared by every feature.</summary>
-    public GpuPrimitives Primitives => LazyInitializer.EnsureInitialized(ref _primitives, () => new GpuPrimitives(this));
+    public GpuPrimitives Primitives => _primitives ?? LazyInitializer.EnsureInitialized(ref _primitives, () => new GpuPrimitives(this)); // the lambda allocates: only on first use
     /// <summary>Live buffers owned by this context (for leak checks and the HUD).</summary>
     public int LiveBufferCount => _memory.LiveBufferCount;
     /// <summary>Memory blocks currently allocated from the driver.</summary>
@@ -199,7 +199,7 @@ public sealed unsafe class GpuContext : IDisposable
         return new CommandBatch(this);
     }
 
-    internal Fence SubmitCommands(CommandBuffer commands, CommandBatch owner) => _submitter.Submit(commands, owner);
+    internal void SubmitCommands(CommandBuffer commands, Fence fence, CommandBatch owner) => _submitter.Submit(commands, fence, owner);
 
     internal void WaitFence(Fence fence, CommandBatch owner) => _submitter.Wait(fence);
 

@@ -79,9 +79,25 @@ public sealed class GpuPrimitives : IDisposable
     /// <paramref name="output"/> (a distinct buffer). When <paramref name="total"/> is given, its element 0 receives the
     /// sum of all elements (what stream compaction needs as the output size). Sums wrap modulo 2^32.
     /// </summary>
-    public void RecordExclusiveScan(CommandBatch batch, GpuBuffer<uint> input, GpuBuffer<uint> output, long count = -1, GpuBuffer<uint>? total = null)
+    public void RecordExclusiveScan(CommandBatch batch, GpuBuffer<uint> input, GpuBuffer<uint> output, long count = -1, GpuBuffer<uint>? total = null) =>
+        RecordExclusiveScan(batch, input, output, count, total, workspace: null);
+
+    /// <summary>
+    /// <see cref="RecordExclusiveScan(CommandBatch, GpuBuffer{uint}, GpuBuffer{uint}, long, GpuBuffer{uint}?)"/> with the
+    /// block sums kept in <paramref name="workspace"/> (from <see cref="CreateScanWorkspace"/>) instead of temporary
+    /// buffers: a scan recorded every frame then creates and frees no GPU memory (freeing waits for the GPU, which
+    /// would stall a pipelined frame). A null workspace uses temporaries.
+    /// </summary>
+    public void RecordExclusiveScan(CommandBatch batch, GpuBuffer<uint> input, GpuBuffer<uint> output, long count, GpuBuffer<uint>? total, ScanWorkspace? workspace)
     {
         if (count < 0) count = input.Length;
+        if (workspace is not null && count > workspace.Capacity)
+            throw new ArgumentOutOfRangeException(nameof(count), $"scan of {count} elements exceeds the workspace's capacity {workspace.Capacity}");
+        RecordScanLevel(batch, input, output, count, total, workspace, 0);
+    }
+
+    private void RecordScanLevel(CommandBatch batch, GpuBuffer<uint> input, GpuBuffer<uint> output, long count, GpuBuffer<uint>? total, ScanWorkspace? workspace, int level)
+    {
         CheckRange(input, 0, count, "ExclusiveScan input");
         CheckRange(output, 0, count, "ExclusiveScan output");
         if (ReferenceEquals(input, output)) throw new ArgumentException("ExclusiveScan needs distinct input and output buffers");
@@ -92,16 +108,19 @@ public sealed class GpuPrimitives : IDisposable
             return;
         }
         long blocks = (count + BlockSize - 1) / BlockSize;
-        GpuBuffer<uint> sums = blocks == 1 && total is not null ? total : Temp<uint>(batch, blocks);
+        GpuBuffer<uint> sums = blocks == 1 && total is not null ? total : workspace?.Sums[level] ?? Temp<uint>(batch, blocks);
         var push = new ScanPush(checked((uint)count));
         var scanBlock = _gpu.GetKernel(UseSubgroups ? ScanBlockSubgroupSpec : ScanBlockSpec);
         batch.Dispatch(scanBlock, push, batch.GroupsFor(scanBlock, blocks * scanBlock.LocalSize.X), input, output, sums);
         if (blocks == 1) return;
-        var scannedSums = Temp<uint>(batch, blocks);
-        RecordExclusiveScan(batch, sums, scannedSums, blocks, total);
+        var scannedSums = workspace?.Scanned[level] ?? Temp<uint>(batch, blocks);
+        RecordScanLevel(batch, sums, scannedSums, blocks, total, workspace, level + 1);
         var add = _gpu.GetKernel(ScanAddSpec);
         batch.Dispatch(add, push, batch.GroupsFor(add, blocks * add.LocalSize.X), output, scannedSums);
     }
+
+    /// <summary>Block-sum buffers for scans of up to <paramref name="capacity"/> elements, reused frame after frame.</summary>
+    public ScanWorkspace CreateScanWorkspace(long capacity) => new(_gpu, capacity);
 
     /// <summary>Exclusive prefix sum of all of <paramref name="input"/> into <paramref name="output"/>; waits.</summary>
     public void ExclusiveScan(GpuBuffer<uint> input, GpuBuffer<uint> output) => Run(b => RecordExclusiveScan(b, input, output));

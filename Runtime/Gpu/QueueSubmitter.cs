@@ -10,7 +10,8 @@ namespace FieldForge.Gpu;
 internal sealed unsafe class QueueSubmitter : IDisposable
 {
     private readonly VulkanDevice _vk;
-    private readonly Dictionary<Fence, CommandBatch> _pending = new();
+    // Keyed by the fence's handle: Silk's Fence struct is not IEquatable, so a Fence key would box on every lookup.
+    private readonly Dictionary<ulong, CommandBatch> _pending = new();
     private readonly Stack<DescriptorPool> _freePools = new();
     private readonly List<DescriptorPool> _allPools = new();
     private readonly object _gate = new();
@@ -40,30 +41,19 @@ internal sealed unsafe class QueueSubmitter : IDisposable
         return new ThreadCommandPool(pool);
     }
 
-    public Fence Submit(CommandBuffer commands, CommandBatch owner)
+    /// <summary>Submits <paramref name="commands"/> signalling <paramref name="fence"/> (the batch's own, reused
+    /// across restarts, so a frame creates no Vulkan objects).</summary>
+    public void Submit(CommandBuffer commands, Fence fence, CommandBatch owner)
     {
-        var fenceInfo = new FenceCreateInfo { SType = StructureType.FenceCreateInfo };
-        Fence fence;
-        VulkanResult.Check(Api.CreateFence(Device, &fenceInfo, null, &fence));
         var submit = new SubmitInfo { SType = StructureType.SubmitInfo, CommandBufferCount = 1, PCommandBuffers = &commands };
-        try
-        {
-            lock (_vk.QueueLock) VulkanResult.Check(Api.QueueSubmit(_vk.Queue, 1, &submit, fence));
-        }
-        catch
-        {
-            Api.DestroyFence(Device, fence, null);
-            throw;
-        }
-        lock (_gate) _pending[fence] = owner;
-        return fence;
+        lock (_vk.QueueLock) VulkanResult.Check(Api.QueueSubmit(_vk.Queue, 1, &submit, fence));
+        lock (_gate) _pending[fence.Handle] = owner;
     }
 
     public void Wait(Fence fence)
     {
-        lock (_gate) if (!_pending.Remove(fence)) return;
+        lock (_gate) if (!_pending.Remove(fence.Handle)) return;
         VulkanResult.Check(Api.WaitForFences(Device, 1, &fence, true, ulong.MaxValue));
-        Api.DestroyFence(Device, fence, null);
     }
 
     /// <summary>Blocks until every batch submitted so far finished.</summary>

@@ -30,6 +30,12 @@ public sealed class IsoSurfacer : IDisposable
     private GpuBuffer<IsoVertex> _vertices;
     private GpuBuffer<uint> _indices;
     private readonly GpuBuffer<uint> _drawArgs;
+    private readonly GpuBuffer<uint> _status; // host-visible: vertex and triangle totals per frame slot
+    private readonly ScanWorkspace _scan;
+    private readonly bool[] _statusRecorded = new bool[MaxSlots];
+
+    /// <summary>Frames in flight whose totals the isosurfacer keeps apart (a pipelined host has two).</summary>
+    public const int MaxSlots = 2;
     private long _vertexCapacity, _triangleCapacity;
     private bool _recorded;
 
@@ -56,6 +62,8 @@ public sealed class IsoSurfacer : IDisposable
         _vertices = gpu.CreateBuffer<IsoVertex>(_vertexCapacity, BufferLocation.DeviceLocal, "iso vertices", GpuBufferUsage.Vertex);
         _indices = gpu.CreateBuffer<uint>(3 * _triangleCapacity, BufferLocation.DeviceLocal, "iso indices", GpuBufferUsage.Index);
         _drawArgs = gpu.CreateBuffer<uint>(5, BufferLocation.DeviceLocal, "iso draw args", GpuBufferUsage.Indirect);
+        _status = gpu.CreateBuffer<uint>(2 * MaxSlots, BufferLocation.HostVisible, "iso totals (host-visible)");
+        _scan = gpu.Primitives.CreateScanWorkspace(points);
     }
 
     /// <summary>The surface's vertices on the GPU (<see cref="IsoVertex"/>, 32-byte stride), bindable as a vertex buffer.
@@ -83,10 +91,14 @@ public sealed class IsoSurfacer : IDisposable
     public int TriangleCount { get; private set; }
 
     /// <summary>Records the extraction of <c>distance = iso</c> over <paramref name="grid"/> into <paramref name="batch"/>.
+    /// Recording allocates nothing (scan block sums live in a workspace), and the vertex and triangle totals are copied
+    /// into host-visible status words of frame slot <paramref name="slot"/> for <see cref="TryEnsureCapacity"/>.
     /// Normals come from <paramref name="gradient"/> when given (three planes of N^3 floats, axis a of point i at
     /// <c>a * N^3 + i</c>, e.g. <see cref="SdfMorph.Gradient"/>: analytic normals), else from central differences of the distances.</summary>
-    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color, float iso = 0f, GpuBuffer<float>? gradient = null)
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color, float iso = 0f, int slot = 0,
+        GpuBuffer<float>? gradient = null)
     {
+        if ((uint)slot >= MaxSlots) throw new ArgumentOutOfRangeException(nameof(slot), $"slot must be 0..{MaxSlots - 1}, got {slot}");
         ArgumentNullException.ThrowIfNull(batch);
         grid.ValidateBuffers(distance, color);
         if (grid.Resolution != Resolution) throw new ArgumentException($"grid resolution {grid.Resolution} differs from this IsoSurfacer's {Resolution}");
@@ -101,8 +113,8 @@ public sealed class IsoSurfacer : IDisposable
             batch.Dispatch(classify, push, grid.Groups(classify), distance, _mask, _vertexCount, _triangleCount);
         using (Stage(batch, "iso scan"))
         {
-            _gpu.Primitives.RecordExclusiveScan(batch, _vertexCount, _vertexOffset, points, _vertexTotal);
-            _gpu.Primitives.RecordExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal);
+            _gpu.Primitives.RecordExclusiveScan(batch, _vertexCount, _vertexOffset, points, _vertexTotal, _scan);
+            _gpu.Primitives.RecordExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal, _scan);
         }
         using (Stage(batch, "iso vertices"))
         {
@@ -112,10 +124,36 @@ public sealed class IsoSurfacer : IDisposable
         using (Stage(batch, "iso triangles"))
             batch.DispatchThreads(triangles, push, _triangleCapacity, _mask, _vertexOffset, _triangleOffset, _table, _indices, _triangleTotal);
         batch.DispatchThreads(_gpu.GetKernel(DrawArgsSpec), push, 1, _triangleTotal, _drawArgs);
+        batch.CopyBytes(_vertexTotal, 0, _status, (ulong)(8 * slot), 4);
+        batch.CopyBytes(_triangleTotal, 0, _status, (ulong)(8 * slot + 4), 4);
+        _statusRecorded[slot] = true;
         _recorded = true;
     }
 
-    private IDisposable? Stage(CommandBatch batch, string name) => TimeStages ? batch.Time(name) : null;
+    /// <summary>
+    /// After the batch that recorded frame slot <paramref name="slot"/> completed: reads that frame's vertex and
+    /// triangle totals from host-visible memory in place (8 bytes, no transfer and no wait) into
+    /// <see cref="VertexCount"/>/<see cref="TriangleCount"/>. Returns false when the surface did not fit the output
+    /// buffers: they are enlarged (waiting for the GPU, a rare event) and the frame must be recorded again. This is
+    /// what lets a game draw from <see cref="DrawIndirectArguments"/> every frame without a read-back.
+    /// </summary>
+    public bool TryEnsureCapacity(int slot = 0)
+    {
+        if ((uint)slot >= MaxSlots) throw new ArgumentOutOfRangeException(nameof(slot), $"slot must be 0..{MaxSlots - 1}, got {slot}");
+        if (!_statusRecorded[slot]) throw new InvalidOperationException($"nothing was recorded for slot {slot}: call Record and submit the batch first");
+        _statusRecorded[slot] = false;
+        long vertices = _status.ReadMapped(2 * slot), triangles = _status.ReadMapped(2 * slot + 1);
+        if (vertices > _vertexCapacity || triangles > _triangleCapacity)
+        {
+            Grow(vertices, triangles);
+            return false;
+        }
+        VertexCount = (int)vertices;
+        TriangleCount = (int)triangles;
+        return true;
+    }
+
+    private GpuTimer.Scope Stage(CommandBatch batch, string name) => TimeStages ? batch.Time(name) : default;
 
     /// <summary>
     /// After the batch holding <see cref="Record"/> completed: reads the mesh. Returns false (and enlarges the output
@@ -194,7 +232,8 @@ public sealed class IsoSurfacer : IDisposable
     /// <summary>Frees the classification, vertex, index and indirect-argument buffers on the GPU.</summary>
     public void Dispose()
     {
-        foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices, _drawArgs })
+        foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices, _drawArgs, _status })
             b.Dispose();
+        _scan.Dispose();
     }
 }

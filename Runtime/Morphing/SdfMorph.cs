@@ -135,24 +135,39 @@ public sealed class SdfMorph : IDisposable
     /// <summary>Weights for the chain of sources at <paramref name="t"/> in [0, 1]: source i at t = i / (K − 1), linear in between.</summary>
     public float[] WeightsAt(float t)
     {
-        if (!(t >= 0 && t <= 1)) throw new ArgumentOutOfRangeException(nameof(t), $"t must be in [0, 1], got {t}");
         var w = new float[Sources.Count];
-        float x = t * (Sources.Count - 1);
-        int i = Math.Min((int)MathF.Floor(x), Sources.Count - 2);
-        float u = x - i;
-        w[i] = 1 - u;
-        w[i + 1] = u;
+        WeightsAt(t, w);
         return w;
     }
 
-    /// <summary>Records the morph at <paramref name="t"/> into <paramref name="batch"/>.</summary>
-    public void Record(CommandBatch batch, float t) => Record(batch, WeightsAt(t));
+    /// <summary>Writes the weights at <paramref name="t"/> into <paramref name="weights"/> (one per source) without allocating.</summary>
+    public void WeightsAt(float t, Span<float> weights)
+    {
+        if (!(t >= 0 && t <= 1)) throw new ArgumentOutOfRangeException(nameof(t), $"t must be in [0, 1], got {t}");
+        if (weights.Length != Sources.Count) throw new ArgumentException($"need room for {Sources.Count} weights, got {weights.Length}", nameof(weights));
+        weights.Clear();
+        float x = t * (Sources.Count - 1);
+        int i = Math.Min((int)MathF.Floor(x), Sources.Count - 2);
+        float u = x - i;
+        weights[i] = 1 - u;
+        weights[i + 1] = u;
+    }
+
+    /// <summary>Records the morph at <paramref name="t"/> into <paramref name="batch"/> (allocation-free: a game records
+    /// this every frame).</summary>
+    public void Record(CommandBatch batch, float t)
+    {
+        Span<float> weights = Sources.Count <= 64 ? stackalloc float[Sources.Count] : new float[Sources.Count];
+        WeightsAt(t, weights);
+        Record(batch, weights);
+    }
 
     /// <summary>Records the morph for explicit non-negative <paramref name="weights"/> (one per source, normalised to sum 1).</summary>
     public void Record(CommandBatch batch, ReadOnlySpan<float> weights)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var warps = Warps(weights);
+        var warps = _warpScratch ??= new (float, float, Vector3)[Sources.Count];
+        FillWarps(weights, warps);
         int active = 0;
         foreach (var w in warps) if (w.Weight != 0) active++;
         if (active <= MaxFusedSources) RecordFused(batch, warps);
@@ -191,15 +206,20 @@ public sealed class SdfMorph : IDisposable
     // One dispatch: the active sources' distances summed in order, then their colours where that sum is near the surface.
     private void RecordFused(CommandBatch batch, (float Weight, float K, Vector3 Offset)[] warps)
     {
-        var slots = new int[MaxFusedSources];
+        Span<int> slots = stackalloc int[MaxFusedSources];
         int count = 0;
         for (int i = 0; i < warps.Length; i++)
             if (warps[i].Weight != 0) slots[count++] = i;
         for (int s = count; s < MaxFusedSources; s++) slots[s] = slots[0]; // unused bindings: any valid buffer, never read
-        Vector4 Warp(int s) => s < count ? new Vector4(warps[slots[s]].Offset, warps[slots[s]].Weight) : Vector4.Zero;
-        float K(int s) => s < count ? warps[slots[s]].K : 1f;
+        Span<Vector4> warp = stackalloc Vector4[MaxFusedSources];
+        Span<float> k = stackalloc float[MaxFusedSources];
+        for (int s = 0; s < MaxFusedSources; s++)
+        {
+            warp[s] = s < count ? new Vector4(warps[slots[s]].Offset, warps[slots[s]].Weight) : Vector4.Zero;
+            k[s] = s < count ? warps[slots[s]].K : 1f;
+        }
         var push = new FusedMorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, (uint)count, 0, 0,
-            Warp(0), Warp(1), Warp(2), Warp(3), new Vector4(K(0), K(1), K(2), K(3)));
+            warp[0], warp[1], warp[2], warp[3], new Vector4(k[0], k[1], k[2], k[3]));
         var fused = _gpu.GetKernel(FusedSpecs[Math.Max(count, 2) - 2]);
         batch.Dispatch(fused, push, Grid.Groups(fused),
             _sourceDistance[slots[0]], _sourceDistance[slots[1]], _sourceDistance[slots[2]], _sourceDistance[slots[3]],
@@ -207,6 +227,15 @@ public sealed class SdfMorph : IDisposable
     }
 
     internal (float Weight, float K, Vector3 Offset)[] Warps(ReadOnlySpan<float> weights)
+    {
+        var result = new (float, float, Vector3)[weights.Length];
+        FillWarps(weights, result);
+        return result;
+    }
+
+    private (float Weight, float K, Vector3 Offset)[]? _warpScratch;
+
+    private void FillWarps(ReadOnlySpan<float> weights, Span<(float Weight, float K, Vector3 Offset)> result)
     {
         if (weights.Length != Sources.Count) throw new ArgumentException($"need {Sources.Count} weights, got {weights.Length}", nameof(weights));
         float sum = 0;
@@ -216,11 +245,10 @@ public sealed class SdfMorph : IDisposable
             sum += weights[i];
         }
         if (!(sum > 0)) throw new ArgumentException("weights sum to zero", nameof(weights));
-        var result = new (float, float, Vector3)[weights.Length];
         if (Schedule == MorphSchedule.Linear)
         {
             for (int i = 0; i < weights.Length; i++) result[i] = (weights[i] / sum, 1f, Vector3.Zero);
-            return result;
+            return;
         }
         Vector3 centre = Vector3.Zero;
         float size = 0;
@@ -237,7 +265,6 @@ public sealed class SdfMorph : IDisposable
             float k = _moments[i].Size / size;
             result[i] = (weights[i] / sum, k, _moments[i].Centroid - k * centre);
         }
-        return result;
     }
 
     /// <summary>Records the morph at <paramref name="t"/> and its isosurface in one batch, submits, reads the mesh

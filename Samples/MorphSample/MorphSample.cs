@@ -18,6 +18,7 @@ public static class MorphSample
         using var host = new ComponentHost(gpu);
         var morph = host.Add(new MorphComponent
         {
+            ReadBackMesh = true,                 // this sample saves the mesh; a game draws morph.Surface on the GPU instead
             SourceA = "roundbox:0.8,r=0.08",   // primitive specs, or a path to an .obj/.gltf/.glb mesh
             SourceB = "torus:R=0.6,r=0.2",
             Animate = true,                      // sweep t 0 -> 1 -> 0 over PeriodSeconds of game time

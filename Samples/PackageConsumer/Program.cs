@@ -18,7 +18,7 @@ if (values.Any(v => !float.IsFinite(v)) || values.Max() - values.Min() < 0.1f) r
 // 2. Morph: one frame of a sphere -> torus morph through the component host, as a game loop ticks it.
 using (var host = new ComponentHost(gpu))
 {
-    var morph = host.Add(new MorphComponent { SourceA = "sphere:r=0.5", SourceB = "torus:R=0.6,r=0.2", T = 0.5f, Resolution = 32 });
+    var morph = host.Add(new MorphComponent { ReadBackMesh = true, SourceA = "sphere:r=0.5", SourceB = "torus:R=0.6,r=0.2", T = 0.5f, Resolution = 32 });
     host.Tick(1 / 60.0);
     if (!morph.MeshIsCurrent) host.Tick(0);
     var mesh = morph.LastMesh;

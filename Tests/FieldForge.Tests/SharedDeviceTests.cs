@@ -141,7 +141,7 @@ public sealed unsafe class SharedDeviceTests
 
             using (var host = new ComponentHost(gpu))
             {
-                var morph = host.Add(new MorphComponent { SourceA = "sphere:r=0.5", SourceB = "box:0.8", T = 0.5f, Resolution = 24 });
+                var morph = host.Add(new MorphComponent { ReadBackMesh = true, SourceA = "sphere:r=0.5", SourceB = "box:0.8", T = 0.5f, Resolution = 24 });
                 host.Tick(1 / 60.0);
                 if (!morph.MeshIsCurrent) host.Tick(0);
                 Assert.That(morph.LastMesh!.TriangleCount, Is.GreaterThan(100));

@@ -36,7 +36,7 @@ public sealed class ThreadSafetyTests : GpuTest
         try
         {
             using var host = new ComponentHost(Gpu);
-            var morph = host.Add(new MorphComponent { SourceA = "sphere:r=0.5", SourceB = "box:0.8", Animate = true, PeriodSeconds = 1, Resolution = 16 });
+            var morph = host.Add(new MorphComponent { ReadBackMesh = true, SourceA = "sphere:r=0.5", SourceB = "box:0.8", Animate = true, PeriodSeconds = 1, Resolution = 16 });
             for (int frame = 0; frame < 200 && workerError is null; frame++)
             {
                 host.Tick(1 / 60.0);

@@ -8,7 +8,7 @@ public sealed class MorphComponentTests : GpuTest
     [Test]
     public void Tick_DefaultSources_ProducesWatertightMeshPreview()
     {
-        using var host = new ComponentHost(Gpu);
+        using var host = new ComponentHost(Gpu) { PreviewsWanted = true };
         var morph = host.Add(new MorphComponent { Resolution = 24, T = 0.3f });
         host.Tick(1 / 60.0);
         if (!morph.MeshIsCurrent) host.Tick(1 / 60.0); // first frame may only have grown the output buffers

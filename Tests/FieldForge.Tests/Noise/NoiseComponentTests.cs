@@ -8,7 +8,7 @@ public class NoiseComponentTests : GpuTest
     [Test]
     public void NoiseComponent_RegeneratesOnlyWhenParametersChange()
     {
-        using var host = new ComponentHost(Gpu);
+        using var host = new ComponentHost(Gpu) { PreviewsWanted = true };
         var c = host.Add(new NoiseComponent { Width = 48, Height = 32, Octaves = 3, WarpStages = 1 });
         host.Tick(1 / 60.0);
         Assert.That(c.Generations, Is.EqualTo(1));

@@ -1,0 +1,114 @@
+using FieldForge.Components;
+using FieldForge.Core;
+using FieldForge.Morphing;
+using FieldForge.Tests.Morphing;
+
+namespace FieldForge.Tests;
+
+/// <summary>A pipelined host keeps two frames in flight and gives the same results a frame later; a game's steady-state
+/// frame allocates no managed memory and reads nothing back, in either pacing.</summary>
+public sealed class FramePacingTests : GpuTest
+{
+    [Test]
+    public void Pipelined_SameMeshAsBlocking_OneFrameLater()
+    {
+        TriangleMeshSummary Run(FramePacing pacing)
+        {
+            using var host = new ComponentHost(Gpu, pacing);
+            var morph = host.Add(new MorphComponent { ReadBackMesh = true, Resolution = 20, T = 0.35f });
+            for (int i = 0; i < 3; i++) host.Tick(1 / 60.0); // the first extraction may only grow the output buffers
+            host.CompleteFramesInFlight();
+            Assert.That(morph.MeshIsCurrent, Is.True, $"{pacing}: the surface on the GPU is the one for t = {morph.CurrentT}");
+            var mesh = morph.LastMesh!;
+            Assert.That(MeshChecks.WatertightProblem(mesh), Is.Null);
+            return new TriangleMeshSummary(mesh.TriangleCount, mesh.Positions.Sum(p => p.X + 2 * p.Y + 3 * p.Z));
+        }
+        var blocking = Run(FramePacing.Blocking);
+        var pipelined = Run(FramePacing.Pipelined);
+        Assert.That(pipelined.Triangles, Is.EqualTo(blocking.Triangles));
+        Assert.That(pipelined.Checksum, Is.EqualTo(blocking.Checksum).Within(1e-3));
+    }
+
+    private readonly record struct TriangleMeshSummary(int Triangles, double Checksum);
+
+    [Test]
+    public void Pipelined_CompletesEachFrameOneTickLater()
+    {
+        using var host = new ComponentHost(Gpu, FramePacing.Pipelined);
+        var probe = host.Add(new CompletionProbe());
+        host.Tick(0.01);
+        Assert.That(probe.Completed, Is.Empty, "frame 0 is still in flight after its own Tick");
+        host.Tick(0.01);
+        Assert.That(probe.Completed, Is.EqualTo(new long[] { 0 }), "frame 0 completes during frame 1's Tick, after frame 1 was submitted");
+        Assert.That(probe.UpdatedBeforeCompleted, Is.EqualTo(new long[] { 1 }), "frame 1 was recorded before frame 0 completed");
+        host.Tick(0.01);
+        host.CompleteFramesInFlight();
+        Assert.That(probe.Completed, Is.EqualTo(new long[] { 0, 1, 2 }));
+        Assert.That(probe.Slots, Is.EqualTo(new[] { 0, 1, 0 }), "two frames in flight alternate their slots");
+        Assert.That(host.FramesInFlight, Is.EqualTo(2));
+    }
+
+    private sealed class CompletionProbe : Component
+    {
+        public readonly List<long> Completed = new(), UpdatedBeforeCompleted = new();
+        public readonly List<int> Slots = new();
+        private long _lastUpdated = -1;
+
+        public override void Update(FrameContext frame, bool parametersChanged)
+        {
+            _lastUpdated = frame.Frame;
+            Slots.Add(frame.Slot);
+        }
+
+        public override void OnFrameCompleted(FrameContext frame)
+        {
+            if (_lastUpdated > frame.Frame) UpdatedBeforeCompleted.Add(_lastUpdated);
+            Completed.Add(frame.Frame);
+        }
+    }
+
+    [TestCase(FramePacing.Blocking)]
+    [TestCase(FramePacing.Pipelined)]
+    public void SteadyState_NoiseMorphSoundField_AllocateNothing_ReadNothingBack(FramePacing pacing)
+    {
+        using var host = new ComponentHost(Gpu, pacing);
+        var noise = host.Add(new NoiseComponent { Width = 64, Height = 64 });
+        var morph = host.Add(new MorphComponent { Resolution = 24, Animate = true, PeriodSeconds = 1 });
+        var sound = host.Add(new SoundFieldComponent { DurationSeconds = 0.01 });
+        // Warm-up: two whole morph sweeps (the output buffers grow to the largest surface once; growing allocates) and
+        // until the sound field finished simulating its impulse response.
+        for (int i = 0; i < 500 && (i < 130 || sound.ImpulseResponse is null); i++) host.Tick(1 / 60.0);
+        Assert.That(sound.ImpulseResponse, Is.Not.Null, "the sound field finished its simulation during warm-up");
+        for (int i = 0; i < 5; i++) host.Tick(1 / 60.0);
+
+        const int frames = 30;
+        long readBefore = Gpu.BytesReadBack;
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < frames; i++) host.Tick(1 / 60.0);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        long read = Gpu.BytesReadBack - readBefore;
+
+        Assert.That(allocated, Is.EqualTo(0), $"{allocated / (double)frames:0} managed bytes allocated per frame");
+        Assert.That(read, Is.EqualTo(0), $"{read / frames} bytes read back per frame");
+        Assert.That(host.LastFrameDispatches, Is.GreaterThan(0), "the morph really recorded work every frame");
+        host.CompleteFramesInFlight();
+        Assert.That(morph.Surface!.TriangleCount, Is.GreaterThan(100), "the GPU surface exists (counts peeked, not read back)");
+        Assert.That(noise.Rgba, Is.Null, "nobody wanted previews: the noise texture was never read back");
+    }
+
+    [Test]
+    public void PreviewsWanted_LateAttach_ReadsExistingResultsOnce()
+    {
+        using var host = new ComponentHost(Gpu);
+        var noise = host.Add(new NoiseComponent { Width = 16, Height = 8 });
+        var morph = host.Add(new MorphComponent { Resolution = 16, T = 0.5f });
+        for (int i = 0; i < 3; i++) host.Tick(0.01);
+        Assert.That((noise.Rgba, morph.LastMesh), Is.EqualTo((default(byte[]), default(TriangleMesh))));
+        host.PreviewsWanted = true; // an editor attaches
+        host.Tick(0.01);
+        host.Tick(0.01);
+        Assert.That(noise.Rgba, Has.Length.EqualTo(16 * 8 * 4));
+        Assert.That(noise.Generations, Is.EqualTo(1), "the existing texture was read, not regenerated");
+        Assert.That(morph.GetPreviews().OfType<MeshPreview>().Single().Indices, Is.Not.Empty);
+    }
+}
