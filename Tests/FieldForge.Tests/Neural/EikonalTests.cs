@@ -43,6 +43,40 @@ public sealed class EikonalTests : GpuTest
     }
 
     [Test]
+    public void EikonalTerm_ReportedLoss_IsDataTermPlusWeightedFiniteDifferenceTerm()
+    {
+        // One dataset row: every sample of the batch is the same point, so the step's loss is known in closed form.
+        var config = NeuralFieldConfig.Create(EncodingKind.Grid, 3, 1, finestResolution: 32, levels: 4, log2TableSize: 12, width: 16, hiddenLayers: 1);
+        using var field = NeuralField.Create(Gpu, config);
+        var p = field.DownloadParameters();
+        var rng = Rng(21);
+        for (long i = 0; i < field.Encoding.ParameterCount; i++) p[i] = (float)(rng.NextDouble() * 0.2 - 0.1);
+        field.Parameters.Upload(p);
+        float[] x = [0.4f, 0.55f, 0.6f];
+        const float target = 0.1f, weight = 0.5f, h = 1f / 1024;
+        var probe = new float[7 * 3];
+        for (int k = 0; k < 7; k++)
+            for (int d = 0; d < 3; d++) probe[k * 3 + d] = x[d] + (k > 0 && (k - 1) / 2 == d ? ((k - 1) % 2 == 0 ? h : -h) : 0f);
+        var f = field.Evaluate(probe);
+        double len2 = 0;
+        for (int d = 0; d < 3; d++)
+        {
+            double g = (f[1 + 2 * d] - f[2 + 2 * d]) / (2.0 * h * 2.0); // world units: the unit cube spans 2
+            len2 += g * g;
+        }
+        double expected = (f[0] - target) * (f[0] - target) + weight * Math.Pow(Math.Sqrt(len2) - 1, 2);
+        using var data = new SampledTrainingData(Gpu, x, 3, [target], 1);
+        using var trainer = new Trainer(field, data, new TrainerOptions(BatchSize: 64, Eikonal: new EikonalTerm(weight, 2f, h)));
+        float loss = trainer.TrainStep(); // measured on the parameters before the step's update
+        TestContext.Out.WriteLine($"|grad f| = {Math.Sqrt(len2):F4}; loss {loss:F6}, expected {expected:F6}");
+        Assert.That(Math.Sqrt(len2), Is.GreaterThan(0.05), "a non-trivial gradient");
+        // The trainer's forward (training mode) against inference, and 64 per-sample shares summed in float32; the finite
+        // difference amplifies f's rounding by 1/h (~1e-4 of |grad f|): 1e-3 relative. A wrong world scale or a missing
+        // term is off by tens of percent.
+        Assert.That(loss, Is.EqualTo(expected).Within(1e-3 * expected + 1e-7));
+    }
+
+    [Test]
     public void EikonalTerm_InvalidSettingsOrVectorField_AreRejected()
     {
         Assert.That(() => new TrainerOptions(Eikonal: new EikonalTerm(-1)).Validate(), Throws.ArgumentException.With.Message.Contains("eikonal weight"));

@@ -114,8 +114,9 @@ public sealed class InputGradientTests : GpuTest
         // lattice cell (or simplex) and one ReLU pattern the field is linear along each axis, so the central difference is
         // exact up to float32 rounding of f (|f| ≲ valueRange, summed from larger terms): tolerance 16 ulp(valueRange) / h
         // plus 1e-3 relative, about 1 % of a typical component here, while a wrong weight derivative (say, a missing skew
-        // term F_n = 1/3) is off by tens of percent. Steps near a cell face or a ReLU kink are skipped (and counted: at
-        // most a quarter may be; the tables' U(-1, 1) values make the ReLU kinks dense).
+        // term F_n = 1/3) is off by tens of percent. Steps near a lattice face or a ReLU kink are skipped, and counted: at
+        // most 40 % may be. Measured: grid 4 % (2D) and 4 % (3D), simplex 23 % and 29 %: along an axis the skewed lattice
+        // crosses its cell faces (1 + n F_n) times as often and adds the Kuhn simplices' diagonal faces.
         const float h = 1e-4f;
         // f(x) is evaluated in the same call as f(x ± h e_d) and f(x ± 2h e_d), so all come from the same kernel path.
         // A step is trusted only when the four slopes over [x-2h, x+2h] agree within the tolerance: then no cell face,
@@ -152,7 +153,7 @@ public sealed class InputGradientTests : GpuTest
                 Assert.That(refGradients[d * count + s], Is.EqualTo(central).Within(tol), $"point {s} axis {d}: CPU reference vs central difference");
             }
         TestContext.Out.WriteLine($"{kind} {n}D: {checkedCount} components checked, {skipped} skipped at kinks; worst |analytic - central| = {worst:F3} × tolerance");
-        Assert.That(skipped, Is.LessThan(count * n / 4), "most steps stay inside one cell and ReLU pattern");
+        Assert.That(skipped, Is.LessThan(count * n * 2 / 5), "most steps stay inside one cell and ReLU pattern");
     }
 
     [Test]
