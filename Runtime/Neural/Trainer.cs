@@ -89,6 +89,17 @@ public sealed class Trainer : IDisposable
     public void RecordStep(CommandBatch batch, bool measureLoss = false, float? learningRate = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        RecordGradients(batch);
+        int b = Options.BatchSize;
+        var f = Field;
+        using (batch.Time("adam")) Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
+        if (measureLoss) f.Gpu.Primitives.RecordReduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
+    }
+
+    /// <summary>Records the next step up to its gradients: sampling, forward, loss (and eikonal term), backward, summed
+    /// into <see cref="Gradients"/> without applying Adam (tests compare them with finite differences of the loss).</summary>
+    internal void RecordGradients(CommandBatch batch)
+    {
         int b = Options.BatchSize;
         var f = Field;
         Step++;
@@ -102,8 +113,6 @@ public sealed class Trainer : IDisposable
         using (batch.Time("encode backward"))
             f.Encoding.RecordBackward(batch, _points, _workspace.InputGradients, _gradients, b, accumulation: Options.Accumulation);
         if (_shiftedWorkspace is not null) using (batch.Time("eikonal")) RecordEikonal(batch, b);
-        using (batch.Time("adam")) Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
-        if (measureLoss) f.Gpu.Primitives.RecordReduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
     }
 
     // The eikonal term (see EikonalTerm): f at the 2n shifted copies of the batch, the term's per-sample share added to
