@@ -6,8 +6,9 @@ namespace FieldForge.Components;
 
 /// <summary>
 /// A simplex noise texture (2D, or a z/w slice of 3D/4D noise) regenerated on the GPU only when a parameter changed.
-/// The result is <see cref="Values"/> (a GPU buffer of Width × Height floats) and, after the frame completed,
-/// <see cref="Rgba"/> (RGBA8 pixels) shown as the component's preview.
+/// The result stays on the GPU: <see cref="Values"/> (a buffer of Width × Height floats), <see cref="Texture"/> (the same
+/// values as an R32Sfloat image) and <see cref="ColorTexture"/> (RGBA8, colour-ramped) that a game samples directly.
+/// After the frame completed, <see cref="Rgba"/> (RGBA8 pixels) is shown as the component's preview.
 /// </summary>
 public sealed class NoiseComponent : Component
 {
@@ -59,6 +60,18 @@ public sealed class NoiseComponent : Component
     /// <summary>The noise values (Width × Height floats, row-major) on the GPU; null before the first frame.</summary>
     [HideInInspector] public GpuBuffer<float>? Values { get; private set; }
 
+    /// <summary>The noise values as an R32Sfloat texture (Width × Height, e.g. a height map), rewritten on the GPU in the
+    /// frame's batch whenever a parameter changed; null before the first frame. Sample it after that batch (see
+    /// <see cref="GpuImage"/> for layout and synchronisation). A size change replaces it: read the property each frame.</summary>
+    [HideInInspector] public GpuImage? Texture { get; private set; }
+
+    /// <summary>The same texture as RGBA8 colour (R8G8B8A8Unorm): the terrain ramp, or greyscale when
+    /// <see cref="ColorRamp"/> is off, over the value range Offset ± |Amplitude| (the preview's mapping). Written with
+    /// <see cref="Texture"/>, never read back.</summary>
+    [HideInInspector] public GpuImage? ColorTexture { get; private set; }
+
+    private GpuBuffer<uint>? _texels;
+
     /// <summary>Read the texture back into <see cref="Rgba"/> after each generation even when nobody asks for previews
     /// (tools and tests; a game samples the GPU buffer instead and leaves this off).</summary>
     [HideInInspector] public bool ReadBackPixels { get; set; }
@@ -77,6 +90,11 @@ public sealed class NoiseComponent : Component
         Amplitude = Amplitude, Offset = Offset, WarpStages = WarpStages, WarpAmplitude = WarpAmplitude, PeriodX = PeriodX, PeriodY = PeriodY,
     }.Validate(Dimensions);
 
+    private bool SettingsMatch(NoiseSettings s) =>
+        s.Seed == Seed && s.Mode == Mode && s.Octaves == Octaves && s.Frequency == Frequency && s.Lacunarity == Lacunarity &&
+        s.Gain == Gain && s.Amplitude == Amplitude && s.Offset == Offset && s.WarpStages == WarpStages &&
+        s.WarpAmplitude == WarpAmplitude && s.PeriodX == PeriodX && s.PeriodY == PeriodY && s.PeriodZ == 0;
+
     /// <summary>The sample grid the texture covers.</summary>
     public NoiseGrid ToGrid() => new NoiseGrid(Dimensions, Width, Height, 1,
         new System.Numerics.Vector4(0, 0, Dimensions == 3 ? Slice : 0, Dimensions == 4 ? Slice : 0), new System.Numerics.Vector3(PixelSize)).Validate();
@@ -91,18 +109,40 @@ public sealed class NoiseComponent : Component
             if (Values is not null && _rgba is null && (frame.PreviewsWanted || ReadBackPixels)) _pendingReadback[frame.Slot] = true;
             return;
         }
-        var settings = ToSettings();
         var grid = ToGrid();
-        if (_noise is null) _noise = new GpuNoise(frame.Gpu, settings);
-        else _noise.Settings = settings;
+        // Settings (a record) are rebuilt only when one of them changed: an evolving slice allocates nothing per frame.
+        if (_noise is null) _noise = new GpuNoise(frame.Gpu, ToSettings());
+        else if (!SettingsMatch(_noise.Settings)) _noise.Settings = ToSettings();
+        else _noise.Settings.Validate(Dimensions);
         if (Values is null || Values.Length != grid.Count)
         {
             Values?.Dispose();
             Values = frame.Gpu.CreateBuffer<float>(grid.Count, label: "NoiseComponent values");
         }
-        using (frame.Batch.Time(Name)) _noise.RecordFillGrid(frame.Batch, grid, Values);
+        if (Texture is null || Texture.Width != Width || Texture.Height != Height)
+        {
+            Texture?.Dispose(); ColorTexture?.Dispose(); _texels?.Dispose();
+            Texture = frame.Gpu.CreateImage(Width, Height, GpuImageFormat.R32Sfloat, "NoiseComponent texture");
+            ColorTexture = frame.Gpu.CreateImage(Width, Height, GpuImageFormat.R8G8B8A8Unorm, "NoiseComponent colour texture");
+            _texels = frame.Gpu.CreateBuffer<uint>(grid.Count, label: "NoiseComponent texels");
+        }
+        var (min, max) = ColorRange();
+        using (frame.Batch.Time(Name))
+        {
+            _noise.RecordFillImage(frame.Batch, grid, Values, Texture);
+            _noise.RecordColorImage(frame.Batch, Values, _texels!, ColorTexture!, min, max, ColorRamp);
+        }
         Generations++;
         _pendingReadback[frame.Slot] = frame.PreviewsWanted || ReadBackPixels;
+    }
+
+    /// <summary>The value range mapped to black..white (or the ramp's ends) in <see cref="ColorTexture"/>: Offset ± |Amplitude|,
+    /// widened to at least one float step so a zero amplitude still gives a valid range.</summary>
+    private (float Min, float Max) ColorRange()
+    {
+        float min = Offset - Math.Abs(Amplitude), max = Offset + Math.Abs(Amplitude);
+        if (!(max > min)) max = MathF.BitIncrement(min);
+        return (min, max);
     }
 
     /// <inheritdoc/>
@@ -124,6 +164,8 @@ public sealed class NoiseComponent : Component
     {
         Values?.Dispose();
         Values = null;
+        Texture?.Dispose(); ColorTexture?.Dispose(); _texels?.Dispose();
+        Texture = null; ColorTexture = null; _texels = null;
         _noise = null;
         _rgba = null;
         Array.Clear(_pendingReadback);

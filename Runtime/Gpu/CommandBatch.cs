@@ -233,6 +233,132 @@ public sealed unsafe class CommandBatch : IDisposable
         _read.Add(source); _written.Add(destination);
     }
 
+    // ---- images and inline updates ---------------------------------------------------------------------------------
+    // Images take no part in the buffer hazard sets: every copy into or out of an image records its own layout
+    // transitions, which are also its barriers. The buffer side of each copy goes through the ordinary tracking.
+    // FieldForge writes images by copying from a buffer rather than from a kernel through a storage-image binding:
+    // kernels keep the one binding model (storage buffers, which the hazard tracking and SPIR-V checks understand),
+    // the values buffer stays usable by other kernels, and a w×h×4-byte copy costs little next to the kernel that
+    // filled the buffer.
+
+    /// <summary>Records a copy of <paramref name="image"/>.<see cref="GpuImage.ByteSize"/> tightly packed bytes (rows top
+    /// to bottom) from <paramref name="source"/> at <paramref name="sourceOffset"/> into the whole image, leaving it in
+    /// <see cref="GpuImage.Layout"/> (shader-read-only) and visible to <see cref="GpuImage.ReadStages"/>. Earlier reads
+    /// of the image on this queue finish first; a kernel that wrote <paramref name="source"/> earlier in this batch
+    /// gets a barrier.</summary>
+    public void CopyToImage(GpuBuffer source, GpuImage image, ulong sourceOffset = 0)
+    {
+        ThrowIfNotRecording();
+        CheckImageCopy(source, image, sourceOffset, "source");
+        if (source.ByteSize - sourceOffset < image.ByteSize)
+            throw new ArgumentException($"copy into '{image.Label}' needs {image.ByteSize} bytes but '{source.Label}' has {source.ByteSize - sourceOffset} from offset {sourceOffset}", nameof(source));
+        if (_written.Contains(source)) Barrier();
+        // The copy overwrites every texel, so the old contents are discarded (Undefined -> TransferDst): valid whatever
+        // layout the image is in, and no layout state has to survive a batch that was never submitted.
+        ImageBarrier(image, ImageLayout.Undefined, ImageLayout.TransferDstOptimal,
+            image.ReadStages | PipelineStageFlags.TransferBit, 0, PipelineStageFlags.TransferBit, AccessFlags.TransferWriteBit);
+        var region = ImageRows(image, sourceOffset, 0, image.Height);
+        _context.Api.CmdCopyBufferToImage(_commands, source.Handle, image.Handle, ImageLayout.TransferDstOptimal, 1, &region);
+        ImageBarrier(image, ImageLayout.TransferDstOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags.TransferBit, AccessFlags.TransferWriteBit, image.ReadStages, AccessFlags.ShaderReadBit);
+        _read.Add(source);
+        image.HasContents = true;
+    }
+
+    /// <summary>Records a copy of the whole <paramref name="image"/> (tightly packed rows, top to bottom) into
+    /// <paramref name="destination"/> at <paramref name="destinationOffset"/>; the image returns to its shader-read-only
+    /// layout afterwards. For tools and tests: the image must have been written by an earlier copy.</summary>
+    public void CopyFromImage(GpuImage image, GpuBuffer destination, ulong destinationOffset = 0)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        CopyImageRows(image, 0, image.Height, destination, destinationOffset);
+    }
+
+    internal void CopyImageRows(GpuImage image, int firstRow, int rows, GpuBuffer destination, ulong destinationOffset)
+    {
+        ThrowIfNotRecording();
+        CheckImageCopy(destination, image, destinationOffset, "destination");
+        if (!image.HasContents) throw new InvalidOperationException($"'{image.Label}' has not been written yet; there is nothing to copy from it");
+        ulong bytes = (ulong)rows * (ulong)image.Width * (ulong)image.BytesPerTexel;
+        if (destination.ByteSize - destinationOffset < bytes)
+            throw new ArgumentException($"copy from '{image.Label}' needs {bytes} bytes but '{destination.Label}' has {destination.ByteSize - destinationOffset} from offset {destinationOffset}", nameof(destination));
+        if (_written.Contains(destination) || _read.Contains(destination)) Barrier();
+        // Transfer stage and write access in the source scope cover a copy into the image earlier in this batch or an
+        // earlier one; the shader stages cover the visibility chain of the last write's closing barrier.
+        ImageBarrier(image, ImageLayout.ShaderReadOnlyOptimal, ImageLayout.TransferSrcOptimal,
+            image.ReadStages | PipelineStageFlags.TransferBit, AccessFlags.TransferWriteBit, PipelineStageFlags.TransferBit, AccessFlags.TransferReadBit);
+        var region = ImageRows(image, destinationOffset, firstRow, rows);
+        _context.Api.CmdCopyImageToBuffer(_commands, image.Handle, ImageLayout.TransferSrcOptimal, destination.Handle, 1, &region);
+        ImageBarrier(image, ImageLayout.TransferSrcOptimal, ImageLayout.ShaderReadOnlyOptimal,
+            PipelineStageFlags.TransferBit, 0, image.ReadStages, AccessFlags.ShaderReadBit);
+        _written.Add(destination);
+    }
+
+    private void CheckImageCopy(GpuBuffer buffer, GpuImage image, ulong offset, string role)
+    {
+        ArgumentNullException.ThrowIfNull(buffer, role);
+        ArgumentNullException.ThrowIfNull(image);
+        buffer.ThrowIfDisposed(); image.ThrowIfDisposed();
+        if (buffer.Context != _context) throw new ArgumentException($"buffer '{buffer.Label}' belongs to another GpuContext", role);
+        if (image.Context != _context) throw new ArgumentException($"image '{image.Label}' belongs to another GpuContext", nameof(image));
+        if (offset % (ulong)image.BytesPerTexel != 0)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"a buffer offset for an image copy must be a multiple of {image.BytesPerTexel} bytes, got {offset}");
+        if (offset > buffer.ByteSize) throw new ArgumentOutOfRangeException(nameof(offset), $"offset {offset} is past the end of '{buffer.Label}' ({buffer.ByteSize} B)");
+    }
+
+    private static BufferImageCopy ImageRows(GpuImage image, ulong bufferOffset, int firstRow, int rows) => new()
+    {
+        BufferOffset = bufferOffset, BufferRowLength = 0, BufferImageHeight = 0, // tightly packed
+        ImageSubresource = new ImageSubresourceLayers(ImageAspectFlags.ColorBit, 0, 0, 1),
+        ImageOffset = new Offset3D(0, firstRow, 0),
+        ImageExtent = new Extent3D((uint)image.Width, (uint)rows, 1),
+    };
+
+    private void ImageBarrier(GpuImage image, ImageLayout from, ImageLayout to, PipelineStageFlags srcStages, AccessFlags srcAccess,
+        PipelineStageFlags dstStages, AccessFlags dstAccess)
+    {
+        var barrier = new ImageMemoryBarrier
+        {
+            SType = StructureType.ImageMemoryBarrier, OldLayout = from, NewLayout = to, SrcAccessMask = srcAccess, DstAccessMask = dstAccess,
+            SrcQueueFamilyIndex = Vk.QueueFamilyIgnored, DstQueueFamilyIndex = Vk.QueueFamilyIgnored, Image = image.Handle,
+            SubresourceRange = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1),
+        };
+        _context.Api.CmdPipelineBarrier(_commands, srcStages, dstStages, 0, 0, null, 0, null, 1, &barrier);
+        BarrierCount++;
+    }
+
+    /// <summary>Most bytes <see cref="UpdateBuffer{T}"/> writes at once (Vulkan's vkCmdUpdateBuffer limit).</summary>
+    public const int MaxInlineUpdateBytes = 65536;
+
+    /// <summary>Records an inline write of <paramref name="data"/> (at most 65,536 bytes, a multiple of 4) into
+    /// <paramref name="destination"/> at element <paramref name="offset"/> (vkCmdUpdateBuffer): the bytes travel in the
+    /// command buffer, so small per-frame parameters need neither a staging buffer, nor a host wait, nor an allocation.
+    /// The write waits for all earlier work on the queue (this batch, earlier submissions still running, a sharing game's
+    /// draws), so nothing that may still read the old bytes sees the new ones.</summary>
+    public void UpdateBuffer<T>(GpuBuffer<T> destination, ReadOnlySpan<T> data, long offset = 0) where T : unmanaged
+    {
+        ThrowIfNotRecording();
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.ThrowIfDisposed();
+        if (destination.Context != _context) throw new ArgumentException($"buffer '{destination.Label}' belongs to another GpuContext", nameof(destination));
+        if (offset < 0 || offset > destination.Length || data.Length > destination.Length - offset)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"update of {data.Length} elements at offset {offset} is outside '{destination.Label}' (length {destination.Length})");
+        ulong bytes = (ulong)data.Length * (ulong)sizeof(T), at = (ulong)offset * (ulong)sizeof(T);
+        if (bytes > MaxInlineUpdateBytes || bytes % 4 != 0 || at % 4 != 0)
+            throw new ArgumentException($"an inline update writes at most 65536 bytes, a multiple of 4 at a 4-byte aligned offset; got {bytes} bytes at byte {at}", nameof(data));
+        if (bytes == 0) return;
+        // One barrier covers every earlier reader and writer, in this batch or submitted before it. It targets the
+        // transfer stage only, so the hazard sets (which guard compute reads) stay as they are.
+        var barrier = new MemoryBarrier
+        {
+            SType = StructureType.MemoryBarrier, SrcAccessMask = AccessFlags.MemoryWriteBit, DstAccessMask = AccessFlags.TransferWriteBit,
+        };
+        _context.Api.CmdPipelineBarrier(_commands, PipelineStageFlags.AllCommandsBit, PipelineStageFlags.TransferBit, 0, 1, &barrier, 0, null, 0, null);
+        BarrierCount++;
+        fixed (T* p = data) _context.Api.CmdUpdateBuffer(_commands, destination.Handle, at, bytes, p);
+        _written.Add(destination);
+    }
+
     /// <summary>A full compute/transfer memory barrier. Normally inserted automatically; public for hand-tuned code.</summary>
     public void Barrier()
     {

@@ -176,6 +176,44 @@ public sealed unsafe class GpuContext : IDisposable
     /// path goes through here), so a game loop can measure that it reads nothing back in steady state.</summary>
     public long BytesReadBack => Interlocked.Read(ref _bytesReadBack);
 
+    // ---- images --------------------------------------------------------------------------------------------------
+
+    /// <summary>Allocates a <paramref name="width"/> × <paramref name="height"/> 2D image a renderer samples (and
+    /// FieldForge writes with <see cref="CommandBatch.CopyToImage"/>); its contents are undefined until then.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 1 or above the device's maxImageDimension2D, or an
+    /// unknown format.</exception>
+    public GpuImage CreateImage(int width, int height, GpuImageFormat format, string? label = null)
+    {
+        ThrowIfDisposed();
+        uint max = _vk.Limits.MaxImageDimension2D;
+        if (width < 1 || height < 1 || (uint)width > max || (uint)height > max)
+            throw new ArgumentOutOfRangeException(width < 1 || (uint)width > max ? nameof(width) : nameof(height),
+                $"image size must be 1..{max} texels per side (the device's maxImageDimension2D), got {width}x{height}");
+        GpuImage.NativeFormatOf(format); // rejects values outside the enum with a clear message
+        return new GpuImage(this, width, height, format, label ?? $"GpuImage[{width}x{height} {format}]");
+    }
+
+    /// <summary>Live images owned by this context (for leak checks).</summary>
+    public int LiveImageCount => _memory.LiveImageCount;
+
+    internal PipelineStageFlags ImageReadStages => _memory.ImageReadStages;
+
+    internal (Image, ImageView, MemoryAllocation) CreateImageHandle(uint width, uint height, Format format) => _memory.CreateImageHandle(width, height, format);
+
+    internal void Track(GpuImage image) => _memory.Track(image);
+
+    internal void Release(GpuImage image, Image handle, ImageView view, MemoryAllocation allocation)
+    {
+        if (_disposed) return;
+        _memory.Release(image, handle, view, allocation);
+    }
+
+    internal void ReadImage(GpuImage image, Span<byte> bytes)
+    {
+        _memory.ReadImage(image, bytes);
+        Interlocked.Add(ref _bytesReadBack, bytes.Length);
+    }
+
     // ---- kernels -------------------------------------------------------------------------------------------------
 
     /// <summary>The names of every kernel embedded in the FieldForge assemblies loaded so far (each layer embeds its own).</summary>
@@ -224,6 +262,11 @@ public sealed unsafe class GpuContext : IDisposable
         lock (QueueLock) VulkanResult.Check(Api.QueueWaitIdle(Queue));
         _memory.DisposeStaging();
         _primitives?.Dispose();
+        foreach (var leaked in _memory.LiveImages())
+        {
+            _vk.Messages.Enqueue(new ValidationMessage(ValidationSeverity.Warning, $"FieldForge: image '{leaked.Label}' was not disposed before its GpuContext"));
+            leaked.Dispose();
+        }
         foreach (var leaked in _memory.LiveBuffers())
         {
             _vk.Messages.Enqueue(new ValidationMessage(ValidationSeverity.Warning, $"FieldForge: '{leaked.Label}' was not disposed before its GpuContext"));

@@ -121,6 +121,113 @@ internal sealed unsafe class GpuMemory : IDisposable
         }
     }
 
+    // ---- images ---------------------------------------------------------------------------------------------------
+
+    private readonly HashSet<GpuImage> _liveImages = new();
+    private PipelineStageFlags _imageReadStages;
+
+    public int LiveImageCount { get { lock (_gate) return _liveImages.Count; } }
+    public GpuImage[] LiveImages() { lock (_gate) return _liveImages.ToArray(); }
+
+    /// <summary>The shader stages an image write is made visible to: vertex, fragment and compute when the queue can do
+    /// graphics (a game samples the image on it), compute only on a compute-only queue (naming graphics stages in a
+    /// barrier there is invalid).</summary>
+    public PipelineStageFlags ImageReadStages
+    {
+        get
+        {
+            if (_imageReadStages != 0) return _imageReadStages;
+            uint count = 0;
+            Api.GetPhysicalDeviceQueueFamilyProperties(_vk.PhysicalDevice, &count, null);
+            var families = new QueueFamilyProperties[count];
+            fixed (QueueFamilyProperties* f = families) Api.GetPhysicalDeviceQueueFamilyProperties(_vk.PhysicalDevice, &count, f);
+            bool graphics = _vk.QueueFamily < count && (families[_vk.QueueFamily].QueueFlags & QueueFlags.GraphicsBit) != 0;
+            return _imageReadStages = graphics
+                ? PipelineStageFlags.VertexShaderBit | PipelineStageFlags.FragmentShaderBit | PipelineStageFlags.ComputeShaderBit
+                : PipelineStageFlags.ComputeShaderBit;
+        }
+    }
+
+    /// <summary>A 2D, single-mip, optimally tiled image (sampled, transfer source and destination) in device-local
+    /// memory from the shared blocks, plus a colour view of it.</summary>
+    internal (Image, ImageView, MemoryAllocation) CreateImageHandle(uint width, uint height, Format format)
+    {
+        FormatProperties properties;
+        Api.GetPhysicalDeviceFormatProperties(_vk.PhysicalDevice, format, &properties);
+        var needed = FormatFeatureFlags.SampledImageBit | FormatFeatureFlags.TransferSrcBit | FormatFeatureFlags.TransferDstBit;
+        if ((properties.OptimalTilingFeatures & needed) != needed)
+            throw new GpuException($"the device cannot sample, copy into and copy from optimally tiled {format} images (it supports {properties.OptimalTilingFeatures})");
+        var info = new ImageCreateInfo
+        {
+            SType = StructureType.ImageCreateInfo, ImageType = ImageType.Type2D, Format = format, Extent = new Extent3D(width, height, 1),
+            MipLevels = 1, ArrayLayers = 1, Samples = SampleCountFlags.Count1Bit, Tiling = ImageTiling.Optimal,
+            Usage = ImageUsageFlags.SampledBit | ImageUsageFlags.TransferDstBit | ImageUsageFlags.TransferSrcBit,
+            SharingMode = SharingMode.Exclusive, InitialLayout = ImageLayout.Undefined,
+        };
+        Image image;
+        VulkanResult.Check(Api.CreateImage(Device, &info, null, &image));
+        MemoryAllocation allocation = default;
+        bool allocated = false;
+        try
+        {
+            MemoryRequirements req;
+            Api.GetImageMemoryRequirements(Device, image, &req);
+            lock (_gate) allocation = _allocator.Allocate(req, MemoryPropertyFlags.DeviceLocalBit, MemoryPropertyFlags.None, Math.Max(_vk.Limits.BufferImageGranularity, 1));
+            allocated = true;
+            VulkanResult.Check(Api.BindImageMemory(Device, image, allocation.Block.Memory, allocation.Offset));
+            var viewInfo = new ImageViewCreateInfo
+            {
+                SType = StructureType.ImageViewCreateInfo, Image = image, ViewType = ImageViewType.Type2D, Format = format,
+                SubresourceRange = new ImageSubresourceRange(ImageAspectFlags.ColorBit, 0, 1, 0, 1),
+            };
+            ImageView view;
+            VulkanResult.Check(Api.CreateImageView(Device, &viewInfo, null, &view));
+            return (image, view, allocation);
+        }
+        catch
+        {
+            Api.DestroyImage(Device, image, null);
+            if (allocated) lock (_gate) _allocator.Free(allocation);
+            throw;
+        }
+    }
+
+    public void Track(GpuImage image) { lock (_gate) _liveImages.Add(image); }
+
+    public void Release(GpuImage image, Image handle, ImageView view, MemoryAllocation allocation)
+    {
+        _context.WaitForPendingWork(); // a batch in flight may still copy into or out of it
+        Api.DestroyImageView(Device, view, null);
+        Api.DestroyImage(Device, handle, null);
+        lock (_gate)
+        {
+            _allocator.Free(allocation);
+            _liveImages.Remove(image);
+        }
+    }
+
+    /// <summary>Copies the whole image into <paramref name="bytes"/> through the staging buffer, in row bands that fit it.</summary>
+    public void ReadImage(GpuImage image, Span<byte> bytes)
+    {
+        _context.WaitForPendingWork();
+        lock (_stagingGate)
+        {
+            var staging = Staging();
+            int rowBytes = image.Width * image.BytesPerTexel;
+            int bandRows = (int)Math.Max(1, staging.ByteSize / (ulong)rowBytes);
+            for (int row = 0; row < image.Height; row += bandRows)
+            {
+                int rows = Math.Min(bandRows, image.Height - row);
+                using (var batch = _context.BeginBatch())
+                {
+                    batch.CopyImageRows(image, row, rows, staging, 0);
+                    batch.Submit();
+                }
+                new ReadOnlySpan<byte>(staging.MappedPointer, rows * rowBytes).CopyTo(bytes.Slice(row * rowBytes, rows * rowBytes));
+            }
+        }
+    }
+
     private GpuBuffer<byte> Staging() => _staging ??= new GpuBuffer<byte>(_context, 16 << 20, BufferLocation.HostVisible, "staging");
 
     /// <summary>Frees the staging buffer (before the leak check), then every block.</summary>

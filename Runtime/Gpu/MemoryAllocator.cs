@@ -110,10 +110,14 @@ internal sealed unsafe class MemoryAllocator : IDisposable
         throw new GpuException($"no memory type with {required} among type bits 0x{typeBits:x}");
     }
 
-    public MemoryAllocation Allocate(MemoryRequirements req, MemoryPropertyFlags preferred, MemoryPropertyFlags required)
+    /// <summary>Carves <paramref name="req"/> out of a block. <paramref name="granularity"/> &gt; 1 (an optimally tiled
+    /// image: bufferImageGranularity) rounds the allocation's start and size to whole granularity pages, so no buffer
+    /// shares a page with the image.</summary>
+    public MemoryAllocation Allocate(MemoryRequirements req, MemoryPropertyFlags preferred, MemoryPropertyFlags required, ulong granularity = 1)
     {
         uint type = FindType(req.MemoryTypeBits, preferred, required);
-        ulong alignment = Math.Max(req.Alignment, 16);
+        ulong alignment = Math.Max(Math.Max(req.Alignment, 16), granularity);
+        if (granularity > 1) req.Size = (req.Size + granularity - 1) / granularity * granularity;
         if (req.Size > BlockSize / 2)
         {
             var dedicated = NewBlock(type, req.Size, dedicated: true);

@@ -9,18 +9,28 @@ namespace FieldForge.Morphing;
 /// GPU blend shapes (morph targets): a base mesh plus K sparse targets; each frame
 /// <c>p = base + Σ wₖ Δpₖ</c>, <c>n = normalize(base_n + Σ wₖ Δnₖ)</c> in one dispatch. The deltas are grouped by
 /// vertex once at construction, so the kernel gathers without atomics and the result is deterministic.
+/// The result stays on the GPU as a vertex buffer (<see cref="VertexBuffer"/>, <see cref="BlendShapeVertex"/> layout)
+/// next to the base mesh's <see cref="IndexBuffer"/>, so a renderer draws it without a read-back:
+/// <code>
+/// shapes.Record(frame.Batch, weights);   // when the weights changed; the weights travel inside the command buffer
+/// // after the batch: bind shapes.VertexBuffer.NativeHandle (stride 32) and shapes.IndexBuffer.NativeHandle (uint32),
+/// // then vkCmdDrawIndexed(cmd, shapes.IndexCount, 1, 0, 0, 0)
+/// </code>
 /// </summary>
 public sealed class BlendShapes : IDisposable
 {
     internal static readonly KernelSpec Spec = new("blend_shapes", Buffers: 5, PushConstantBytes: 16);
 
-    [StructLayout(LayoutKind.Sequential)] internal struct BlendVertex { public Vector4 Position, Normal; }
     [StructLayout(LayoutKind.Sequential)] internal struct BlendDelta { public Vector3 Position; public uint Target; public Vector3 Normal; public float Pad; }
     [StructLayout(LayoutKind.Sequential)] internal readonly record struct BlendShapesPush(uint VertexCount, uint TargetCount, uint Pad0, uint Pad1);
 
     private readonly GpuContext _gpu;
-    private readonly GpuBuffer<BlendVertex> _base, _result;
-    private readonly GpuBuffer<uint> _offsets;
+    /// <summary>Weights per inline update (vkCmdUpdateBuffer writes at most 65,536 bytes).</summary>
+    private const int WeightsPerUpdate = 65536 / sizeof(float);
+
+    private readonly GpuBuffer<BlendShapeVertex> _base, _result;
+    private readonly GpuBuffer<uint> _offsets, _indices;
+    private readonly GpuBuffer<float> _weights;
     private readonly GpuBuffer<BlendDelta> _deltas;
     private readonly uint[] _cpuOffsets;
     private readonly BlendDelta[] _cpuDeltas;
@@ -56,31 +66,55 @@ public sealed class BlendShapes : IDisposable
         _cpuOffsets[v] = (uint)deltas.Count;
         if (deltas.Count == 0) deltas.Add(default); // keep the binding non-empty; no offset range reaches it
         _cpuDeltas = deltas.ToArray();
-        var baseVertices = new BlendVertex[v];
-        for (int i = 0; i < v; i++) baseVertices[i] = new BlendVertex { Position = new(BaseMesh.Positions[i], 1), Normal = new(BaseMesh.Normals![i], 0) };
-        _base = gpu.CreateBuffer<BlendVertex>(baseVertices, label: "blend base");
+        var baseVertices = new BlendShapeVertex[v];
+        for (int i = 0; i < v; i++) baseVertices[i] = new BlendShapeVertex { Position = new(BaseMesh.Positions[i], 1), Normal = new(BaseMesh.Normals![i], 0) };
+        _base = gpu.CreateBuffer<BlendShapeVertex>(baseVertices, label: "blend base");
         _offsets = gpu.CreateBuffer<uint>(_cpuOffsets, label: "blend offsets");
         _deltas = gpu.CreateBuffer<BlendDelta>(_cpuDeltas, label: "blend deltas");
-        _result = gpu.CreateBuffer<BlendVertex>(v, label: "blend result");
+        _weights = gpu.CreateBuffer<float>(Targets.Count, label: "blend weights");
+        _result = gpu.CreateBuffer<BlendShapeVertex>(v, BufferLocation.DeviceLocal, "blend vertices", GpuBufferUsage.Vertex);
+        _indices = gpu.CreateBuffer<uint>(Math.Max(BaseMesh.Indices.Length, 1), BufferLocation.DeviceLocal, "blend indices", GpuBufferUsage.Index);
+        if (BaseMesh.Indices.Length > 0) _indices.Upload(MemoryMarshal.Cast<int, uint>(BaseMesh.Indices)); // validated non-negative
     }
+
+    /// <summary>The blended vertices on the GPU (<see cref="BlendShapeVertex"/>, 32-byte stride), bindable as a vertex
+    /// buffer. Written by a compute shader in the batch holding <see cref="Record"/>: draw from it after that batch
+    /// completed, or, submitting on the same queue without waiting, after a barrier from the compute-shader write
+    /// (VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT) to vertex input
+    /// (VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT). The next <see cref="Record"/> waits for everything submitted before it on
+    /// the queue, so it never overwrites vertices an earlier draw is still reading.</summary>
+    public GpuBuffer<BlendShapeVertex> VertexBuffer => _result;
+
+    /// <summary>The base mesh's triangles on the GPU (three uint32 indices each, VK_INDEX_TYPE_UINT32), bindable as an
+    /// index buffer; uploaded once, blending does not change them.</summary>
+    public GpuBuffer<uint> IndexBuffer => _indices;
+
+    /// <summary>Indices to draw from <see cref="IndexBuffer"/> (three per triangle).</summary>
+    public int IndexCount => BaseMesh.Indices.Length;
 
     /// <summary>The base mesh (with normals computed if it had none).</summary>
     public TriangleMesh BaseMesh { get; }
     /// <summary>The morph targets, in weight order.</summary>
     public IReadOnlyList<BlendShapeTarget> Targets { get; }
 
-    /// <summary>Records the blend for <paramref name="weights"/> (one finite weight per target) into <paramref name="batch"/>.</summary>
+    /// <summary>Records the blend for <paramref name="weights"/> (one finite weight per target) into <paramref name="batch"/>:
+    /// <see cref="VertexBuffer"/> is rewritten on the GPU. Record it when the weights changed; nothing is read back and
+    /// nothing is allocated (the weights are written inline in the command buffer).</summary>
     public void Record(CommandBatch batch, ReadOnlySpan<float> weights)
     {
         ArgumentNullException.ThrowIfNull(batch);
         CheckWeights(weights);
-        var w = _gpu.CreateBuffer<float>(weights, label: "blend weights");
-        batch.DisposeAfterCompletion(w);
+        for (int start = 0; start < weights.Length; start += WeightsPerUpdate)
+        {
+            var part = weights.Slice(start, Math.Min(WeightsPerUpdate, weights.Length - start));
+            batch.UpdateBuffer(_weights, part, start);
+        }
         var push = new BlendShapesPush((uint)BaseMesh.VertexCount, (uint)Targets.Count, 0, 0);
-        batch.DispatchThreads(_gpu.GetKernel(Spec), push, BaseMesh.VertexCount, _base, _offsets, _deltas, w, _result);
+        batch.DispatchThreads(_gpu.GetKernel(Spec), push, BaseMesh.VertexCount, _base, _offsets, _deltas, _weights, _result);
     }
 
-    /// <summary>The blended mesh of the last completed <see cref="Record"/> (same indices and colours as the base).</summary>
+    /// <summary>Reads back the blended mesh of the last completed <see cref="Record"/> (same indices and colours as the
+    /// base). A download counted in <see cref="GpuContext.BytesReadBack"/>: for tools and tests, not per frame.</summary>
     public TriangleMesh ReadMesh()
     {
         var r = _result.ToArray();
@@ -127,9 +161,9 @@ public sealed class BlendShapes : IDisposable
             if (!float.IsFinite(weights[i])) throw new ArgumentOutOfRangeException(nameof(weights), $"weight {i} ('{Targets[i].Name}') must be finite, got {weights[i]}");
     }
 
-    /// <summary>Frees the vertex, delta and weight buffers on the GPU.</summary>
+    /// <summary>Frees the vertex, index, delta and weight buffers on the GPU.</summary>
     public void Dispose()
     {
-        _base.Dispose(); _offsets.Dispose(); _deltas.Dispose(); _result.Dispose();
+        _base.Dispose(); _offsets.Dispose(); _deltas.Dispose(); _weights.Dispose(); _result.Dispose(); _indices.Dispose();
     }
 }

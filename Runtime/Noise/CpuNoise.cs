@@ -120,7 +120,6 @@ public sealed class CpuNoise
 
     internal static void CheckGrid(NoiseGrid grid, int valueLength, int gradientLength)
     {
-        ArgumentNullException.ThrowIfNull(grid);
         grid.Validate();
         if (valueLength < grid.Count) throw new ArgumentException($"values holds {valueLength} floats, the {grid.Width}x{grid.Height}x{grid.Depth} grid needs {grid.Count}");
         if (gradientLength == 0) return;

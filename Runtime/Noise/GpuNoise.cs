@@ -29,11 +29,13 @@ public sealed class GpuNoise
     private static string KernelName(bool grid, int d, bool grad, bool tiled, bool warp) =>
         $"noise_{(grid ? "grid" : "points")}{d}{(grad ? "_grad" : "")}{(tiled ? "_tiled" : "")}{(warp ? "_warp" : "")}";
 
-    private Kernel KernelFor(bool grid, int d, bool grad)
-    {
-        string name = KernelName(grid, d, grad, _settings.IsPeriodic, _settings.WarpStages > 0);
-        return _gpu.GetKernel(KernelSpecs.First(k => k.Name == name));
-    }
+    // Looked up by value (no name string built per dispatch: a per-frame noise update allocates nothing).
+    private static readonly Dictionary<(bool Grid, int D, bool Grad, bool Tiled, bool Warp), KernelSpec> SpecByVariant =
+        KernelSpecs.ToDictionary(k => (k.Name.StartsWith("noise_grid", StringComparison.Ordinal), k.Name[k.Name.IndexOfAny(['2', '3', '4'])] - '0',
+            k.Name.Contains("_grad", StringComparison.Ordinal), k.Name.Contains("_tiled", StringComparison.Ordinal), k.Name.EndsWith("_warp", StringComparison.Ordinal)));
+
+    private Kernel KernelFor(bool grid, int d, bool grad) =>
+        _gpu.GetKernel(SpecByVariant[(grid, d, grad, _settings.IsPeriodic, _settings.WarpStages > 0)]);
 
     /// <summary>Vulkan's guaranteed minimum of maxComputeWorkGroupCount per axis: grid kernels launch one row of
     /// workgroups per grid line and slice.</summary>
@@ -63,7 +65,6 @@ public sealed class GpuNoise
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(values);
-        ArgumentNullException.ThrowIfNull(grid);
         grid.Validate();
         if (values.Length < grid.Count) throw new ArgumentException($"values holds {values.Length} floats, the {grid.Width}x{grid.Height}x{grid.Depth} grid needs {grid.Count}");
         if (gradients is not null)
@@ -107,6 +108,78 @@ public sealed class GpuNoise
         else batch.DispatchThreads(kernel, push, count, points, values, gradients);
     }
 
+    // ---- images ---------------------------------------------------------------------------------------------------
+
+    internal static readonly KernelSpec RampSpec = new("noise_ramp", Buffers: 2, PushConstantBytes: NoiseRampPush.Size);
+
+    /// <summary>Records: fills <paramref name="values"/> with the field on <paramref name="grid"/> (one slice: depth 1,
+    /// the image's width and height) and copies them into <paramref name="image"/> (R32Sfloat), which a renderer then
+    /// samples as a height map. Nothing is read back.</summary>
+    public void RecordFillImage(CommandBatch batch, NoiseGrid grid, GpuBuffer<float> values, GpuImage image)
+    {
+        CheckImage(image, GpuImageFormat.R32Sfloat, grid.Width, grid.Height, grid.Depth);
+        RecordFillGrid(batch, grid, values);
+        batch.CopyToImage(values, image);
+    }
+
+    /// <summary>Records: maps <paramref name="image"/>.Width × Height <paramref name="values"/> to RGBA8 texels exactly as
+    /// <see cref="NoiseImage.ToRgba"/> does ([<paramref name="min"/>, <paramref name="max"/>] to black..white, or through
+    /// the terrain ramp when <paramref name="colorRamp"/>) into <paramref name="texels"/> (one packed uint each, the
+    /// caller's scratch), and copies them into <paramref name="image"/> (R8G8B8A8Unorm). Nothing is read back.</summary>
+    public void RecordColorImage(CommandBatch batch, GpuBuffer<float> values, GpuBuffer<uint> texels, GpuImage image,
+        float min = -1f, float max = 1f, bool colorRamp = true)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(texels);
+        CheckImage(image, GpuImageFormat.R8G8B8A8Unorm, image?.Width ?? 0, image?.Height ?? 0, 1);
+        if (!float.IsFinite(min) || !float.IsFinite(max) || max <= min) throw new ArgumentException($"value range must be finite with max > min, got [{min}, {max}]");
+        long count = (long)image!.Width * image.Height;
+        if (values.Length < count) throw new ArgumentException($"values holds {values.Length} floats, the {image.Width}x{image.Height} image needs {count}", nameof(values));
+        if (texels.Length < count) throw new ArgumentException($"texels holds {texels.Length} uints, the {image.Width}x{image.Height} image needs {count}", nameof(texels));
+        var push = new NoiseRampPush((uint)count, min, 1f / (max - min), colorRamp ? 1u : 0u);
+        batch.DispatchThreads(_gpu.GetKernel(RampSpec), push, count, values, texels);
+        batch.CopyToImage(texels, image);
+    }
+
+    /// <summary>Creates a <paramref name="grid"/>.Width × Height image of <paramref name="format"/>, fills it (raw values, or
+    /// the RGBA8 mapping of <see cref="RecordColorImage"/>) in one submission, and returns it; the caller disposes it.</summary>
+    public GpuImage CreateImage(NoiseGrid grid, GpuImageFormat format, float min = -1f, float max = 1f, bool colorRamp = true)
+    {
+        grid.Validate();
+        if (grid.Depth != 1) throw new ArgumentException($"an image holds one slice: the grid's depth must be 1, got {grid.Depth}", nameof(grid));
+        var image = _gpu.CreateImage(grid.Width, grid.Height, format, $"noise image {grid.Width}x{grid.Height} {format}");
+        try
+        {
+            using var values = _gpu.CreateBuffer<float>(grid.Count, label: "noise image values");
+            using var texels = format == GpuImageFormat.R8G8B8A8Unorm ? _gpu.CreateBuffer<uint>(grid.Count, label: "noise image texels") : null;
+            using var batch = _gpu.BeginBatch();
+            if (texels is null) RecordFillImage(batch, grid, values, image);
+            else
+            {
+                RecordFillGrid(batch, grid, values);
+                RecordColorImage(batch, values, texels, image, min, max, colorRamp);
+            }
+            batch.Submit();
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    private void CheckImage(GpuImage? image, GpuImageFormat format, int width, int height, int depth)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.IsDisposed) throw new ObjectDisposedException(image.Label, $"GPU image '{image.Label}' was used after Dispose()");
+        if (image.Context != _gpu) throw new ArgumentException($"image '{image.Label}' belongs to another GpuContext", nameof(image));
+        if (image.Format != format) throw new ArgumentException($"image '{image.Label}' is {image.Format}; this needs a {format} image", nameof(image));
+        if (depth != 1 || image.Width != width || image.Height != height)
+            throw new ArgumentException($"image '{image.Label}' is {image.Width}x{image.Height}; the grid is {width}x{height}x{depth} (it must be one slice of the image's size)", nameof(image));
+    }
+
     /// <summary>Fills <paramref name="grid"/>, submits, and returns the values (grid.Count floats).</summary>
     public float[] FillGrid(NoiseGrid grid) => FillGrid(grid, out _, gradients: false);
 
@@ -115,7 +188,6 @@ public sealed class GpuNoise
 
     private float[] FillGrid(NoiseGrid grid, out float[] gradientsOut, bool gradients)
     {
-        ArgumentNullException.ThrowIfNull(grid);
         grid.Validate();
         using var values = _gpu.CreateBuffer<float>(grid.Count, label: "noise values");
         using var grads = gradients ? _gpu.CreateBuffer<float>(grid.Count * grid.Dimensions, label: "noise gradients") : null;

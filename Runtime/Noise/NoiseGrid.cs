@@ -5,9 +5,9 @@ namespace FieldForge.Noise;
 /// <summary>
 /// A regular grid of sample positions: sample (ix, iy, iz) sits at Origin + (ix·Spacing.X, iy·Spacing.Y, iz·Spacing.Z, 0)
 /// and is stored at index (iz·Height + iy)·Width + ix. A 4D field is sampled on the 3D grid at w = Origin.W;
-/// a 3D field on a Depth-1 grid is the slice z = Origin.Z.
+/// a 3D field on a Depth-1 grid is the slice z = Origin.Z. A value type, so moving a slice every frame allocates nothing.
 /// </summary>
-public sealed record NoiseGrid(int Dimensions, int Width, int Height, int Depth, Vector4 Origin, Vector3 Spacing)
+public readonly record struct NoiseGrid(int Dimensions, int Width, int Height, int Depth, Vector4 Origin, Vector3 Spacing)
 {
     /// <summary>A Width × Height grid at the origin with uniform <paramref name="spacing"/> (input units per sample).</summary>
     public static NoiseGrid Plane(int width, int height, float spacing = 1f, int dimensions = 2) =>

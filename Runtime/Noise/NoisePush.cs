@@ -21,7 +21,7 @@ internal struct NoisePush
     public static NoisePush From(NoiseSettings s, NoiseGrid? grid, long count) => new()
     {
         Origin = grid?.Origin ?? Vector4.Zero,
-        Spacing = grid is null ? Vector4.Zero : new Vector4(grid.Spacing, 0f),
+        Spacing = grid is { } g ? new Vector4(g.Spacing, 0f) : Vector4.Zero,
         Width = (uint)(grid?.Width ?? 1), Height = (uint)(grid?.Height ?? 1), Depth = (uint)(grid?.Depth ?? 1), Count = checked((uint)count),
         PeriodX = s.PeriodX, PeriodY = s.PeriodY, PeriodZ = s.PeriodZ, LacunarityInt = (int)s.Lacunarity,
         Seed = unchecked((uint)s.Seed), Octaves = (uint)s.Octaves, Mode = (uint)s.Mode, WarpStages = (uint)s.WarpStages,

@@ -29,19 +29,22 @@ public static class NoiseSample
         // The texture covers [0, 1) x [0, 1): `size` pixels of 1/size units, so pixel `size` would equal pixel 0.
         var grid = NoiseGrid.Plane(size, size, spacing: 1f / size);
 
-        // Record the fill into a batch (in a game, the frame's batch) and submit once; the values stay on the GPU
-        // in `values` for other kernels to use, and we read them back here only to write a PNG.
+        // Record the fill into a batch (in a game, the frame's batch) and submit once. The values stay on the GPU in
+        // `values` for other kernels, and the terrain colour ramp ([-1, 1] mapped like NoiseImage.ToRgba) is written
+        // into `texture`: an RGBA8 Vulkan image a game binds through texture.NativeView, in SHADER_READ_ONLY_OPTIMAL.
         var noise = new GpuNoise(gpu, settings);
         using var values = gpu.CreateBuffer<float>(grid.Count, label: "noise tile");
+        using var texels = gpu.CreateBuffer<uint>(grid.Count, label: "noise tile texels");
+        using var texture = gpu.CreateImage(size, size, GpuImageFormat.R8G8B8A8Unorm, "noise tile texture");
         using (var batch = gpu.BeginBatch())
         {
             noise.RecordFillGrid(batch, grid, values);
+            noise.RecordColorImage(batch, values, texels, texture, min: -1f, max: 1f, colorRamp: true);
             batch.Submit();
         }
-        float[] field = values.ToArray(); // size * size floats in [-1, 1], row-major
 
-        // Map [-1, 1] through a terrain colour ramp and write the tile.
-        byte[] rgba = NoiseImage.ToRgba(field, size, size, colorRamp: true);
+        // A game would sample the texture now. We read it back only to write the PNG.
+        byte[] rgba = texture.ToArray<byte>(); // size * size RGBA8 texels, top row first
         string tile = Path.Combine(outputDirectory, "noise_tile.png");
         new RgbaImage(size, size, rgba).SavePng(tile);
 

@@ -67,4 +67,28 @@ public class GpuBufferTests : GpuTest
         Assert.That(Gpu.MemoryBlockCount - before, Is.LessThanOrEqualTo(1), "500 small buffers must be sub-allocated, not one vkAllocateMemory each");
         buffers.ForEach(b => b.Dispose());
     }
+
+    [Test]
+    public void UpdateBuffer_WritesInline_OrderedWithKernels_AndChecksItsLimits()
+    {
+        using var buffer = Gpu.CreateBuffer<uint>(16, label: "inline");
+        using var copy = Gpu.CreateBuffer<uint>(16);
+        using (var batch = Gpu.BeginBatch())
+        {
+            Gpu.Primitives.RecordFill(batch, buffer, 9u);
+            batch.UpdateBuffer(buffer, new uint[] { 1, 2, 3 }, offset: 4); // after the fill
+            batch.CopyBytes(buffer, 0, copy, 0, buffer.ByteSize);           // sees the update
+            batch.UpdateBuffer(buffer, new uint[] { 7 }, offset: 15);       // after the copy read
+            batch.Submit();
+        }
+        Assert.That(copy.ToArray(), Is.EqualTo(new uint[] { 9, 9, 9, 9, 1, 2, 3, 9, 9, 9, 9, 9, 9, 9, 9, 9 }));
+        Assert.That(buffer.ToArray()[15], Is.EqualTo(7u));
+
+        using var big = Gpu.CreateBuffer<uint>(20_000);
+        using var bytes = Gpu.CreateBuffer<byte>(8);
+        using var check = Gpu.BeginBatch();
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => check.UpdateBuffer(buffer, new uint[2], offset: 15))!.Message, Does.Contain("outside 'inline' (length 16)"));
+        Assert.That(Assert.Throws<ArgumentException>(() => check.UpdateBuffer(big, new uint[16_385]))!.Message, Does.Contain("at most 65536 bytes"));
+        Assert.That(Assert.Throws<ArgumentException>(() => check.UpdateBuffer(bytes, new byte[] { 1, 2 }))!.Message, Does.Contain("multiple of 4"));
+    }
 }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using FieldForge.Gpu;
 using FieldForge.Morphing;
 
 namespace FieldForge.Tests.Morphing;
@@ -45,6 +47,86 @@ public sealed class BlendShapesTests : GpuTest
         var mesh = shapes.Apply(new[] { 1f, 0f });
         for (int i = 0; i < mesh.VertexCount; i++) Assert.That(Vector3.Distance(mesh.Positions[i], inflated[i]), Is.LessThan(1e-6f));
         Assert.That(mesh.Indices, Is.EqualTo(shapes.BaseMesh.Indices));
+    }
+
+    [Test]
+    public void VertexBuffer_HoldsTheCpuBlend_WithoutReadBack()
+    {
+        var (shapes, _) = Make();
+        using var _d = shapes;
+        Assert.That(shapes.VertexBuffer.Usage.HasFlag(GpuBufferUsage.Vertex), Is.True, "bindable as a vertex buffer");
+        Assert.That(shapes.IndexBuffer.Usage.HasFlag(GpuBufferUsage.Index), Is.True, "bindable as an index buffer");
+        Assert.That(shapes.VertexBuffer.Length, Is.EqualTo(shapes.BaseMesh.VertexCount));
+        Assert.That(shapes.IndexCount, Is.EqualTo(shapes.BaseMesh.Indices.Length));
+        Assert.That(shapes.IndexBuffer.ToArray().Take(shapes.IndexCount).Select(i => (int)i), Is.EqualTo(shapes.BaseMesh.Indices));
+
+        // Three weight changes, each recorded and submitted as a game frame would: nothing is read back.
+        float[][] frames = [[0.2f, 0.1f], [0.9f, -0.4f], [0.3f, 0.8f]];
+        long before = Gpu.BytesReadBack;
+        foreach (var w in frames)
+            using (var batch = Gpu.BeginBatch()) { shapes.Record(batch, w); batch.Submit(); }
+        Assert.That(Gpu.BytesReadBack, Is.EqualTo(before), "recording the blend reads nothing back");
+
+        AssertVertices(shapes, frames[^1]);
+    }
+
+    [Test]
+    public void Record_TwiceInOneBatch_TheSecondWeightsWin()
+    {
+        // The second inline weight update must wait for the first blend's reads of the weights.
+        var (shapes, _) = Make();
+        using var _d = shapes;
+        using (var batch = Gpu.BeginBatch())
+        {
+            shapes.Record(batch, new[] { 1f, 1f });
+            shapes.Record(batch, new[] { -0.5f, 0.25f });
+            batch.Submit();
+        }
+        AssertVertices(shapes, new[] { -0.5f, 0.25f });
+    }
+
+    [Test]
+    public void Record_AllocatesNoManagedMemory()
+    {
+        // A game records the blend every frame the weights change: no temporary weight buffer, no garbage.
+        var (shapes, _) = Make();
+        using var _d = shapes;
+        var weights = new[] { 0.4f, 0.6f };
+        using var batch = Gpu.BeginBatch();
+        shapes.Record(batch, weights); // warm-up: kernel lookup, descriptor pool, hazard-set capacity
+        shapes.Record(batch, weights);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) { weights[0] = i * 0.1f; shapes.Record(batch, weights); }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        batch.Submit();
+        Assert.That(allocated, Is.Zero, "bytes allocated by 10 Record calls");
+        AssertVertices(shapes, weights);
+    }
+
+    /// <summary>The vertex buffer's bytes, read through the public layout constants, against the CPU reference.</summary>
+    private static void AssertVertices(BlendShapes shapes, float[] weights)
+    {
+        var cpu = shapes.ApplyCpu(weights);
+        var bytes = new byte[shapes.VertexBuffer.ByteSize];
+        shapes.VertexBuffer.Download(MemoryMarshal.Cast<byte, BlendShapeVertex>(bytes.AsSpan()));
+        Assert.That(bytes.Length, Is.EqualTo(cpu.VertexCount * BlendShapeVertex.Stride));
+        for (int i = 0; i < cpu.VertexCount; i++)
+        {
+            var p = MemoryMarshal.Read<Vector3>(bytes.AsSpan(i * BlendShapeVertex.Stride + BlendShapeVertex.PositionOffset));
+            var n = MemoryMarshal.Read<Vector3>(bytes.AsSpan(i * BlendShapeVertex.Stride + BlendShapeVertex.NormalOffset));
+            // Same tolerances as Apply_Gpu_MatchesCpuReference: same summation order, only FMA contraction differs.
+            Assert.That(Vector3.Distance(p, cpu.Positions[i]), Is.LessThan(1e-6f), $"position {i}");
+            Assert.That(Vector3.Distance(n, cpu.Normals![i]), Is.LessThan(1e-5f), $"normal {i}");
+        }
+    }
+
+    [Test]
+    public void BlendShapeVertex_LayoutMatchesTheShader()
+    {
+        // Shaders/blend_shapes.comp: struct Vertex { vec4 position; vec4 normal; } in std430 (32 bytes, normal at 16).
+        Assert.That(Marshal.SizeOf<BlendShapeVertex>(), Is.EqualTo(BlendShapeVertex.Stride).And.EqualTo(32));
+        Assert.That((int)Marshal.OffsetOf<BlendShapeVertex>(nameof(BlendShapeVertex.Position)), Is.EqualTo(BlendShapeVertex.PositionOffset).And.EqualTo(0));
+        Assert.That((int)Marshal.OffsetOf<BlendShapeVertex>(nameof(BlendShapeVertex.Normal)), Is.EqualTo(BlendShapeVertex.NormalOffset).And.EqualTo(16));
     }
 
     [Test]
