@@ -36,6 +36,9 @@ public sealed class Trainer : IDisposable
         Options = (options ?? new TrainerOptions()).Validate();
         if (data.InputDimensions != field.InputDimensions || data.OutputDimensions != field.OutputDimensions)
             throw new ArgumentException($"training data is {data.InputDimensions}D -> {data.OutputDimensions}, the field is {field.InputDimensions}D -> {field.OutputDimensions}");
+        // Checked before any buffer exists, so a rejected configuration leaks nothing.
+        if (Options.Eikonal is { Weight: > 0 } && field.OutputDimensions != 1)
+            throw new ArgumentException($"the eikonal term needs a distance field with one output, the field has {field.OutputDimensions}");
         Optimizer = new Adam(Options.Optimizer);
         var gpu = field.Gpu;
         int b = Options.BatchSize;
@@ -52,7 +55,6 @@ public sealed class Trainer : IDisposable
         _workspace = new MlpWorkspace(gpu, field.Network.Config, b);
         if (Options.Eikonal is { Weight: > 0 })
         {
-            if (field.OutputDimensions != 1) throw new ArgumentException($"the eikonal term needs a distance field with one output, the field has {field.OutputDimensions}");
             int shifted = checked(2 * field.InputDimensions * b);
             _shiftedPoints = gpu.CreateBuffer<float>((long)shifted * field.InputDimensions, BufferLocation.DeviceLocal, "eikonal points");
             _shiftedFeatures = gpu.CreateBuffer<float>((long)shifted * field.Encoding.OutputDimensions, BufferLocation.DeviceLocal, "eikonal features");
