@@ -14,6 +14,9 @@
 //                  the mesh with vkCmdDrawIndexedIndirect and never reads a count back.
 //! kernel mc_classify MC_CLASSIFY
 //! kernel mc_vertices MC_VERTICES
+// mc_vertices_gradient: the same, with normals from a gradient grid (three planes of N^3 floats: axis a of point i at
+// a * N^3 + i), e.g. a morph's analytic gradient, instead of central differences of the distances.
+//! kernel mc_vertices_gradient MC_VERTICES GRADIENT_GRID
 //! kernel mc_triangles MC_TRIANGLES
 //! kernel mc_draw_args MC_DRAW_ARGS
 #define FF_WORKGROUP 64 // rows along x (SdfGrid.Groups)
@@ -81,6 +84,15 @@ struct Vertex { float px, py, pz, nx, ny, nz; uint colour; float pad; };
 layout(std430, binding = 4) writeonly buffer Vertices { Vertex vertices[]; };
 layout(std430, binding = 5) readonly buffer VertexTotal { uint vertex_total; };
 
+#ifdef GRADIENT_GRID
+layout(std430, binding = 6) readonly buffer GradientGrid { float gradient_grid[]; };
+
+vec3 gradient(uvec3 u)
+{
+    uint i = sdf_grid_index(u, pc.n), total = pc.n * pc.n * pc.n;
+    return vec3(gradient_grid[i], gradient_grid[total + i], gradient_grid[2u * total + i]);
+}
+#else
 float at(ivec3 c) { c = clamp(c, ivec3(0), ivec3(int(pc.n) - 1)); return dist[sdf_grid_index(uvec3(c), pc.n)]; }
 
 // Central differences (one-sided at the grid boundary, where clamping repeats the edge sample).
@@ -91,6 +103,7 @@ vec3 gradient(uvec3 u)
                 at(c + ivec3(0, 1, 0)) - at(c - ivec3(0, 1, 0)),
                 at(c + ivec3(0, 0, 1)) - at(c - ivec3(0, 0, 1)));
 }
+#endif
 
 void main()
 {

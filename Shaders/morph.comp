@@ -13,6 +13,13 @@
 // passes, so it matches the CPU reference the same way). Record uses it whenever at most 4 weights are non-zero.
 //! kernel morph_distance MORPH_DISTANCE
 //! kernel morph_colour MORPH_COLOUR
+// Gradients, for analytic normals (SdfMorph with gradients on): the morph's gradient is sum_s w_s * G_s(A_s + k_s p)
+// (the 1/k and the chain rule's k cancel), where G_s is the source's gradient grid: exact for sources that know it
+// (ISdfGradientSource), central differences of its distance grid for the others (morph_source_gradient, once).
+// Grids of gradients are three planes of N^3 floats (axis a of point i at a * N^3 + i). The outside-the-grid term
+// of the distance is not differentiated (the surface stays inside the grid).
+//! kernel morph_source_gradient MORPH_SOURCE_GRADIENT
+//! kernel morph_gradient MORPH_GRADIENT
 // lavapipe runs both sides of every branch under a lane mask, so each source count is its own variant rather than
 // a runtime test of the count.
 //! kernel morph_fused2 MORPH_FUSED SOURCES=2
@@ -89,6 +96,49 @@ void main()
     for (uint corner = 0u; corner < 8u; corner++) col += corner_weight(f, corner) * unpackUnorm4x8(src_colour[corner_index(b, corner)]);
     // Accumulated in RGBA8 (one rounding per source, < 0.5/255 each) so a 256^3 grid stays within one binding.
     out_colour[index] = pc.first != 0u ? packUnorm4x8(pc.weight * col) : packUnorm4x8(unpackUnorm4x8(out_colour[index]) + pc.weight * col);
+}
+#endif
+
+#ifdef MORPH_SOURCE_GRADIENT
+layout(std430, binding = 0) readonly buffer SourceDistance { float src_dist[]; };
+layout(std430, binding = 1) writeonly buffer SourceGradient { float src_gradient[]; };
+
+float at(ivec3 c) { return src_dist[sdf_grid_index(uvec3(c), pc.n)]; }
+
+void main()
+{
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
+    ivec3 i = ivec3(c), top = ivec3(int(pc.n) - 1);
+    uint total = pc.n * pc.n * pc.n;
+    for (int a = 0; a < 3; a++)
+    {
+        ivec3 e = ivec3(0); e[a] = 1;
+        ivec3 lo = max(i - e, ivec3(0)), hi = min(i + e, top);
+        // Central differences inside, one-sided at the grid faces.
+        src_gradient[uint(a) * total + index] = (at(hi) - at(lo)) / (float(hi[a] - lo[a]) * pc.voxel);
+    }
+}
+#endif
+
+#ifdef MORPH_GRADIENT
+layout(std430, binding = 0) readonly buffer SourceGradient { float src_gradient[]; };
+layout(std430, binding = 1) buffer OutGradient { float out_gradient[]; };
+
+void main()
+{
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
+    uvec3 b; vec3 f; float outside;
+    locate(sdf_grid_point(c, pc.gridMin, pc.voxel), b, f, outside);
+    uint total = pc.n * pc.n * pc.n;
+    for (uint a = 0u; a < 3u; a++)
+    {
+        float g = 0.0;
+        for (uint corner = 0u; corner < 8u; corner++) g += corner_weight(f, corner) * src_gradient[a * total + corner_index(b, corner)];
+        g *= pc.weight;
+        out_gradient[a * total + index] = pc.first != 0u ? g : out_gradient[a * total + index] + g;
+    }
 }
 #endif
 

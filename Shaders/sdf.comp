@@ -4,6 +4,7 @@
 //! kernel sdf_eval SDF_EVAL
 //! kernel sdf_unit_points SDF_UNIT_POINTS
 //! kernel sdf_neural_store SDF_NEURAL_STORE
+//! kernel sdf_neural_store_gradient SDF_NEURAL_STORE_GRADIENT
 #define FF_WORKGROUP 64
 #define SDF_STACK 16
 layout(local_size_x = FF_WORKGROUP) in;
@@ -59,7 +60,7 @@ void main()
 }
 #endif
 
-#if defined(SDF_UNIT_POINTS) || defined(SDF_NEURAL_STORE)
+#if defined(SDF_UNIT_POINTS) || defined(SDF_NEURAL_STORE) || defined(SDF_NEURAL_STORE_GRADIENT)
 // NeuralSdfSource: grid points [offset, offset + count) mapped into the field's unit cube (feature-major, as the neural
 // core expects), and the field's outputs scaled into world distances. Mirrors NeuralGridPush (64 bytes).
 layout(push_constant) uniform Push { vec3 gridMin; float voxel; uint n; uint count; uint offset; float scale; vec4 domainMin; vec4 domainInvSize; } pc;
@@ -87,5 +88,20 @@ void main()
     uint s = ff_global_index();
     if (s >= pc.count) return;
     distance_out[pc.offset + s] = outputs[s] * pc.scale;
+}
+#endif
+
+#ifdef SDF_NEURAL_STORE_GRADIENT
+// The field's input gradient (unit-cube units, feature-major) as the world-space distance gradient: d(scale * f) / dp
+// = scale * df/du / domain size per axis, stored as three planes (axis a of point i at a * N^3 + i).
+layout(std430, binding = 0) readonly buffer UnitGradient { float unitGradient[]; };
+layout(std430, binding = 1) writeonly buffer Gradient { float gradient_out[]; };
+void main()
+{
+    uint s = ff_global_index();
+    if (s >= pc.count) return;
+    uint total = pc.n * pc.n * pc.n;
+    for (uint a = 0u; a < 3u; a++)
+        gradient_out[a * total + pc.offset + s] = unitGradient[a * pc.count + s] * pc.scale * pc.domainInvSize[a];
 }
 #endif

@@ -20,6 +20,8 @@ public sealed class IsoSurfacer : IDisposable
 {
     internal static readonly KernelSpec ClassifySpec = new("mc_classify", Buffers: 4, PushConstantBytes: 32);
     internal static readonly KernelSpec VerticesSpec = new("mc_vertices", Buffers: 6, PushConstantBytes: 32);
+    /// <summary>mc_vertices with normals from a gradient grid instead of central differences of the distances.</summary>
+    internal static readonly KernelSpec VerticesGradientSpec = new("mc_vertices_gradient", Buffers: 7, PushConstantBytes: 32);
     internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 6, PushConstantBytes: 32);
     internal static readonly KernelSpec DrawArgsSpec = new("mc_draw_args", Buffers: 2, PushConstantBytes: 32);
 
@@ -90,17 +92,23 @@ public sealed class IsoSurfacer : IDisposable
 
     /// <summary>Records the extraction of <c>distance = iso</c> over <paramref name="grid"/> into <paramref name="batch"/>.
     /// Recording allocates nothing (scan block sums live in a workspace), and the vertex and triangle totals are copied
-    /// into host-visible status words of frame slot <paramref name="slot"/> for <see cref="TryEnsureCapacity"/>.</summary>
-    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color, float iso = 0f, int slot = 0)
+    /// into host-visible status words of frame slot <paramref name="slot"/> for <see cref="TryEnsureCapacity"/>.
+    /// Normals come from <paramref name="gradient"/> when given (three planes of N^3 floats, axis a of point i at
+    /// <c>a * N^3 + i</c>, e.g. <see cref="SdfMorph.Gradient"/>: analytic normals), else from central differences of the distances.</summary>
+    public void Record(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color, float iso = 0f, int slot = 0,
+        GpuBuffer<float>? gradient = null)
     {
         if ((uint)slot >= MaxSlots) throw new ArgumentOutOfRangeException(nameof(slot), $"slot must be 0..{MaxSlots - 1}, got {slot}");
         ArgumentNullException.ThrowIfNull(batch);
         grid.ValidateBuffers(distance, color);
         if (grid.Resolution != Resolution) throw new ArgumentException($"grid resolution {grid.Resolution} differs from this IsoSurfacer's {Resolution}");
         if (!float.IsFinite(iso)) throw new ArgumentOutOfRangeException(nameof(iso), $"iso level must be finite, got {iso}");
+        if (gradient is not null && gradient.Length < 3 * grid.PointCount)
+            throw new ArgumentException($"gradient buffer '{gradient.Label}' holds {gradient.Length} floats, needs 3 × {grid.PointCount}", nameof(gradient));
         var push = new IsoSurfacePush(grid.Min, grid.VoxelSize, (uint)Resolution, iso, (uint)_vertexCapacity, (uint)_triangleCapacity);
         long points = grid.PointCount;
-        Kernel classify = _gpu.GetKernel(ClassifySpec), vertices = _gpu.GetKernel(VerticesSpec), triangles = _gpu.GetKernel(TrianglesSpec);
+        Kernel classify = _gpu.GetKernel(ClassifySpec), triangles = _gpu.GetKernel(TrianglesSpec);
+        Kernel vertices = _gpu.GetKernel(gradient is null ? VerticesSpec : VerticesGradientSpec);
         using (Stage(batch, "iso classify"))
             batch.Dispatch(classify, push, grid.Groups(classify), distance, _mask, _vertexCount, _triangleCount);
         using (Stage(batch, "iso scan"))
@@ -109,7 +117,10 @@ public sealed class IsoSurfacer : IDisposable
             _gpu.Primitives.RecordExclusiveScan(batch, _triangleCount, _triangleOffset, points, _triangleTotal, _scan);
         }
         using (Stage(batch, "iso vertices"))
-            batch.DispatchThreads(vertices, push, _vertexCapacity, distance, color, _mask, _vertexOffset, _vertices, _vertexTotal);
+        {
+            if (gradient is null) batch.DispatchThreads(vertices, push, _vertexCapacity, distance, color, _mask, _vertexOffset, _vertices, _vertexTotal);
+            else batch.DispatchThreads(vertices, push, _vertexCapacity, distance, color, _mask, _vertexOffset, _vertices, _vertexTotal, gradient);
+        }
         using (Stage(batch, "iso triangles"))
             batch.DispatchThreads(triangles, push, _triangleCapacity, _mask, _vertexOffset, _triangleOffset, _table, _indices, _triangleTotal);
         batch.DispatchThreads(_gpu.GetKernel(DrawArgsSpec), push, 1, _triangleTotal, _drawArgs);

@@ -10,17 +10,22 @@ namespace FieldForge.Morphing;
 /// A learned signed distance field (a <see cref="NeuralField"/> with 3 inputs and 1 output) as a morph source. The field
 /// sees points in its unit cube; <see cref="Domain"/> says which world box that cube covers and
 /// <see cref="DistanceScale"/> converts its outputs to world distances. Evaluated on the grid through the neural core's
-/// public <see cref="NeuralField.RecordEvaluate"/>, in chunks that respect the storage-buffer binding limit.
+/// public <see cref="NeuralField.RecordEvaluate"/>, in chunks that respect the storage-buffer binding limit. Its exact
+/// gradient (<see cref="RecordGradient"/>, through <see cref="NeuralField.RecordInputGradient"/>) gives a morph analytic normals.
 /// </summary>
-public sealed class NeuralSdfSource : ISdfSource
+public sealed class NeuralSdfSource : ISdfGradientSource
 {
     internal static readonly KernelSpec UnitPointsSpec = new("sdf_unit_points", Buffers: 1, PushConstantBytes: 64);
     internal static readonly KernelSpec StoreSpec = new("sdf_neural_store", Buffers: 2, PushConstantBytes: 64);
+    internal static readonly KernelSpec StoreGradientSpec = new("sdf_neural_store_gradient", Buffers: 2, PushConstantBytes: 64);
 
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct NeuralGridPush(Vector3 Min, float VoxelSize, uint Resolution, uint Count, uint Offset, float Scale, Vector4 DomainMin, Vector4 DomainInvSize);
 
     private float[]? _parameters;
+
+    // The gradient pass keeps the MLP's activations and deltas per point: smaller chunks bound that scratch (~50 MB at width 64).
+    private const int GradientChunk = 1 << 15;
 
     /// <summary>Most grid points evaluated per chunk (tests lower it to exercise chunking).</summary>
     internal int ChunkLimit { get; init; } = 1 << 20;
@@ -79,6 +84,49 @@ public sealed class NeuralSdfSource : ISdfSource
             batch.DispatchThreads(store, push, count, outputs, distance);
         }
         gpu.Primitives.RecordFill(batch, color, ColorPacking.Pack(SurfaceColor), 0, grid.PointCount);
+    }
+
+    /// <inheritdoc/>
+    public void RecordGradient(CommandBatch batch, SdfGrid grid, GpuBuffer<float> gradient)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(gradient);
+        grid.Validate();
+        if (gradient.Length < 3 * grid.PointCount) throw new ArgumentException($"gradient buffer '{gradient.Label}' holds {gradient.Length} floats, needs 3 × {grid.PointCount}", nameof(gradient));
+        var gpu = batch.Context;
+        // The backward pass keeps every hidden layer's activations: size chunks by the widest per-sample row set.
+        var net = Field.Network.Config;
+        int widest = Math.Max(3, Math.Max(Field.Encoding.OutputDimensions, (net.HiddenLayers + 1) * net.Width));
+        long maxChunk = (long)(gpu.DeviceInfo.MaxStorageBufferBytes / 4) / widest;
+        int chunk = (int)Math.Min(grid.PointCount, Math.Min(maxChunk, Math.Min(ChunkLimit, GradientChunk)));
+        var points = gpu.CreateBuffer<float>(3L * chunk, label: "neural sdf gradient points");
+        var outputs = gpu.CreateBuffer<float>(chunk, label: "neural sdf gradient outputs");
+        var unitGradient = gpu.CreateBuffer<float>(3L * chunk, label: "neural sdf unit gradient");
+        var workspace = new InputGradientWorkspace(Field, chunk);
+        batch.DisposeAfterCompletion(points); batch.DisposeAfterCompletion(outputs); batch.DisposeAfterCompletion(unitGradient);
+        batch.DisposeAfterCompletion(workspace);
+        var inv = new Vector4(Vector3.One / Domain.Size, 0);
+        var unit = gpu.GetKernel(UnitPointsSpec);
+        var store = gpu.GetKernel(StoreGradientSpec);
+        for (long start = 0; start < grid.PointCount; start += chunk)
+        {
+            int count = (int)Math.Min(chunk, grid.PointCount - start);
+            var push = new NeuralGridPush(grid.Min, grid.VoxelSize, (uint)grid.Resolution, (uint)count, (uint)start, DistanceScale, new Vector4(Domain.Min, 0), inv);
+            batch.DispatchThreads(unit, push, count, points);
+            Field.RecordInputGradient(batch, points, outputs, unitGradient, count, workspace);
+            batch.DispatchThreads(store, push, count, unitGradient, gradient);
+        }
+    }
+
+    /// <inheritdoc/>
+    public Vector3 Gradient(Vector3 point)
+    {
+        _parameters ??= Field.DownloadParameters();
+        var u = (point - Domain.Min) / Domain.Size;
+        Span<float> g = stackalloc float[3];
+        Span<float> value = stackalloc float[1];
+        Field.InputGradientReference(_parameters, [u.X, u.Y, u.Z], value, g, 1);
+        return new Vector3(g[0], g[1], g[2]) * DistanceScale / Domain.Size;
     }
 
     /// <summary>CPU reference through the neural core's reference encoder and MLP (parameters downloaded once).</summary>

@@ -15,6 +15,8 @@ public sealed class SdfMorph : IDisposable
 {
     internal static readonly KernelSpec DistanceSpec = new("morph_distance", Buffers: 2, PushConstantBytes: 48);
     internal static readonly KernelSpec ColorSpec = new("morph_colour", Buffers: 3, PushConstantBytes: 48);
+    internal static readonly KernelSpec SourceGradientSpec = new("morph_source_gradient", Buffers: 2, PushConstantBytes: 48);
+    internal static readonly KernelSpec GradientSpec = new("morph_gradient", Buffers: 2, PushConstantBytes: 48);
     /// <summary>Distance and colour of 2, 3 or 4 sources in one pass (one kernel per count: see morph.comp).</summary>
     internal static IReadOnlyList<KernelSpec> FusedSpecs { get; } =
     [
@@ -42,12 +44,17 @@ public sealed class SdfMorph : IDisposable
     private readonly GpuBuffer<float>[] _sourceDistance;
     private readonly GpuBuffer<uint>[] _sourceColor;
     private readonly SdfMoments[] _moments;
+    private readonly GpuBuffer<float>[]? _sourceGradient;
 
     /// <param name="gpu">Context to run on.</param>
     /// <param name="sources">Two or more sources, morphed in order as t goes 0 → 1.</param>
     /// <param name="grid">The grid every source and the result are sampled on (see <see cref="GridFor"/>).</param>
     /// <param name="schedule">Initial schedule (can be changed between frames).</param>
-    public SdfMorph(GpuContext gpu, IReadOnlyList<ISdfSource> sources, SdfGrid grid, MorphSchedule schedule = MorphSchedule.Aligned)
+    /// <param name="gradients">Also morph the distance gradient every frame into <see cref="Gradient"/>, for analytic
+    /// normals: exact for sources that know their gradient (<see cref="ISdfGradientSource"/>, e.g. a neural SDF),
+    /// central differences of the sampled grid for the others. Costs three floats per grid point per source and a
+    /// pass per source and frame.</param>
+    public SdfMorph(GpuContext gpu, IReadOnlyList<ISdfSource> sources, SdfGrid grid, MorphSchedule schedule = MorphSchedule.Aligned, bool gradients = false)
     {
         ArgumentNullException.ThrowIfNull(gpu);
         ArgumentNullException.ThrowIfNull(sources);
@@ -68,9 +75,25 @@ public sealed class SdfMorph : IDisposable
         }
         Distance = gpu.CreateBuffer<float>(n, label: "morph distance");
         Color = gpu.CreateBuffer<uint>(n, label: "morph colour");
+        if (gradients)
+        {
+            _sourceGradient = new GpuBuffer<float>[Sources.Count];
+            for (int i = 0; i < Sources.Count; i++) _sourceGradient[i] = gpu.CreateBuffer<float>(3 * n, label: $"morph source {i} gradient");
+            Gradient = gpu.CreateBuffer<float>(3 * n, label: "morph gradient");
+        }
         using (var batch = gpu.BeginBatch())
         {
             for (int i = 0; i < Sources.Count; i++) Sources[i].Record(batch, grid, _sourceDistance[i], _sourceColor[i]);
+            if (_sourceGradient is not null)
+            {
+                var fd = gpu.GetKernel(SourceGradientSpec);
+                for (int i = 0; i < Sources.Count; i++)
+                {
+                    if (Sources[i] is ISdfGradientSource exact) exact.RecordGradient(batch, grid, _sourceGradient[i]);
+                    else batch.Dispatch(fd, new MorphPush(grid.Min, grid.VoxelSize, (uint)grid.Resolution, 1, 1, 1, Vector4.Zero), grid.Groups(fd),
+                        _sourceDistance[i], _sourceGradient[i]);
+                }
+            }
             batch.Submit();
         }
         _moments = new SdfMoments[Sources.Count];
@@ -105,6 +128,9 @@ public sealed class SdfMorph : IDisposable
     public GpuBuffer<float> Distance { get; }
     /// <summary>The morphed colour field, packed RGBA8.</summary>
     public GpuBuffer<uint> Color { get; }
+    /// <summary>The morphed distance gradient (three planes of N^3 floats: axis a of point i at <c>a * N^3 + i</c>), for
+    /// <see cref="IsoSurfacer.Record"/>'s analytic normals; null unless the morph was created with gradients.</summary>
+    public GpuBuffer<float>? Gradient { get; }
 
     /// <summary>Weights for the chain of sources at <paramref name="t"/> in [0, 1]: source i at t = i / (K − 1), linear in between.</summary>
     public float[] WeightsAt(float t)
@@ -144,11 +170,22 @@ public sealed class SdfMorph : IDisposable
         FillWarps(weights, warps);
         int active = 0;
         foreach (var w in warps) if (w.Weight != 0) active++;
-        if (active <= MaxFusedSources)
+        if (active <= MaxFusedSources) RecordFused(batch, warps);
+        else RecordPerSource(batch, warps);
+        if (Gradient is null) return;
+        var gradient = _gpu.GetKernel(GradientSpec);
+        bool firstGradient = true;
+        for (int i = 0; i < warps.Length; i++)
         {
-            RecordFused(batch, warps);
-            return;
+            if (warps[i].Weight == 0) continue;
+            var push = new MorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, firstGradient ? 1u : 0u, warps[i].Weight, warps[i].K, new Vector4(warps[i].Offset, 0));
+            batch.Dispatch(gradient, push, Grid.Groups(gradient), _sourceGradient![i], Gradient);
+            firstGradient = false;
         }
+    }
+
+    private void RecordPerSource(CommandBatch batch, (float Weight, float K, Vector3 Offset)[] warps)
+    {
         var distance = _gpu.GetKernel(DistanceSpec);
         var color = _gpu.GetKernel(ColorSpec);
         // Distances of every source first, then colours only near the finished surface.
@@ -240,7 +277,7 @@ public sealed class SdfMorph : IDisposable
         {
             using var batch = _gpu.BeginBatch();
             using (batch.Time("morph")) Record(batch, weights);
-            using (batch.Time("isosurface")) iso.Record(batch, Grid, Distance, Color);
+            using (batch.Time("isosurface")) iso.Record(batch, Grid, Distance, Color, gradient: Gradient);
             batch.Submit();
             if (iso.TryReadMesh(out var mesh)) return (mesh, batch.Timings);
             if (attempt > 0) throw new InvalidOperationException("isosurface output did not fit after growing the buffers");
@@ -301,6 +338,71 @@ public sealed class SdfMorph : IDisposable
         return (d, c);
     }
 
+    /// <summary>CPU reference of <see cref="Gradient"/> for <paramref name="weights"/>: the downloaded source gradient grids
+    /// (from the sources that know theirs) or central differences of the source distance grids, warped and blended.</summary>
+    public float[] EvaluateGradientCpu(ReadOnlySpan<float> weights)
+    {
+        if (_sourceGradient is null) throw new InvalidOperationException("this morph was created without gradients");
+        var warps = Warps(weights);
+        int n = Grid.Resolution;
+        long total = Grid.PointCount;
+        var result = new float[3 * total];
+        float top = n - 1;
+        bool first = true;
+        for (int s = 0; s < warps.Length; s++)
+        {
+            var (w, k, a) = warps[s];
+            if (w == 0) continue;
+            float[] g = Sources[s] is ISdfGradientSource ? _sourceGradient[s].ToArray() : CentralDifferences(Grid, _sourceDistance[s].ToArray());
+            for (int z = 0; z < n; z++)
+            for (int y = 0; y < n; y++)
+            for (int x = 0; x < n; x++)
+            {
+                long i = Grid.Index(x, y, z);
+                var q = a + k * Grid.Point(x, y, z);
+                var gc = Vector3.Clamp((q - Grid.Min) / Grid.VoxelSize, Vector3.Zero, new Vector3(top));
+                int bx = (int)MathF.Min(MathF.Floor(gc.X), top - 1), by = (int)MathF.Min(MathF.Floor(gc.Y), top - 1), bz = (int)MathF.Min(MathF.Floor(gc.Z), top - 1);
+                var f = gc - new Vector3(bx, by, bz);
+                for (int axis = 0; axis < 3; axis++)
+                {
+                    float sum = 0;
+                    for (int corner = 0; corner < 8; corner++)
+                    {
+                        int ox = corner & 1, oy = (corner >> 1) & 1, oz = (corner >> 2) & 1;
+                        float wt = (ox == 1 ? f.X : 1 - f.X) * (oy == 1 ? f.Y : 1 - f.Y) * (oz == 1 ? f.Z : 1 - f.Z);
+                        sum += wt * g[axis * total + Grid.Index(bx + ox, by + oy, bz + oz)];
+                    }
+                    result[axis * total + i] = first ? w * sum : result[axis * total + i] + w * sum;
+                }
+            }
+            first = false;
+        }
+        return result;
+    }
+
+    /// <summary>Central differences of a distance grid in world units (one-sided at the faces), as morph_source_gradient.</summary>
+    internal static float[] CentralDifferences(SdfGrid grid, float[] distance)
+    {
+        int n = grid.Resolution;
+        long total = grid.PointCount;
+        var g = new float[3 * total];
+        for (int z = 0; z < n; z++)
+        for (int y = 0; y < n; y++)
+        for (int x = 0; x < n; x++)
+        {
+            long i = grid.Index(x, y, z);
+            Span<int> c = [x, y, z];
+            for (int axis = 0; axis < 3; axis++)
+            {
+                Span<int> lo = [x, y, z], hi = [x, y, z];
+                lo[axis] = Math.Max(c[axis] - 1, 0);
+                hi[axis] = Math.Min(c[axis] + 1, n - 1);
+                g[axis * total + i] = (distance[grid.Index(hi[0], hi[1], hi[2])] - distance[grid.Index(lo[0], lo[1], lo[2])]) / ((hi[axis] - lo[axis]) * grid.VoxelSize);
+            }
+        }
+        return g;
+    }
+
     private static SdfMoments ComputeMoments(SdfGrid grid, float[] distance)
     {
         int n = grid.Resolution;
@@ -326,5 +428,7 @@ public sealed class SdfMorph : IDisposable
         foreach (var b in _sourceColor) b.Dispose();
         Distance.Dispose();
         Color.Dispose();
+        if (_sourceGradient is not null) foreach (var b in _sourceGradient) b.Dispose();
+        Gradient?.Dispose();
     }
 }

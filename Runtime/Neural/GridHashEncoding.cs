@@ -39,4 +39,19 @@ public sealed class GridHashEncoding : HashEncoding
         }
         return corners;
     }
+
+    private protected override void LatticeWeightGradients(ReadOnlySpan<float> position, Span<float> weightGradients)
+    {
+        int n = position.Length;
+        Span<float> frac = stackalloc float[n];
+        for (int d = 0; d < n; d++) frac[d] = position[d] - MathF.Floor(position[d]);
+        for (int c = 0; c < 1 << n; c++)
+            for (int e = 0; e < n; e++)
+            {
+                float w = ((c >> e) & 1) != 0 ? 1f : -1f;
+                for (int d = 0; d < n; d++)
+                    if (d != e) w *= ((c >> d) & 1) != 0 ? frac[d] : 1f - frac[d];
+                weightGradients[c * n + e] = w;
+            }
+    }
 }

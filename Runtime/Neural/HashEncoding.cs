@@ -20,7 +20,7 @@ public abstract class HashEncoding : IEncoding
     internal readonly record struct EncodingPush(uint Count, uint Levels, uint Features, uint ParamOffset);
 
     private readonly GpuBuffer<HashEncodingLevel> _levelBuffer;
-    private readonly KernelSpec _forwardSpec, _backwardSpec, _backwardFixedSpec;
+    private readonly KernelSpec _forwardSpec, _backwardSpec, _backwardFixedSpec, _inputGradientSpec;
     private GpuBuffer<uint>? _fixedLow, _fixedHigh;
 
     /// <summary>Resolves the deterministic path's 64-bit fixed-point sums into float gradients (and clears them).</summary>
@@ -56,6 +56,7 @@ public abstract class HashEncoding : IEncoding
         _forwardSpec = new KernelSpec($"encoding_{name}_forward_{config.Dimensions}d", Buffers: 4, PushConstantBytes: PushBytes);
         _backwardSpec = new KernelSpec($"encoding_{name}_backward_{config.Dimensions}d", Buffers: 4, PushConstantBytes: PushBytes);
         _backwardFixedSpec = new KernelSpec($"encoding_{name}_backward_fixed_{config.Dimensions}d", Buffers: 5, PushConstantBytes: PushBytes);
+        _inputGradientSpec = new KernelSpec($"encoding_{name}_input_gradient_{config.Dimensions}d", Buffers: 5, PushConstantBytes: PushBytes);
     }
 
     /// <summary>Creates the encoding of <paramref name="kind"/> for <paramref name="config"/>.</summary>
@@ -91,6 +92,8 @@ public abstract class HashEncoding : IEncoding
     internal KernelSpec BackwardSpec => _backwardSpec;
     /// <summary>The backward kernel of the deterministic path (no float atomics).</summary>
     internal KernelSpec BackwardFixedSpec => _backwardFixedSpec;
+    /// <summary>The input-gradient kernel (d features / d point contracted with dL/dfeatures).</summary>
+    internal KernelSpec InputGradientSpec => _inputGradientSpec;
 
     /// <inheritdoc/>
     public void InitializeParameters(Span<float> parameters)
@@ -141,6 +144,64 @@ public abstract class HashEncoding : IEncoding
     }
 
     /// <summary>
+    /// Records the encoding's input gradient: <paramref name="inputGradients"/>[d * count + s] = Σ dL/dfeature ×
+    /// d feature / d point_d for the points (feature-major), i.e. dL/dpoint given dL/dfeatures (from the MLP's backward
+    /// pass). Written, not accumulated. Zero along an axis where the point lies outside the unit cube (the encoding
+    /// clamps there). The encoding is piecewise smooth: this is the derivative inside the cell or simplex holding the point.
+    /// </summary>
+    public void RecordInputGradient(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> parameters, GpuBuffer<float> featureGradients,
+        GpuBuffer<float> inputGradients, int count, long parameterOffset = 0)
+    {
+        CheckBatch(batch, points, count);
+        CheckLength(parameters, parameterOffset + ParameterCount, "parameters");
+        CheckLength(featureGradients, (long)count * OutputDimensions, "featureGradients");
+        CheckLength(inputGradients, (long)count * InputDimensions, "inputGradients");
+        if (count == 0) return;
+        var push = new EncodingPush((uint)count, (uint)Config.Levels, (uint)Config.FeaturesPerLevel, checked((uint)parameterOffset));
+        batch.DispatchThreads(batch.Context.GetKernel(_inputGradientSpec), push, count, points, _levelBuffer, parameters, featureGradients, inputGradients);
+    }
+
+    /// <summary>
+    /// CPU reference of <see cref="RecordInputGradient"/> (feature-major layouts, parameters from index 0):
+    /// writes dL/dpoint into <paramref name="inputGradients"/> from dL/dfeatures.
+    /// </summary>
+    public void InputGradientReference(ReadOnlySpan<float> points, ReadOnlySpan<float> parameters, ReadOnlySpan<float> featureGradients,
+        Span<float> inputGradients, int count)
+    {
+        CheckReference(points, count, parameters.Length, featureGradients.Length);
+        int n = Config.Dimensions, F = Config.FeaturesPerLevel, V = VerticesPerLevel;
+        if (inputGradients.Length < (long)count * n) throw new ArgumentException($"inputGradients must hold {count} × {n} floats, got {inputGradients.Length}");
+        Span<float> pos = stackalloc float[n];
+        Span<float> grad = stackalloc float[n];
+        Span<uint> coords = stackalloc uint[V * n];
+        Span<float> weights = stackalloc float[V];
+        Span<float> dWeights = stackalloc float[V * n];
+        for (int s = 0; s < count; s++)
+        {
+            grad.Clear();
+            for (int l = 0; l < Config.Levels; l++)
+            {
+                var lv = Levels[l];
+                for (int d = 0; d < n; d++) pos[d] = Math.Clamp(points[d * count + s], 0f, 1f) * lv.Scale;
+                LatticeVertices(pos, coords, weights);
+                LatticeWeightGradients(pos, dWeights);
+                for (int v = 0; v < V; v++)
+                {
+                    long entry = lv.Offset + Index(coords.Slice(v * n, n), lv) * (long)F;
+                    float dot = 0;
+                    for (int f = 0; f < F; f++) dot += featureGradients[(l * F + f) * count + s] * parameters[(int)(entry + f)];
+                    for (int e = 0; e < n; e++) grad[e] += lv.Scale * dot * dWeights[v * n + e];
+                }
+            }
+            for (int d = 0; d < n; d++)
+            {
+                float x = points[d * count + s];
+                inputGradients[d * count + s] = x is >= 0f and <= 1f ? grad[d] : 0f;
+            }
+        }
+    }
+
+    /// <summary>
     /// CPU reference of one level's lattice lookup: the vertices' table entry indices (relative to the level) and their
     /// interpolation weights for a point in the unit cube. Returns the number of vertices written.
     /// </summary>
@@ -158,6 +219,9 @@ public abstract class HashEncoding : IEncoding
 
     /// <summary>Lattice vertices (integer coordinates, vertex-major) and weights for a point in lattice units.</summary>
     private protected abstract int LatticeVertices(ReadOnlySpan<float> position, Span<uint> coordinates, Span<float> weights);
+
+    /// <summary>d weight_v / d position_e (vertex-major: [v * n + e]) for a point in lattice units, inside its cell or simplex.</summary>
+    private protected abstract void LatticeWeightGradients(ReadOnlySpan<float> position, Span<float> weightGradients);
 
     private static uint Index(ReadOnlySpan<uint> coord, HashEncodingLevel lv)
     {

@@ -146,17 +146,21 @@ public sealed class Mlp
     /// <paramref name="weightGradients"/> (same layout and offset as the weights) and, when
     /// <paramref name="computeInputGradients"/>, writes dL/dinput into <paramref name="inputGradients"/>
     /// (default: <see cref="MlpWorkspace.InputGradients"/>). <paramref name="accumulation"/> picks float atomics or the
-    /// deterministic per-workgroup partials (fused kernels only).
+    /// deterministic per-workgroup partials (fused kernels only). <paramref name="weightGradientOffset"/> places the weight
+    /// gradients elsewhere than <paramref name="weightOffset"/> (default: the same offset as the weights).
     /// </summary>
     public void RecordBackward(CommandBatch batch, GpuBuffer<float> weights, GpuBuffer<float> input, GpuBuffer<float> outputGradients,
         GpuBuffer<float> weightGradients, int count, MlpWorkspace workspace, long weightOffset = 0,
-        GpuBuffer<float>? inputGradients = null, bool computeInputGradients = true, GradientAccumulation accumulation = GradientAccumulation.Auto)
+        GpuBuffer<float>? inputGradients = null, bool computeInputGradients = true, GradientAccumulation accumulation = GradientAccumulation.Auto,
+        long? weightGradientOffset = null)
     {
+        long gradientOffset = weightGradientOffset ?? weightOffset;
+        ArgumentOutOfRangeException.ThrowIfNegative(gradientOffset, nameof(weightGradientOffset));
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(workspace);
         CheckCount(count, workspace);
         CheckLength(weights, weightOffset + ParameterCount, nameof(weights));
-        CheckLength(weightGradients, weightOffset + ParameterCount, nameof(weightGradients));
+        CheckLength(weightGradients, gradientOffset + ParameterCount, nameof(weightGradients));
         CheckLength(input, (long)count * Config.Inputs, nameof(input));
         CheckLength(outputGradients, (long)count * Config.Outputs, nameof(outputGradients));
         inputGradients ??= workspace.InputGradients;
@@ -175,7 +179,7 @@ public sealed class Mlp
             var packed = RecordPack(batch, weights, weightOffset, workspace);
             batch.Dispatch(gpu.GetKernel(FusedSpec("backward")), push, new GroupCount((uint)groups), packed, input, workspace.PreActivations,
                 workspace.Activations, outputGradients, workspace.Deltas, partials, inputGradients);
-            batch.DispatchThreads(gpu.GetKernel(ReducePartialsSpec), Push((int)ParameterCount, weightOffset, chunk: groups, stride: ParameterCount),
+            batch.DispatchThreads(gpu.GetKernel(ReducePartialsSpec), Push((int)ParameterCount, gradientOffset, chunk: groups, stride: ParameterCount),
                 ParameterCount, partials, weightGradients);
             return;
         }
@@ -198,7 +202,7 @@ public sealed class Mlp
             long chunks = Math.Clamp(2048 / tiles, 1, Math.Max(1, count / 512));
             int chunk = (int)((count + chunks - 1) / chunks);
             chunks = (count + chunk - 1) / chunk;
-            batch.Dispatch(gradient, Push(count, weightOffset, l, chunk), new GroupCount((uint)chunks, (uint)columnTiles, (uint)rowTiles),
+            batch.Dispatch(gradient, Push(count, gradientOffset, l, chunk), new GroupCount((uint)chunks, (uint)columnTiles, (uint)rowTiles),
                 input, workspace.Activations, workspace.Deltas, weightGradients);
         }
     }

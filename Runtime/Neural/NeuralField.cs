@@ -83,6 +83,91 @@ public sealed class NeuralField : IDisposable
     }
 
     /// <summary>
+    /// Records the field's values and their derivative with respect to the input point, on the GPU: the forward pass,
+    /// the MLP's backward pass seeded with dL/doutput (<paramref name="outputGradients"/>, feature-major; null: all
+    /// ones, so a one-output field gets its plain gradient) and the encoding's input gradient (the lattice weights'
+    /// derivative per level, contracted with dL/dfeatures). Writes <paramref name="outputs"/>[c * count + s] and
+    /// <paramref name="inputGradients"/>[d * count + s] = Σ_c seed_c × d output_c / d point_d (unit-cube coordinates).
+    /// </summary>
+    public void RecordInputGradient(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> outputs, GpuBuffer<float> inputGradients, int count,
+        InputGradientWorkspace workspace, GpuBuffer<float>? outputGradients = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (workspace.Field != this) throw new ArgumentException("the workspace was created for another field", nameof(workspace));
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count > workspace.Capacity) throw new ArgumentOutOfRangeException(nameof(count), $"batch of {count} points exceeds the workspace capacity {workspace.Capacity}");
+        Encoding.RecordForward(batch, points, Parameters, workspace.Features, count);
+        Network.RecordForward(batch, Parameters, workspace.Features, outputs, count, NetworkOffset, workspace.Network);
+        // The backward pass also sums weight gradients; they go to a sink: only dL/dfeatures is wanted here.
+        Network.RecordBackward(batch, Parameters, workspace.Features, outputGradients ?? workspace.OutputSeeds, workspace.WeightGradientSink, count,
+            workspace.Network, NetworkOffset, weightGradientOffset: 0);
+        Encoding.RecordInputGradient(batch, points, Parameters, workspace.Network.InputGradients, inputGradients, count);
+    }
+
+    /// <summary>
+    /// Evaluates the field and its input gradient at <paramref name="points"/> (interleaved, n floats per point in
+    /// [0,1]^n): values interleaved (OutputDimensions per point) and gradients interleaved (n per point, of the sum of
+    /// the outputs: the gradient itself for a one-output field such as an SDF). Chunks of 65536 points, one submission each.
+    /// </summary>
+    public (float[] Values, float[] Gradients) EvaluateWithGradient(ReadOnlySpan<float> points)
+    {
+        int n = InputDimensions, m = OutputDimensions;
+        if (points.Length % n != 0) throw new ArgumentException($"points must hold a multiple of {n} floats (interleaved {n}-D points), got {points.Length}");
+        for (int i = 0; i < points.Length; i++)
+            if (!float.IsFinite(points[i])) throw new ArgumentException($"points[{i}] is {points[i]}; points must be finite");
+        int total = points.Length / n;
+        var values = new float[(long)total * m];
+        var gradients = new float[(long)total * n];
+        if (total == 0) return (values, gradients);
+        int chunk = Math.Min(total, EvaluateChunk);
+        using var workspace = new InputGradientWorkspace(this, chunk);
+        using var pointBuffer = Gpu.CreateBuffer<float>((long)chunk * n, BufferLocation.HostVisible, "gradient points");
+        using var outputBuffer = Gpu.CreateBuffer<float>((long)chunk * m, BufferLocation.HostVisible, "gradient outputs");
+        using var gradientBuffer = Gpu.CreateBuffer<float>((long)chunk * n, BufferLocation.HostVisible, "gradient values");
+        var soa = new float[(long)chunk * Math.Max(n, m)];
+        for (int start = 0; start < total; start += chunk)
+        {
+            int count = Math.Min(chunk, total - start);
+            for (int s = 0; s < count; s++)
+                for (int d = 0; d < n; d++) soa[d * count + s] = points[(start + s) * n + d];
+            pointBuffer.Upload(soa.AsSpan(0, count * n));
+            using (var batch = Gpu.BeginBatch())
+            {
+                RecordInputGradient(batch, pointBuffer, outputBuffer, gradientBuffer, count, workspace);
+                batch.Submit();
+            }
+            outputBuffer.Download(soa.AsSpan(0, count * m));
+            for (int s = 0; s < count; s++)
+                for (int c = 0; c < m; c++) values[(long)(start + s) * m + c] = soa[c * count + s];
+            gradientBuffer.Download(soa.AsSpan(0, count * n));
+            for (int s = 0; s < count; s++)
+                for (int d = 0; d < n; d++) gradients[(long)(start + s) * n + d] = soa[d * count + s];
+        }
+        return (values, gradients);
+    }
+
+    /// <summary>
+    /// CPU reference of <see cref="RecordInputGradient"/> with all-ones seeds, through the encoding's and the MLP's
+    /// reference passes: <paramref name="parameters"/> as <see cref="DownloadParameters"/> returns them, points,
+    /// outputs and gradients feature-major.
+    /// </summary>
+    public void InputGradientReference(ReadOnlySpan<float> parameters, ReadOnlySpan<float> points, Span<float> outputs, Span<float> inputGradients, int count)
+    {
+        if (parameters.Length != ParameterCount) throw new ArgumentException($"parameters must hold {ParameterCount} floats, got {parameters.Length}");
+        var encoding = parameters[..(int)NetworkOffset];
+        var weights = parameters[(int)NetworkOffset..];
+        var features = new float[(long)count * Encoding.OutputDimensions];
+        Encoding.ForwardReference(points, encoding, features, count);
+        Network.ForwardReference(weights, features, outputs, count);
+        var seeds = new float[(long)count * OutputDimensions];
+        Array.Fill(seeds, 1f);
+        var featureGradients = new float[features.Length];
+        Network.BackwardReference(weights, features, seeds, new float[Network.ParameterCount], featureGradients, count);
+        Encoding.InputGradientReference(points, encoding, featureGradients, inputGradients, count);
+    }
+
+    /// <summary>
     /// Evaluates the field at <paramref name="points"/> (interleaved: n floats per point, in [0,1]^n) and returns the
     /// outputs interleaved (OutputDimensions floats per point). Runs in chunks of 65536 points, one submission each.
     /// </summary>

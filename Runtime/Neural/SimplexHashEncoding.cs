@@ -65,4 +65,32 @@ public sealed class SimplexHashEncoding : HashEncoding
 
     private protected override int LatticeVertices(ReadOnlySpan<float> position, Span<uint> coordinates, Span<float> weights) =>
         SimplexVertices(position, coordinates, weights);
+
+    /// <summary>
+    /// d weight_k / d position_e (vertex-major: [k * n + e]) of <see cref="SimplexVertices"/> inside the simplex holding
+    /// the point: the skew adds F_n to every fraction's derivative, and the sorted-fraction differences give
+    /// -([rank_e = 0] + F_n), [rank_e = k-1] - [rank_e = k], [rank_e = n-1] + F_n for vertices 0, 1..n-1 and n.
+    /// </summary>
+    public static void SimplexWeightGradients(ReadOnlySpan<float> position, Span<float> weightGradients)
+    {
+        int n = position.Length;
+        float skewFactor = SkewFactor(n);
+        float sum = 0;
+        for (int d = 0; d < n; d++) sum += position[d];
+        float skew = sum * skewFactor;
+        Span<float> frac = stackalloc float[n];
+        for (int d = 0; d < n; d++) { float s = position[d] + skew; frac[d] = s - MathF.Floor(s); }
+        for (int e = 0; e < n; e++)
+        {
+            // The same ranks as SimplexVertices' stable descending sort (ties keep axis order).
+            int rank = 0;
+            for (int d = 0; d < n; d++) if (frac[d] > frac[e] || (frac[d] == frac[e] && d < e)) rank++;
+            weightGradients[e] = -((rank == 0 ? 1f : 0f) + skewFactor);
+            for (int k = 1; k < n; k++) weightGradients[k * n + e] = (rank == k - 1 ? 1f : 0f) - (rank == k ? 1f : 0f);
+            weightGradients[n * n + e] = (rank == n - 1 ? 1f : 0f) + skewFactor;
+        }
+    }
+
+    private protected override void LatticeWeightGradients(ReadOnlySpan<float> position, Span<float> weightGradients) =>
+        SimplexWeightGradients(position, weightGradients);
 }

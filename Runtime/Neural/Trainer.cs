@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using FieldForge.Gpu;
 
 namespace FieldForge.Neural;
@@ -11,9 +12,19 @@ namespace FieldForge.Neural;
 /// </summary>
 public sealed class Trainer : IDisposable
 {
+    internal static readonly KernelSpec EikonalShiftSpec = new("eikonal_shift", Buffers: 2, PushConstantBytes: 32);
+    internal static readonly KernelSpec EikonalLossSpec = new("eikonal_loss", Buffers: 4, PushConstantBytes: 32);
+
+    /// <summary>Mirrors the push constants of eikonal.comp (32 bytes).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal readonly record struct EikonalPush(uint Count, uint Dimensions, float Step, float Weight, float WorldUnitsPerUnit, uint Pad0 = 0, uint Pad1 = 0, uint Pad2 = 0);
+
     private readonly GpuBuffer<float> _points, _targets, _features, _outputs, _outputGradients, _sampleLosses, _lossValue;
     private readonly GpuBuffer<float> _gradients, _firstMoment, _secondMoment;
     private readonly MlpWorkspace _workspace;
+    // The eikonal term's 2n shifted copies of each batch (null without one).
+    private readonly GpuBuffer<float>? _shiftedPoints, _shiftedFeatures, _shiftedOutputs, _shiftedSeeds;
+    private readonly MlpWorkspace? _shiftedWorkspace;
     private readonly List<TrainingProgress> _history = new();
     private readonly Stopwatch _clock = new();
 
@@ -25,6 +36,9 @@ public sealed class Trainer : IDisposable
         Options = (options ?? new TrainerOptions()).Validate();
         if (data.InputDimensions != field.InputDimensions || data.OutputDimensions != field.OutputDimensions)
             throw new ArgumentException($"training data is {data.InputDimensions}D -> {data.OutputDimensions}, the field is {field.InputDimensions}D -> {field.OutputDimensions}");
+        // Checked before any buffer exists, so a rejected configuration leaks nothing.
+        if (Options.Eikonal is { Weight: > 0 } && field.OutputDimensions != 1)
+            throw new ArgumentException($"the eikonal term needs a distance field with one output, the field has {field.OutputDimensions}");
         Optimizer = new Adam(Options.Optimizer);
         var gpu = field.Gpu;
         int b = Options.BatchSize;
@@ -39,6 +53,15 @@ public sealed class Trainer : IDisposable
         _firstMoment = gpu.CreateBuffer<float>(field.ParameterCount, BufferLocation.DeviceLocal, "adam first moment");
         _secondMoment = gpu.CreateBuffer<float>(field.ParameterCount, BufferLocation.DeviceLocal, "adam second moment");
         _workspace = new MlpWorkspace(gpu, field.Network.Config, b);
+        if (Options.Eikonal is { Weight: > 0 })
+        {
+            int shifted = checked(2 * field.InputDimensions * b);
+            _shiftedPoints = gpu.CreateBuffer<float>((long)shifted * field.InputDimensions, BufferLocation.DeviceLocal, "eikonal points");
+            _shiftedFeatures = gpu.CreateBuffer<float>((long)shifted * field.Encoding.OutputDimensions, BufferLocation.DeviceLocal, "eikonal features");
+            _shiftedOutputs = gpu.CreateBuffer<float>(shifted, BufferLocation.DeviceLocal, "eikonal outputs");
+            _shiftedSeeds = gpu.CreateBuffer<float>(shifted, BufferLocation.DeviceLocal, "eikonal output gradients");
+            _shiftedWorkspace = new MlpWorkspace(gpu, field.Network.Config, shifted);
+        }
         using var batch = gpu.BeginBatch();
         gpu.Primitives.RecordFill(batch, _gradients, 0f);
         gpu.Primitives.RecordFill(batch, _firstMoment, 0f);
@@ -68,6 +91,17 @@ public sealed class Trainer : IDisposable
     public void RecordStep(CommandBatch batch, bool measureLoss = false, float? learningRate = null)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        RecordGradients(batch);
+        int b = Options.BatchSize;
+        var f = Field;
+        using (batch.Time("adam")) Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
+        if (measureLoss) f.Gpu.Primitives.RecordReduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
+    }
+
+    /// <summary>Records the next step up to its gradients: sampling, forward, loss (and eikonal term), backward, summed
+    /// into <see cref="Gradients"/> without applying Adam (tests compare them with finite differences of the loss).</summary>
+    internal void RecordGradients(CommandBatch batch)
+    {
         int b = Options.BatchSize;
         var f = Field;
         Step++;
@@ -80,8 +114,26 @@ public sealed class Trainer : IDisposable
                 accumulation: Options.Accumulation);
         using (batch.Time("encode backward"))
             f.Encoding.RecordBackward(batch, _points, _workspace.InputGradients, _gradients, b, accumulation: Options.Accumulation);
-        using (batch.Time("adam")) Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
-        if (measureLoss) f.Gpu.Primitives.RecordReduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
+        if (_shiftedWorkspace is not null) using (batch.Time("eikonal")) RecordEikonal(batch, b);
+    }
+
+    // The eikonal term (see EikonalTerm): f at the 2n shifted copies of the batch, the term's per-sample share added to
+    // the sample losses, and its parameter gradient through the ordinary backward pass at the shifted points, summed
+    // into the same gradient buffer as the data term's.
+    private void RecordEikonal(CommandBatch batch, int b)
+    {
+        var f = Field;
+        var term = Options.Eikonal!;
+        var gpu = f.Gpu;
+        int shifted = 2 * f.InputDimensions * b;
+        var push = new EikonalPush((uint)b, (uint)f.InputDimensions, term.Step, term.Weight, term.WorldUnitsPerUnit);
+        batch.DispatchThreads(gpu.GetKernel(EikonalShiftSpec), push, b, _points, _shiftedPoints!);
+        f.Encoding.RecordForward(batch, _shiftedPoints!, f.Parameters, _shiftedFeatures!, shifted);
+        f.Network.RecordForward(batch, f.Parameters, _shiftedFeatures!, _shiftedOutputs!, shifted, f.NetworkOffset, _shiftedWorkspace);
+        batch.DispatchThreads(gpu.GetKernel(EikonalLossSpec), push, b, _points, _shiftedOutputs!, _shiftedSeeds!, _sampleLosses);
+        f.Network.RecordBackward(batch, f.Parameters, _shiftedFeatures!, _shiftedSeeds!, _gradients, shifted, _shiftedWorkspace!, f.NetworkOffset,
+            accumulation: Options.Accumulation);
+        f.Encoding.RecordBackward(batch, _shiftedPoints!, _shiftedWorkspace!.InputGradients, _gradients, shifted, accumulation: Options.Accumulation);
     }
 
     /// <summary>The loss measured by the last submitted <see cref="RecordStep"/> with measureLoss.</summary>
@@ -159,5 +211,7 @@ public sealed class Trainer : IDisposable
         foreach (var b in new GpuBuffer[] { _points, _targets, _features, _outputs, _outputGradients, _sampleLosses, _lossValue, _gradients, _firstMoment, _secondMoment })
             b.Dispose();
         _workspace.Dispose();
+        foreach (var b in new[] { _shiftedPoints, _shiftedFeatures, _shiftedOutputs, _shiftedSeeds }) b?.Dispose();
+        _shiftedWorkspace?.Dispose();
     }
 }

@@ -7,8 +7,9 @@ namespace FieldForge.Neural;
 /// <param name="Seed">Seed of the batch sampling.</param>
 /// <param name="Accumulation">How gradients are summed: float atomics where the device has them (Auto), or the
 /// deterministic path that needs no float atomics and trains bit-identically from run to run.</param>
+/// <param name="Eikonal">An eikonal regulariser for one-output (distance) fields, or null for none.</param>
 public sealed record TrainerOptions(int BatchSize = 1 << 14, LossKind Loss = LossKind.L2, AdamConfig? Optimizer = null, uint Seed = 7,
-    GradientAccumulation Accumulation = GradientAccumulation.Auto)
+    GradientAccumulation Accumulation = GradientAccumulation.Auto, EikonalTerm? Eikonal = null)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public TrainerOptions Validate()
@@ -17,6 +18,7 @@ public sealed record TrainerOptions(int BatchSize = 1 << 14, LossKind Loss = Los
         if (!Enum.IsDefined(Loss)) throw new ArgumentException($"Loss {(int)Loss} is not a LossKind");
         if (!Enum.IsDefined(Accumulation)) throw new ArgumentException($"Accumulation {(int)Accumulation} is not a GradientAccumulation");
         Optimizer?.Validate();
+        Eikonal?.Validate();
         return this;
     }
 }

@@ -8,12 +8,12 @@ namespace FieldForge.Cli;
 
 /// <summary>
 /// `./ff fit image IN.png --encoding simplex|grid --steps N [--seconds S] --out OUT.png [--save model.ffnf]` and
-/// `./ff fit sdf (MESH.obj | --shape sphere|box|torus|blob|SPEC) --encoding ... --steps N [--save model.ffnf]`.
+/// `./ff fit sdf (MESH.obj | --shape sphere|box|torus|blob|SPEC) --encoding ... --steps N [--eikonal W] [--save model.ffnf]`.
 /// </summary>
 public sealed class FitCommand : ICommand
 {
     public string Verb => "fit";
-    public string Summary => "fit a neural field: `fit image in.png --encoding simplex|grid --steps N --out out.png` or `fit sdf mesh.obj|--shape NAME`";
+    public string Summary => "fit a neural field: `fit image in.png --encoding simplex|grid --steps N --out out.png` or `fit sdf mesh.obj|--shape NAME [--eikonal W]` (W: weight of the |grad f| = 1 term)";
 
     public int Run(CliArgs args)
     {
@@ -107,6 +107,8 @@ public sealed class FitCommand : ICommand
         if ((shape is null) == (mesh is null)) throw new CliError("fit sdf needs exactly one source: a mesh path (OBJ) or --shape " + string.Join("|", SdfFitting.ShapeNames));
         int samples = args.Int("samples", 200_000, 1000, 10_000_000);
         float finest = (float)args.Double("finest-resolution", 256, 16, 1 << 16);
+        // Weight of the eikonal term W · mean((|∇f| − 1)²); its parameter gradient uses central differences in x (EikonalTerm).
+        float eikonal = (float)args.Double("eikonal", 0, 0, 1e6);
         var common = ReadCommon(args, 1000);
         args.RejectUnknown();
         var save = common.SavePath ?? CliArgs.WritablePath($"sdf-{(shape is null ? Path.GetFileNameWithoutExtension(mesh) : SafeName(shape))}.ffnf", "save");
@@ -153,8 +155,9 @@ public sealed class FitCommand : ICommand
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         using var field = NeuralField.Create(gpu, SdfFitting.DefaultConfig(common.Encoding, finest, common.Log2TableSize, common.Levels));
         using var data = train.ToTrainingData(gpu);
-        using var trainer = new Trainer(field, data, new TrainerOptions(common.Batch, LossKind.L2, Seed: common.Seed));
-        Console.WriteLine($"fitting with {field}; batch {common.Batch}");
+        using var trainer = new Trainer(field, data, new TrainerOptions(common.Batch, LossKind.L2, Seed: common.Seed,
+            Eikonal: eikonal > 0 ? new EikonalTerm(eikonal) : null));
+        Console.WriteLine($"fitting with {field}; batch {common.Batch}{(eikonal > 0 ? $"; eikonal weight {eikonal}" : "")}");
         var result = trainer.Run(common.Budget, p => Console.WriteLine(p));
         double error = SdfFitting.MeanAbsoluteError(field, heldOut);
         Console.WriteLine($"trained {result.Steps} steps in {result.Seconds:F1} s ({result.MillisecondsPerStep:F1} ms/step); " +

@@ -77,6 +77,8 @@ public sealed class CliTests : GpuTest
         new("fit image 100000x100000 header", "fit image {d}/huge.png --steps 1 --out {d}/keep.png", 2, "memory", "keep.png"),
         new("fit sdf open mesh", "fit sdf {d}/open.obj --steps 1 --save {d}/keep.ffnf", 2, "open.obj", "keep.ffnf"),
         new("fit sdf empty mesh", "fit sdf {d}/empty.obj --steps 1 --save {d}/keep.ffnf", 2, "empty.obj", "keep.ffnf"),
+        new("fit sdf --eikonal negative", "fit sdf --shape sphere --eikonal -1 --steps 1 --save {d}/keep.ffnf", 2, "--eikonal must be in [0,", "keep.ffnf"),
+        new("fit sdf --eikonal NaN", "fit sdf --shape sphere --eikonal nan --steps 1 --save {d}/keep.ffnf", 2, "--eikonal must be a finite number", "keep.ffnf"),
         new("morph no interior at res 8", "morph sphere:r=0.5 torus:R=0.6,r=0.2 --res 8 --out {d}/keep.obj", 2, "no interior", "keep.obj"),
         new("morph sphere r=1e30", "morph sphere:r=1e30 sphere:r=0.5 --res 16 --out {d}/keep.obj", 2, "extent", "keep.obj"),
         new("morph box 1e-30", "morph box:1e-30x1e-30x1e-30 sphere:r=0.5 --res 16 --out {d}/keep.obj", 2, "extent", "keep.obj"),
@@ -129,6 +131,16 @@ public sealed class CliTests : GpuTest
         Assert.That(r.Code, Is.EqualTo(2), r.Err);
         Assert.That(r.Err, Does.Contain("MiB").Or.Contain("record"), "the refusal states the estimate");
         Assert.That(File.Exists(Path.Combine(_dir, "claimed", "manifest.json")), Is.False, "a refused bake leaves no manifest");
+    }
+
+    [Test]
+    public void FitSdf_WithEikonal_TrainsAndSaves()
+    {
+        var r = Run(Split("fit sdf --shape sphere --eikonal 0.1 --steps 2 --samples 1000 --batch 256 --levels 2 --log2-table-size 10 --save {d}/e.ffnf"));
+        Assert.That(r.Code, Is.EqualTo(0), r.Err);
+        Assert.That(r.Out, Does.Contain("eikonal weight 0.1"));
+        using var field = FieldForge.Neural.NeuralField.Load(Gpu, Path.Combine(_dir, "e.ffnf"));
+        Assert.That(field.InputDimensions, Is.EqualTo(3));
     }
 
     [Test]

@@ -6,7 +6,7 @@ namespace FieldForge.Tests.Neural;
 public sealed class NeuralKernelTests : GpuTest
 {
     // Loading a kernel checks its bindings and push-constant block against the KernelSpec, i.e. the C# push structs'
-    // sizes against the GLSL blocks (HashEncoding 16 B, Mlp 48 B, Adam 40 B, Loss 16 B, samplers 24 B).
+    // sizes against the GLSL blocks (HashEncoding 16 B, Mlp 48 B, Adam 40 B, Loss 16 B, samplers 24 B, eikonal 32 B).
     [Test]
     public void Kernels_EveryNeuralSpec_LoadsAndMatchesShader()
     {
@@ -15,6 +15,7 @@ public sealed class NeuralKernelTests : GpuTest
             Mlp.ForwardLayerSpec, Mlp.OutputDeltaSpec, Mlp.BackwardLayerSpec, Mlp.WeightGradientSpec,
             Adam.StepSpec, Loss.EvalSpec, ImageTrainingData.SampleSpec, SampledTrainingData.SampleSpec,
             Mlp.PackWeightsSpec, Mlp.ReducePartialsSpec, HashEncoding.FixedResolveSpec,
+            Trainer.EikonalShiftSpec, Trainer.EikonalLossSpec,
         };
         foreach (int width in Mlp.FusedWidths)
             specs.AddRange(new Mlp(new MlpConfig(8, 2, width)).FusedSpecs);
@@ -25,9 +26,10 @@ public sealed class NeuralKernelTests : GpuTest
                 specs.Add(enc.ForwardSpec);
                 specs.Add(enc.BackwardSpec);
                 specs.Add(enc.BackwardFixedSpec);
+                specs.Add(enc.InputGradientSpec);
             }
         foreach (var spec in specs) Assert.That(Gpu.GetKernel(spec).Name, Is.EqualTo(spec.Name));
-        Assert.That(specs.Select(s => s.Name).Distinct().Count(), Is.EqualTo(20 + 3 + 6 + 6));
+        Assert.That(specs.Select(s => s.Name).Distinct().Count(), Is.EqualTo(22 + 3 + 6 + 6 + 6));
         Assert.That(System.Runtime.InteropServices.Marshal.SizeOf<HashEncodingLevel>(), Is.EqualTo(32), "std430 EncodingLevel");
     }
 }
