@@ -117,7 +117,6 @@ public sealed class GpuNoise
     /// samples as a height map. Nothing is read back.</summary>
     public void RecordFillImage(CommandBatch batch, NoiseGrid grid, GpuBuffer<float> values, GpuImage image)
     {
-        ArgumentNullException.ThrowIfNull(grid);
         CheckImage(image, GpuImageFormat.R32Sfloat, grid.Width, grid.Height, grid.Depth);
         RecordFillGrid(batch, grid, values);
         batch.CopyToImage(values, image);
@@ -147,7 +146,6 @@ public sealed class GpuNoise
     /// the RGBA8 mapping of <see cref="RecordColorImage"/>) in one submission, and returns it; the caller disposes it.</summary>
     public GpuImage CreateImage(NoiseGrid grid, GpuImageFormat format, float min = -1f, float max = 1f, bool colorRamp = true)
     {
-        ArgumentNullException.ThrowIfNull(grid);
         grid.Validate();
         if (grid.Depth != 1) throw new ArgumentException($"an image holds one slice: the grid's depth must be 1, got {grid.Depth}", nameof(grid));
         var image = _gpu.CreateImage(grid.Width, grid.Height, format, $"noise image {grid.Width}x{grid.Height} {format}");
