@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FieldForge.Core;
 using System.Buffers.Binary;
 using System.Diagnostics;
@@ -198,21 +199,45 @@ public sealed class SoundFieldSurrogate : IDisposable
     }
 
     /// <summary>Records the impulse-response inference for <paramref name="source"/> → <paramref name="listener"/> into
-    /// <paramref name="batch"/> (e.g. a component's frame); read it with <see cref="ReadImpulseResponse"/> once the batch completed.</summary>
+    /// <paramref name="batch"/> (e.g. a component's frame); read it with <see cref="ReadImpulseResponse()"/> once the batch completed.</summary>
     public void RecordImpulseResponse(CommandBatch batch, Vector3 source, Vector3 listener)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (_cachedQueries != (listener, 0)) SetQueries(ListenerQueries(listener), (listener, 0));
+        if (_cachedQueries != (listener, 0))
+        {
+            // A moving listener: the stencil is rewritten inline in the frame's batch (no wait for frames in flight,
+            // no new buffer); only a first use, or a switch from field queries, creates the buffers.
+            var queries = _listenerQueries ??= new FdtdReceiver[Outputs];
+            FillListenerQueries(listener, queries);
+            if (_queries is null || _queries.Length != queries.Length || (long)queries.Length * Unsafe.SizeOf<FdtdReceiver>() > CommandBatch.MaxInlineUpdateBytes)
+                SetQueries(queries, (listener, 0));
+            else
+            {
+                batch.UpdateBuffer(_queries, queries);
+                _cachedQueries = (listener, 0);
+            }
+        }
         Record(batch, source);
     }
 
-    /// <summary>The impulse response recorded by the last <see cref="RecordImpulseResponse"/> (its batch must have completed).</summary>
+    private FdtdReceiver[]? _listenerQueries;
+    private MlpWorkspace? _branchWorkspace;
+
+    /// <summary>After the batch holding <see cref="RecordImpulseResponse"/> completed: the predicted impulse response.</summary>
     public ImpulseResponse ReadImpulseResponse()
     {
-        if (_cachedQueries is not { Kind: 0 }) throw new InvalidOperationException("no impulse response was recorded");
         var result = new float[Outputs];
-        _output!.Download(result);
+        ReadImpulseResponse(result);
         return new ImpulseResponse(1 / OutputInterval, result);
+    }
+
+    /// <summary>Reads the predicted impulse response (<see cref="Outputs"/> samples at 1 / <see cref="OutputInterval"/> Hz)
+    /// into <paramref name="destination"/> without allocating.</summary>
+    public void ReadImpulseResponse(Span<float> destination)
+    {
+        if (_cachedQueries is not { Kind: 0 }) throw new InvalidOperationException("no impulse response was recorded");
+        if (destination.Length != Outputs) throw new ArgumentException($"the impulse response has {Outputs} samples, the destination holds {destination.Length}", nameof(destination));
+        _output!.Download(destination);
     }
 
     private float[] Run(Vector3 source)
@@ -231,9 +256,11 @@ public sealed class SoundFieldSurrogate : IDisposable
     {
         if (!float.IsFinite(source.X) || !float.IsFinite(source.Y) || !float.IsFinite(source.Z))
             throw new ArgumentException($"source {source} must be finite", nameof(source));
-        _point.Upload(Normalize(_header, source));
+        Span<float> point = stackalloc float[3];
+        Normalize(_header, source, point);
+        batch.UpdateBuffer(_point, point); // in the batch: no wait for frames in flight
         int n = (int)_queries!.Length;
-        Branch.RecordEvaluate(batch, _point, _features, _branch, 1);
+        Branch.RecordEvaluate(batch, _point, _features, _branch, 1, _branchWorkspace ??= new MlpWorkspace(_gpu, Branch.Network.Config, 1));
         var push = new DeepOnetPush((uint)Modes, (uint)FieldLength, (uint)n, (float)_header.Scale);
         batch.DispatchThreads(_gpu.GetKernel(CombineSpec), push, n, _branch, _basis, _mean, _queries, _output!);
     }
@@ -253,47 +280,65 @@ public sealed class SoundFieldSurrogate : IDisposable
     // One query per time row: the listener's trilinear stencil over the receiver grid (missing receivers dropped).
     private FdtdReceiver[] ListenerQueries(Vector3 listener)
     {
+        var queries = new FdtdReceiver[Outputs];
+        FillListenerQueries(listener, queries);
+        return queries;
+    }
+
+    // Allocation-free: a listener moving every frame rewrites the same query array.
+    private void FillListenerQueries(Vector3 listener, Span<FdtdReceiver> queries)
+    {
         var h = (float)_header.ReceiverSpacing;
         var g = (listener - GridOrigin) / h - new Vector3(0.5f);
         if (!float.IsFinite(g.X) || !float.IsFinite(g.Y) || !float.IsFinite(g.Z))
             throw new ArgumentException($"listener {listener} must be finite", nameof(listener));
         var lo = new Vector3(float.MaxValue); var hi = new Vector3(float.MinValue);
-        foreach (var r in Receivers) { lo = Vector3.Min(lo, r); hi = Vector3.Max(hi, r); }
+        for (int r = 0; r < Receivers.Length; r++) { lo = Vector3.Min(lo, Receivers[r]); hi = Vector3.Max(hi, Receivers[r]); }
         if (Vector3.Min(listener - (lo - new Vector3(h)), Vector3.Zero) != Vector3.Zero || Vector3.Max(listener - (hi + new Vector3(h)), Vector3.Zero) != Vector3.Zero)
             throw new ArgumentOutOfRangeException(nameof(listener), $"listener {RoomGrid.Format(listener)} is outside the surrogate's receiver region {RoomGrid.Format(lo)}..{RoomGrid.Format(hi)}");
         int i0 = (int)MathF.Floor(g.X), j0 = (int)MathF.Floor(g.Y), k0 = (int)MathF.Floor(g.Z);
         var f = g - new Vector3(i0, j0, k0);
-        var corners = new List<(int Receiver, float Weight)>();
+        Span<int> receiver = stackalloc int[8];
+        Span<float> weight = stackalloc float[8];
+        int corners = 0;
+        float total = 0;
         for (int c = 0; c < 8; c++)
         {
             int di = c & 1, dj = (c >> 1) & 1, dk = (c >> 2) & 1;
             if (!_receiverIndex.TryGetValue((i0 + di, j0 + dj, k0 + dk), out int r)) continue;
             float w = Math.Clamp(di == 1 ? f.X : 1 - f.X, 0, 1) * Math.Clamp(dj == 1 ? f.Y : 1 - f.Y, 0, 1) * Math.Clamp(dk == 1 ? f.Z : 1 - f.Z, 0, 1);
-            if (w > 0) corners.Add((r, w));
+            if (w > 0) { receiver[corners] = r; weight[corners++] = w; total += w; }
         }
-        if (corners.Count == 0)
+        if (corners == 0)
         {
-            int nearest = Enumerable.Range(0, Receivers.Length).MinBy(r => Vector3.DistanceSquared(Receivers[r], listener));
-            corners.Add((nearest, 1));
+            int nearest = 0;
+            for (int r = 1; r < Receivers.Length; r++)
+                if (Vector3.DistanceSquared(Receivers[r], listener) < Vector3.DistanceSquared(Receivers[nearest], listener)) nearest = r;
+            receiver[0] = nearest; weight[0] = 1; total = 1; corners = 1;
         }
-        float total = corners.Sum(c => c.Weight);
         int nr = Receivers.Length;
-        var queries = new FdtdReceiver[Outputs];
-        for (int n = 0; n < Outputs; n++)
-            for (int c = 0; c < corners.Count; c++) queries[n].SetCorner(c, (uint)(n * nr + corners[c].Receiver), corners[c].Weight / total);
-        return queries;
+        for (int n = 0; n < queries.Length; n++)
+        {
+            queries[n] = default;
+            for (int c = 0; c < corners; c++) queries[n].SetCorner(c, (uint)(n * nr + receiver[c]), weight[c] / total);
+        }
     }
 
     private static float[] Normalize(Header h, Vector3 source)
     {
         var p = new float[3];
-        var s = ToArray(source);
+        Normalize(h, source, p);
+        return p;
+    }
+
+    private static void Normalize(Header h, Vector3 source, Span<float> p)
+    {
         for (int a = 0; a < 3; a++)
         {
             double size = h.RegionMax[a] - h.RegionMin[a];
-            p[a] = size > 0 ? (float)Math.Clamp((s[a] - h.RegionMin[a]) / size, 0, 1) : 0.5f;
+            float s = a == 0 ? source.X : a == 1 ? source.Y : source.Z;
+            p[a] = size > 0 ? (float)Math.Clamp((s - h.RegionMin[a]) / size, 0, 1) : 0.5f;
         }
-        return p;
     }
 
     private static float[] ToArray(Vector3 v) => [v.X, v.Y, v.Z];
@@ -364,7 +409,7 @@ public sealed class SoundFieldSurrogate : IDisposable
     {
         Branch.Dispose();
         _basis.Dispose(); _mean.Dispose(); _point.Dispose(); _features.Dispose(); _branch.Dispose();
-        _queries?.Dispose(); _output?.Dispose();
+        _queries?.Dispose(); _output?.Dispose(); _branchWorkspace?.Dispose();
     }
 
     private sealed class Header

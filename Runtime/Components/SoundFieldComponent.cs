@@ -20,6 +20,7 @@ public sealed class SoundFieldComponent : Component
     private SoundFieldSurrogate? _surrogate;
     private string? _surrogateLoaded;
     private readonly bool[] _predicting = new bool[2];
+    private readonly ImpulseResponse?[] _predicted = new ImpulseResponse?[2];
     private int _stepsRecorded;
     private long _recordedAt;
     private double _msPerStep;
@@ -57,7 +58,9 @@ public sealed class SoundFieldComponent : Component
     [Tooltip("Length of the impulse response, seconds")]
     public double DurationSeconds { get; set; } = 0.05;
 
-    /// <summary>The latest complete impulse response at the listener (Pa per 1 Pa source pulse); null until one finished.</summary>
+    /// <summary>The latest complete impulse response at the listener (Pa per 1 Pa source pulse); null until one finished.
+    /// With a surrogate, responses are predicted into two reused objects in turn (a listener moving every frame
+    /// allocates nothing): one taken from here is rewritten two predictions later, so copy its samples to keep them.</summary>
     [HideInInspector] public ImpulseResponse? ImpulseResponse { get; private set; }
 
     /// <summary>Incremented each time <see cref="ImpulseResponse"/> is replaced.</summary>
@@ -141,7 +144,14 @@ public sealed class SoundFieldComponent : Component
         if (_predicting[frame.Slot])
         {
             _predicting[frame.Slot] = false;
-            ImpulseResponse = _surrogate!.ReadImpulseResponse();
+            // Two reused responses, alternating: a listener moving every frame allocates nothing, and the response a
+            // consumer took last frame stays intact for one more prediction.
+            var surrogate = _surrogate!;
+            int next = ImpulseResponseVersion & 1;
+            if (_predicted[next] is not { } ir || ir.Samples.Length != surrogate.Outputs || ir.SampleRate != 1 / surrogate.OutputInterval)
+                ir = _predicted[next] = new ImpulseResponse(1 / surrogate.OutputInterval, new float[surrogate.Outputs]);
+            surrogate.ReadImpulseResponse(ir.Samples);
+            ImpulseResponse = ir;
             ImpulseResponseVersion++;
             _slice = null;
             return;

@@ -59,9 +59,21 @@ internal sealed unsafe class QueueSubmitter : IDisposable
     /// <summary>Blocks until every batch submitted so far finished.</summary>
     public void WaitForAll()
     {
+        // A pooled snapshot: every read-back and upload passes here, and a game frame that reads back must not allocate.
         CommandBatch[] batches;
-        lock (_gate) batches = _pending.Values.ToArray();
-        foreach (var batch in batches) batch.Wait();
+        int count;
+        lock (_gate)
+        {
+            count = _pending.Count;
+            if (count == 0) return;
+            batches = System.Buffers.ArrayPool<CommandBatch>.Shared.Rent(count);
+            _pending.Values.CopyTo(batches, 0);
+        }
+        try
+        {
+            for (int i = 0; i < count; i++) batches[i].Wait();
+        }
+        finally { System.Buffers.ArrayPool<CommandBatch>.Shared.Return(batches, clearArray: true); }
     }
 
     public DescriptorPool RentDescriptorPool()

@@ -81,8 +81,12 @@ public sealed class Mlp
     /// <summary>The fused forward and backward kernels of this network's width (for tests that load every kernel).</summary>
     internal KernelSpec[] FusedSpecs => [FusedSpec("forward"), FusedSpec("backward")];
 
-    private KernelSpec FusedSpec(string pass) =>
-        new($"mlp_fused_{pass}_w{Config.Width}", Buffers: pass == "forward" ? 5 : 8, PushConstantBytes: PushBytes);
+    // Built once per network: a per-frame inference records without formatting kernel names.
+    private KernelSpec FusedSpec(string pass) => pass == "forward"
+        ? _fusedForward ??= new($"mlp_fused_forward_w{Config.Width}", Buffers: 5, PushConstantBytes: PushBytes)
+        : _fusedBackward ??= new($"mlp_fused_{pass}_w{Config.Width}", Buffers: 8, PushConstantBytes: PushBytes);
+
+    private KernelSpec? _fusedForward, _fusedBackward;
 
     /// <summary>Deterministic initial weights: He-uniform U(±sqrt(6 / fan_in)) (ReLU/none/sigmoid), SIREN's U(±sqrt(6 / fan_in)) for sine; zero biases.</summary>
     public void InitializeParameters(Span<float> weights)

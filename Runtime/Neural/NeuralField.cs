@@ -74,10 +74,12 @@ public sealed class NeuralField : IDisposable
     /// Records inference on feature-major buffers: outputs[c * count + s] = field(points[d * count + s]);
     /// <paramref name="features"/> is scratch of at least count × encoding outputs floats.
     /// </summary>
-    public void RecordEvaluate(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> features, GpuBuffer<float> outputs, int count)
+    /// <remarks>With a <paramref name="workspace"/> (capacity ≥ <paramref name="count"/>) the MLP's scratch buffers are
+    /// reused instead of temporaries: an inference recorded every frame then creates and frees no GPU memory.</remarks>
+    public void RecordEvaluate(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> features, GpuBuffer<float> outputs, int count, MlpWorkspace? workspace = null)
     {
         Encoding.RecordForward(batch, points, Parameters, features, count);
-        Network.RecordForward(batch, Parameters, features, outputs, count, NetworkOffset);
+        Network.RecordForward(batch, Parameters, features, outputs, count, NetworkOffset, workspace);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Numerics;
+using FieldForge.Acoustics;
 using FieldForge.Components;
 using FieldForge.Core;
 using FieldForge.Morphing;
@@ -115,5 +117,45 @@ public sealed class FramePacingTests : GpuTest
         Assert.That(noise.Rgba, Has.Length.EqualTo(16 * 8 * 4));
         Assert.That(noise.Generations, Is.EqualTo(1), "the existing texture was read, not regenerated");
         Assert.That(morph.GetPreviews().OfType<MeshPreview>().Single().Indices, Is.Not.Empty);
+    }
+
+    [TestCase(FramePacing.Blocking)]
+    [TestCase(FramePacing.Pipelined)]
+    public void MovingListener_Surrogate_AllocatesNothing_ReadsBackOnlyTheImpulseResponse(FramePacing pacing)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ff-listener-{Guid.NewGuid():N}");
+        try
+        {
+            var spec = new SoundFieldDatasetSpec
+            {
+                Room = "box:1x0.8x0.6", MaxFrequencyHz = 300, SourceMin = [0.3, 0.25, 0.2], SourceMax = [0.7, 0.55, 0.4],
+                SourceCount = 12, ReceiverSpacing = 0.3, DurationSeconds = 0.006, OutputEvery = 2,
+            };
+            SoundFieldDataset.Bake(Gpu, Path.Combine(dir, "data"), spec);
+            var settings = new SurrogateSettings { Modes = 4, EncodingLevels = 2, FinestResolution = 3, Width = 16, HiddenLayers = 1, BatchSize = 8, Steps = 20 };
+            string path = Path.Combine(dir, "listener.ffsg");
+            using (var trained = SoundFieldSurrogate.Train(Gpu, SoundFieldDataset.Load(Path.Combine(dir, "data")), settings)) trained.Save(path);
+            using var reference = SoundFieldSurrogate.Load(Gpu, path);
+
+            using var host = new ComponentHost(Gpu, pacing);
+            var sound = host.Add(new SoundFieldComponent { SurrogatePath = path, Source = new(0.5f, 0.4f, 0.3f) });
+            Vector3 ListenerAt(int i) => new(0.5f + 0.2f * MathF.Cos(i * 0.1f), 0.4f + 0.15f * MathF.Sin(i * 0.1f), 0.3f);
+            int frame = 0;
+            for (; frame < 10; frame++) { sound.Listener = ListenerAt(frame); host.Tick(1 / 60.0); }
+            const int frames = 30;
+            long readBefore = Gpu.BytesReadBack, allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            int versionBefore = sound.ImpulseResponseVersion;
+            for (int i = 0; i < frames; i++, frame++) { sound.Listener = ListenerAt(frame); host.Tick(1 / 60.0); }
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore, read = Gpu.BytesReadBack - readBefore;
+            host.CompleteFramesInFlight();
+            Assert.That(sound.Problem, Is.Empty);
+            Assert.That(allocated, Is.EqualTo(0), $"{allocated / (double)frames:0} managed bytes per frame");
+            Assert.That(sound.ImpulseResponseVersion - versionBefore, Is.InRange(frames - 1, frames + 1), "one prediction per frame");
+            Assert.That(read, Is.EqualTo((long)(sound.ImpulseResponseVersion - versionBefore) * reference.Outputs * sizeof(float)).Within((long)reference.Outputs * sizeof(float)),
+                "the only read-back is the impulse response itself");
+            var expected = reference.PredictImpulseResponse(sound.Source, sound.Listener).Samples;
+            Assert.That(sound.ImpulseResponse!.Samples, Is.EqualTo(expected).Within(1e-5f), "the per-frame path predicts what the blocking API predicts");
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
     }
 }
