@@ -233,7 +233,7 @@ public sealed unsafe class CommandBatch : IDisposable
         _read.Add(source); _written.Add(destination);
     }
 
-    // ---- images ------------------------------------------------------------------------------------------------------
+    // ---- images and inline updates ---------------------------------------------------------------------------------
     // Images take no part in the buffer hazard sets: every copy into or out of an image records its own layout
     // transitions, which are also its barriers. The buffer side of each copy goes through the ordinary tracking.
     // FieldForge writes images by copying from a buffer rather than from a kernel through a storage-image binding:
@@ -330,26 +330,33 @@ public sealed unsafe class CommandBatch : IDisposable
     /// <summary>Most bytes <see cref="UpdateBuffer{T}"/> writes at once (Vulkan's vkCmdUpdateBuffer limit).</summary>
     public const int MaxInlineUpdateBytes = 65536;
 
-    /// <summary>Records an inline write of <paramref name="data"/> into <paramref name="buffer"/> at element
-    /// <paramref name="offset"/> (vkCmdUpdateBuffer): the data travel inside the command buffer, so per-frame inputs
-    /// (a source position, a listener's stencil) reach the GPU in order with the frame's kernels, without waiting for
-    /// earlier frames the way <see cref="GpuBuffer{T}.Upload"/> must, and without allocating. At most
-    /// <see cref="MaxInlineUpdateBytes"/> bytes, a multiple of 4.</summary>
-    public void UpdateBuffer<T>(GpuBuffer<T> buffer, ReadOnlySpan<T> data, long offset = 0) where T : unmanaged
+    /// <summary>Records an inline write of <paramref name="data"/> (at most 65,536 bytes, a multiple of 4) into
+    /// <paramref name="destination"/> at element <paramref name="offset"/> (vkCmdUpdateBuffer): the bytes travel in the
+    /// command buffer, so small per-frame parameters need neither a staging buffer, nor a host wait, nor an allocation.
+    /// The write waits for all earlier work on the queue (this batch, earlier submissions still running, a sharing game's
+    /// draws), so nothing that may still read the old bytes sees the new ones.</summary>
+    public void UpdateBuffer<T>(GpuBuffer<T> destination, ReadOnlySpan<T> data, long offset = 0) where T : unmanaged
     {
         ThrowIfNotRecording();
-        ArgumentNullException.ThrowIfNull(buffer);
-        buffer.ThrowIfDisposed();
-        if (buffer.Context != _context) throw new ArgumentException($"buffer '{buffer.Label}' belongs to another GpuContext");
-        if (offset < 0 || offset > buffer.Length || data.Length > buffer.Length - offset)
-            throw new ArgumentOutOfRangeException(nameof(offset), $"update of {data.Length} elements at offset {offset} is outside '{buffer.Label}' (length {buffer.Length})");
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.ThrowIfDisposed();
+        if (destination.Context != _context) throw new ArgumentException($"buffer '{destination.Label}' belongs to another GpuContext", nameof(destination));
+        if (offset < 0 || offset > destination.Length || data.Length > destination.Length - offset)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"update of {data.Length} elements at offset {offset} is outside '{destination.Label}' (length {destination.Length})");
         ulong bytes = (ulong)data.Length * (ulong)sizeof(T), at = (ulong)offset * (ulong)sizeof(T);
-        if (bytes > MaxInlineUpdateBytes) throw new ArgumentOutOfRangeException(nameof(data), $"an inline update writes at most {MaxInlineUpdateBytes} bytes, got {bytes}; use Upload for '{buffer.Label}'");
-        if (bytes % 4 != 0 || at % 4 != 0) throw new ArgumentException($"an inline update needs a size and offset in whole 4-byte words, got {bytes} bytes at byte {at}");
+        if (bytes > MaxInlineUpdateBytes || bytes % 4 != 0 || at % 4 != 0)
+            throw new ArgumentException($"an inline update writes at most 65536 bytes, a multiple of 4 at a 4-byte aligned offset; got {bytes} bytes at byte {at}", nameof(data));
         if (bytes == 0) return;
-        if (_written.Contains(buffer) || _read.Contains(buffer)) Barrier();
-        fixed (T* p = data) _context.Api.CmdUpdateBuffer(_commands, buffer.Handle, at, bytes, p);
-        _written.Add(buffer);
+        // One barrier covers every earlier reader and writer, in this batch or submitted before it. It targets the
+        // transfer stage only, so the hazard sets (which guard compute reads) stay as they are.
+        var barrier = new MemoryBarrier
+        {
+            SType = StructureType.MemoryBarrier, SrcAccessMask = AccessFlags.MemoryWriteBit, DstAccessMask = AccessFlags.TransferWriteBit,
+        };
+        _context.Api.CmdPipelineBarrier(_commands, PipelineStageFlags.AllCommandsBit, PipelineStageFlags.TransferBit, 0, 1, &barrier, 0, null, 0, null);
+        BarrierCount++;
+        fixed (T* p = data) _context.Api.CmdUpdateBuffer(_commands, destination.Handle, at, bytes, p);
+        _written.Add(destination);
     }
 
     /// <summary>A full compute/transfer memory barrier. Normally inserted automatically; public for hand-tuned code.</summary>

@@ -88,7 +88,7 @@ public class GpuBufferTests : GpuTest
         using var bytes = Gpu.CreateBuffer<byte>(8);
         using var check = Gpu.BeginBatch();
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => check.UpdateBuffer(buffer, new uint[2], offset: 15))!.Message, Does.Contain("outside 'inline' (length 16)"));
-        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => check.UpdateBuffer(big, new uint[16_385]))!.Message, Does.Contain("at most 65536 bytes"));
-        Assert.That(Assert.Throws<ArgumentException>(() => check.UpdateBuffer(bytes, new byte[] { 1, 2 }))!.Message, Does.Contain("whole 4-byte words"));
+        Assert.That(Assert.Throws<ArgumentException>(() => check.UpdateBuffer(big, new uint[16_385]))!.Message, Does.Contain("at most 65536 bytes"));
+        Assert.That(Assert.Throws<ArgumentException>(() => check.UpdateBuffer(bytes, new byte[] { 1, 2 }))!.Message, Does.Contain("multiple of 4"));
     }
 }
