@@ -24,6 +24,9 @@ public sealed unsafe class CommandBatch : IDisposable
     private readonly List<IDisposable> _deferred = new();
     private readonly HashSet<GpuBuffer> _written = new();
     private readonly HashSet<GpuBuffer> _read = new();
+    // Images copied into by this batch; they get GpuImage.HasContents when it is submitted. Sized up front so a reused
+    // batch that first writes images in steady state (a noise that starts evolving) does not allocate then.
+    private readonly List<GpuImage> _imagesWritten = new(8);
     private readonly object _completion = new(); // Wait may come from the owner and from WaitForPendingWork on another thread
     private readonly Fence _fence;
     private State _state = State.Recording;
@@ -262,7 +265,7 @@ public sealed unsafe class CommandBatch : IDisposable
         ImageBarrier(image, ImageLayout.TransferDstOptimal, ImageLayout.ShaderReadOnlyOptimal,
             PipelineStageFlags.TransferBit, AccessFlags.TransferWriteBit, image.ReadStages, AccessFlags.ShaderReadBit);
         _read.Add(source);
-        image.HasContents = true;
+        _imagesWritten.Add(image);
     }
 
     /// <summary>Records a copy of the whole <paramref name="image"/> (tightly packed rows, top to bottom) into
@@ -278,7 +281,7 @@ public sealed unsafe class CommandBatch : IDisposable
     {
         ThrowIfNotRecording();
         CheckImageCopy(destination, image, destinationOffset, "destination");
-        if (!image.HasContents) throw new InvalidOperationException($"'{image.Label}' has not been written yet; there is nothing to copy from it");
+        if (!image.HasContents && !_imagesWritten.Contains(image)) throw new InvalidOperationException($"'{image.Label}' has not been written yet; there is nothing to copy from it");
         ulong bytes = (ulong)rows * (ulong)image.Width * (ulong)image.BytesPerTexel;
         if (destination.ByteSize - destinationOffset < bytes)
             throw new ArgumentException($"copy from '{image.Label}' needs {bytes} bytes but '{destination.Label}' has {destination.ByteSize - destinationOffset} from offset {destinationOffset}", nameof(destination));
@@ -398,6 +401,9 @@ public sealed unsafe class CommandBatch : IDisposable
         VulkanResult.Check(api.EndCommandBuffer(_commands));
         _context.SubmitCommands(_commands, _fence, this);
         _state = State.Submitted;
+        // Only now do the copies count: a batch that is discarded unsubmitted leaves its images as they were.
+        foreach (var image in _imagesWritten) image.HasContents = true;
+        _imagesWritten.Clear();
         if (wait) Wait();
     }
 

@@ -52,11 +52,12 @@ public sealed unsafe class GpuImage : IDisposable
     public string Label { get; }
     /// <summary>True once <see cref="Dispose"/> has run.</summary>
     public bool IsDisposed => _disposed;
-    /// <summary>Whether a recorded batch has written the image (before that its contents are undefined).</summary>
+    /// <summary>Whether a submitted batch has written the image (before that its contents are undefined). A batch that
+    /// recorded a copy but was discarded without being submitted does not count.</summary>
     public bool HasContents { get; internal set; }
 
-    /// <summary>The layout the image is in between FieldForge's batches: <c>Undefined</c> until a batch wrote it,
-    /// <c>ShaderReadOnlyOptimal</c> after (what a renderer's descriptor names).</summary>
+    /// <summary>The layout the image is in between FieldForge's batches: <c>Undefined</c> until a batch that writes it
+    /// was submitted, <c>ShaderReadOnlyOptimal</c> from then on (what a renderer's descriptor names).</summary>
     public ImageLayout Layout => HasContents ? ImageLayout.ShaderReadOnlyOptimal : ImageLayout.Undefined;
 
     /// <summary>The pipeline stages a write is made visible to, and whose earlier reads the next write waits for:

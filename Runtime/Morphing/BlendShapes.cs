@@ -26,7 +26,7 @@ public sealed class BlendShapes : IDisposable
 
     private readonly GpuContext _gpu;
     /// <summary>Weights per inline update (vkCmdUpdateBuffer writes at most 65,536 bytes).</summary>
-    private const int WeightsPerUpdate = 65536 / sizeof(float);
+    private const int WeightsPerUpdate = CommandBatch.MaxInlineUpdateBytes / sizeof(float);
 
     private readonly GpuBuffer<BlendShapeVertex> _base, _result;
     private readonly GpuBuffer<uint> _offsets, _indices;
@@ -81,8 +81,8 @@ public sealed class BlendShapes : IDisposable
     /// buffer. Written by a compute shader in the batch holding <see cref="Record"/>: draw from it after that batch
     /// completed, or, submitting on the same queue without waiting, after a barrier from the compute-shader write
     /// (VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT) to vertex input
-    /// (VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT). The next <see cref="Record"/> waits for everything submitted before it on
-    /// the queue, so it never overwrites vertices an earlier draw is still reading.</summary>
+    /// (VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT). Every batch begins with a barrier on everything submitted before it on the
+    /// queue, so the next <see cref="Record"/> never overwrites vertices an earlier draw is still reading.</summary>
     public GpuBuffer<BlendShapeVertex> VertexBuffer => _result;
 
     /// <summary>The base mesh's triangles on the GPU (three uint32 indices each, VK_INDEX_TYPE_UINT32), bindable as an

@@ -130,6 +130,30 @@ public class GpuImageTests : GpuTest
     private readonly record struct Rgb(byte R, byte G, byte B); // 3 bytes: 128 bytes are not a whole number of them
 
     [Test]
+    public void CopyInABatchNeverSubmitted_LeavesTheImageUnwritten()
+    {
+        // A host discards a frame's batch when a component throws: the image must not claim contents it never got
+        // (a renderer would bind it as SHADER_READ_ONLY_OPTIMAL while it is still UNDEFINED).
+        using var source = Gpu.CreateBuffer<float>(Enumerable.Repeat(0.5f, 12).ToArray());
+        using var image = Gpu.CreateImage(4, 3, GpuImageFormat.R32Sfloat, "discarded");
+        using (var batch = Gpu.BeginBatch())
+        {
+            batch.CopyToImage(source, image);
+            batch.CopyFromImage(image, source); // within the recording batch the copy already counts
+        }
+        Assert.That((image.HasContents, image.Layout), Is.EqualTo((false, ImageLayout.Undefined)));
+        Assert.Throws<InvalidOperationException>(() => image.ToArray<float>());
+        using (var batch = Gpu.BeginBatch())
+        {
+            batch.CopyToImage(source, image);
+            Assert.That(image.HasContents, Is.False, "recorded, not yet submitted");
+            batch.Submit(wait: false);
+            Assert.That((image.HasContents, image.Layout), Is.EqualTo((true, ImageLayout.ShaderReadOnlyOptimal)), "submitted: later submissions on the queue see it written");
+        }
+        Assert.That(image.ToArray<float>(), Is.All.EqualTo(0.5f));
+    }
+
+    [Test]
     public void Dispose_FreesTheImage_AndLaterUseThrows()
     {
         int before = Gpu.LiveImageCount;
