@@ -76,8 +76,9 @@ public sealed class MorphComponent : Component
     /// buffers.</summary>
     [HideInInspector] public TriangleMesh? LastMesh { get; private set; }
 
-    /// <summary>True when the surface on the GPU was extracted at <see cref="CurrentT"/> and fits its buffers; false until
-    /// the frame completes, and for the one frame after the output buffers grew (the component re-records by itself).</summary>
+    /// <summary>True when the last completed extraction fit its buffers (blocking: the one at <see cref="CurrentT"/>;
+    /// pipelined: the frame before the one just recorded); false before any completed, and for the one frame after the
+    /// output buffers grew (the component re-records by itself).</summary>
     [HideInInspector] public bool MeshIsCurrent { get; private set; }
 
     /// <summary>Computing while sources load (off the frame thread); an error when a source cannot be read, with the
@@ -130,7 +131,8 @@ public sealed class MorphComponent : Component
         // When the surface outgrew the output buffers they were enlarged; the next frame records again (MeshIsCurrent
         // stays false until then). Checking reads two status words in place: no read-back.
         if (!_iso!.TryEnsureCapacity(slot)) { MeshIsCurrent = false; return; }
-        MeshIsCurrent = _recordedT[slot] == CurrentT;
+        // Pipelined, a newer frame (maybe another t) is already in flight; it reports its own fit when it completes.
+        MeshIsCurrent = true;
         _status = ComponentStatus.Ready;
         if (!ReadBackMesh && !frame.PreviewsWanted) return;
         // Pipelined, the buffers may already hold a newer frame by now; the read shows whichever completed last.
