@@ -56,8 +56,9 @@ public sealed class IsoSurfacer : IDisposable
         _triangleOffset = gpu.CreateBuffer<uint>(points, label: "iso triangle offset");
         _vertexTotal = gpu.CreateBuffer<uint>(1, label: "iso vertex total");
         _triangleTotal = gpu.CreateBuffer<uint>(1, label: "iso triangle total");
-        // A sphere filling the grid has ~3 N^2 voxel faces of area; start near that and grow on demand.
-        _vertexCapacity = Math.Max(1024, 4L * resolution * resolution);
+        // A sphere filling the grid has ~3 N^2 voxel faces of area. Start well above that (8 N^2 vertices: 1 MiB at 64^3)
+        // so typical morphs never grow mid-animation (growing allocates and costs a game one undrawn frame); grow on demand.
+        _vertexCapacity = Math.Max(1024, 8L * resolution * resolution);
         _triangleCapacity = 2 * _vertexCapacity;
         _vertices = gpu.CreateBuffer<IsoVertex>(_vertexCapacity, BufferLocation.DeviceLocal, "iso vertices", GpuBufferUsage.Vertex);
         _indices = gpu.CreateBuffer<uint>(3 * _triangleCapacity, BufferLocation.DeviceLocal, "iso indices", GpuBufferUsage.Index);
