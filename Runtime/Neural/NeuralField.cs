@@ -129,8 +129,7 @@ public sealed class NeuralField : IDisposable
         for (int start = 0; start < total; start += chunk)
         {
             int count = Math.Min(chunk, total - start);
-            for (int s = 0; s < count; s++)
-                for (int d = 0; d < n; d++) soa[d * count + s] = points[(start + s) * n + d];
+            ToFeatureMajor(points, start, count, n, soa);
             pointBuffer.Upload(soa.AsSpan(0, count * n));
             using (var batch = Gpu.BeginBatch())
             {
@@ -138,13 +137,25 @@ public sealed class NeuralField : IDisposable
                 batch.Submit();
             }
             outputBuffer.Download(soa.AsSpan(0, count * m));
-            for (int s = 0; s < count; s++)
-                for (int c = 0; c < m; c++) values[(long)(start + s) * m + c] = soa[c * count + s];
+            FromFeatureMajor(soa, start, count, m, values);
             gradientBuffer.Download(soa.AsSpan(0, count * n));
-            for (int s = 0; s < count; s++)
-                for (int d = 0; d < n; d++) gradients[(long)(start + s) * n + d] = soa[d * count + s];
+            FromFeatureMajor(soa, start, count, n, gradients);
         }
         return (values, gradients);
+    }
+
+    // Points [start, start + count) of an interleaved array (width floats each) into feature-major soa[d * count + s],
+    // the layout the kernels read; FromFeatureMajor is the way back.
+    private static void ToFeatureMajor(ReadOnlySpan<float> interleaved, int start, int count, int width, Span<float> soa)
+    {
+        for (int s = 0; s < count; s++)
+            for (int d = 0; d < width; d++) soa[d * count + s] = interleaved[(start + s) * width + d];
+    }
+
+    private static void FromFeatureMajor(ReadOnlySpan<float> soa, int start, int count, int width, Span<float> interleaved)
+    {
+        for (int s = 0; s < count; s++)
+            for (int d = 0; d < width; d++) interleaved[(start + s) * width + d] = soa[d * count + s];
     }
 
     /// <summary>
@@ -188,8 +199,7 @@ public sealed class NeuralField : IDisposable
         for (int start = 0; start < total; start += chunk)
         {
             int count = Math.Min(chunk, total - start);
-            for (int s = 0; s < count; s++)
-                for (int d = 0; d < n; d++) soa[d * count + s] = points[(start + s) * n + d];
+            ToFeatureMajor(points, start, count, n, soa);
             pointBuffer.Upload(soa.AsSpan(0, count * n));
             using (var batch = Gpu.BeginBatch())
             {
@@ -197,8 +207,7 @@ public sealed class NeuralField : IDisposable
                 batch.Submit();
             }
             outputBuffer.Download(soa.AsSpan(0, count * m));
-            for (int s = 0; s < count; s++)
-                for (int c = 0; c < m; c++) result[(long)(start + s) * m + c] = soa[c * count + s];
+            FromFeatureMajor(soa, start, count, m, result);
         }
         return result;
     }

@@ -19,6 +19,19 @@ public class EditorBrowserTests
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, exe)).FirstOrDefault(File.Exists);
 
+    /// <summary>node, Debian's Chromium and playwright-core in Editor/Web, or a failure saying which is missing and how
+    /// to get it (./ff test installs all three).</summary>
+    private static (string Node, string Web) BrowserPrerequisites()
+    {
+        var node = OnPath("node");
+        if (node is null || !File.Exists(Chromium))
+            Assert.Fail($"the browser test needs node and {Chromium} ({(node is null ? "node is missing" : "chromium is missing")}): run ./ff test, which installs chromium, nodejs and npm");
+        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
+        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
+            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+        return (node!, web);
+    }
+
     [Test]
     public Task Browser_SwatchSliderPresetUndo_PageFollows() =>
         RunScenario(new[] { typeof(SwatchComponent) }, "SwatchComponent", "Level", "swatch");
@@ -53,12 +66,7 @@ public class EditorBrowserTests
     [Test]
     public async Task Browser_AttachedToAGame_SliderChangesTheRenderedGameFrame()
     {
-        var node = OnPath("node");
-        if (node is null || !File.Exists(Chromium))
-            Assert.Fail($"the browser test needs node and {Chromium}: run ./ff test, which installs chromium, nodejs and npm");
-        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
-        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
-            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+        var (node, web) = BrowserPrerequisites();
         var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", "attached");
         var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
         using var gpu = FieldForge.Gpu.GpuContext.Create(GpuTestEnvironment.Options);
@@ -70,7 +78,7 @@ public class EditorBrowserTests
             {
                 game.Start(session);
                 await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
-                var (exit, output) = await RunNode(node!, web, Path.Combine("e2e", "attach.e2e.mjs"), server.Url.ToString(), outDir, "SwatchComponent", "Level", "0.92");
+                var (exit, output) = await RunNode(node, web, Path.Combine("e2e", "attach.e2e.mjs"), server.Url.ToString(), outDir, "SwatchComponent", "Level", "0.92");
                 TestContext.Out.WriteLine(output);
                 var screenshot = Path.Combine(outDir, "attached.png");
                 if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the attached editor with the game view");
@@ -98,12 +106,7 @@ public class EditorBrowserTests
     [Test]
     public async Task Browser_GameWithEditor_MorphSliderChangesTheRenderedFrame()
     {
-        var node = OnPath("node");
-        if (node is null || !File.Exists(Chromium))
-            Assert.Fail($"the browser test needs node and {Chromium}: run ./ff test, which installs chromium, nodejs and npm");
-        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
-        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
-            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+        var (node, web) = BrowserPrerequisites();
         var dll = Path.Combine(TestContext.CurrentContext.TestDirectory, "FieldForge.Samples.VulkanGame.dll");
         Assert.That(File.Exists(dll), Is.True, $"{dll} is built with the tests");
         var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", "game");
@@ -129,7 +132,7 @@ public class EditorBrowserTests
         {
             var started = await Task.WhenAny(url.Task, game.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120)));
             if (started != url.Task) Assert.Fail($"./ff game --editor did not print its editor URL:\n{output}");
-            var (exit, e2e) = await RunNode(node!, web, Path.Combine("e2e", "attach.e2e.mjs"), url.Task.Result, outDir,
+            var (exit, e2e) = await RunNode(node, web, Path.Combine("e2e", "attach.e2e.mjs"), url.Task.Result, outDir,
                 "MorphComponent", "T", "0.05", "MorphComponent.Animate");
             TestContext.Out.WriteLine(e2e);
             var screenshot = Path.Combine(outDir, "attached.png");
@@ -155,19 +158,14 @@ public class EditorBrowserTests
 
     private static async Task RunTrust(string scenario, params Type[] components)
     {
-        var node = OnPath("node");
-        if (node is null || !File.Exists(Chromium))
-            Assert.Fail($"the browser test needs node and {Chromium}: run ./ff test, which installs chromium, nodejs and npm");
-        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
-        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
-            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+        var (node, web) = BrowserPrerequisites();
         var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", scenario);
         var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
         using var session = EditorTestSupport.StartSession(components);
         await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
         try
         {
-            var (exit, output) = await RunNode(node!, web, Path.Combine("e2e", "trust.e2e.mjs"), server.Url.ToString(), outDir, scenario);
+            var (exit, output) = await RunNode(node, web, Path.Combine("e2e", "trust.e2e.mjs"), server.Url.ToString(), outDir, scenario);
             TestContext.Out.WriteLine(output);
             Assert.That(exit, Is.Zero, $"e2e script failed:\n{output}");
             Assert.That(output, Does.Contain("e2e ok"));
@@ -181,12 +179,7 @@ public class EditorBrowserTests
 
     private static async Task RunScenario(Type[] components, string componentId, string parameter, string name)
     {
-        var node = OnPath("node");
-        if (node is null || !File.Exists(Chromium))
-            Assert.Fail($"the browser test needs node and {Chromium} ({(node is null ? "node is missing" : "chromium is missing")}): run ./ff test, which installs chromium, nodejs and npm");
-        var web = Path.Combine(EditorTestSupport.RepositoryRoot(), "Editor", "Web");
-        if (!Directory.Exists(Path.Combine(web, "node_modules", "playwright-core")))
-            Assert.Fail($"playwright-core is not installed in {web}/node_modules: run ./ff test (it runs npm ci in Editor/Web)");
+        var (node, web) = BrowserPrerequisites();
 
         var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", name);
         var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
@@ -194,7 +187,7 @@ public class EditorBrowserTests
         await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
         try
         {
-            var (exit, output) = await RunNode(node!, web, Path.Combine("e2e", "editor.e2e.mjs"), server.Url.ToString(), outDir, componentId, parameter);
+            var (exit, output) = await RunNode(node, web, Path.Combine("e2e", "editor.e2e.mjs"), server.Url.ToString(), outDir, componentId, parameter);
             TestContext.Out.WriteLine(output);
             var screenshot = Path.Combine(outDir, "editor.png");
             if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the editor page after the run");
