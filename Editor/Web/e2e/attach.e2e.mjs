@@ -5,7 +5,7 @@
 // holds still), then moves the parameter's slider towards <fraction> of its track and waits until the page's
 // "Game view" image (the game's own rendered frame) changes. Exits 0 after printing "e2e ok", or 1 with
 // "e2e FAILED: <why>".
-import { chromium } from 'playwright-core';
+import { step, waitUntil as waitFor, launchBrowser, collectPageErrors } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -16,31 +16,15 @@ if (!url || !outDir || !componentId || !parameter) {
 }
 const fraction = Number(fractionText);
 mkdirSync(outDir, { recursive: true });
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const t0 = Date.now();
-const step = (msg) => console.log(`e2e: [${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
 
-async function waitUntil(what, fn, timeoutMs = 60000) {
-  const start = Date.now();
-  let last;
-  while (Date.now() - start < timeoutMs) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e.message; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const waitUntil = (what, fn, timeoutMs = 60000) => waitFor(what, fn, timeoutMs);
 
 let browser;
 const pageErrors = [];
 try {
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(`console error: ${m.text()}`); });
+  collectPageErrors(page, pageErrors);
 
   const row = `[data-param="${componentId}.${parameter}"]`;
   const session = () => page.evaluate(async () => (await fetch('/api/session')).json());

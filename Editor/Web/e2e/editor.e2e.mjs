@@ -2,7 +2,7 @@
 // Usage: node e2e/editor.e2e.mjs <editor-url> <output-dir> [component-id] [parameter]
 // Expects a running editor whose component has an image preview and a 0..1 float slider parameter (the NUnit test
 // starts one with the test-only SwatchComponent). Exits 0 after printing "e2e ok", or 1 with "e2e FAILED: <why>".
-import { chromium } from 'playwright-core';
+import { step, waitUntil as waitFor, launchBrowser, collectPageErrors } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -12,33 +12,17 @@ if (!url || !outDir) {
   process.exit(2);
 }
 mkdirSync(outDir, { recursive: true });
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const t0 = Date.now();
-const step = (msg) => console.log(`e2e: [${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
 // The inspector's text field rounds (two decimals by default), so compare with what rounding can hide.
 const near = (a, b) => Math.abs(a - b) <= 0.006 * Math.max(1, Math.abs(b));
 
-async function waitUntil(what, fn, timeoutMs = 20000) {
-  const start = Date.now();
-  let last;
-  while (Date.now() - start < timeoutMs) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e.message; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+const waitUntil = (what, fn, timeoutMs = 20000) => waitFor(what, fn, timeoutMs);
 
 let browser;
 const pageErrors = [];
 try {
-  browser = await chromium.launch({
-    executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(`console error: ${m.text()}`); });
+  collectPageErrors(page, pageErrors);
   const external = [];
   page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:')) external.push(r.url()); });
 

@@ -5,38 +5,24 @@
 //   controls:   an 800 px window: log sliders, precision, reset-to-default, Ctrl+Z / Ctrl+Y / Ctrl+Shift+Z, layout,
 //               colour text, plot axes, status and cleared previews of a disabled component, and no framing.
 // Exits 0 after "e2e ok", or 1 with "e2e FAILED: <why>".
-import { chromium } from 'playwright-core';
+import { step, waitUntil as waitFor, launchBrowser, collectPageErrors } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [url, outDir, scenario] = process.argv.slice(2);
 if (!url || !outDir || !scenario) { console.error('usage: node e2e/trust.e2e.mjs <editor-url> <output-dir> <responsive|controls>'); process.exit(2); }
 mkdirSync(outDir, { recursive: true });
-const t0 = Date.now();
-const step = (msg) => console.log(`e2e: [${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
 const fail = (msg) => { throw new Error(msg); };
 
-async function waitUntil(what, fn, timeoutMs = 30000) {
-  const start = Date.now();
-  let last;
-  while (Date.now() - start < timeoutMs) {
-    try { last = await fn(); if (last) return last; } catch (e) { last = e.message; }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
+// Polls every 50 ms: the responsiveness scenario measures edit latency, so the poll must not blur it.
+const waitUntil = (what, fn, timeoutMs = 30000) => waitFor(what, fn, timeoutMs, 50);
 
 let browser;
 const pageErrors = [];
 try {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: scenario === 'controls' ? 800 : 1280, height: 900 } });
-  page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) pageErrors.push(`console error: ${m.text()}`); });
+  collectPageErrors(page, pageErrors);
   const session = () => page.evaluate(async () => (await fetch('/api/session')).json());
   const component = async (id) => (await session()).components.find((c) => c.id === id);
   const value = async (id, name) => (await component(id)).values[name];

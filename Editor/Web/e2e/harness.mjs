@@ -1,0 +1,32 @@
+// What every end-to-end script shares: timestamped steps, polling with a named timeout, and a headless Debian
+// Chromium whose page errors (and console errors other than expected 4xx responses) are collected for the verdict.
+import { chromium } from 'playwright-core';
+
+const t0 = Date.now();
+
+/** Logs `msg` with the seconds since the script started. */
+export const step = (msg) => console.log(`e2e: [${((Date.now() - t0) / 1000).toFixed(1)} s] ${msg}`);
+
+/** Polls `fn` every `intervalMs` until it returns something truthy; throws naming `what` and the last value after the timeout. */
+export async function waitUntil(what, fn, timeoutMs, intervalMs = 100) {
+  const start = Date.now();
+  let last;
+  while (Date.now() - start < timeoutMs) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e.message; }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+/** Launches headless Chromium (CHROMIUM_PATH or /usr/bin/chromium) with no network side traffic. */
+export const launchBrowser = () => chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** Records the page's uncaught errors and console errors (except 4xx responses the scripts provoke) into `errors`. */
+export function collectPageErrors(page, errors) {
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(`console error: ${m.text()}`); });
+}
