@@ -152,7 +152,8 @@ public sealed class NoiseComponent : Component
         _pendingReadback[frame.Slot] = false;
         var values = Values.ToArray();
         _rgbaWidth = Width; _rgbaHeight = Height;
-        _rgba = NoiseImage.ToRgba(values, Width, Height, Offset - Math.Abs(Amplitude), Offset + Math.Abs(Amplitude) + (Amplitude == 0 ? 1e-6f : 0f), ColorRamp);
+        var (min, max) = ColorRange(); // the texture's range: the preview shows the same pixels, and it cannot collapse
+        _rgba = NoiseImage.ToRgba(values, Width, Height, min, max, ColorRamp);
     }
 
     /// <inheritdoc/>

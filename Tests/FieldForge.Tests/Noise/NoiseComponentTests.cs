@@ -88,4 +88,15 @@ public class NoiseComponentTests : GpuTest
         c.PeriodY = 3;
         Assert.That(Assert.Throws<ArgumentException>(() => c.ToSettings())!.Message, Does.StartWith("periodY must be even"));
     }
+
+    [Test]
+    public void ZeroAmplitude_LargeOffset_PreviewIsAFlatImage()
+    {
+        // 1e6 + 1e-6 == 1e6 in float: a range widened by a fixed epsilon would collapse and the preview would throw.
+        using var host = new ComponentHost(Gpu) { PreviewsWanted = true };
+        var c = host.Add(new NoiseComponent { Width = 8, Height = 4, Amplitude = 0, Offset = 1e6f });
+        host.Tick(1 / 60.0);
+        Assert.That(c.Rgba, Has.Length.EqualTo(8 * 4 * 4));
+        Assert.That(c.Rgba!.Chunk(4).Select(p => (p[0], p[1], p[2])).Distinct().Count(), Is.EqualTo(1), "a constant field is one colour");
+    }
 }
