@@ -118,7 +118,7 @@ public sealed class SoundFieldComponent : Component
         }
         if (parametersChanged) Restart();
         if (_run is null || _run.IsComplete) return;
-        // Pipelined, the previous frame's chunk is collected after this frame is recorded: step every other frame then.
+        // Pipelined, the previous frame's chunk is collected after this frame is recorded: two chunks may wait.
         if (_run.HasPendingChunk) return;
         int before = _run.StepsDone;
         _run.RecordNext(frame.Batch, StepsWithinBudget(frame.BudgetMilliseconds));

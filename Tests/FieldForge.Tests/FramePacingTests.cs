@@ -173,4 +173,34 @@ public sealed class FramePacingTests : GpuTest
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
     }
+
+    [Test]
+    public void Pipelined_FdtdSimulation_StepsEveryFrame_SameImpulseResponseAsBlocking()
+    {
+        (float[] Samples, int Frames) Run(FramePacing pacing)
+        {
+            using var host = new ComponentHost(Gpu, pacing);
+            var sound = host.Add(new SoundFieldComponent { DurationSeconds = 0.02 });
+            int frames = 0;
+            double progress = -1;
+            while (sound.ImpulseResponse is null && frames < 1000)
+            {
+                host.Tick(1 / 60.0);
+                frames++;
+                if (sound.Progress < 1)
+                {
+                    Assert.That(sound.Progress, Is.GreaterThan(progress), $"{pacing}: frame {frames} advanced the simulation");
+                    progress = sound.Progress;
+                }
+            }
+            host.CompleteFramesInFlight();
+            Assert.That(sound.Problem, Is.Empty);
+            return (sound.ImpulseResponse!.Samples.ToArray(), frames);
+        }
+        var blocking = Run(FramePacing.Blocking);
+        var pipelined = Run(FramePacing.Pipelined);
+        Assert.That(blocking.Frames, Is.GreaterThan(2), "the simulation spans several frames");
+        Assert.That(pipelined.Frames, Is.LessThanOrEqualTo(blocking.Frames + 1), "pipelined, results arrive one frame later, not at half the rate");
+        Assert.That(pipelined.Samples, Is.EqualTo(blocking.Samples), "the same simulation, bit for bit");
+    }
 }
