@@ -5,7 +5,7 @@
 // holds still), then moves the parameter's slider towards <fraction> of its track and waits until the page's
 // "Game view" image (the game's own rendered frame) changes. Exits 0 after printing "e2e ok", or 1 with
 // "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors } from './harness.mjs';
+import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -43,16 +43,7 @@ try {
     for (let i = 0; i < all.length; i++) hash = (hash * 31 + all[i]) >>> 0;
     return { version: Number(img.dataset.version), width: c.width, height: c.height, hash };
   });
-  async function drag(to) {
-    const track = page.locator(`${row} .tp-sldv`).first();
-    const box = await track.boundingBox();
-    if (!box) throw new Error(`no slider found for ${componentId}.${parameter}`);
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.5, y);
-    await page.mouse.down();
-    for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.5 + ((to - 0.5) * i) / 8), y);
-    await page.mouse.up();
-  }
+  const drag = (to) => dragSlider(page, row, `${componentId}.${parameter}`, to);
 
   step(`open ${url}`);
   await page.goto(url, { waitUntil: 'domcontentloaded' });

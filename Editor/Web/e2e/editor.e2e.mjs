@@ -2,7 +2,7 @@
 // Usage: node e2e/editor.e2e.mjs <editor-url> <output-dir> [component-id] [parameter]
 // Expects a running editor whose component has an image preview and a 0..1 float slider parameter (the NUnit test
 // starts one with the test-only SwatchComponent). Exits 0 after printing "e2e ok", or 1 with "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors } from './harness.mjs';
+import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -59,16 +59,7 @@ try {
       return p && p.src.endsWith(`v=${version}`) && p;
     });
   }
-  async function drag(fraction) {
-    const track = page.locator(`${row} .tp-sldv`).first();
-    const box = await track.boundingBox();
-    if (!box) throw new Error(`no slider found for ${componentId}.${parameter}`);
-    const y = box.y + box.height / 2;
-    await page.mouse.move(box.x + box.width * 0.5, y);
-    await page.mouse.down();
-    for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.5 + ((fraction - 0.5) * i) / 8), y);
-    await page.mouse.up();
-  }
+  const drag = (to) => dragSlider(page, row, `${componentId}.${parameter}`, to);
 
   step(`open ${url}`);
   await page.goto(url, { waitUntil: 'domcontentloaded' });

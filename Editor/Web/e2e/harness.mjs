@@ -30,3 +30,15 @@ export function collectPageErrors(page, errors) {
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(`console error: ${m.text()}`); });
 }
+
+/** Drags the first tweakpane slider inside `row` from its middle to `fraction` of its width in eight mouse moves, as a
+ *  person would (the page sees a drag, not a jump); `what` names the slider in the error when there is none. */
+export async function dragSlider(page, row, what, fraction) {
+  const box = await page.locator(`${row} .tp-sldv`).first().boundingBox();
+  if (!box) throw new Error(`no slider found for ${what}`);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * 0.5, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.5 + ((fraction - 0.5) * i) / 8), y);
+  await page.mouse.up();
+}
