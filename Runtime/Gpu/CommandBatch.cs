@@ -163,6 +163,24 @@ public sealed unsafe class CommandBatch : IDisposable
     public void DispatchThreads<TPush>(Kernel kernel, in TPush push, long threads, params ReadOnlySpan<GpuBuffer> buffers) where TPush : unmanaged =>
         Dispatch(kernel, push, GroupsFor(kernel, threads), buffers);
 
+    /// <summary>Records a dispatch whose workgroup counts the GPU wrote: three uint32 (x, y, z) at byte
+    /// <paramref name="argumentsOffset"/> of <paramref name="arguments"/> (a buffer created with
+    /// <see cref="GpuBufferUsage.Indirect"/>), as vkCmdDispatchIndirect reads them. Work sized by an earlier kernel (a
+    /// compacted list) then runs without reading a count back. Barriers order it after the kernel that wrote the counts.</summary>
+    public void DispatchIndirect<TPush>(Kernel kernel, in TPush push, GpuBuffer arguments, ulong argumentsOffset, params ReadOnlySpan<GpuBuffer> buffers) where TPush : unmanaged
+    {
+        ThrowIfNotRecording();
+        ArgumentNullException.ThrowIfNull(arguments);
+        arguments.ThrowIfDisposed();
+        if ((arguments.Usage & GpuBufferUsage.Indirect) == 0)
+            throw new ArgumentException($"buffer '{arguments.Label}' was not created with GpuBufferUsage.Indirect", nameof(arguments));
+        if (argumentsOffset % 4 != 0 || argumentsOffset + 12 > arguments.ByteSize)
+            throw new ArgumentOutOfRangeException(nameof(argumentsOffset), $"dispatch arguments need 12 bytes at a multiple of 4 within '{arguments.Label}' ({arguments.ByteSize} B), got offset {argumentsOffset}");
+        if (_written.Contains(arguments)) Barrier();
+        _read.Add(arguments);
+        fixed (TPush* p = &push) DispatchCore(kernel, p, sizeof(TPush), new GroupCount(1), buffers, arguments, argumentsOffset);
+    }
+
     /// <summary>Workgroups needed for <paramref name="threads"/> 1-D invocations of <paramref name="kernel"/>.</summary>
     public GroupCount GroupsFor(Kernel kernel, long threads)
     {
@@ -175,7 +193,8 @@ public sealed unsafe class CommandBatch : IDisposable
         return new GroupCount(maxX, (uint)y);
     }
 
-    private void DispatchCore(Kernel kernel, void* push, int pushBytes, GroupCount groups, ReadOnlySpan<GpuBuffer> buffers)
+    private void DispatchCore(Kernel kernel, void* push, int pushBytes, GroupCount groups, ReadOnlySpan<GpuBuffer> buffers,
+        GpuBuffer? indirect = null, ulong indirectOffset = 0)
     {
         ThrowIfNotRecording();
         ArgumentNullException.ThrowIfNull(kernel);
@@ -218,7 +237,8 @@ public sealed unsafe class CommandBatch : IDisposable
         api.CmdBindPipeline(_commands, PipelineBindPoint.Compute, kernel.Pipeline);
         if (n > 0) api.CmdBindDescriptorSets(_commands, PipelineBindPoint.Compute, kernel.Layout, 0, 1, &set, 0, null);
         if (pushBytes > 0) api.CmdPushConstants(_commands, kernel.Layout, ShaderStageFlags.ComputeBit, 0, (uint)pushBytes, push);
-        api.CmdDispatch(_commands, groups.X, groups.Y, groups.Z);
+        if (indirect is null) api.CmdDispatch(_commands, groups.X, groups.Y, groups.Z);
+        else api.CmdDispatchIndirect(_commands, indirect.Handle, indirectOffset);
         DispatchCount++;
     }
 
@@ -370,10 +390,11 @@ public sealed unsafe class CommandBatch : IDisposable
         {
             SType = StructureType.MemoryBarrier,
             SrcAccessMask = AccessFlags.ShaderWriteBit | AccessFlags.TransferWriteBit,
-            DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit,
+            DstAccessMask = AccessFlags.ShaderReadBit | AccessFlags.ShaderWriteBit | AccessFlags.TransferReadBit | AccessFlags.TransferWriteBit
+                | AccessFlags.IndirectCommandReadBit, // DispatchIndirect reads counts a kernel wrote
         };
         var stages = PipelineStageFlags.ComputeShaderBit | PipelineStageFlags.TransferBit;
-        _context.Api.CmdPipelineBarrier(_commands, stages, stages, 0, 1, &barrier, 0, null, 0, null);
+        _context.Api.CmdPipelineBarrier(_commands, stages, stages | PipelineStageFlags.DrawIndirectBit, 0, 1, &barrier, 0, null, 0, null);
         _written.Clear(); _read.Clear();
         BarrierCount++;
     }
