@@ -19,11 +19,26 @@
 //! kernel mc_vertices_gradient MC_VERTICES GRADIENT_GRID
 //! kernel mc_triangles MC_TRIANGLES
 //! kernel mc_draw_args MC_DRAW_ARGS
+// The block form (SdfMorph.RecordFrame): the same surface, extracted only in the 4^3-point blocks of a list (blocks
+// that can hold the surface, from morph_blocks). One workgroup per listed block classifies its 64 points from a
+// shared 5^3 tile of inside bits and scans their counts locally, so the device-wide scans cover one count per block
+// instead of one per point. Vertices are numbered block by block (in list order), then in grid order inside a block.
+//   mc_block_classify : per listed block b and point j: cell word (edge mask, cube corners, local vertex offset) and
+//                       local triangle offset at b * 64 + j; block totals at b; the block's list position by block id;
+//   (ExclusiveScan of the block totals -> block offsets, totals);
+//   mc_block_args     : indirect dispatch sizes for the two output kernels from the totals;
+//   mc_block_vertices, mc_block_triangles : as mc_vertices / mc_triangles, with a two-level owner search.
+//! kernel mc_block_classify MC_BLOCK_CLASSIFY
+//! kernel mc_block_args MC_BLOCK_ARGS
+//! kernel mc_block_vertices MC_BLOCK_VERTICES
+//! kernel mc_block_vertices_gradient MC_BLOCK_VERTICES GRADIENT_GRID
+//! kernel mc_block_triangles MC_BLOCK_TRIANGLES
 #define FF_WORKGROUP 64 // rows along x (SdfGrid.Groups)
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "sdf_grid.glsl"
 #include "mc_tables.glsl"
+#include "sdf_blocks.glsl"
 
 // Mirrors IsoSurfacePush (32 bytes).
 layout(push_constant) uniform Push { vec3 gridMin; float voxel; uint n; float iso; uint vertexCapacity; uint triangleCapacity; } pc;
@@ -72,20 +87,49 @@ void main()
         RESULT = lo; \
     }
 
+// Two-level owner of output slot SLOT in the block form: the last listed block b whose offset is <= SLOT, then the
+// last point j of that block whose local offset LOCAL(j) (an expression of `b` and `step`) is <= SLOT - offset[b].
+// Offsets past the list's end equal the total (their counts were zeroed), so the search may run over every block.
+#define MC_BLOCK_OWNER(BLOCK_OFFSETS, LOCAL, SLOT, B, J) \
+    { \
+        uint nb = (pc.n + 3u) / 4u, blocks = nb * nb * nb, lo = 0u; \
+        for (uint step = 1u << findMSB(blocks); step > 0u; step >>= 1) \
+            if (lo + step < blocks && BLOCK_OFFSETS[lo + step] <= SLOT) lo += step; \
+        B = lo; \
+        uint rest = SLOT - BLOCK_OFFSETS[B], local = 0u; \
+        for (uint half_ = 32u; half_ > 0u; half_ >>= 1) \
+        { \
+            uint step = local + half_; \
+            if (LOCAL <= rest) local = step; \
+        } \
+        J = local; \
+    }
+
 uvec3 mc_point(uint index) { uint row = index / pc.n; return uvec3(index - row * pc.n, row % pc.n, row / pc.n); }
 
-#ifdef MC_VERTICES
+#if defined(MC_VERTICES) || defined(MC_BLOCK_VERTICES)
 layout(std430, binding = 0) readonly buffer Distance { float dist[]; };
 layout(std430, binding = 1) readonly buffer Colour { uint colour[]; };
+#ifdef MC_VERTICES
 layout(std430, binding = 2) readonly buffer Mask { uint mask_in[]; };
 layout(std430, binding = 3) readonly buffer VertexOffset { uint vertex_offset[]; };
+#else
+layout(std430, binding = 2) readonly buffer Cells { uint cell[]; };
+layout(std430, binding = 3) readonly buffer BlockVertexOffset { uint block_vertex_offset[]; };
+#endif
 // Mirrors IsoVertex (32 bytes).
 struct Vertex { float px, py, pz, nx, ny, nz; uint colour; float pad; };
 layout(std430, binding = 4) writeonly buffer Vertices { Vertex vertices[]; };
 layout(std430, binding = 5) readonly buffer VertexTotal { uint vertex_total; };
+#ifdef MC_BLOCK_VERTICES
+layout(std430, binding = 6) readonly buffer SurfaceList { uint surface_list[]; };
+#define GRADIENT_BINDING 7
+#else
+#define GRADIENT_BINDING 6
+#endif
 
 #ifdef GRADIENT_GRID
-layout(std430, binding = 6) readonly buffer GradientGrid { float gradient_grid[]; };
+layout(std430, binding = GRADIENT_BINDING) readonly buffer GradientGrid { float gradient_grid[]; };
 
 vec3 gradient(uvec3 u)
 {
@@ -109,12 +153,22 @@ void main()
 {
     uint slot = ff_global_index();
     if (slot >= min(vertex_total, pc.vertexCapacity)) return;
+#ifdef MC_VERTICES
     uint index;
     MC_OWNER(vertex_offset, slot, index)
     uvec3 c = mc_point(index);
     // The (slot - offset)-th crossing edge of this point, in direction order.
     uint mask = mask_in[index] & 127u;
     for (uint k = slot - vertex_offset[index]; k > 0u; k--) mask &= mask - 1u;
+#else
+    uint blk, pt;
+    MC_BLOCK_OWNER(block_vertex_offset, (cell[blk * 64u + step] >> 16), slot, blk, pt)
+    uint word = cell[blk * 64u + pt];
+    uvec3 c = morph_block_origin(surface_list[blk]) + morph_block_local(pt);
+    uint index = sdf_grid_index(c, pc.n);
+    uint mask = word & 127u;
+    for (uint k = slot - block_vertex_offset[blk] - (word >> 16); k > 0u; k--) mask &= mask - 1u;
+#endif
     uint dir = uint(findLSB(mask));
     float da = dist[index];
     vec3 ga = gradient(c);
@@ -177,6 +231,142 @@ void main()
     indices[3u * slot] = edge_vertex(c, tri & 63u);
     indices[3u * slot + 1u] = edge_vertex(c, (tri >> 6) & 63u);
     indices[3u * slot + 2u] = edge_vertex(c, (tri >> 12) & 63u);
+}
+#endif
+
+#ifdef MC_BLOCK_TRIANGLES
+layout(std430, binding = 0) readonly buffer Cells { uint cell[]; };
+layout(std430, binding = 1) readonly buffer LocalTriangles { uint local_triangle[]; };
+layout(std430, binding = 2) readonly buffer BlockVertexOffset { uint block_vertex_offset[]; };
+layout(std430, binding = 3) readonly buffer BlockTriangleOffset { uint block_triangle_offset[]; };
+layout(std430, binding = 4) readonly buffer Table { uint table[]; };
+layout(std430, binding = 5) writeonly buffer Indices { uint indices[]; };
+layout(std430, binding = 6) readonly buffer TriangleTotal { uint triangle_total; };
+layout(std430, binding = 7) readonly buffer SurfaceList { uint surface_list[]; };
+layout(std430, binding = 8) readonly buffer BlockSlot { uint block_slot[]; };
+
+// Shared vertex of the lattice edge between cube corners a and b of the cube at c. The edge's lower point q owns the
+// vertex; it lies in a listed block (its crossing edge lies in that block's cubes, whose bound held the iso level).
+uint edge_vertex(uvec3 c, uint edge)
+{
+    uint a = edge & 7u, b = (edge >> 3) & 7u;
+    uvec3 q = c + mc_corner(a), bq = q >> 2u;
+    uint nb = (pc.n + 3u) / 4u;
+    uint slot = block_slot[bq.x + nb * (bq.y + nb * bq.z)];
+    uvec3 l = q & 3u;
+    uint word = cell[slot * 64u + l.x + 4u * l.y + 16u * l.z];
+    uint dir = (a ^ b) - 1u;
+    return block_vertex_offset[slot] + ((word >> 16) & 511u) + bitCount(word & ((1u << dir) - 1u));
+}
+
+void main()
+{
+    uint slot = ff_global_index();
+    if (slot >= min(triangle_total, pc.triangleCapacity)) return;
+    uint b, j;
+    MC_BLOCK_OWNER(block_triangle_offset, local_triangle[b * 64u + step], slot, b, j)
+    uvec3 c = morph_block_origin(surface_list[b]) + morph_block_local(j);
+    uint corners = (cell[b * 64u + j] >> 8) & 255u;
+    uint k = slot - block_triangle_offset[b] - local_triangle[b * 64u + j], entry = 0u;
+    bool found = false;
+    for (uint t = 0u; t < 6u; t++)
+    {
+        uint e = 2u * (16u * t + mc_tet_case(corners, t));
+        uint count = table[e] >> 30;
+        bool here = !found && k < count;
+        entry = here ? e : entry;
+        k = found || here ? k : k - count;
+        found = found || here;
+    }
+    uint tri = k == 0u ? table[entry] : table[entry + 1u];
+    indices[3u * slot] = edge_vertex(c, tri & 63u);
+    indices[3u * slot + 1u] = edge_vertex(c, (tri >> 6) & 63u);
+    indices[3u * slot + 2u] = edge_vertex(c, (tri >> 12) & 63u);
+}
+#endif
+
+#ifdef MC_BLOCK_CLASSIFY
+layout(std430, binding = 0) readonly buffer Distance { float dist[]; };
+layout(std430, binding = 1) readonly buffer SurfaceList { uint surface_list[]; };
+layout(std430, binding = 2) readonly buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
+layout(std430, binding = 3) writeonly buffer Cells { uint cell[]; };
+layout(std430, binding = 4) writeonly buffer LocalTriangles { uint local_triangle[]; };
+layout(std430, binding = 5) writeonly buffer BlockVertexCount { uint block_vertex_count[]; };
+layout(std430, binding = 6) writeonly buffer BlockTriangleCount { uint block_triangle_count[]; };
+layout(std430, binding = 7) writeonly buffer BlockSlot { uint block_slot[]; };
+
+shared uint inside[125];  // the block's 5^3 points (its cubes' corners): 1 when in the grid and below the iso level
+shared uint counts[64];   // per point: vertices | triangles << 16, then their exclusive prefix
+
+void main()
+{
+    uint b = ff_group_index();
+    if (b >= block_args[MORPH_SURFACE_COUNT]) return;
+    uint l = gl_LocalInvocationID.x;
+    uint packedBlock = surface_list[b];
+    uvec3 origin = morph_block_origin(packedBlock);
+    for (uint t = l; t < 125u; t += 64u)
+    {
+        uvec3 q = origin + uvec3(t % 5u, (t / 5u) % 5u, t / 25u);
+        inside[t] = inside_grid(q) && dist[sdf_grid_index(q, pc.n)] < pc.iso ? 1u : 0u;
+    }
+    barrier();
+    uvec3 local = morph_block_local(l), c = origin + local;
+    uint corners = 0u;
+    for (uint code = 0u; code < 8u; code++)
+    {
+        uvec3 q = local + mc_corner(code);
+        corners |= inside[q.x + 5u * (q.y + 5u * q.z)] << code;
+    }
+    bool valid = inside_grid(c), cube = all(lessThan(c + 1u, uvec3(pc.n)));
+    // Same classification as mc_classify (out-of-grid corners count as outside).
+    uint mask = 0u;
+    bool here = (corners & 1u) != 0u;
+    for (uint code = 1u; code < 8u; code++)
+        if (inside_grid(c + mc_corner(code)) && (((corners >> code) & 1u) != 0u) != here) mask |= 1u << (code - 1u);
+    uint tris = 0u;
+    if (cube && corners != 0u && corners != 255u)
+        for (uint t = 0u; t < 6u; t++) tris += mc_tet_triangles(mc_tet_case(corners, t));
+    if (!valid) { mask = 0u; tris = 0u; }
+    uint word = mask | (cube ? corners << 8 : 0u);
+    counts[l] = bitCount(mask) | (tris << 16);
+    barrier();
+    // 64 small counts (at most 7 vertices and 12 triangles each): one invocation scans both halves at once.
+    if (l == 0u)
+    {
+        uint running = 0u;
+        for (uint i = 0u; i < 64u; i++) { uint v = counts[i]; counts[i] = running; running += v; }
+        block_vertex_count[b] = running & 0xFFFFu;
+        block_triangle_count[b] = running >> 16;
+        uint nb = (pc.n + 3u) / 4u;
+        uvec3 bc = origin >> 2u;
+        block_slot[bc.x + nb * (bc.y + nb * bc.z)] = b;
+    }
+    barrier();
+    cell[b * 64u + l] = word | ((counts[l] & 0xFFFFu) << 16);
+    local_triangle[b * 64u + l] = counts[l] >> 16;
+}
+#endif
+
+#ifdef MC_BLOCK_ARGS
+layout(std430, binding = 0) readonly buffer VertexTotal { uint vertex_total; };
+layout(std430, binding = 1) readonly buffer TriangleTotal { uint triangle_total; };
+// Two VkDispatchIndirectCommand: the vertex kernel's, then the triangle kernel's.
+layout(std430, binding = 2) writeonly buffer OutputArgs { uint output_args[6]; };
+
+void write_groups(uint at, uint threads)
+{
+    uint groups = (threads + FF_WORKGROUP - 1u) / FF_WORKGROUP;
+    output_args[at] = min(groups, MORPH_MAX_GROUPS_X);
+    output_args[at + 1u] = max(1u, (groups + MORPH_MAX_GROUPS_X - 1u) / MORPH_MAX_GROUPS_X);
+    output_args[at + 2u] = 1u;
+}
+
+void main()
+{
+    if (ff_global_index() != 0u) return;
+    write_groups(0u, min(vertex_total, pc.vertexCapacity));
+    write_groups(3u, min(triangle_total, pc.triangleCapacity));
 }
 #endif
 

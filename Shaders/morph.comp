@@ -25,15 +25,36 @@
 //! kernel morph_fused2 MORPH_FUSED SOURCES=2
 //! kernel morph_fused3 MORPH_FUSED SOURCES=3
 //! kernel morph_fused4 MORPH_FUSED SOURCES=4
+// Sparse frames (SdfMorph.RecordFrame) evaluate the fine grid only in 4^3-point blocks that can hold the surface:
+//   morph_blocks     : one invocation per block bounds the morphed distance over the block (dilated by 2 points, see
+//                      below) from per-source min/max "bricks" (4^3 cells of each source grid). The morph is a
+//                      weighted sum of trilinear interpolations of the source grids, and a trilinear value lies between
+//                      its cell's corner samples, so the bound holds for any source (analytic, mesh, neural, noisy): no
+//                      Lipschitz assumption. Blocks whose bound contains the iso level go to the evaluation list; the
+//                      others get the bound nearest the iso level written to their points (a value on the right side
+//                      of it, which is all the isosurface reads there). A second bound, over the block's own cubes,
+//                      marks the blocks the isosurfacer classifies (surface flags -> scan -> morph_block_list).
+//   morph_sparse     : morph_fused's arithmetic, one workgroup per listed block (dispatched indirectly).
+// Why dilate by 2 points: the isosurface reads exact distances at both ends of every crossing edge and at their axis
+// neighbours (central-difference normals), all within 2 points of any point that is read; so a block whose dilated
+// bound excludes the iso level holds no point the isosurface reads exactly.
+//! kernel morph_blocks MORPH_BLOCKS
+//! kernel morph_block_list MORPH_BLOCK_LIST
+//! kernel morph_sparse2 MORPH_FUSED MORPH_SPARSE SOURCES=2
+//! kernel morph_sparse3 MORPH_FUSED MORPH_SPARSE SOURCES=3
+//! kernel morph_sparse4 MORPH_FUSED MORPH_SPARSE SOURCES=4
 #define FF_WORKGROUP 64 // rows along x (SdfGrid.Groups)
 #define COLOUR_BAND 2.0
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "sdf_grid.glsl"
+#include "sdf_blocks.glsl"
 
-#ifdef MORPH_FUSED
-// Mirrors FusedMorphPush (112 bytes): per source s, warp[s] = (offset.xyz, weight) and k[s].
-layout(push_constant) uniform Push { vec3 gridMin; float voxel; uint n; uint count; uint pad0; uint pad1; vec4 warp[4]; vec4 k; } pc;
+#if defined(MORPH_FUSED) || defined(MORPH_BLOCKS) || defined(MORPH_BLOCK_LIST)
+#define FUSED_PUSH
+// Mirrors FusedMorphPush (112 bytes): per source s, warp[s] = (offset.xyz, weight) and k[s]; for the blocks only: the iso
+// level and each active source's index into the brick buffer (8 bits per source).
+layout(push_constant) uniform Push { vec3 gridMin; float voxel; uint n; uint count; float iso; uint sources; vec4 warp[4]; vec4 k; } pc;
 #else
 // Mirrors MorphPush (48 bytes).
 layout(push_constant) uniform Push { vec3 gridMin; float voxel; uint n; uint first; float weight; float k; vec4 offset; } pc;
@@ -51,7 +72,7 @@ void locate_warped(vec3 p, vec3 offset, float k, out uvec3 b, out vec3 f, out fl
     f = gc - vec3(b);
 }
 
-#ifndef MORPH_FUSED
+#ifndef FUSED_PUSH
 void locate(vec3 p, out uvec3 b, out vec3 f, out float outside) { locate_warped(p, pc.offset.xyz, pc.k, b, f, outside); }
 #endif
 
@@ -171,10 +192,8 @@ layout(std430, binding = 9) writeonly buffer OutColour { uint out_colour[]; };
         packed = S == 0 ? packUnorm4x8(pc.warp[S].w * col) : packUnorm4x8(unpackUnorm4x8(packed) + pc.warp[S].w * col); \
     }
 
-void main()
+void morph_point(uvec3 c, uint index)
 {
-    uvec3 c; uint index;
-    if (!sdf_grid_invocation(pc.n, c, index)) return;
     vec3 p = sdf_grid_point(c, pc.gridMin, pc.voxel);
     uvec3 b[SOURCES]; vec3 f[SOURCES]; float outside;
     float d = 0.0;
@@ -198,5 +217,133 @@ void main()
     FUSED_COLOUR(3, colour3)
 #endif
     out_colour[index] = packed;
+}
+
+#ifdef MORPH_SPARSE
+layout(std430, binding = 10) readonly buffer EvalList { uint eval_list[]; };
+layout(std430, binding = 11) readonly buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
+
+void main()
+{
+    uint slot = ff_group_index();
+    if (slot >= block_args[MORPH_EVAL_COUNT]) return;
+    uvec3 c = morph_block_origin(eval_list[slot]) + morph_block_local(gl_LocalInvocationID.x);
+    if (any(greaterThanEqual(c, uvec3(pc.n)))) return;
+    morph_point(c, sdf_grid_index(c, pc.n));
+}
+#else
+void main()
+{
+    uvec3 c; uint index;
+    if (!sdf_grid_invocation(pc.n, c, index)) return;
+    morph_point(c, index);
+}
+#endif
+#endif
+
+#ifdef MORPH_BLOCKS
+layout(std430, binding = 0) readonly buffer Bricks { vec2 bricks[]; }; // per source: min, max of each 4^3-cell brick
+layout(std430, binding = 1) writeonly buffer OutDistance { float out_dist[]; };
+layout(std430, binding = 2) writeonly buffer EvalList { uint eval_list[]; };
+layout(std430, binding = 3) buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
+layout(std430, binding = 4) writeonly buffer SurfaceFlags { uint surface_flag[]; };
+
+// Bounds of the morphed distance over the lattice points lo..hi (inclusive): for each source, the trilinear cells
+// that the warped box touches (widened by a thousandth of a cell against rounding) and the outside-the-grid term.
+vec2 morph_bound(uvec3 lo, uvec3 hi)
+{
+    float top = float(pc.n - 1u);
+    uint bricksPerAxis = (pc.n + 2u) / 4u; // ceil((n - 1) / 4)
+    vec3 plo = sdf_grid_point(lo, pc.gridMin, pc.voxel), phi = sdf_grid_point(hi, pc.gridMin, pc.voxel);
+    vec2 total = vec2(0.0);
+    for (uint s = 0u; s < pc.count; s++)
+    {
+        float k = pc.k[s];
+        vec3 glo = (pc.warp[s].xyz + k * plo - pc.gridMin) / pc.voxel, ghi = (pc.warp[s].xyz + k * phi - pc.gridMin) / pc.voxel;
+        vec3 clo = clamp(glo, vec3(0.0), vec3(top)), chi = clamp(ghi, vec3(0.0), vec3(top));
+        // outside(q) = voxel * |g - clamp(g)|: convex, so its maximum is at a box corner (per axis, separably); its
+        // minimum is the gap between the box and the grid.
+        vec3 gapMax = max(abs(glo - clo), abs(ghi - chi));
+        vec3 gapMin = max(vec3(0.0), max(-ghi, glo - vec3(top)));
+        uvec3 cellLo = uvec3(min(floor(max(clo - 1e-3, vec3(0.0))), vec3(top - 1.0)));
+        uvec3 cellHi = uvec3(min(floor(chi + 1e-3), vec3(top - 1.0)));
+        uvec3 bLo = cellLo >> 2u, bHi = cellHi >> 2u;
+        vec2 range = vec2(3.4e38, -3.4e38);
+        uint base = ((pc.sources >> (8u * s)) & 255u) * bricksPerAxis * bricksPerAxis * bricksPerAxis;
+        for (uint z = bLo.z; z <= bHi.z; z++)
+            for (uint y = bLo.y; y <= bHi.y; y++)
+                for (uint x = bLo.x; x <= bHi.x; x++)
+                {
+                    vec2 m = bricks[base + x + bricksPerAxis * (y + bricksPerAxis * z)];
+                    range = vec2(min(range.x, m.x), max(range.y, m.y));
+                }
+        float w = pc.warp[s].w;
+        total += w * (range + pc.voxel * vec2(length(gapMin), length(gapMax))) / k;
+    }
+    return total;
+}
+
+// True when the bound may hold values on both sides of the iso level (inside is d < iso), with a margin for the
+// rounding of the per-point arithmetic.
+bool straddles(vec2 bound)
+{
+    float margin = 1e-3 * pc.voxel + 1e-5 * (abs(bound.x) + abs(bound.y));
+    return bound.x - margin < pc.iso && bound.y + margin >= pc.iso;
+}
+
+void main()
+{
+    uint blocks = (pc.n + 3u) / 4u;
+    uint id = ff_global_index();
+    if (id >= blocks * blocks * blocks) return;
+    uvec3 bc = uvec3(id % blocks, (id / blocks) % blocks, id / (blocks * blocks));
+    uvec3 origin = 4u * bc, last = uvec3(pc.n - 1u);
+    // The block's own cubes (points origin .. origin + 4): does the isosurfacer need to classify it?
+    surface_flag[id] = straddles(morph_bound(origin, min(origin + 4u, last))) ? 1u : 0u;
+    // Points within 2 of the block: does any of them need its exact distance?
+    vec2 bound = morph_bound(uvec3(max(ivec3(origin) - 2, ivec3(0))), min(origin + 5u, last));
+    if (straddles(bound))
+    {
+        eval_list[atomicAdd(block_args[MORPH_EVAL_COUNT], 1u)] = bc.x | (bc.y << 8) | (bc.z << 16);
+        return;
+    }
+    // Every point of the block is on one side: write the bound nearest the iso level (same side).
+    float fill = bound.x - (1e-3 * pc.voxel + 1e-5 * (abs(bound.x) + abs(bound.y))) >= pc.iso ? bound.x : bound.y;
+    for (uint l = 0u; l < 64u; l++)
+    {
+        uvec3 c = origin + morph_block_local(l);
+        if (all(lessThan(c, uvec3(pc.n)))) out_dist[sdf_grid_index(c, pc.n)] = fill;
+    }
+}
+#endif
+
+#ifdef MORPH_BLOCK_LIST
+layout(std430, binding = 0) readonly buffer SurfaceFlags { uint surface_flag[]; };
+layout(std430, binding = 1) readonly buffer SurfaceIndex { uint surface_index[]; }; // exclusive scan of the flags
+layout(std430, binding = 2) readonly buffer SurfaceTotal { uint surface_total; };
+layout(std430, binding = 3) writeonly buffer SurfaceList { uint surface_list[]; };
+layout(std430, binding = 4) buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
+
+// Workgroup counts for `count` one-workgroup items, folded into y past the portable x limit (ff_group_index).
+void write_groups(uint at, uint count)
+{
+    block_args[at] = min(count, MORPH_MAX_GROUPS_X);
+    block_args[at + 1u] = max(1u, (count + MORPH_MAX_GROUPS_X - 1u) / MORPH_MAX_GROUPS_X);
+    block_args[at + 2u] = 1u;
+}
+
+void main()
+{
+    uint blocks = (pc.n + 3u) / 4u;
+    uint id = ff_global_index();
+    if (id == 0u)
+    {
+        write_groups(MORPH_EVAL_ARGS, block_args[MORPH_EVAL_COUNT]);
+        write_groups(MORPH_SURFACE_ARGS, surface_total);
+        block_args[MORPH_SURFACE_COUNT] = surface_total;
+    }
+    if (id >= blocks * blocks * blocks || surface_flag[id] == 0u) return;
+    uvec3 bc = uvec3(id % blocks, (id / blocks) % blocks, id / (blocks * blocks));
+    surface_list[surface_index[id]] = bc.x | (bc.y << 8) | (bc.z << 16);
 }
 #endif

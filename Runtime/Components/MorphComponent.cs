@@ -108,8 +108,7 @@ public sealed class MorphComponent : Component
         if (!parametersChanged && !Animate && MeshIsCurrent && t == CurrentT && !hostCopyMissing) return;
         CurrentT = t;
         MeshIsCurrent = false;
-        _morph.Record(frame.Batch, t);
-        _iso!.Record(frame.Batch, _morph.Grid, _morph.Distance, _morph.Color, slot: frame.Slot);
+        _morph.RecordFrame(frame.Batch, _iso!, t, frame.Slot);
         _recorded[frame.Slot] = true;
         _recordedT[frame.Slot] = t;
         _recordedBuild[frame.Slot] = _builds;

@@ -24,6 +24,12 @@ public sealed class IsoSurfacer : IDisposable
     internal static readonly KernelSpec VerticesGradientSpec = new("mc_vertices_gradient", Buffers: 7, PushConstantBytes: 32);
     internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 6, PushConstantBytes: 32);
     internal static readonly KernelSpec DrawArgsSpec = new("mc_draw_args", Buffers: 2, PushConstantBytes: 32);
+    // The block form (RecordBlocks): classification with a block-local scan, then two-level owner searches.
+    internal static readonly KernelSpec BlockClassifySpec = new("mc_block_classify", Buffers: 8, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockArgsSpec = new("mc_block_args", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockVerticesSpec = new("mc_block_vertices", Buffers: 7, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockVerticesGradientSpec = new("mc_block_vertices_gradient", Buffers: 8, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockTrianglesSpec = new("mc_block_triangles", Buffers: 9, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
@@ -32,6 +38,9 @@ public sealed class IsoSurfacer : IDisposable
     private readonly GpuBuffer<uint> _drawArgs;
     private readonly GpuBuffer<uint> _status; // host-visible: vertex and triangle totals per frame slot
     private readonly ScanWorkspace _scan;
+    // Block form: per listed block its vertex/triangle counts and their scans, and each block's list position by id;
+    // dispatch sizes of the two output kernels. (Per-point words reuse _mask and _vertexOffset, sized for both forms.)
+    private readonly GpuBuffer<uint> _blockVertexCount, _blockTriangleCount, _blockVertexOffset, _blockTriangleOffset, _blockSlot, _outputArgs;
     private readonly bool[] _statusRecorded = new bool[MaxSlots];
 
     /// <summary>Frames in flight whose totals the isosurfacer keeps apart (a pipelined host has two).</summary>
@@ -48,10 +57,18 @@ public sealed class IsoSurfacer : IDisposable
         _gpu = gpu;
         Resolution = resolution;
         long points = (long)resolution * resolution * resolution;
+        long blocksPerAxis = (resolution + SurfaceBlocks.Edge - 1) / SurfaceBlocks.Edge, blocks = blocksPerAxis * blocksPerAxis * blocksPerAxis;
+        long blockPoints = Math.Max(points, 64 * blocks); // the block form stores 64 words per block
         _table = gpu.CreateBuffer<uint>(MarchingTetrahedra.BuildTriangleTable(), label: "iso case table");
-        _mask = gpu.CreateBuffer<uint>(points, label: "iso edge mask");
+        _mask = gpu.CreateBuffer<uint>(blockPoints, label: "iso edge mask");
         _vertexCount = gpu.CreateBuffer<uint>(points, label: "iso vertex count");
-        _vertexOffset = gpu.CreateBuffer<uint>(points, label: "iso vertex offset");
+        _vertexOffset = gpu.CreateBuffer<uint>(blockPoints, label: "iso vertex offset");
+        _blockVertexCount = gpu.CreateBuffer<uint>(blocks, label: "iso block vertex count");
+        _blockTriangleCount = gpu.CreateBuffer<uint>(blocks, label: "iso block triangle count");
+        _blockVertexOffset = gpu.CreateBuffer<uint>(blocks, label: "iso block vertex offset");
+        _blockTriangleOffset = gpu.CreateBuffer<uint>(blocks, label: "iso block triangle offset");
+        _blockSlot = gpu.CreateBuffer<uint>(blocks, label: "iso block list position");
+        _outputArgs = gpu.CreateBuffer<uint>(6, BufferLocation.DeviceLocal, "iso output dispatch arguments", GpuBufferUsage.Indirect);
         _triangleCount = gpu.CreateBuffer<uint>(points, label: "iso triangle count");
         _triangleOffset = gpu.CreateBuffer<uint>(points, label: "iso triangle offset");
         _vertexTotal = gpu.CreateBuffer<uint>(1, label: "iso vertex total");
@@ -124,11 +141,60 @@ public sealed class IsoSurfacer : IDisposable
         }
         using (Stage(batch, "iso triangles"))
             batch.DispatchThreads(triangles, push, _triangleCapacity, _mask, _vertexOffset, _triangleOffset, _table, _indices, _triangleTotal);
+        RecordTotals(batch, push, slot);
+    }
+
+    // Draw arguments and the host-visible totals of frame slot `slot`, after either form.
+    private void RecordTotals(CommandBatch batch, IsoSurfacePush push, int slot)
+    {
         batch.DispatchThreads(_gpu.GetKernel(DrawArgsSpec), push, 1, _triangleTotal, _drawArgs);
         batch.CopyBytes(_vertexTotal, 0, _status, (ulong)(8 * slot), 4);
         batch.CopyBytes(_triangleTotal, 0, _status, (ulong)(8 * slot + 4), 4);
         _statusRecorded[slot] = true;
         _recorded = true;
+    }
+
+    /// <summary>The block form of <see cref="Record"/> (iso level 0) over the blocks <paramref name="blocks"/> lists, which a
+    /// sparse morph wrote this frame: the same vertices and triangles, numbered block by block.</summary>
+    internal void RecordBlocks(CommandBatch batch, SdfGrid grid, GpuBuffer<float> distance, GpuBuffer<uint> color, SurfaceBlocks blocks, int slot,
+        GpuBuffer<float>? gradient)
+    {
+        if ((uint)slot >= MaxSlots) throw new ArgumentOutOfRangeException(nameof(slot), $"slot must be 0..{MaxSlots - 1}, got {slot}");
+        grid.ValidateBuffers(distance, color);
+        if (grid.Resolution != Resolution) throw new ArgumentException($"grid resolution {grid.Resolution} differs from this IsoSurfacer's {Resolution}");
+        if (blocks.Count != _blockSlot.Length) throw new ArgumentException($"block list of {blocks.Count} blocks does not fit this IsoSurfacer's {_blockSlot.Length}");
+        var push = new IsoSurfacePush(grid.Min, grid.VoxelSize, (uint)Resolution, 0f, (uint)_vertexCapacity, (uint)_triangleCapacity);
+        using (Stage(batch, "iso classify"))
+        {
+            // Counts past the list's end stay zero, so the scans may cover every block without knowing the list length.
+            _gpu.Primitives.RecordFill(batch, _blockVertexCount, 0u);
+            _gpu.Primitives.RecordFill(batch, _blockTriangleCount, 0u);
+            batch.DispatchIndirect(_gpu.GetKernel(BlockClassifySpec), push, blocks.Arguments, 4 * SurfaceBlocks.SurfaceArgumentsWord,
+                distance, blocks.SurfaceList, blocks.Arguments, _mask, _vertexOffset, _blockVertexCount, _blockTriangleCount, _blockSlot);
+        }
+        using (Stage(batch, "iso scan"))
+        {
+            _gpu.Primitives.RecordExclusiveScan(batch, _blockVertexCount, _blockVertexOffset, blocks.Count, _vertexTotal, _scan);
+            _gpu.Primitives.RecordExclusiveScan(batch, _blockTriangleCount, _blockTriangleOffset, blocks.Count, _triangleTotal, _scan);
+            batch.DispatchThreads(_gpu.GetKernel(BlockArgsSpec), push, 1, _vertexTotal, _triangleTotal, _outputArgs);
+        }
+        using (Stage(batch, "iso vertices"))
+        {
+            if (gradient is null)
+                batch.DispatchIndirect(_gpu.GetKernel(BlockVerticesSpec), push, _outputArgs, 0,
+                    distance, color, _mask, _blockVertexOffset, _vertices, _vertexTotal, blocks.SurfaceList);
+            else
+            {
+                if (gradient.Length < 3 * grid.PointCount)
+                    throw new ArgumentException($"gradient buffer '{gradient.Label}' holds {gradient.Length} floats, needs 3 × {grid.PointCount}", nameof(gradient));
+                batch.DispatchIndirect(_gpu.GetKernel(BlockVerticesGradientSpec), push, _outputArgs, 0,
+                    distance, color, _mask, _blockVertexOffset, _vertices, _vertexTotal, blocks.SurfaceList, gradient);
+            }
+        }
+        using (Stage(batch, "iso triangles"))
+            batch.DispatchIndirect(_gpu.GetKernel(BlockTrianglesSpec), push, _outputArgs, 12,
+                _mask, _vertexOffset, _blockVertexOffset, _blockTriangleOffset, _table, _indices, _triangleTotal, blocks.SurfaceList, _blockSlot);
+        RecordTotals(batch, push, slot);
     }
 
     /// <summary>
@@ -233,7 +299,8 @@ public sealed class IsoSurfacer : IDisposable
     /// <summary>Frees the classification, vertex, index and indirect-argument buffers on the GPU.</summary>
     public void Dispose()
     {
-        foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices, _drawArgs, _status })
+        foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices, _drawArgs, _status,
+                     _blockVertexCount, _blockTriangleCount, _blockVertexOffset, _blockTriangleOffset, _blockSlot, _outputArgs })
             b.Dispose();
         _scan.Dispose();
     }

@@ -25,6 +25,17 @@ public sealed class SdfMorph : IDisposable
         new("morph_fused4", Buffers: 10, PushConstantBytes: 112),
     ];
 
+    /// <summary>The sparse frame's kernels (see morph.comp): block bounds, the surface-block list, and morph_fused's
+    /// arithmetic over the listed blocks only (one kernel per source count).</summary>
+    internal static readonly KernelSpec BlocksSpec = new("morph_blocks", Buffers: 5, PushConstantBytes: 112);
+    internal static readonly KernelSpec BlockListSpec = new("morph_block_list", Buffers: 5, PushConstantBytes: 112);
+    internal static IReadOnlyList<KernelSpec> SparseSpecs { get; } =
+    [
+        new("morph_sparse2", Buffers: 12, PushConstantBytes: 112),
+        new("morph_sparse3", Buffers: 12, PushConstantBytes: 112),
+        new("morph_sparse4", Buffers: 12, PushConstantBytes: 112),
+    ];
+
     /// <summary>Most non-zero weights one fused dispatch handles; more fall back to one pass per source and stage.</summary>
     public const int MaxFusedSources = 4;
 
@@ -35,9 +46,10 @@ public sealed class SdfMorph : IDisposable
     [StructLayout(LayoutKind.Sequential)]
     internal readonly record struct MorphPush(Vector3 Min, float VoxelSize, uint Resolution, uint First, float Weight, float K, Vector4 Offset);
 
-    /// <summary>Mirrors the morph_fused push constants (112 bytes): per source (offset.xyz, weight) and k.</summary>
+    /// <summary>Mirrors the morph_fused push constants (112 bytes): per source (offset.xyz, weight) and k; for the block
+    /// bounds also the iso level and the active sources' indices (8 bits each, into the brick buffer).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal readonly record struct FusedMorphPush(Vector3 Min, float VoxelSize, uint Resolution, uint Count, uint Pad0, uint Pad1,
+    internal readonly record struct FusedMorphPush(Vector3 Min, float VoxelSize, uint Resolution, uint Count, float Iso, uint SourceIndices,
         Vector4 Warp0, Vector4 Warp1, Vector4 Warp2, Vector4 Warp3, Vector4 K);
 
     private readonly GpuContext _gpu;
@@ -45,6 +57,8 @@ public sealed class SdfMorph : IDisposable
     private readonly GpuBuffer<uint>[] _sourceColor;
     private readonly SdfMoments[] _moments;
     private readonly GpuBuffer<float>[]? _sourceGradient;
+    private readonly GpuBuffer<Vector2> _bricks; // per source, per 4^3 cells of its grid: (min, max) of the samples
+    private readonly SurfaceBlocks _blocks;
 
     /// <param name="gpu">Context to run on.</param>
     /// <param name="sources">Two or more sources, morphed in order as t goes 0 → 1.</param>
@@ -97,7 +111,42 @@ public sealed class SdfMorph : IDisposable
             batch.Submit();
         }
         _moments = new SdfMoments[Sources.Count];
-        for (int i = 0; i < Sources.Count; i++) _moments[i] = ComputeMoments(grid, _sourceDistance[i].ToArray());
+        int bricksPerSource = BricksPerAxis(grid.Resolution) * BricksPerAxis(grid.Resolution) * BricksPerAxis(grid.Resolution);
+        var bricks = new Vector2[Sources.Count * bricksPerSource];
+        for (int i = 0; i < Sources.Count; i++)
+        {
+            var distance = _sourceDistance[i].ToArray();
+            _moments[i] = ComputeMoments(grid, distance);
+            BrickBounds(grid.Resolution, distance, bricks.AsSpan(i * bricksPerSource, bricksPerSource));
+        }
+        _bricks = gpu.CreateBuffer<Vector2>(bricks, label: "morph source brick bounds");
+        _blocks = new SurfaceBlocks(gpu, grid.Resolution);
+    }
+
+    private static int BricksPerAxis(int resolution) => (resolution + 2) / 4; // ⌈(N − 1) / 4⌉ cells of 4
+
+    // (min, max) of each brick's samples: brick b covers cells 4b .. 4b + 3, so samples 4b .. 4b + 4 (shared faces).
+    internal static void BrickBounds(int n, float[] distance, Span<Vector2> bricks)
+    {
+        int nb = BricksPerAxis(n);
+        for (int bz = 0; bz < nb; bz++)
+        for (int by = 0; by < nb; by++)
+        for (int bx = 0; bx < nb; bx++)
+        {
+            float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
+            for (int z = 4 * bz; z <= Math.Min(4 * bz + 4, n - 1); z++)
+            for (int y = 4 * by; y <= Math.Min(4 * by + 4, n - 1); y++)
+            {
+                long row = (long)n * (y + (long)n * z);
+                for (int x = 4 * bx; x <= Math.Min(4 * bx + 4, n - 1); x++)
+                {
+                    float v = distance[row + x];
+                    lo = MathF.Min(lo, v);
+                    hi = MathF.Max(hi, v);
+                }
+            }
+            bricks[bx + nb * (by + nb * bz)] = new Vector2(lo, hi);
+        }
     }
 
     /// <summary>A grid of <paramref name="resolution"/>^3 points over the union of the sources' bounds, enlarged by
@@ -153,6 +202,83 @@ public sealed class SdfMorph : IDisposable
         weights[i + 1] = u;
     }
 
+    /// <summary>When set, <see cref="RecordFrame(CommandBatch, IsoSurfacer, ReadOnlySpan{float}, int)"/> times its morph
+    /// stages in their own GPU regions ("morph blocks": bounds and block lists; "morph": the distances); for benchmarks
+    /// (do not nest inside another timing region).</summary>
+    public bool TimeStages { get; set; }
+
+    /// <summary>Records one frame, the morph at <paramref name="t"/> and its isosurface, into <paramref name="batch"/>
+    /// (allocation-free and without read-back: a game records this every frame). See the weights overload.</summary>
+    public void RecordFrame(CommandBatch batch, IsoSurfacer iso, float t, int slot = 0)
+    {
+        Span<float> weights = Sources.Count <= 64 ? stackalloc float[Sources.Count] : new float[Sources.Count];
+        WeightsAt(t, weights);
+        RecordFrame(batch, iso, weights, slot);
+    }
+
+    /// <summary>
+    /// Records one frame for explicit <paramref name="weights"/>: the morph and the isosurface of its zero level into
+    /// <paramref name="iso"/> (frame slot <paramref name="slot"/>, see <see cref="IsoSurfacer.TryEnsureCapacity"/>). The same
+    /// mesh as <see cref="Record(CommandBatch, ReadOnlySpan{float})"/> followed by <see cref="IsoSurfacer.Record"/>, at a
+    /// fraction of the cost: first each 4^3-point block gets a bound on its distances from the sources' per-brick
+    /// minima and maxima (valid for every source, since the morph only interpolates their grids); then distances and
+    /// colours are evaluated, and the surface classified, only in the blocks whose bound contains the zero level.
+    /// Elsewhere <see cref="Distance"/> receives that bound (on the same side of zero as the true distance, which is
+    /// all the isosurface reads there) and <see cref="Color"/> is left as it was. Vertices come numbered block by block.
+    /// More than <see cref="MaxFusedSources"/> non-zero weights fall back to the dense passes.
+    /// </summary>
+    public void RecordFrame(CommandBatch batch, IsoSurfacer iso, ReadOnlySpan<float> weights, int slot = 0)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(iso);
+        if (iso.Resolution != Grid.Resolution) throw new ArgumentException($"isosurfacer resolution {iso.Resolution} differs from the morph grid's {Grid.Resolution}", nameof(iso));
+        if (!RecordSparseMorph(batch, weights))
+        {
+            iso.Record(batch, Grid, Distance, Color, slot: slot, gradient: Gradient);
+            return;
+        }
+        iso.RecordBlocks(batch, Grid, Distance, Color, _blocks, slot, Gradient);
+    }
+
+    // The morph half of RecordFrame; false when it recorded the dense passes instead (too many active sources).
+    private bool RecordSparseMorph(CommandBatch batch, ReadOnlySpan<float> weights)
+    {
+        var warps = _warpScratch ??= new (float, float, Vector3)[Sources.Count];
+        FillWarps(weights, warps);
+        int active = 0;
+        foreach (var w in warps) if (w.Weight != 0) active++;
+        // Past 4 active sources (or sources beyond the 256th, whose index does not fit the push constants): dense passes.
+        bool lateSource = false;
+        for (int i = 256; i < warps.Length; i++) lateSource |= warps[i].Weight != 0;
+        if (active > MaxFusedSources || lateSource)
+        {
+            RecordPerSource(batch, warps);
+            RecordGradient(batch, warps);
+            return false;
+        }
+        Span<int> slots = stackalloc int[MaxFusedSources];
+        var push = FusedPush(warps, slots, out int count);
+        using (Stage(batch, "morph blocks"))
+        {
+            batch.UpdateBuffer(_blocks.Arguments, stackalloc uint[] { 0u }, SurfaceBlocks.EvaluateCountWord);
+            batch.DispatchThreads(_gpu.GetKernel(BlocksSpec), push, _blocks.Count, _bricks, Distance, _blocks.EvaluateList, _blocks.Arguments, _blocks.SurfaceFlags);
+            _gpu.Primitives.RecordExclusiveScan(batch, _blocks.SurfaceFlags, _blocks.SurfaceIndex, _blocks.Count, _blocks.SurfaceTotal, _blocks.Scan);
+            batch.DispatchThreads(_gpu.GetKernel(BlockListSpec), push, _blocks.Count,
+                _blocks.SurfaceFlags, _blocks.SurfaceIndex, _blocks.SurfaceTotal, _blocks.SurfaceList, _blocks.Arguments);
+        }
+        using (Stage(batch, "morph"))
+        {
+            batch.DispatchIndirect(_gpu.GetKernel(SparseSpecs[Math.Max(count, 2) - 2]), push, _blocks.Arguments, 4 * SurfaceBlocks.EvaluateArgumentsWord,
+                _sourceDistance[slots[0]], _sourceDistance[slots[1]], _sourceDistance[slots[2]], _sourceDistance[slots[3]],
+                _sourceColor[slots[0]], _sourceColor[slots[1]], _sourceColor[slots[2]], _sourceColor[slots[3]], Distance, Color,
+                _blocks.EvaluateList, _blocks.Arguments);
+            RecordGradient(batch, warps);
+        }
+        return true;
+    }
+
+    private GpuTimer.Scope Stage(CommandBatch batch, string name) => TimeStages ? batch.Time(name) : default;
+
     /// <summary>Records the morph at <paramref name="t"/> into <paramref name="batch"/> (allocation-free: a game records
     /// this every frame).</summary>
     public void Record(CommandBatch batch, float t)
@@ -172,6 +298,11 @@ public sealed class SdfMorph : IDisposable
         foreach (var w in warps) if (w.Weight != 0) active++;
         if (active <= MaxFusedSources) RecordFused(batch, warps);
         else RecordPerSource(batch, warps);
+        RecordGradient(batch, warps);
+    }
+
+    private void RecordGradient(CommandBatch batch, (float Weight, float K, Vector3 Offset)[] warps)
+    {
         if (Gradient is null) return;
         var gradient = _gpu.GetKernel(GradientSpec);
         bool firstGradient = true;
@@ -207,7 +338,18 @@ public sealed class SdfMorph : IDisposable
     private void RecordFused(CommandBatch batch, (float Weight, float K, Vector3 Offset)[] warps)
     {
         Span<int> slots = stackalloc int[MaxFusedSources];
-        int count = 0;
+        var push = FusedPush(warps, slots, out int count);
+        var fused = _gpu.GetKernel(FusedSpecs[Math.Max(count, 2) - 2]);
+        batch.Dispatch(fused, push, Grid.Groups(fused),
+            _sourceDistance[slots[0]], _sourceDistance[slots[1]], _sourceDistance[slots[2]], _sourceDistance[slots[3]],
+            _sourceColor[slots[0]], _sourceColor[slots[1]], _sourceColor[slots[2]], _sourceColor[slots[3]], Distance, Color);
+    }
+
+    // Push constants of the fused kernels (and the block bounds, whose iso level is the zero set): the active sources
+    // in order; slots receives their indices, padded with the first (unused bindings: any valid buffer, never read).
+    private FusedMorphPush FusedPush((float Weight, float K, Vector3 Offset)[] warps, Span<int> slots, out int count)
+    {
+        count = 0;
         for (int i = 0; i < warps.Length; i++)
             if (warps[i].Weight != 0) slots[count++] = i;
         for (int s = count; s < MaxFusedSources; s++) slots[s] = slots[0]; // unused bindings: any valid buffer, never read
@@ -218,12 +360,10 @@ public sealed class SdfMorph : IDisposable
             warp[s] = s < count ? new Vector4(warps[slots[s]].Offset, warps[slots[s]].Weight) : Vector4.Zero;
             k[s] = s < count ? warps[slots[s]].K : 1f;
         }
-        var push = new FusedMorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, (uint)count, 0, 0,
+        uint indices = 0;
+        for (int s = 0; s < count; s++) indices |= (uint)Math.Min(slots[s], 255) << (8 * s);
+        return new FusedMorphPush(Grid.Min, Grid.VoxelSize, (uint)Grid.Resolution, (uint)count, 0f, indices,
             warp[0], warp[1], warp[2], warp[3], new Vector4(k[0], k[1], k[2], k[3]));
-        var fused = _gpu.GetKernel(FusedSpecs[Math.Max(count, 2) - 2]);
-        batch.Dispatch(fused, push, Grid.Groups(fused),
-            _sourceDistance[slots[0]], _sourceDistance[slots[1]], _sourceDistance[slots[2]], _sourceDistance[slots[3]],
-            _sourceColor[slots[0]], _sourceColor[slots[1]], _sourceColor[slots[2]], _sourceColor[slots[3]], Distance, Color);
     }
 
     internal (float Weight, float K, Vector3 Offset)[] Warps(ReadOnlySpan<float> weights)
@@ -276,8 +416,13 @@ public sealed class SdfMorph : IDisposable
         for (int attempt = 0; ; attempt++)
         {
             using var batch = _gpu.BeginBatch();
-            using (batch.Time("morph")) Record(batch, weights);
-            using (batch.Time("isosurface")) iso.Record(batch, Grid, Distance, Color, gradient: Gradient);
+            bool sparse;
+            using (batch.Time("morph")) sparse = RecordSparseMorph(batch, weights);
+            using (batch.Time("isosurface"))
+            {
+                if (sparse) iso.RecordBlocks(batch, Grid, Distance, Color, _blocks, slot: 0, Gradient);
+                else iso.Record(batch, Grid, Distance, Color, gradient: Gradient);
+            }
             batch.Submit();
             if (iso.TryReadMesh(out var mesh)) return (mesh, batch.Timings);
             if (attempt > 0) throw new InvalidOperationException("isosurface output did not fit after growing the buffers");
@@ -430,5 +575,7 @@ public sealed class SdfMorph : IDisposable
         Color.Dispose();
         if (_sourceGradient is not null) foreach (var b in _sourceGradient) b.Dispose();
         Gradient?.Dispose();
+        _bricks.Dispose();
+        _blocks.Dispose();
     }
 }
