@@ -20,15 +20,16 @@
 //! kernel mc_triangles MC_TRIANGLES
 //! kernel mc_draw_args MC_DRAW_ARGS
 // The block form (SdfMorph.RecordFrame): the same surface, extracted only in the 4^3-point blocks of a list (blocks
-// that can hold the surface, from morph_blocks). One workgroup per listed block classifies its 64 points from a
-// shared 5^3 tile of inside bits and scans their counts locally, so the device-wide scans cover one count per block
-// instead of one per point. Vertices are numbered block by block (in list order), then in grid order inside a block.
+// that can hold the surface, from morph_blocks). One invocation per listed block classifies its 64 points and sums
+// their counts locally, so the device-wide scans cover one count per block instead of one per point. Vertices are numbered block by block (in list order), then in grid order inside a block.
 //   mc_block_classify : per listed block b and point j: cell word (edge mask, cube corners, local vertex offset) and
 //                       local triangle offset at b * 64 + j; block totals at b; the block's list position by block id;
 //   (ExclusiveScan of the block totals -> block offsets, totals);
+//   mc_block_owners   : per output slot, the point that owns it (no binary search in the output kernels);
 //   mc_block_args     : indirect dispatch sizes for the two output kernels from the totals;
-//   mc_block_vertices, mc_block_triangles : as mc_vertices / mc_triangles, with a two-level owner search.
+//   mc_block_vertices, mc_block_triangles : as mc_vertices / mc_triangles.
 //! kernel mc_block_classify MC_BLOCK_CLASSIFY
+//! kernel mc_block_owners MC_BLOCK_OWNERS
 //! kernel mc_block_args MC_BLOCK_ARGS
 //! kernel mc_block_vertices MC_BLOCK_VERTICES
 //! kernel mc_block_vertices_gradient MC_BLOCK_VERTICES GRADIENT_GRID
@@ -87,24 +88,6 @@ void main()
         RESULT = lo; \
     }
 
-// Two-level owner of output slot SLOT in the block form: the last listed block b whose offset is <= SLOT, then the
-// last point j of that block whose local offset LOCAL(j) (an expression of `b` and `step`) is <= SLOT - offset[b].
-// Offsets past the list's end equal the total (their counts were zeroed), so the search may run over every block.
-#define MC_BLOCK_OWNER(BLOCK_OFFSETS, LOCAL, SLOT, B, J) \
-    { \
-        uint nb = (pc.n + 3u) / 4u, blocks = nb * nb * nb, lo = 0u; \
-        for (uint step = 1u << findMSB(blocks); step > 0u; step >>= 1) \
-            if (lo + step < blocks && BLOCK_OFFSETS[lo + step] <= SLOT) lo += step; \
-        B = lo; \
-        uint rest = SLOT - BLOCK_OFFSETS[B], local = 0u; \
-        for (uint half_ = 32u; half_ > 0u; half_ >>= 1) \
-        { \
-            uint step = local + half_; \
-            if (LOCAL <= rest) local = step; \
-        } \
-        J = local; \
-    }
-
 uvec3 mc_point(uint index) { uint row = index / pc.n; return uvec3(index - row * pc.n, row % pc.n, row / pc.n); }
 
 #if defined(MC_VERTICES) || defined(MC_BLOCK_VERTICES)
@@ -115,7 +98,7 @@ layout(std430, binding = 2) readonly buffer Mask { uint mask_in[]; };
 layout(std430, binding = 3) readonly buffer VertexOffset { uint vertex_offset[]; };
 #else
 layout(std430, binding = 2) readonly buffer Cells { uint cell[]; };
-layout(std430, binding = 3) readonly buffer BlockVertexOffset { uint block_vertex_offset[]; };
+layout(std430, binding = 3) readonly buffer VertexOwner { uint vertex_owner[]; };
 #endif
 // Mirrors IsoVertex (32 bytes).
 struct Vertex { float px, py, pz, nx, ny, nz; uint colour; float pad; };
@@ -161,13 +144,12 @@ void main()
     uint mask = mask_in[index] & 127u;
     for (uint k = slot - vertex_offset[index]; k > 0u; k--) mask &= mask - 1u;
 #else
-    uint blk, pt;
-    MC_BLOCK_OWNER(block_vertex_offset, (cell[blk * 64u + step] >> 16), slot, blk, pt)
-    uint word = cell[blk * 64u + pt];
-    uvec3 c = morph_block_origin(surface_list[blk]) + morph_block_local(pt);
+    uint owner = vertex_owner[slot], pt = owner & 63u; // mc_block_owners: block << 6 | point, and its k-th edge << 26
+    uint word = cell[(owner & 0x3FFFFFFu) >> 6 << 6 | pt];
+    uvec3 c = morph_block_origin(surface_list[(owner & 0x3FFFFFFu) >> 6]) + morph_block_local(pt);
     uint index = sdf_grid_index(c, pc.n);
     uint mask = word & 127u;
-    for (uint k = slot - block_vertex_offset[blk] - (word >> 16); k > 0u; k--) mask &= mask - 1u;
+    for (uint k = owner >> 26; k > 0u; k--) mask &= mask - 1u;
 #endif
     uint dir = uint(findLSB(mask));
     float da = dist[index];
@@ -236,14 +218,13 @@ void main()
 
 #ifdef MC_BLOCK_TRIANGLES
 layout(std430, binding = 0) readonly buffer Cells { uint cell[]; };
-layout(std430, binding = 1) readonly buffer LocalTriangles { uint local_triangle[]; };
+layout(std430, binding = 1) readonly buffer TriangleOwner { uint triangle_owner[]; };
 layout(std430, binding = 2) readonly buffer BlockVertexOffset { uint block_vertex_offset[]; };
-layout(std430, binding = 3) readonly buffer BlockTriangleOffset { uint block_triangle_offset[]; };
-layout(std430, binding = 4) readonly buffer Table { uint table[]; };
-layout(std430, binding = 5) writeonly buffer Indices { uint indices[]; };
-layout(std430, binding = 6) readonly buffer TriangleTotal { uint triangle_total; };
-layout(std430, binding = 7) readonly buffer SurfaceList { uint surface_list[]; };
-layout(std430, binding = 8) readonly buffer BlockSlot { uint block_slot[]; };
+layout(std430, binding = 3) readonly buffer Table { uint table[]; };
+layout(std430, binding = 4) writeonly buffer Indices { uint indices[]; };
+layout(std430, binding = 5) readonly buffer TriangleTotal { uint triangle_total; };
+layout(std430, binding = 6) readonly buffer SurfaceList { uint surface_list[]; };
+layout(std430, binding = 7) readonly buffer BlockSlot { uint block_slot[]; };
 
 // Shared vertex of the lattice edge between cube corners a and b of the cube at c. The edge's lower point q owns the
 // vertex; it lies in a listed block (its crossing edge lies in that block's cubes, whose bound held the iso level).
@@ -263,11 +244,11 @@ void main()
 {
     uint slot = ff_global_index();
     if (slot >= min(triangle_total, pc.triangleCapacity)) return;
-    uint b, j;
-    MC_BLOCK_OWNER(block_triangle_offset, local_triangle[b * 64u + step], slot, b, j)
+    uint owner = triangle_owner[slot]; // mc_block_owners: block << 6 | point, and its k-th triangle << 26
+    uint b = (owner & 0x3FFFFFFu) >> 6, j = owner & 63u;
     uvec3 c = morph_block_origin(surface_list[b]) + morph_block_local(j);
     uint corners = (cell[b * 64u + j] >> 8) & 255u;
-    uint k = slot - block_triangle_offset[b] - local_triangle[b * 64u + j], entry = 0u;
+    uint k = owner >> 26, entry = 0u;
     bool found = false;
     for (uint t = 0u; t < 6u; t++)
     {
@@ -295,56 +276,97 @@ layout(std430, binding = 5) writeonly buffer BlockVertexCount { uint block_verte
 layout(std430, binding = 6) writeonly buffer BlockTriangleCount { uint block_triangle_count[]; };
 layout(std430, binding = 7) writeonly buffer BlockSlot { uint block_slot[]; };
 
-shared uint inside[125];  // the block's 5^3 points (its cubes' corners): 1 when in the grid and below the iso level
-shared uint counts[64];   // per point: vertices | triangles << 16, then their exclusive prefix
+// Inside bits (d < iso, in the grid) of the 5 points q, q + x, ..., q + 4x: one row of a block's cube corners.
+uint inside_row(uvec3 q)
+{
+    uint bits = 0u;
+    for (uint i = 0u; i < 5u; i++)
+    {
+        uvec3 p = q + uvec3(i, 0u, 0u);
+        if (inside_grid(p) && dist[sdf_grid_index(p, pc.n)] < pc.iso) bits |= 1u << i;
+    }
+    return bits;
+}
 
+// One invocation per listed block walks its 64 points in grid order, so the block's local scan is a running sum and
+// the kernel needs no barrier: on a CPU driver every workgroup barrier switches between coroutines of SIMD batches,
+// which cost this kernel most of its time in a workgroup-per-block form. (On a GPU a workgroup per block with a
+// shared 5^3 tile would spread the work wider; the blocks here are few, so one thread each is still quick.)
+// Each row of 4 points reads the 4 rows of 5 corners around it once (20 reads instead of 32).
 void main()
 {
-    uint b = ff_group_index();
+    uint b = ff_global_index();
     if (b >= block_args[MORPH_SURFACE_COUNT]) return;
-    uint l = gl_LocalInvocationID.x;
-    uint packedBlock = surface_list[b];
-    uvec3 origin = morph_block_origin(packedBlock);
-    for (uint t = l; t < 125u; t += 64u)
+    uvec3 origin = morph_block_origin(surface_list[b]);
+    uint running = 0u; // vertices | triangles << 16 of the points before this one
+    for (uint z = 0u; z < 4u; z++)
+        for (uint y = 0u; y < 4u; y++)
+        {
+            uvec3 row = origin + uvec3(0u, y, z);
+            // Corner bit k of a cube: +x = bit 0, +y = bit 1, +z = bit 2 (mc_corner).
+            uint r00 = inside_row(row), r10 = inside_row(row + uvec3(0u, 1u, 0u));
+            uint r01 = inside_row(row + uvec3(0u, 0u, 1u)), r11 = inside_row(row + uvec3(0u, 1u, 1u));
+            for (uint x = 0u; x < 4u; x++)
+            {
+                uvec3 c = row + uvec3(x, 0u, 0u);
+                uint corners = ((r00 >> x) & 1u) | ((r00 >> (x + 1u)) & 1u) * 2u
+                        | ((r10 >> x) & 1u) * 4u | ((r10 >> (x + 1u)) & 1u) * 8u
+                        | ((r01 >> x) & 1u) * 16u | ((r01 >> (x + 1u)) & 1u) * 32u
+                        | ((r11 >> x) & 1u) * 64u | ((r11 >> (x + 1u)) & 1u) * 128u;
+                bool cube = all(lessThan(c + 1u, uvec3(pc.n)));
+                // Same classification as mc_classify (out-of-grid corners count as outside).
+                uint mask = 0u;
+                bool here = (corners & 1u) != 0u;
+                for (uint code = 1u; code < 8u; code++)
+                    if (inside_grid(c + mc_corner(code)) && (((corners >> code) & 1u) != 0u) != here) mask |= 1u << (code - 1u);
+                uint tris = 0u;
+                if (cube && corners != 0u && corners != 255u)
+                    for (uint t = 0u; t < 6u; t++) tris += mc_tet_triangles(mc_tet_case(corners, t));
+                if (!inside_grid(c)) { mask = 0u; tris = 0u; }
+                uint j = x + 4u * y + 16u * z;
+                cell[b * 64u + j] = mask | (cube ? corners << 8 : 0u) | ((running & 0xFFFFu) << 16);
+                local_triangle[b * 64u + j] = running >> 16;
+                running += bitCount(mask) | (tris << 16);
+            }
+        }
+    block_vertex_count[b] = running & 0xFFFFu;
+    block_triangle_count[b] = running >> 16;
+    uint nb = (pc.n + 3u) / 4u;
+    uvec3 bc = origin >> 2u;
+    block_slot[bc.x + nb * (bc.y + nb * bc.z)] = b;
+}
+#endif
+
+#ifdef MC_BLOCK_OWNERS
+layout(std430, binding = 0) readonly buffer Cells { uint cell[]; };
+layout(std430, binding = 1) readonly buffer LocalTriangles { uint local_triangle[]; };
+layout(std430, binding = 2) readonly buffer BlockVertexOffset { uint block_vertex_offset[]; };
+layout(std430, binding = 3) readonly buffer BlockTriangleOffset { uint block_triangle_offset[]; };
+layout(std430, binding = 4) readonly buffer BlockTriangleCount { uint block_triangle_count[]; };
+layout(std430, binding = 5) readonly buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
+layout(std430, binding = 6) writeonly buffer VertexOwner { uint vertex_owner[]; };
+layout(std430, binding = 7) writeonly buffer TriangleOwner { uint triangle_owner[]; };
+
+// One invocation per listed block writes, for every output slot its points own, who owns it: block << 6 | point,
+// and which of the point's vertices (edges) or triangles it is << 26. The output kernels then find their point with
+// one read instead of a binary search over the scanned offsets (about twenty dependent reads, each a per-lane gather
+// on a CPU driver).
+void main()
+{
+    uint b = ff_global_index();
+    if (b >= block_args[MORPH_SURFACE_COUNT]) return;
+    uint vertexBase = block_vertex_offset[b], triangleBase = block_triangle_offset[b];
+    for (uint j = 0u; j < 64u; j++)
     {
-        uvec3 q = origin + uvec3(t % 5u, (t / 5u) % 5u, t / 25u);
-        inside[t] = inside_grid(q) && dist[sdf_grid_index(q, pc.n)] < pc.iso ? 1u : 0u;
+        uint word = cell[b * 64u + j], owner = (b << 6) | j;
+        uint first = vertexBase + ((word >> 16) & 511u), count = bitCount(word & 127u);
+        for (uint i = 0u; i < count; i++)
+            if (first + i < pc.vertexCapacity) vertex_owner[first + i] = owner | (i << 26);
+        uint local = local_triangle[b * 64u + j];
+        uint next = j < 63u ? local_triangle[b * 64u + j + 1u] : block_triangle_count[b];
+        for (uint i = 0u; i < next - local; i++)
+            if (triangleBase + local + i < pc.triangleCapacity) triangle_owner[triangleBase + local + i] = owner | (i << 26);
     }
-    barrier();
-    uvec3 local = morph_block_local(l), c = origin + local;
-    uint corners = 0u;
-    for (uint code = 0u; code < 8u; code++)
-    {
-        uvec3 q = local + mc_corner(code);
-        corners |= inside[q.x + 5u * (q.y + 5u * q.z)] << code;
-    }
-    bool valid = inside_grid(c), cube = all(lessThan(c + 1u, uvec3(pc.n)));
-    // Same classification as mc_classify (out-of-grid corners count as outside).
-    uint mask = 0u;
-    bool here = (corners & 1u) != 0u;
-    for (uint code = 1u; code < 8u; code++)
-        if (inside_grid(c + mc_corner(code)) && (((corners >> code) & 1u) != 0u) != here) mask |= 1u << (code - 1u);
-    uint tris = 0u;
-    if (cube && corners != 0u && corners != 255u)
-        for (uint t = 0u; t < 6u; t++) tris += mc_tet_triangles(mc_tet_case(corners, t));
-    if (!valid) { mask = 0u; tris = 0u; }
-    uint word = mask | (cube ? corners << 8 : 0u);
-    counts[l] = bitCount(mask) | (tris << 16);
-    barrier();
-    // 64 small counts (at most 7 vertices and 12 triangles each): one invocation scans both halves at once.
-    if (l == 0u)
-    {
-        uint running = 0u;
-        for (uint i = 0u; i < 64u; i++) { uint v = counts[i]; counts[i] = running; running += v; }
-        block_vertex_count[b] = running & 0xFFFFu;
-        block_triangle_count[b] = running >> 16;
-        uint nb = (pc.n + 3u) / 4u;
-        uvec3 bc = origin >> 2u;
-        block_slot[bc.x + nb * (bc.y + nb * bc.z)] = b;
-    }
-    barrier();
-    cell[b * 64u + l] = word | ((counts[l] & 0xFFFFu) << 16);
-    local_triangle[b * 64u + l] = counts[l] >> 16;
 }
 #endif
 

@@ -248,39 +248,52 @@ layout(std430, binding = 2) writeonly buffer EvalList { uint eval_list[]; };
 layout(std430, binding = 3) buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
 layout(std430, binding = 4) writeonly buffer SurfaceFlags { uint surface_flag[]; };
 
-// Bounds of the morphed distance over the lattice points lo..hi (inclusive): for each source, the trilinear cells
-// that the warped box touches (widened by a thousandth of a cell against rounding) and the outside-the-grid term.
-vec2 morph_bound(uvec3 lo, uvec3 hi)
+// Per source: the source-grid bricks that hold the trilinear cells the warped box lo..hi (lattice points) touches,
+// widened by a thousandth of a cell against rounding, and the range of the outside-the-grid term over the box.
+void warped_box(uint s, uvec3 lo, uvec3 hi, out uvec3 bLo, out uvec3 bHi, out vec2 outside)
 {
-    float top = float(pc.n - 1u);
+    float top = float(pc.n - 1u), k = pc.k[s];
+    vec3 glo = (pc.warp[s].xyz + k * sdf_grid_point(lo, pc.gridMin, pc.voxel) - pc.gridMin) / pc.voxel;
+    vec3 ghi = (pc.warp[s].xyz + k * sdf_grid_point(hi, pc.gridMin, pc.voxel) - pc.gridMin) / pc.voxel;
+    vec3 clo = clamp(glo, vec3(0.0), vec3(top)), chi = clamp(ghi, vec3(0.0), vec3(top));
+    // outside(q) = voxel * |g - clamp(g)|: convex, so its maximum is at a box corner (per axis, separably); its
+    // minimum is the gap between the box and the grid.
+    vec3 gapMax = max(abs(glo - clo), abs(ghi - chi));
+    vec3 gapMin = max(vec3(0.0), max(-ghi, glo - vec3(top)));
+    outside = pc.voxel * vec2(length(gapMin), length(gapMax));
+    bLo = uvec3(min(floor(max(clo - 1e-3, vec3(0.0))), vec3(top - 1.0))) >> 2u;
+    bHi = uvec3(min(floor(chi + 1e-3), vec3(top - 1.0))) >> 2u;
+}
+
+// Bounds of the morphed distance over two boxes of lattice points, the first inside the second (a block's cubes and
+// the block dilated by 2 points): a weighted sum over the sources of the brick ranges the warped boxes touch, in one
+// pass over the larger box's bricks.
+void morph_bounds(uvec3 innerLo, uvec3 innerHi, uvec3 outerLo, uvec3 outerHi, out vec2 inner, out vec2 outer)
+{
     uint bricksPerAxis = (pc.n + 2u) / 4u; // ceil((n - 1) / 4)
-    vec3 plo = sdf_grid_point(lo, pc.gridMin, pc.voxel), phi = sdf_grid_point(hi, pc.gridMin, pc.voxel);
-    vec2 total = vec2(0.0);
+    inner = vec2(0.0);
+    outer = vec2(0.0);
     for (uint s = 0u; s < pc.count; s++)
     {
-        float k = pc.k[s];
-        vec3 glo = (pc.warp[s].xyz + k * plo - pc.gridMin) / pc.voxel, ghi = (pc.warp[s].xyz + k * phi - pc.gridMin) / pc.voxel;
-        vec3 clo = clamp(glo, vec3(0.0), vec3(top)), chi = clamp(ghi, vec3(0.0), vec3(top));
-        // outside(q) = voxel * |g - clamp(g)|: convex, so its maximum is at a box corner (per axis, separably); its
-        // minimum is the gap between the box and the grid.
-        vec3 gapMax = max(abs(glo - clo), abs(ghi - chi));
-        vec3 gapMin = max(vec3(0.0), max(-ghi, glo - vec3(top)));
-        uvec3 cellLo = uvec3(min(floor(max(clo - 1e-3, vec3(0.0))), vec3(top - 1.0)));
-        uvec3 cellHi = uvec3(min(floor(chi + 1e-3), vec3(top - 1.0)));
-        uvec3 bLo = cellLo >> 2u, bHi = cellHi >> 2u;
-        vec2 range = vec2(3.4e38, -3.4e38);
+        uvec3 iLo, iHi, oLo, oHi;
+        vec2 iOut, oOut;
+        warped_box(s, innerLo, innerHi, iLo, iHi, iOut);
+        warped_box(s, outerLo, outerHi, oLo, oHi, oOut);
+        vec2 iRange = vec2(3.4e38, -3.4e38), oRange = iRange;
         uint base = ((pc.sources >> (8u * s)) & 255u) * bricksPerAxis * bricksPerAxis * bricksPerAxis;
-        for (uint z = bLo.z; z <= bHi.z; z++)
-            for (uint y = bLo.y; y <= bHi.y; y++)
-                for (uint x = bLo.x; x <= bHi.x; x++)
+        for (uint z = oLo.z; z <= oHi.z; z++)
+            for (uint y = oLo.y; y <= oHi.y; y++)
+                for (uint x = oLo.x; x <= oHi.x; x++)
                 {
                     vec2 m = bricks[base + x + bricksPerAxis * (y + bricksPerAxis * z)];
-                    range = vec2(min(range.x, m.x), max(range.y, m.y));
+                    oRange = vec2(min(oRange.x, m.x), max(oRange.y, m.y));
+                    if (all(greaterThanEqual(uvec3(x, y, z), iLo)) && all(lessThanEqual(uvec3(x, y, z), iHi)))
+                        iRange = vec2(min(iRange.x, m.x), max(iRange.y, m.y));
                 }
-        float w = pc.warp[s].w;
-        total += w * (range + pc.voxel * vec2(length(gapMin), length(gapMax))) / k;
+        float w = pc.warp[s].w / pc.k[s];
+        inner += w * (iRange + iOut);
+        outer += w * (oRange + oOut);
     }
-    return total;
 }
 
 // True when the bound may hold values on both sides of the iso level (inside is d < iso), with a margin for the
@@ -298,10 +311,11 @@ void main()
     if (id >= blocks * blocks * blocks) return;
     uvec3 bc = uvec3(id % blocks, (id / blocks) % blocks, id / (blocks * blocks));
     uvec3 origin = 4u * bc, last = uvec3(pc.n - 1u);
-    // The block's own cubes (points origin .. origin + 4): does the isosurfacer need to classify it?
-    surface_flag[id] = straddles(morph_bound(origin, min(origin + 4u, last))) ? 1u : 0u;
-    // Points within 2 of the block: does any of them need its exact distance?
-    vec2 bound = morph_bound(uvec3(max(ivec3(origin) - 2, ivec3(0))), min(origin + 5u, last));
+    // The block's own cubes (points origin .. origin + 4): does the isosurfacer need to classify it? And the points
+    // within 2 of the block: does any of them need its exact distance?
+    vec2 cubes, bound;
+    morph_bounds(origin, min(origin + 4u, last), uvec3(max(ivec3(origin) - 2, ivec3(0))), min(origin + 5u, last), cubes, bound);
+    surface_flag[id] = straddles(cubes) ? 1u : 0u;
     if (straddles(bound))
     {
         eval_list[atomicAdd(block_args[MORPH_EVAL_COUNT], 1u)] = bc.x | (bc.y << 8) | (bc.z << 16);
@@ -324,7 +338,7 @@ layout(std430, binding = 2) readonly buffer SurfaceTotal { uint surface_total; }
 layout(std430, binding = 3) writeonly buffer SurfaceList { uint surface_list[]; };
 layout(std430, binding = 4) buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
 
-// Workgroup counts for `count` one-workgroup items, folded into y past the portable x limit (ff_group_index).
+// Workgroup counts for `count` workgroups, folded into y past the portable x limit (ff_group_index).
 void write_groups(uint at, uint count)
 {
     block_args[at] = min(count, MORPH_MAX_GROUPS_X);
@@ -339,7 +353,7 @@ void main()
     if (id == 0u)
     {
         write_groups(MORPH_EVAL_ARGS, block_args[MORPH_EVAL_COUNT]);
-        write_groups(MORPH_SURFACE_ARGS, surface_total);
+        write_groups(MORPH_SURFACE_ARGS, (surface_total + 63u) / 64u); // mc_block_classify: one invocation per block
         block_args[MORPH_SURFACE_COUNT] = surface_total;
     }
     if (id >= blocks * blocks * blocks || surface_flag[id] == 0u) return;

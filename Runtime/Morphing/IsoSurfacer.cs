@@ -29,12 +29,14 @@ public sealed class IsoSurfacer : IDisposable
     internal static readonly KernelSpec BlockArgsSpec = new("mc_block_args", Buffers: 3, PushConstantBytes: 32);
     internal static readonly KernelSpec BlockVerticesSpec = new("mc_block_vertices", Buffers: 7, PushConstantBytes: 32);
     internal static readonly KernelSpec BlockVerticesGradientSpec = new("mc_block_vertices_gradient", Buffers: 8, PushConstantBytes: 32);
-    internal static readonly KernelSpec BlockTrianglesSpec = new("mc_block_triangles", Buffers: 9, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockTrianglesSpec = new("mc_block_triangles", Buffers: 8, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockOwnersSpec = new("mc_block_owners", Buffers: 8, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
     private GpuBuffer<IsoVertex> _vertices;
     private GpuBuffer<uint> _indices;
+    private GpuBuffer<uint> _vertexOwner, _triangleOwner; // block form: the point that owns each output slot
     private readonly GpuBuffer<uint> _drawArgs;
     private readonly GpuBuffer<uint> _status; // host-visible: vertex and triangle totals per frame slot
     private readonly ScanWorkspace _scan;
@@ -79,6 +81,8 @@ public sealed class IsoSurfacer : IDisposable
         _triangleCapacity = 2 * _vertexCapacity;
         _vertices = gpu.CreateBuffer<IsoVertex>(_vertexCapacity, BufferLocation.DeviceLocal, "iso vertices", GpuBufferUsage.Vertex);
         _indices = gpu.CreateBuffer<uint>(3 * _triangleCapacity, BufferLocation.DeviceLocal, "iso indices", GpuBufferUsage.Index);
+        _vertexOwner = gpu.CreateBuffer<uint>(_vertexCapacity, label: "iso vertex owners");
+        _triangleOwner = gpu.CreateBuffer<uint>(_triangleCapacity, label: "iso triangle owners");
         _drawArgs = gpu.CreateBuffer<uint>(5, BufferLocation.DeviceLocal, "iso draw args", GpuBufferUsage.Indirect);
         _status = gpu.CreateBuffer<uint>(2 * MaxSlots, BufferLocation.HostVisible, "iso totals (host-visible)");
         _scan = gpu.Primitives.CreateScanWorkspace(points);
@@ -177,23 +181,25 @@ public sealed class IsoSurfacer : IDisposable
             _gpu.Primitives.RecordExclusiveScan(batch, _blockVertexCount, _blockVertexOffset, blocks.Count, _vertexTotal, _scan);
             _gpu.Primitives.RecordExclusiveScan(batch, _blockTriangleCount, _blockTriangleOffset, blocks.Count, _triangleTotal, _scan);
             batch.DispatchThreads(_gpu.GetKernel(BlockArgsSpec), push, 1, _vertexTotal, _triangleTotal, _outputArgs);
+            batch.DispatchIndirect(_gpu.GetKernel(BlockOwnersSpec), push, blocks.Arguments, 4 * SurfaceBlocks.SurfaceArgumentsWord,
+                _mask, _vertexOffset, _blockVertexOffset, _blockTriangleOffset, _blockTriangleCount, blocks.Arguments, _vertexOwner, _triangleOwner);
         }
         using (Stage(batch, "iso vertices"))
         {
             if (gradient is null)
                 batch.DispatchIndirect(_gpu.GetKernel(BlockVerticesSpec), push, _outputArgs, 0,
-                    distance, color, _mask, _blockVertexOffset, _vertices, _vertexTotal, blocks.SurfaceList);
+                    distance, color, _mask, _vertexOwner, _vertices, _vertexTotal, blocks.SurfaceList);
             else
             {
                 if (gradient.Length < 3 * grid.PointCount)
                     throw new ArgumentException($"gradient buffer '{gradient.Label}' holds {gradient.Length} floats, needs 3 × {grid.PointCount}", nameof(gradient));
                 batch.DispatchIndirect(_gpu.GetKernel(BlockVerticesGradientSpec), push, _outputArgs, 0,
-                    distance, color, _mask, _blockVertexOffset, _vertices, _vertexTotal, blocks.SurfaceList, gradient);
+                    distance, color, _mask, _vertexOwner, _vertices, _vertexTotal, blocks.SurfaceList, gradient);
             }
         }
         using (Stage(batch, "iso triangles"))
             batch.DispatchIndirect(_gpu.GetKernel(BlockTrianglesSpec), push, _outputArgs, 12,
-                _mask, _vertexOffset, _blockVertexOffset, _blockTriangleOffset, _table, _indices, _triangleTotal, blocks.SurfaceList, _blockSlot);
+                _mask, _triangleOwner, _blockVertexOffset, _table, _indices, _triangleTotal, blocks.SurfaceList, _blockSlot);
         RecordTotals(batch, push, slot);
     }
 
@@ -272,12 +278,16 @@ public sealed class IsoSurfacer : IDisposable
             _vertexCapacity = Math.Min(maxVertices, vertices + vertices / 2);
             _vertices.Dispose();
             _vertices = _gpu.CreateBuffer<IsoVertex>(_vertexCapacity, BufferLocation.DeviceLocal, "iso vertices", GpuBufferUsage.Vertex);
+            _vertexOwner.Dispose();
+            _vertexOwner = _gpu.CreateBuffer<uint>(_vertexCapacity, label: "iso vertex owners");
         }
         if (triangles > _triangleCapacity)
         {
             _triangleCapacity = Math.Min(maxTriangles, triangles + triangles / 2);
             _indices.Dispose();
             _indices = _gpu.CreateBuffer<uint>(3 * _triangleCapacity, BufferLocation.DeviceLocal, "iso indices", GpuBufferUsage.Index);
+            _triangleOwner.Dispose();
+            _triangleOwner = _gpu.CreateBuffer<uint>(_triangleCapacity, label: "iso triangle owners");
         }
     }
 
@@ -300,7 +310,7 @@ public sealed class IsoSurfacer : IDisposable
     public void Dispose()
     {
         foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices, _drawArgs, _status,
-                     _blockVertexCount, _blockTriangleCount, _blockVertexOffset, _blockTriangleOffset, _blockSlot, _outputArgs })
+                     _blockVertexCount, _blockTriangleCount, _blockVertexOffset, _blockTriangleOffset, _blockSlot, _outputArgs, _vertexOwner, _triangleOwner })
             b.Dispose();
         _scan.Dispose();
     }

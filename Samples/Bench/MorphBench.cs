@@ -15,29 +15,37 @@ public sealed class MorphBench : IBenchmark
     {
         report.Section("Morphing (SDF morph + GPU isosurface)");
         ISdfSource[] sources = [SdfShape.Sphere(0.5f).WithColor(new(1, 0.3f, 0.1f)), SdfShape.Torus(0.6f, 0.2f).WithColor(new(0.1f, 0.4f, 1f))];
-        int[] sizes = quick ? [32, 64] : [64, 128, 256];
+        int[] sizes = quick ? [64, 128] : [64, 128, 256];
         var frame = report.Table("One frame at t = 0.5: morph + classify/scan/compact/emit in one batch (ms = wall time incl. submit and mesh read-back)",
-            "grid", "triangles", "GPU ms/frame", "GPU kernels ms", "triangles/s (GPU)", "CPU reference ms", "GPU/CPU speed-up");
-        var stages = report.Table("GPU time per stage (timestamps, ms)", "grid", "morph", "classify", "scan x2", "vertices", "triangles",
-            "morph bandwidth (min. traffic: each source grid read once, distance written once)");
+            "grid", "triangles", "GPU ms/frame", "GPU kernels ms (fastest run)", "triangles/s (GPU)", "CPU reference ms", "GPU/CPU speed-up");
+        var stages = report.Table("GPU time per stage of RecordFrame (timestamps, ms, fastest of several runs; dense morph = Record over every point, for comparison)",
+            "grid", "blocks", "morph", "classify", "scan x2 + owners", "vertices", "triangles", "sum", "dense morph", "evaluated");
         foreach (int n in sizes)
         {
             var grid = SdfMorph.GridFor(sources, n);
             using var morph = new SdfMorph(gpu, sources, grid);
             using var iso = new IsoSurfacer(gpu, n);
             TriangleMesh mesh = morph.ExtractFrame(iso, 0.5f).Mesh; // warm-up, sizes the output buffers
-            double kernelMs = 0;
-            double wallS = Measure.Seconds(() => { var r = morph.ExtractFrame(iso, 0.5f); mesh = r.Mesh; kernelMs = r.Timings.Sum(x => x.Milliseconds); }, quick ? 3 : 5);
-            iso.TimeStages = true;
+            var kernelRuns = new List<double>();
+            double wallS = Measure.Seconds(() => { var r = morph.ExtractFrame(iso, 0.5f); mesh = r.Mesh; kernelRuns.Add(r.Timings.Sum(x => x.Milliseconds)); }, quick ? 3 : 5);
+            // The fastest run's GPU time: on a CPU device shared with other work, load only ever adds to it.
+            double kernelMs = kernelRuns.Where(double.IsFinite).DefaultIfEmpty(0).Min();
+            iso.TimeStages = morph.TimeStages = true;
+            // Each stage's fastest of a few runs (load from other processes only ever adds to a CPU device's times).
             var stageMs = new Dictionary<string, double>();
-            using (var batch = gpu.BeginBatch())
+            for (int run = 0; run < (quick ? 7 : 9); run++)
             {
-                using (batch.Time("morph")) morph.Record(batch, morph.WeightsAt(0.5f));
-                iso.Record(batch, grid, morph.Distance, morph.Color);
+                using var batch = gpu.BeginBatch();
+                morph.RecordFrame(batch, iso, 0.5f);
+                using (batch.Time("dense morph")) morph.Record(batch, morph.WeightsAt(0.5f)); // the pre-block path, for comparison
                 batch.Submit();
-                foreach (var t in batch.Timings) stageMs[t.Region] = t.Milliseconds;
+                foreach (var t in batch.Timings)
+                    stageMs[t.Region] = Math.Min(stageMs.GetValueOrDefault(t.Region, double.PositiveInfinity), t.Milliseconds);
             }
-            iso.TimeStages = false;
+            iso.TimeStages = morph.TimeStages = false;
+            // How sparse the frame was: the points whose distance it evaluated (the others hold a bound).
+            using (var batch = gpu.BeginBatch()) { morph.RecordFrame(batch, iso, 0.5f); batch.Submit(); }
+            float[] sparseDistance = morph.Distance.ToArray();
             // CPU reference: the same morph and the same extraction, single-threaded, on the same source grids.
             var (d0, c0) = morph.EvaluateCpu(morph.WeightsAt(0.5f)); // downloads the source grids once (not timed)
             var sw = Stopwatch.StartNew();
@@ -49,9 +57,12 @@ public sealed class MorphBench : IBenchmark
             frame.Add($"{n}^3", mesh.TriangleCount, $"{wallS * 1e3:F1}", double.IsNaN(kernelMs) || kernelMs == 0 ? "n/a" : $"{kernelMs:F1}",
                 Measure.Rate(mesh.TriangleCount / wallS, "tri"), $"{cpuS * 1e3:F0}", Measure.Ratio(cpuS / wallS));
             string S(string k) => stageMs.TryGetValue(k, out var v) ? $"{v:F2}" : "n/a";
-            double points = grid.PointCount, minBytes = points * 4 * (sources.Length + 1);
-            stages.Add($"{n}^3", S("morph"), S("iso classify"), S("iso scan"), S("iso vertices"), S("iso triangles"),
-                stageMs.TryGetValue("morph", out var morphMs) ? report.Bandwidth(minBytes / (morphMs / 1e3)) : "n/a");
+            string[] frameStages = ["morph blocks", "morph", "iso classify", "iso scan", "iso vertices", "iso triangles"];
+            double stageSum = frameStages.Sum(k => stageMs.GetValueOrDefault(k));
+            int exact = 0;
+            for (long i = 0; i < d.Length; i++) if (MathF.Abs(sparseDistance[i] - d[i]) <= 1e-4f) exact++;
+            stages.Add($"{n}^3", S("morph blocks"), S("morph"), S("iso classify"), S("iso scan"), S("iso vertices"), S("iso triangles"),
+                $"{stageSum:F2}", S("dense morph"), $"{100.0 * exact / d.Length:F0} % of points exact");
             if (n is 64 or 128 && kernelMs > 0) report.Summary($"morph{n}_gpu_ms", kernelMs);
             GC.KeepAlive(d0); GC.KeepAlive(c0);
         }

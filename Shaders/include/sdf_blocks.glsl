@@ -6,7 +6,7 @@
 
 #define MORPH_BLOCK_ARGS 8
 #define MORPH_EVAL_ARGS 0u     // x, y, z workgroups for morph_sparse (one per block to evaluate)
-#define MORPH_SURFACE_ARGS 3u  // x, y, z workgroups for the isosurfacer (one per block to classify)
+#define MORPH_SURFACE_ARGS 3u  // x, y, z workgroups for mc_block_classify (64 blocks to classify each)
 #define MORPH_EVAL_COUNT 6u
 #define MORPH_SURFACE_COUNT 7u
 #define MORPH_MAX_GROUPS_X 65535u // the smallest maxComputeWorkGroupCount[0] Vulkan allows
