@@ -32,7 +32,8 @@
 //                      its cell's corner samples, so the bound holds for any source (analytic, mesh, neural, noisy): no
 //                      Lipschitz assumption. Blocks whose bound contains the iso level go to the evaluation list; the
 //                      others get the bound nearest the iso level written to their points (a value on the right side
-//                      of it, which is all the isosurface reads there). A second bound, over the block's own cubes,
+//                      of it, which is all the isosurface reads there) when they did not already hold a value on that
+//                      side from an earlier frame. A second bound, over the block's own cubes,
 //                      marks the blocks the isosurfacer classifies (surface flags -> scan -> morph_block_list).
 //   morph_sparse     : morph_fused's arithmetic, one workgroup per listed block (dispatched indirectly).
 // Why dilate by 2 points: the isosurface reads exact distances at both ends of every crossing edge and at their axis
@@ -247,6 +248,9 @@ layout(std430, binding = 1) writeonly buffer OutDistance { float out_dist[]; };
 layout(std430, binding = 2) writeonly buffer EvalList { uint eval_list[]; };
 layout(std430, binding = 3) buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
 layout(std430, binding = 4) writeonly buffer SurfaceFlags { uint surface_flag[]; };
+// Per block, what its points hold since the last sparse frame: 0 = evaluated or unknown (a dense pass wrote them),
+// 1 = a value below the iso level, 2 = a value at or above it.
+layout(std430, binding = 5) buffer BlockSides { uint block_side[]; };
 
 // Per source: the source-grid bricks that hold the trilinear cells the warped box lo..hi (lattice points) touches,
 // widened by a thousandth of a cell against rounding, and the range of the outside-the-grid term over the box.
@@ -319,10 +323,16 @@ void main()
     if (straddles(bound))
     {
         eval_list[atomicAdd(block_args[MORPH_EVAL_COUNT], 1u)] = bc.x | (bc.y << 8) | (bc.z << 16);
+        block_side[id] = 0u;
         return;
     }
-    // Every point of the block is on one side: write the bound nearest the iso level (same side).
-    float fill = bound.x - (1e-3 * pc.voxel + 1e-5 * (abs(bound.x) + abs(bound.y))) >= pc.iso ? bound.x : bound.y;
+    // Every point of the block is on one side: write the bound nearest the iso level (same side), unless the block
+    // already holds values on that side from an earlier frame (a moving surface changes few blocks per frame).
+    bool above = bound.x - (1e-3 * pc.voxel + 1e-5 * (abs(bound.x) + abs(bound.y))) >= pc.iso;
+    uint side = above ? 2u : 1u;
+    if (block_side[id] == side) return;
+    block_side[id] = side;
+    float fill = above ? bound.x : bound.y;
     for (uint l = 0u; l < 64u; l++)
     {
         uvec3 c = origin + morph_block_local(l);

@@ -27,7 +27,7 @@ public sealed class SdfMorph : IDisposable
 
     /// <summary>The sparse frame's kernels (see morph.comp): block bounds, the surface-block list, and morph_fused's
     /// arithmetic over the listed blocks only (one kernel per source count).</summary>
-    internal static readonly KernelSpec BlocksSpec = new("morph_blocks", Buffers: 5, PushConstantBytes: 112);
+    internal static readonly KernelSpec BlocksSpec = new("morph_blocks", Buffers: 6, PushConstantBytes: 112);
     internal static readonly KernelSpec BlockListSpec = new("morph_block_list", Buffers: 5, PushConstantBytes: 112);
     internal static IReadOnlyList<KernelSpec> SparseSpecs { get; } =
     [
@@ -121,6 +121,7 @@ public sealed class SdfMorph : IDisposable
         }
         _bricks = gpu.CreateBuffer<Vector2>(bricks, label: "morph source brick bounds");
         _blocks = new SurfaceBlocks(gpu, grid.Resolution);
+        gpu.Primitives.Fill(_blocks.Sides, 0u);
     }
 
     private static int BricksPerAxis(int resolution) => (resolution + 2) / 4; // ⌈(N − 1) / 4⌉ cells of 4
@@ -223,8 +224,9 @@ public sealed class SdfMorph : IDisposable
     /// fraction of the cost: first each 4^3-point block gets a bound on its distances from the sources' per-brick
     /// minima and maxima (valid for every source, since the morph only interpolates their grids); then distances and
     /// colours are evaluated, and the surface classified, only in the blocks whose bound contains the zero level.
-    /// Elsewhere <see cref="Distance"/> receives that bound (on the same side of zero as the true distance, which is
-    /// all the isosurface reads there) and <see cref="Color"/> is left as it was. Vertices come numbered block by block.
+    /// Elsewhere <see cref="Distance"/> holds a value on the same side of zero as the true distance (which is all the
+    /// isosurface reads there): that bound, written when a block's side changed, or the value an earlier frame left;
+    /// <see cref="Color"/> is left as it was. Vertices come numbered block by block.
     /// More than <see cref="MaxFusedSources"/> non-zero weights fall back to the dense passes.
     /// </summary>
     public void RecordFrame(CommandBatch batch, IsoSurfacer iso, ReadOnlySpan<float> weights, int slot = 0)
@@ -254,6 +256,7 @@ public sealed class SdfMorph : IDisposable
         {
             RecordPerSource(batch, warps);
             RecordGradient(batch, warps);
+            _gpu.Primitives.RecordFill(batch, _blocks.Sides, 0u);
             return false;
         }
         Span<int> slots = stackalloc int[MaxFusedSources];
@@ -261,7 +264,8 @@ public sealed class SdfMorph : IDisposable
         using (Stage(batch, "morph blocks"))
         {
             batch.UpdateBuffer(_blocks.Arguments, stackalloc uint[] { 0u }, SurfaceBlocks.EvaluateCountWord);
-            batch.DispatchThreads(_gpu.GetKernel(BlocksSpec), push, _blocks.Count, _bricks, Distance, _blocks.EvaluateList, _blocks.Arguments, _blocks.SurfaceFlags);
+            batch.DispatchThreads(_gpu.GetKernel(BlocksSpec), push, _blocks.Count, _bricks, Distance, _blocks.EvaluateList, _blocks.Arguments, _blocks.SurfaceFlags,
+                _blocks.Sides);
             _gpu.Primitives.RecordExclusiveScan(batch, _blocks.SurfaceFlags, _blocks.SurfaceIndex, _blocks.Count, _blocks.SurfaceTotal, _blocks.Scan);
             batch.DispatchThreads(_gpu.GetKernel(BlockListSpec), push, _blocks.Count,
                 _blocks.SurfaceFlags, _blocks.SurfaceIndex, _blocks.SurfaceTotal, _blocks.SurfaceList, _blocks.Arguments);
@@ -299,6 +303,7 @@ public sealed class SdfMorph : IDisposable
         if (active <= MaxFusedSources) RecordFused(batch, warps);
         else RecordPerSource(batch, warps);
         RecordGradient(batch, warps);
+        _gpu.Primitives.RecordFill(batch, _blocks.Sides, 0u); // every point now holds its distance: sparse frames rewrite their bounds
     }
 
     private void RecordGradient(CommandBatch batch, (float Weight, float K, Vector3 Offset)[] warps)

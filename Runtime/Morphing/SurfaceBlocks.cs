@@ -24,6 +24,7 @@ internal sealed class SurfaceBlocks : IDisposable
         SurfaceIndex = gpu.CreateBuffer<uint>(Count, label: "morph surface block index");
         SurfaceTotal = gpu.CreateBuffer<uint>(1, label: "morph surface block total");
         SurfaceList = gpu.CreateBuffer<uint>(Count, label: "morph surface blocks");
+        Sides = gpu.CreateBuffer<uint>(Count, label: "morph block sides");
         Arguments = gpu.CreateBuffer<uint>(ArgumentWords, BufferLocation.DeviceLocal, "morph block dispatch arguments", GpuBufferUsage.Indirect);
         Scan = gpu.Primitives.CreateScanWorkspace(Count);
     }
@@ -39,11 +40,13 @@ internal sealed class SurfaceBlocks : IDisposable
     /// <summary>Blocks the isosurfacer classifies, in block-id order (deterministic vertex numbering).</summary>
     public GpuBuffer<uint> SurfaceList { get; }
     public GpuBuffer<uint> Arguments { get; }
+    /// <summary>Per block, which side of the iso level its points' stored values are on (0: evaluated or unknown).</summary>
+    public GpuBuffer<uint> Sides { get; }
     public ScanWorkspace Scan { get; }
 
     public void Dispose()
     {
-        foreach (var b in new GpuBuffer[] { EvaluateList, SurfaceFlags, SurfaceIndex, SurfaceTotal, SurfaceList, Arguments }) b.Dispose();
+        foreach (var b in new GpuBuffer[] { EvaluateList, SurfaceFlags, SurfaceIndex, SurfaceTotal, SurfaceList, Arguments, Sides }) b.Dispose();
         Scan.Dispose();
     }
 }

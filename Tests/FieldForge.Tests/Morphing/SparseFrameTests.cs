@@ -182,6 +182,27 @@ public sealed class SparseFrameTests : GpuTest
     }
 
     [Test]
+    public void RecordFrame_ConsecutiveFrames_KeepEveryPointOnItsSide()
+    {
+        // Sparse frames back to back (no dense pass between them): blocks whose side did not change keep an earlier
+        // frame's values, blocks that changed side are rewritten. Checked against the CPU reference at every frame.
+        ISdfSource[] sources = [RedSphere, BlueTorus];
+        using var morph = new SdfMorph(Gpu, sources, SdfMorph.GridFor(sources, 32));
+        using var iso = new IsoSurfacer(Gpu, 32);
+        foreach (float t in new[] { 0f, 0.3f, 0.6f, 1f, 0.5f, 0f })
+        {
+            var weights = morph.WeightsAt(t);
+            var (sparse, sparseDistance) = Sparse(morph, iso, weights);
+            var (d, c) = morph.EvaluateCpu(weights);
+            for (int i = 0; i < d.Length; i++)
+                Assert.That(sparseDistance[i] < 0, Is.EqualTo(d[i] < 0), $"t = {t}, point {i}: sparse {sparseDistance[i]}, reference {d[i]}");
+            var cpu = MarchingTetrahedra.Extract(morph.Grid, d, c);
+            Assert.That(sparse.TriangleCount, Is.EqualTo(cpu.TriangleCount), $"t = {t}");
+            Assert.That(sparse.VertexCount, Is.EqualTo(cpu.VertexCount), $"t = {t}");
+        }
+    }
+
+    [Test]
     public void RecordFrame_EveryFrameOfAnAnimation_MatchesDenseTriangleCount()
     {
         using var morph = new SdfMorph(Gpu, new ISdfSource[] { RedSphere, BlueTorus }, SdfMorph.GridFor(new ISdfSource[] { RedSphere, BlueTorus }, 28));
