@@ -182,6 +182,24 @@ public sealed class SparseFrameTests : GpuTest
     }
 
     [Test]
+    public void RecordFrame_SurfaceLargerThanInitialCapacity_GrowsAndMatchesDensePath()
+    {
+        // 216 small spheres: far more vertices than the 8 N^2 the isosurfacer starts with, so the block path's owner
+        // tables must grow with the output buffers.
+        SdfShape cloud = SdfShape.Sphere(0.09f).Translated(new(-0.55f, -0.55f, -0.55f));
+        for (int i = 1; i < 216; i++)
+            cloud = cloud.Union(SdfShape.Sphere(0.09f).Translated(new Vector3(i % 6, i / 6 % 6, i / 36) * 0.22f - new Vector3(0.55f)));
+        ISdfSource[] sources = [cloud, SdfShape.Box(new(0.5f))];
+        using var morph = new SdfMorph(Gpu, sources, SdfMorph.GridFor(sources, 32), MorphSchedule.Linear);
+        using var iso = new IsoSurfacer(Gpu, 32);
+        float[] weights = [1f, 0f];
+        var (sparse, _) = Sparse(morph, iso, weights);
+        var dense = Dense(morph, iso, weights);
+        Assert.That(sparse.VertexCount, Is.GreaterThan(8 * 32 * 32), "the surface outgrew the initial capacity");
+        AssertSameSurface(sparse, dense, morph.Grid.VoxelSize);
+    }
+
+    [Test]
     public void RecordFrame_ConsecutiveFrames_KeepEveryPointOnItsSide()
     {
         // Sparse frames back to back (no dense pass between them): blocks whose side did not change keep an earlier
