@@ -39,6 +39,9 @@
 // Why dilate by 2 points: the isosurface reads exact distances at both ends of every crossing edge and at their axis
 // neighbours (central-difference normals), all within 2 points of any point that is read; so a block whose dilated
 // bound excludes the iso level holds no point the isosurface reads exactly.
+//   morph_superblocks: first, the same dilated bound over 4^3-block superblocks: a block whose superblock bound does
+//                      not contain the iso level skips its own bounds (most of the grid, away from the surface).
+//! kernel morph_superblocks MORPH_BLOCKS SUPERBLOCKS
 //! kernel morph_blocks MORPH_BLOCKS
 //! kernel morph_block_list MORPH_BLOCK_LIST
 //! kernel morph_sparse2 MORPH_FUSED MORPH_SPARSE SOURCES=2
@@ -244,13 +247,20 @@ void main()
 
 #ifdef MORPH_BLOCKS
 layout(std430, binding = 0) readonly buffer Bricks { vec2 bricks[]; }; // per source: min, max of each 4^3-cell brick
+#ifdef SUPERBLOCKS
+layout(std430, binding = 1) writeonly buffer SuperBounds { vec2 super_bound[]; };
+#else
+layout(std430, binding = 6) readonly buffer SuperBounds { vec2 super_bound[]; };
 layout(std430, binding = 1) writeonly buffer OutDistance { float out_dist[]; };
+#endif
+#ifndef SUPERBLOCKS
 layout(std430, binding = 2) writeonly buffer EvalList { uint eval_list[]; };
 layout(std430, binding = 3) buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
 layout(std430, binding = 4) writeonly buffer SurfaceFlags { uint surface_flag[]; };
 // Per block, what its points hold since the last sparse frame: 0 = evaluated or unknown (a dense pass wrote them),
 // 1 = a value below the iso level, 2 = a value at or above it.
 layout(std430, binding = 5) buffer BlockSides { uint block_side[]; };
+#endif
 
 // Per source: the source-grid bricks that hold the trilinear cells the warped box lo..hi (lattice points) touches,
 // widened by a thousandth of a cell against rounding, and the range of the outside-the-grid term over the box.
@@ -308,6 +318,19 @@ bool straddles(vec2 bound)
     return bound.x - margin < pc.iso && bound.y + margin >= pc.iso;
 }
 
+#ifdef SUPERBLOCKS
+void main()
+{
+    uint supers = (pc.n + 15u) / 16u;
+    uint id = ff_global_index();
+    if (id >= supers * supers * supers) return;
+    uvec3 origin = 16u * uvec3(id % supers, (id / supers) % supers, id / (supers * supers)), last = uvec3(pc.n - 1u);
+    uvec3 lo = uvec3(max(ivec3(origin) - 2, ivec3(0))), hi = min(origin + 17u, last);
+    vec2 inner, outer;
+    morph_bounds(lo, hi, lo, hi, inner, outer);
+    super_bound[id] = outer;
+}
+#else
 void main()
 {
     uint blocks = (pc.n + 3u) / 4u;
@@ -316,9 +339,13 @@ void main()
     uvec3 bc = uvec3(id % blocks, (id / blocks) % blocks, id / (blocks * blocks));
     uvec3 origin = 4u * bc, last = uvec3(pc.n - 1u);
     // The block's own cubes (points origin .. origin + 4): does the isosurfacer need to classify it? And the points
-    // within 2 of the block: does any of them need its exact distance?
-    vec2 cubes, bound;
-    morph_bounds(origin, min(origin + 4u, last), uvec3(max(ivec3(origin) - 2, ivec3(0))), min(origin + 5u, last), cubes, bound);
+    // within 2 of the block: does any of them need its exact distance? The superblock's bound covers both boxes, so
+    // when it is one-sided the block's own (tighter) bounds are not needed.
+    uint supers = (blocks + 3u) / 4u;
+    uvec3 sc = bc >> 2u;
+    vec2 cubes = super_bound[sc.x + supers * (sc.y + supers * sc.z)], bound = cubes;
+    if (straddles(bound))
+        morph_bounds(origin, min(origin + 4u, last), uvec3(max(ivec3(origin) - 2, ivec3(0))), min(origin + 5u, last), cubes, bound);
     surface_flag[id] = straddles(cubes) ? 1u : 0u;
     if (straddles(bound))
     {
@@ -339,6 +366,7 @@ void main()
         if (all(lessThan(c, uvec3(pc.n)))) out_dist[sdf_grid_index(c, pc.n)] = fill;
     }
 }
+#endif
 #endif
 
 #ifdef MORPH_BLOCK_LIST

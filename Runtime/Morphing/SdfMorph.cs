@@ -27,7 +27,8 @@ public sealed class SdfMorph : IDisposable
 
     /// <summary>The sparse frame's kernels (see morph.comp): block bounds, the surface-block list, and morph_fused's
     /// arithmetic over the listed blocks only (one kernel per source count).</summary>
-    internal static readonly KernelSpec BlocksSpec = new("morph_blocks", Buffers: 6, PushConstantBytes: 112);
+    internal static readonly KernelSpec SuperblocksSpec = new("morph_superblocks", Buffers: 2, PushConstantBytes: 112);
+    internal static readonly KernelSpec BlocksSpec = new("morph_blocks", Buffers: 7, PushConstantBytes: 112);
     internal static readonly KernelSpec BlockListSpec = new("morph_block_list", Buffers: 5, PushConstantBytes: 112);
     internal static IReadOnlyList<KernelSpec> SparseSpecs { get; } =
     [
@@ -264,8 +265,9 @@ public sealed class SdfMorph : IDisposable
         using (Stage(batch, "morph blocks"))
         {
             batch.UpdateBuffer(_blocks.Arguments, stackalloc uint[] { 0u }, SurfaceBlocks.EvaluateCountWord);
+            batch.DispatchThreads(_gpu.GetKernel(SuperblocksSpec), push, _blocks.SuperBounds.Length, _bricks, _blocks.SuperBounds);
             batch.DispatchThreads(_gpu.GetKernel(BlocksSpec), push, _blocks.Count, _bricks, Distance, _blocks.EvaluateList, _blocks.Arguments, _blocks.SurfaceFlags,
-                _blocks.Sides);
+                _blocks.Sides, _blocks.SuperBounds);
             _gpu.Primitives.RecordExclusiveScan(batch, _blocks.SurfaceFlags, _blocks.SurfaceIndex, _blocks.Count, _blocks.SurfaceTotal, _blocks.Scan);
             batch.DispatchThreads(_gpu.GetKernel(BlockListSpec), push, _blocks.Count,
                 _blocks.SurfaceFlags, _blocks.SurfaceIndex, _blocks.SurfaceTotal, _blocks.SurfaceList, _blocks.Arguments);

@@ -25,6 +25,8 @@ internal sealed class SurfaceBlocks : IDisposable
         SurfaceTotal = gpu.CreateBuffer<uint>(1, label: "morph surface block total");
         SurfaceList = gpu.CreateBuffer<uint>(Count, label: "morph surface blocks");
         Sides = gpu.CreateBuffer<uint>(Count, label: "morph block sides");
+        long supers = (BlocksPerAxis + 3) / 4;
+        SuperBounds = gpu.CreateBuffer<System.Numerics.Vector2>(supers * supers * supers, label: "morph superblock bounds");
         Arguments = gpu.CreateBuffer<uint>(ArgumentWords, BufferLocation.DeviceLocal, "morph block dispatch arguments", GpuBufferUsage.Indirect);
         Scan = gpu.Primitives.CreateScanWorkspace(Count);
     }
@@ -42,11 +44,13 @@ internal sealed class SurfaceBlocks : IDisposable
     public GpuBuffer<uint> Arguments { get; }
     /// <summary>Per block, which side of the iso level its points' stored values are on (0: evaluated or unknown).</summary>
     public GpuBuffer<uint> Sides { get; }
+    /// <summary>Per 4^3 blocks (16^3 points), the morph's bound over them dilated by 2 points.</summary>
+    public GpuBuffer<System.Numerics.Vector2> SuperBounds { get; }
     public ScanWorkspace Scan { get; }
 
     public void Dispose()
     {
-        foreach (var b in new GpuBuffer[] { EvaluateList, SurfaceFlags, SurfaceIndex, SurfaceTotal, SurfaceList, Arguments, Sides }) b.Dispose();
+        foreach (var b in new GpuBuffer[] { EvaluateList, SurfaceFlags, SurfaceIndex, SurfaceTotal, SurfaceList, Arguments, Sides, SuperBounds }) b.Dispose();
         Scan.Dispose();
     }
 }
