@@ -21,12 +21,17 @@ layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "fdtd_push.glsl"
 
-layout(std430, binding = 0) readonly buffer Current { vec4 p[]; };
 #ifdef FDTD_SAMPLE
+layout(std430, binding = 0) readonly buffer Current { vec4 p[]; };
 struct Receiver { uint cell[8]; float weight[8]; };
 layout(std430, binding = 1) readonly buffer Receivers { Receiver receivers[]; };
 layout(std430, binding = 2) writeonly buffer Output { float outputs[]; };
 #else
+// The update kernels read p^n as a texel buffer (RGBA32F view: one texel = one vec4 group). On a GPU this is the
+// texture-cache path, as fast as a storage buffer; on lavapipe a texel fetch is a SIMD gather, while every storage-buffer
+// load is a loop over the lanes with a bounds-check branch per component, so the neighbour loads cost several times less.
+layout(binding = 0) uniform samplerBuffer current;
+vec4 P(uint g) { return texelFetch(current, int(g)); }
 layout(std430, binding = 1) buffer PreviousNext { vec4 q[]; };
 #endif
 #ifdef FDTD_INTERIOR
@@ -40,7 +45,6 @@ layout(std430, binding = 2) readonly buffer Boundary { uvec2 boundary[]; };
 const uint NOT_AIR = 15u;
 #endif
 
-float cell(uint c) { return p[c >> 2u][c & 3u]; }
 
 #ifdef FDTD_INTERIOR
 // Each invocation marches a block of BX x BY vec4 groups (x by y) along z, carrying the plane below and the current
@@ -59,8 +63,8 @@ void main()
     for (int y = 0; y < BY; y++)
         for (int x = 0; x < BX; x++)
         {
-            below[y][x] = p[g + uint(x) + uint(y) * rs - ps];
-            c[y][x] = p[g + uint(x) + uint(y) * rs];
+            below[y][x] = P(g + uint(x) + uint(y) * rs - ps);
+            c[y][x] = P(g + uint(x) + uint(y) * rs);
         }
     for (uint n = 0u; n < column.y; n++, g += ps)
     {
@@ -68,14 +72,14 @@ void main()
         float west[BY], east[BY];
         for (int x = 0; x < BX; x++)
         {
-            south[x] = p[g + uint(x) - rs];
-            north[x] = p[g + uint(x) + uint(BY) * rs];
+            south[x] = P(g + uint(x) - rs);
+            north[x] = P(g + uint(x) + uint(BY) * rs);
         }
         for (int y = 0; y < BY; y++)
         {
-            west[y] = p[g + uint(y) * rs - 1u].w;
-            east[y] = p[g + uint(y) * rs + uint(BX)].x;
-            for (int x = 0; x < BX; x++) above[y][x] = p[g + uint(x) + uint(y) * rs + ps];
+            west[y] = P(g + uint(y) * rs - 1u).w;
+            east[y] = P(g + uint(y) * rs + uint(BX)).x;
+            for (int x = 0; x < BX; x++) above[y][x] = P(g + uint(x) + uint(y) * rs + ps);
         }
         for (int y = 0; y < BY; y++)
             for (int x = 0; x < BX; x++)
@@ -108,9 +112,9 @@ void main()
     uvec4 code = (uvec4(b.y) >> uvec4(0u, 4u, 8u, 12u)) & 15u;
     vec4 air = vec4(notEqual(code, uvec4(NOT_AIR)));
     vec4 k = vec4(code) * air;
-    vec4 v = p[g];
-    vec4 s = vec4(p[g - 1u].w, v.xyz) + vec4(v.yzw, p[g + 1u].x) + p[g - pc.rowStride] + p[g + pc.rowStride]
-           + p[g - pc.planeStride] + p[g + pc.planeStride];
+    vec4 v = P(g);
+    vec4 s = vec4(P(g - 1u).w, v.xyz) + vec4(v.yzw, P(g + 1u).x) + P(g - pc.rowStride) + P(g + pc.rowStride)
+           + P(g - pc.planeStride) + P(g + pc.planeStride);
     vec4 a = pc.loss * (6.0 - k);
     vec4 next = ((pc.self - pc.selfLoss * a) * v + pc.lap * (s - k * v) - pc.previous * (1.0 - a) * q[g]) / (1.0 + a);
     q[g] = next * air;
@@ -118,6 +122,8 @@ void main()
 #endif
 
 #ifdef FDTD_SAMPLE
+float cell(uint c) { return p[c >> 2u][c & 3u]; }
+
 void main()
 {
     uint r = ff_global_index();

@@ -18,11 +18,11 @@ namespace FieldForge.Acoustics;
 public sealed class FdtdSolver : IDisposable
 {
     /// <summary>Interior update: one column of vec4 groups along z per invocation (groups no block covers).</summary>
-    internal static readonly KernelSpec InteriorSpec = new("fdtd_interior", Buffers: 3, PushConstantBytes: 56);
+    internal static readonly KernelSpec InteriorSpec = new("fdtd_interior", Buffers: 3, PushConstantBytes: 56, TexelBuffers: 1);
     /// <summary>Interior update: one column of <see cref="BlockX"/> x <see cref="BlockY"/> blocks of vec4 groups along z per invocation.</summary>
-    internal static readonly KernelSpec InteriorBlockSpec = new("fdtd_interior_block", Buffers: 3, PushConstantBytes: 56);
+    internal static readonly KernelSpec InteriorBlockSpec = new("fdtd_interior_block", Buffers: 3, PushConstantBytes: 56, TexelBuffers: 1);
     /// <summary>Boundary update: one 4-cell group per invocation from the boundary list, wall loss folded in.</summary>
-    internal static readonly KernelSpec BoundarySpec = new("fdtd_boundary", Buffers: 3, PushConstantBytes: 56);
+    internal static readonly KernelSpec BoundarySpec = new("fdtd_boundary", Buffers: 3, PushConstantBytes: 56, TexelBuffers: 1);
     /// <summary>Receiver sampling of the current field (trilinear stencils).</summary>
     internal static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 56);
 
@@ -58,15 +58,16 @@ public sealed class FdtdSolver : IDisposable
         ArgumentNullException.ThrowIfNull(room);
         Settings = (settings ?? throw new ArgumentNullException(nameof(settings))).Validate();
         Room = room;
-        CheckMemory(room, settings, gpu.DeviceInfo.MaxStorageBufferBytes);
+        CheckMemory(room, settings, gpu.DeviceInfo.MaxStorageBufferBytes, gpu.DeviceInfo.MaxTexelBufferElements);
         Grid = room.Voxelize(settings.Spacing);
         (_px, _py, _pz) = PaddedSize(Grid.Nx, Grid.Ny, Grid.Nz);
         var (blocks, singles, boundary, interiorGroups, boundaryAir) = BuildLists();
         InteriorCells = interiorGroups * 4;
         BoundaryCells = boundaryAir;
         long padded = (long)_px * _py * _pz;
-        _fieldA = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure A");
-        _fieldB = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure B");
+        // The update kernels read p^n through a texel view (see fdtd.comp), and write p^{n+1} as a storage buffer.
+        _fieldA = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure A", GpuBufferUsage.TexelBuffer);
+        _fieldB = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure B", GpuBufferUsage.TexelBuffer);
         _blocks = gpu.CreateBuffer<uint>(blocks.Length == 0 ? new uint[2] : blocks, BufferLocation.DeviceLocal, "fdtd interior block columns");
         _singles = gpu.CreateBuffer<uint>(singles.Length == 0 ? new uint[2] : singles, BufferLocation.DeviceLocal, "fdtd interior single columns");
         _boundary = gpu.CreateBuffer<uint>(boundary.Length == 0 ? new uint[2] : boundary, BufferLocation.DeviceLocal, "fdtd boundary cells");
@@ -103,7 +104,11 @@ public sealed class FdtdSolver : IDisposable
     public static long EstimateBytes(Room room, FdtdSettings settings) => room.CellCount(settings.Spacing) * BytesPerCell;
 
     /// <summary>Refuses grids that exceed <see cref="FdtdSettings.MaxMemoryBytes"/> or the per-buffer binding limit.</summary>
-    public static void CheckMemory(Room room, FdtdSettings settings, ulong maxBufferBytes)
+    public static void CheckMemory(Room room, FdtdSettings settings, ulong maxBufferBytes) => CheckMemory(room, settings, maxBufferBytes, uint.MaxValue);
+
+    /// <summary>Refuses grids that exceed <see cref="FdtdSettings.MaxMemoryBytes"/>, the per-buffer binding limit or the
+    /// device's texel-buffer size (<paramref name="maxTexelBufferElements"/> vec4 texels, the view the kernels read).</summary>
+    public static void CheckMemory(Room room, FdtdSettings settings, ulong maxBufferBytes, uint maxTexelBufferElements)
     {
         settings.Validate();
         long cells = room.CellCount(settings.Spacing);
@@ -115,6 +120,8 @@ public sealed class FdtdSolver : IDisposable
         var (px, py, pz) = PaddedSize(nx, ny, nz);
         if ((ulong)px * (ulong)py * (ulong)pz * 4 > maxBufferBytes)
             throw new ArgumentOutOfRangeException(nameof(settings), FormattableString.Invariant($"{what}; its pressure buffer exceeds the device's {maxBufferBytes / 1048576.0:F0} MiB storage-buffer limit; lower fmax"));
+        if ((ulong)px * (ulong)py * (ulong)pz / 4 > maxTexelBufferElements)
+            throw new ArgumentOutOfRangeException(nameof(settings), FormattableString.Invariant($"{what}; its pressure buffer exceeds the device's texel-buffer limit of {maxTexelBufferElements:N0} texels; lower fmax"));
     }
 
     // One solid cell of halo on every side, rows padded to whole vec4 groups.
