@@ -7,9 +7,10 @@
 //   (1 + a) p^{n+1} = 2 p^n + lambda^2 lap p^n - (1 - a) p^{n-1}.
 // Solid and halo cells hold 0 forever, so summing all six neighbours equals summing the air ones.
 //
-// Three kernels per step, all reading the current field p^n: interior columns of vec4 groups along z (branch-free, from
-// a compact list of runs), boundary vec4 groups (compact list of group + each cell's number of air neighbours), and
-// receivers sampling p^n (trilinear stencils).
+// The kernels of a step all read the current field p^n: interior columns of 2 x 2 blocks of vec4 groups along z
+// (branch-free, from a compact list of runs), the same for the interior groups no block covers (1 x 1), boundary vec4
+// groups (compact list of group + each cell's number of air neighbours), and receivers sampling p^n (trilinear
+// stencils) when an output is due.
 // They are separate kernels rather than workgroup ranges of one: lavapipe runs both sides of every branch under a lane
 // mask, so a range test would make every invocation pay for all three bodies.
 //! kernel fdtd_interior FDTD_INTERIOR BX=1 BY=1

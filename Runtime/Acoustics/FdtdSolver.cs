@@ -8,8 +8,9 @@ namespace FieldForge.Acoustics;
 /// cell-centred grid, rigid or frequency-independent impedance walls, a Gaussian initial pulse with zero initial
 /// velocity. Each time step is one dispatch over the interior (branch-free: each invocation marches a 2 x 2 block of
 /// 4-cell groups along z, from a compact list of runs; a second small dispatch takes the interior groups no block
-/// covers) and one over the boundary groups (their own compact list); receivers are sampled by a small kernel when an
-/// output is due; many steps go into one submission (<see cref="FdtdSettings.StepsPerBatch"/>).
+/// covers) and one over the boundary groups (their own compact list), all reading p^n through a texel view; receivers
+/// are sampled by a small kernel when an output is due; many steps go into one submission
+/// (<see cref="FdtdSettings.StepsPerBatch"/>).
 /// </summary>
 /// <example><code>
 /// using var solver = new FdtdSolver(gpu, Room.Parse("box:4x3x2.5"), new FdtdSettings { MaxFrequencyHz = 500 });
