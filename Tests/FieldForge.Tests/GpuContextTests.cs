@@ -103,6 +103,18 @@ public class GpuContextTests : GpuTest
     }
 
     [Test]
+    public void Dispatch_TexelBindingOfBufferWithoutTexelUsage_ThrowsNamingTheBuffer()
+    {
+        var kernel = Gpu.GetKernel(FieldForge.Acoustics.FdtdSolver.BoundarySpec);
+        using var plain = Gpu.CreateBuffer<float>(64, BufferLocation.DeviceLocal, "plain field");
+        using var next = Gpu.CreateBuffer<float>(64, BufferLocation.DeviceLocal, "next field");
+        using var list = Gpu.CreateBuffer<uint>(2, BufferLocation.DeviceLocal, "list");
+        using var batch = Gpu.BeginBatch();
+        var ex = Assert.Throws<InvalidOperationException>(() => batch.Dispatch(kernel, default(FieldForge.Acoustics.FdtdPush), new GroupCount(1), plain, next, list))!;
+        Assert.That(ex.Message, Does.Contain("plain field").And.Contain("GpuBufferUsage.TexelBuffer"));
+    }
+
+    [Test]
     public void GetKernel_UnknownName_ThrowsNamingIt()
     {
         var ex = Assert.Throws<ArgumentException>(() => Gpu.GetKernel(new KernelSpec("no_such_kernel", 1)))!;
