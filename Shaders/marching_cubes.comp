@@ -24,7 +24,7 @@
 // their counts locally, so the device-wide scans cover one count per block instead of one per point. Vertices are numbered block by block (in list order), then in grid order inside a block.
 //   mc_block_classify : per listed block b and point j: cell word (edge mask, cube corners, local vertex offset) and
 //                       local triangle offset at b * 64 + j; block totals at b; the block's list position by block id;
-//   (ExclusiveScan of the block totals -> block offsets, totals);
+//   (one ExclusiveScan of the block totals, vertices then triangles -> block offsets);
 //   mc_block_owners   : per output slot, the point that owns it (no binary search in the output kernels);
 //   mc_block_args     : indirect dispatch sizes for the two output kernels from the totals;
 //   mc_block_vertices, mc_block_triangles : as mc_vertices / mc_triangles.
@@ -272,9 +272,9 @@ layout(std430, binding = 1) readonly buffer SurfaceList { uint surface_list[]; }
 layout(std430, binding = 2) readonly buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
 layout(std430, binding = 3) writeonly buffer Cells { uint cell[]; };
 layout(std430, binding = 4) writeonly buffer LocalTriangles { uint local_triangle[]; };
-layout(std430, binding = 5) writeonly buffer BlockVertexCount { uint block_vertex_count[]; };
-layout(std430, binding = 6) writeonly buffer BlockTriangleCount { uint block_triangle_count[]; };
-layout(std430, binding = 7) writeonly buffer BlockSlot { uint block_slot[]; };
+// Per listed block b: vertices at b, triangles at (blocks in the grid) + b, so one scan numbers both.
+layout(std430, binding = 5) writeonly buffer BlockCounts { uint block_counts[]; };
+layout(std430, binding = 6) writeonly buffer BlockSlot { uint block_slot[]; };
 
 // Inside bits (d < iso, in the grid) of the 5 points q, q + x, ..., q + 4x: one row of a block's cube corners.
 uint inside_row(uvec3 q)
@@ -329,9 +329,9 @@ void main()
                 running += bitCount(mask) | (tris << 16);
             }
         }
-    block_vertex_count[b] = running & 0xFFFFu;
-    block_triangle_count[b] = running >> 16;
     uint nb = (pc.n + 3u) / 4u;
+    block_counts[b] = running & 0xFFFFu;
+    block_counts[nb * nb * nb + b] = running >> 16;
     uvec3 bc = origin >> 2u;
     block_slot[bc.x + nb * (bc.y + nb * bc.z)] = b;
 }
@@ -340,12 +340,11 @@ void main()
 #ifdef MC_BLOCK_OWNERS
 layout(std430, binding = 0) readonly buffer Cells { uint cell[]; };
 layout(std430, binding = 1) readonly buffer LocalTriangles { uint local_triangle[]; };
-layout(std430, binding = 2) readonly buffer BlockVertexOffset { uint block_vertex_offset[]; };
-layout(std430, binding = 3) readonly buffer BlockTriangleOffset { uint block_triangle_offset[]; };
-layout(std430, binding = 4) readonly buffer BlockTriangleCount { uint block_triangle_count[]; };
-layout(std430, binding = 5) readonly buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
-layout(std430, binding = 6) writeonly buffer VertexOwner { uint vertex_owner[]; };
-layout(std430, binding = 7) writeonly buffer TriangleOwner { uint triangle_owner[]; };
+layout(std430, binding = 2) readonly buffer BlockOffsets { uint block_offsets[]; }; // exclusive scan of block_counts
+layout(std430, binding = 3) readonly buffer BlockCounts { uint block_counts[]; };
+layout(std430, binding = 4) readonly buffer BlockArgs { uint block_args[MORPH_BLOCK_ARGS]; };
+layout(std430, binding = 5) writeonly buffer VertexOwner { uint vertex_owner[]; };
+layout(std430, binding = 6) writeonly buffer TriangleOwner { uint triangle_owner[]; };
 
 // One invocation per listed block writes, for every output slot its points own, who owns it: block << 6 | point,
 // and which of the point's vertices (edges) or triangles it is << 26. The output kernels then find their point with
@@ -355,7 +354,8 @@ void main()
 {
     uint b = ff_global_index();
     if (b >= block_args[MORPH_SURFACE_COUNT]) return;
-    uint vertexBase = block_vertex_offset[b], triangleBase = block_triangle_offset[b];
+    uint nb = (pc.n + 3u) / 4u, blocks = nb * nb * nb;
+    uint vertexBase = block_offsets[b], triangleBase = block_offsets[blocks + b] - block_offsets[blocks];
     for (uint j = 0u; j < 64u; j++)
     {
         uint word = cell[b * 64u + j], owner = (b << 6) | j;
@@ -363,7 +363,7 @@ void main()
         for (uint i = 0u; i < count; i++)
             if (first + i < pc.vertexCapacity) vertex_owner[first + i] = owner | (i << 26);
         uint local = local_triangle[b * 64u + j];
-        uint next = j < 63u ? local_triangle[b * 64u + j + 1u] : block_triangle_count[b];
+        uint next = j < 63u ? local_triangle[b * 64u + j + 1u] : block_counts[blocks + b];
         for (uint i = 0u; i < next - local; i++)
             if (triangleBase + local + i < pc.triangleCapacity) triangle_owner[triangleBase + local + i] = owner | (i << 26);
     }
@@ -371,10 +371,12 @@ void main()
 #endif
 
 #ifdef MC_BLOCK_ARGS
-layout(std430, binding = 0) readonly buffer VertexTotal { uint vertex_total; };
-layout(std430, binding = 1) readonly buffer TriangleTotal { uint triangle_total; };
+layout(std430, binding = 0) readonly buffer BlockOffsets { uint block_offsets[]; };
+layout(std430, binding = 1) readonly buffer CountTotal { uint count_total; }; // vertices + triangles
+layout(std430, binding = 2) writeonly buffer VertexTotal { uint vertex_total; };
+layout(std430, binding = 3) writeonly buffer TriangleTotal { uint triangle_total; };
 // Two VkDispatchIndirectCommand: the vertex kernel's, then the triangle kernel's.
-layout(std430, binding = 2) writeonly buffer OutputArgs { uint output_args[6]; };
+layout(std430, binding = 4) writeonly buffer OutputArgs { uint output_args[6]; };
 
 void write_groups(uint at, uint threads)
 {
@@ -387,8 +389,11 @@ void write_groups(uint at, uint threads)
 void main()
 {
     if (ff_global_index() != 0u) return;
-    write_groups(0u, min(vertex_total, pc.vertexCapacity));
-    write_groups(3u, min(triangle_total, pc.triangleCapacity));
+    uint nb = (pc.n + 3u) / 4u, vertices = block_offsets[nb * nb * nb], triangles = count_total - vertices;
+    vertex_total = vertices;
+    triangle_total = triangles;
+    write_groups(0u, min(vertices, pc.vertexCapacity));
+    write_groups(3u, min(triangles, pc.triangleCapacity));
 }
 #endif
 

@@ -25,12 +25,12 @@ public sealed class IsoSurfacer : IDisposable
     internal static readonly KernelSpec TrianglesSpec = new("mc_triangles", Buffers: 6, PushConstantBytes: 32);
     internal static readonly KernelSpec DrawArgsSpec = new("mc_draw_args", Buffers: 2, PushConstantBytes: 32);
     // The block form (RecordBlocks): classification with a block-local scan, then two-level owner searches.
-    internal static readonly KernelSpec BlockClassifySpec = new("mc_block_classify", Buffers: 8, PushConstantBytes: 32);
-    internal static readonly KernelSpec BlockArgsSpec = new("mc_block_args", Buffers: 3, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockClassifySpec = new("mc_block_classify", Buffers: 7, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockArgsSpec = new("mc_block_args", Buffers: 5, PushConstantBytes: 32);
     internal static readonly KernelSpec BlockVerticesSpec = new("mc_block_vertices", Buffers: 7, PushConstantBytes: 32);
     internal static readonly KernelSpec BlockVerticesGradientSpec = new("mc_block_vertices_gradient", Buffers: 8, PushConstantBytes: 32);
     internal static readonly KernelSpec BlockTrianglesSpec = new("mc_block_triangles", Buffers: 8, PushConstantBytes: 32);
-    internal static readonly KernelSpec BlockOwnersSpec = new("mc_block_owners", Buffers: 8, PushConstantBytes: 32);
+    internal static readonly KernelSpec BlockOwnersSpec = new("mc_block_owners", Buffers: 7, PushConstantBytes: 32);
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<uint> _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal;
@@ -40,9 +40,10 @@ public sealed class IsoSurfacer : IDisposable
     private readonly GpuBuffer<uint> _drawArgs;
     private readonly GpuBuffer<uint> _status; // host-visible: vertex and triangle totals per frame slot
     private readonly ScanWorkspace _scan;
-    // Block form: per listed block its vertex/triangle counts and their scans, and each block's list position by id;
-    // dispatch sizes of the two output kernels. (Per-point words reuse _mask and _vertexOffset, sized for both forms.)
-    private readonly GpuBuffer<uint> _blockVertexCount, _blockTriangleCount, _blockVertexOffset, _blockTriangleOffset, _blockSlot, _outputArgs;
+    // Block form: per listed block its vertex counts, then its triangle counts (one buffer, so one scan numbers both),
+    // their scan and its total, each block's list position by id; dispatch sizes of the two output kernels.
+    // (Per-point words reuse _mask and _vertexOffset, sized for both forms.)
+    private readonly GpuBuffer<uint> _blockCounts, _blockOffsets, _blockCountTotal, _blockSlot, _outputArgs;
     private readonly bool[] _statusRecorded = new bool[MaxSlots];
 
     /// <summary>Frames in flight whose totals the isosurfacer keeps apart (a pipelined host has two).</summary>
@@ -65,10 +66,9 @@ public sealed class IsoSurfacer : IDisposable
         _mask = gpu.CreateBuffer<uint>(blockPoints, label: "iso edge mask");
         _vertexCount = gpu.CreateBuffer<uint>(points, label: "iso vertex count");
         _vertexOffset = gpu.CreateBuffer<uint>(blockPoints, label: "iso vertex offset");
-        _blockVertexCount = gpu.CreateBuffer<uint>(blocks, label: "iso block vertex count");
-        _blockTriangleCount = gpu.CreateBuffer<uint>(blocks, label: "iso block triangle count");
-        _blockVertexOffset = gpu.CreateBuffer<uint>(blocks, label: "iso block vertex offset");
-        _blockTriangleOffset = gpu.CreateBuffer<uint>(blocks, label: "iso block triangle offset");
+        _blockCounts = gpu.CreateBuffer<uint>(2 * blocks, label: "iso block counts");
+        _blockOffsets = gpu.CreateBuffer<uint>(2 * blocks, label: "iso block offsets");
+        _blockCountTotal = gpu.CreateBuffer<uint>(1, label: "iso block count total");
         _blockSlot = gpu.CreateBuffer<uint>(blocks, label: "iso block list position");
         _outputArgs = gpu.CreateBuffer<uint>(6, BufferLocation.DeviceLocal, "iso output dispatch arguments", GpuBufferUsage.Indirect);
         _triangleCount = gpu.CreateBuffer<uint>(points, label: "iso triangle count");
@@ -85,7 +85,7 @@ public sealed class IsoSurfacer : IDisposable
         _triangleOwner = gpu.CreateBuffer<uint>(_triangleCapacity, label: "iso triangle owners");
         _drawArgs = gpu.CreateBuffer<uint>(5, BufferLocation.DeviceLocal, "iso draw args", GpuBufferUsage.Indirect);
         _status = gpu.CreateBuffer<uint>(2 * MaxSlots, BufferLocation.HostVisible, "iso totals (host-visible)");
-        _scan = gpu.Primitives.CreateScanWorkspace(points);
+        _scan = gpu.Primitives.CreateScanWorkspace(Math.Max(points, 2 * blocks));
     }
 
     /// <summary>The surface's vertices on the GPU (<see cref="IsoVertex"/>, 32-byte stride), bindable as a vertex buffer.
@@ -170,19 +170,17 @@ public sealed class IsoSurfacer : IDisposable
         var push = new IsoSurfacePush(grid.Min, grid.VoxelSize, (uint)Resolution, 0f, (uint)_vertexCapacity, (uint)_triangleCapacity);
         using (Stage(batch, "iso classify"))
         {
-            // Counts past the list's end stay zero, so the scans may cover every block without knowing the list length.
-            _gpu.Primitives.RecordFill(batch, _blockVertexCount, 0u);
-            _gpu.Primitives.RecordFill(batch, _blockTriangleCount, 0u);
+            // Counts past the list's end stay zero, so the scan may cover every block without knowing the list length.
+            _gpu.Primitives.RecordFill(batch, _blockCounts, 0u);
             batch.DispatchIndirect(_gpu.GetKernel(BlockClassifySpec), push, blocks.Arguments, 4 * SurfaceBlocks.SurfaceArgumentsWord,
-                distance, blocks.SurfaceList, blocks.Arguments, _mask, _vertexOffset, _blockVertexCount, _blockTriangleCount, _blockSlot);
+                distance, blocks.SurfaceList, blocks.Arguments, _mask, _vertexOffset, _blockCounts, _blockSlot);
         }
         using (Stage(batch, "iso scan"))
         {
-            _gpu.Primitives.RecordExclusiveScan(batch, _blockVertexCount, _blockVertexOffset, blocks.Count, _vertexTotal, _scan);
-            _gpu.Primitives.RecordExclusiveScan(batch, _blockTriangleCount, _blockTriangleOffset, blocks.Count, _triangleTotal, _scan);
-            batch.DispatchThreads(_gpu.GetKernel(BlockArgsSpec), push, 1, _vertexTotal, _triangleTotal, _outputArgs);
+            _gpu.Primitives.RecordExclusiveScan(batch, _blockCounts, _blockOffsets, 2 * blocks.Count, _blockCountTotal, _scan);
+            batch.DispatchThreads(_gpu.GetKernel(BlockArgsSpec), push, 1, _blockOffsets, _blockCountTotal, _vertexTotal, _triangleTotal, _outputArgs);
             batch.DispatchIndirect(_gpu.GetKernel(BlockOwnersSpec), push, blocks.Arguments, 4 * SurfaceBlocks.SurfaceArgumentsWord,
-                _mask, _vertexOffset, _blockVertexOffset, _blockTriangleOffset, _blockTriangleCount, blocks.Arguments, _vertexOwner, _triangleOwner);
+                _mask, _vertexOffset, _blockOffsets, _blockCounts, blocks.Arguments, _vertexOwner, _triangleOwner);
         }
         using (Stage(batch, "iso vertices"))
         {
@@ -199,7 +197,7 @@ public sealed class IsoSurfacer : IDisposable
         }
         using (Stage(batch, "iso triangles"))
             batch.DispatchIndirect(_gpu.GetKernel(BlockTrianglesSpec), push, _outputArgs, 12,
-                _mask, _triangleOwner, _blockVertexOffset, _table, _indices, _triangleTotal, blocks.SurfaceList, _blockSlot);
+                _mask, _triangleOwner, _blockOffsets, _table, _indices, _triangleTotal, blocks.SurfaceList, _blockSlot);
         RecordTotals(batch, push, slot);
     }
 
@@ -310,7 +308,7 @@ public sealed class IsoSurfacer : IDisposable
     public void Dispose()
     {
         foreach (var b in new GpuBuffer[] { _table, _mask, _vertexCount, _vertexOffset, _triangleCount, _triangleOffset, _vertexTotal, _triangleTotal, _vertices, _indices, _drawArgs, _status,
-                     _blockVertexCount, _blockTriangleCount, _blockVertexOffset, _blockTriangleOffset, _blockSlot, _outputArgs, _vertexOwner, _triangleOwner })
+                     _blockCounts, _blockOffsets, _blockCountTotal, _blockSlot, _outputArgs, _vertexOwner, _triangleOwner })
             b.Dispose();
         _scan.Dispose();
     }
