@@ -5,8 +5,8 @@ using FieldForge.Core;
 
 namespace FieldForge.Bench;
 
-/// <summary>`./ff bench morph`: one morph + isosurface frame (sphere -> torus, aligned schedule) at 64^3, 128^3, 256^3,
-/// GPU against the single-threaded CPU reference, measured in the same run.</summary>
+/// <summary>`./ff bench morph`: one morph + isosurface frame (sphere -> torus, aligned schedule) at 64^3, 128^3, 256^3
+/// (quick: 64^3, 128^3), GPU against the single-threaded CPU reference, measured in the same run.</summary>
 public sealed class MorphBench : IBenchmark
 {
     public string Name => "morph";
@@ -81,6 +81,7 @@ public sealed class MorphBench : IBenchmark
             GC.KeepAlive(d0); GC.KeepAlive(c0);
         }
         report.Note("CPU reference = SdfMorph.EvaluateCpu + MarchingTetrahedra.Extract on one thread (includes downloading the source grids); " +
-                    "the GPU column is one ExtractFrame: one submission, then reading back the indexed mesh.");
+                    "the GPU column is one ExtractFrame: one submission, then reading back the indexed mesh. A frame is sparse (SdfMorph.RecordFrame): " +
+                    "block bounds, distances only in blocks near the surface, isosurface only in blocks that can hold it; the same triangles as the dense path.");
     }
 }
