@@ -38,8 +38,16 @@
 //! kernel noise_points3_grad_tiled_warp DIM=3 GRAD PERIODIC WARP
 //! kernel noise_points4 DIM=4
 //! kernel noise_points4_warp DIM=4 WARP
+#if defined(GRID) && !defined(GRAD) && !defined(PERIODIC)
+// Value-only grid fills: FF_NOISE_WIDE neighbouring samples along x per invocation (include/noise_wide.glsl says why),
+// 8 x 8 invocations per workgroup so a short row (e.g. 101 samples = 26 invocations) does not leave most of a
+// 64-wide workgroup idle. GpuNoise.GridSamplesPerInvocation mirrors FF_NOISE_WIDE.
+#define FF_NOISE_WIDE 4
+layout(local_size_x = 8, local_size_y = 8) in;
+#else
 #define FF_WORKGROUP 64
 layout(local_size_x = FF_WORKGROUP) in;
+#endif
 #include "ff_common.glsl"
 
 #ifdef GRAD
@@ -63,6 +71,9 @@ const bool FF_NOISE_WARP = false;
 #include "noise_push.glsl"
 #include "noise_simplex.glsl"
 #include "noise_fractal.glsl"
+#ifdef FF_NOISE_WIDE
+#include "noise_wide.glsl"
+#endif
 
 #ifdef GRID
 layout(std430, binding = 0) writeonly buffer Values { float values[]; };
@@ -79,6 +90,26 @@ layout(std430, binding = 2) writeonly buffer Gradients { float gradients[]; };
 
 void main()
 {
+#ifdef FF_NOISE_WIDE
+    uint ix = gl_GlobalInvocationID.x * uint(FF_NOISE_WIDE), iy = gl_GlobalInvocationID.y, iz = gl_GlobalInvocationID.z;
+    if (ix >= pc.size.x || iy >= pc.size.y) return;
+    uint i = (iz * pc.size.y + iy) * pc.size.x + ix;
+    FV fx;
+    for (int s = 0; s < FF_NOISE_WIDE; s++) fx[s] = float(ix + uint(s));
+    precise FV px = pc.origin.x + fx * pc.spacing.x;
+    precise float py = pc.origin.y + float(iy) * pc.spacing.y;
+    precise float pz = pc.origin.z + float(iz) * pc.spacing.z;
+#if DIM == 2
+    FV v = ff_sample2_w(px, FV(py));
+#elif DIM == 3
+    FV v = ff_sample3_w(px, FV(py), FV(pz));
+#else
+    FV v = ff_sample4_w(px, FV(py), FV(pz), FV(pc.origin.w));
+#endif
+    values[i] = v[0];
+    for (int s = 1; s < FF_NOISE_WIDE; s++)
+        if (ix + uint(s) < pc.size.x) values[i + uint(s)] = v[s];
+#else
 #ifdef GRID
     // Grid kernels are dispatched as (ceil(width / FF_WORKGROUP), height, depth) groups: no integer division per
     // sample (lavapipe scalarises vector division, which cost as much as a single-octave evaluation).
@@ -109,5 +140,6 @@ void main()
 #endif
 #else
     values[i] = ff_sample4(p);
+#endif
 #endif
 }
