@@ -94,8 +94,8 @@ void main()
     uint ix = gl_GlobalInvocationID.x * uint(FF_NOISE_WIDE), iy = gl_GlobalInvocationID.y, iz = gl_GlobalInvocationID.z;
     if (ix >= pc.size.x || iy >= pc.size.y) return;
     uint i = (iz * pc.size.y + iy) * pc.size.x + ix;
-    FV fx;
-    for (int s = 0; s < FF_NOISE_WIDE; s++) fx[s] = float(ix + uint(s));
+    // Component-wise without loops: lavapipe may keep a short constant loop, and a loop-indexed vector goes to memory.
+    FV fx = FV(ix) + FV(0.0, 1.0, 2.0, 3.0); // exact: float(ix + s) for ix < 2^24
     precise FV px = pc.origin.x + fx * pc.spacing.x;
     precise float py = pc.origin.y + float(iy) * pc.spacing.y;
     precise float pz = pc.origin.z + float(iz) * pc.spacing.z;
@@ -106,9 +106,11 @@ void main()
 #else
     FV v = ff_sample4_w(px, FV(py), FV(pz), FV(pc.origin.w));
 #endif
-    values[i] = v[0];
-    for (int s = 1; s < FF_NOISE_WIDE; s++)
-        if (ix + uint(s) < pc.size.x) values[i + uint(s)] = v[s];
+    uint left = pc.size.x - ix;
+    values[i] = v.x;
+    if (left > 1u) values[i + 1u] = v.y;
+    if (left > 2u) values[i + 2u] = v.z;
+    if (left > 3u) values[i + 3u] = v.w;
 #else
 #ifdef GRID
     // Grid kernels are dispatched as (ceil(width / FF_WORKGROUP), height, depth) groups: no integer division per

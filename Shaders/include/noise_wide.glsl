@@ -142,6 +142,15 @@ FV ff_corner4_w(UV h, FV x, FV y, FV z, FV w)
     return r;
 }
 
+// The corner whose coordinates with rank >= threshold are stepped by one (ff_noise4's o1/o2/o3 corners).
+FV ff_step4_w(uint seed, UV im, UV jm, UV km, UV lm, IV rx, IV ry, IV rz, IV rw, int threshold, FV x0, FV y0, FV z0, FV w0, float g)
+{
+    BV oi = greaterThanEqual(rx, IV(threshold)), oj = greaterThanEqual(ry, IV(threshold));
+    BV ok = greaterThanEqual(rz, IV(threshold)), ol = greaterThanEqual(rw, IV(threshold));
+    UV h = seed ^ ff_step_w(im, oi, FF_HASH_A) ^ ff_step_w(jm, oj, FF_HASH_B) ^ ff_step_w(km, ok, FF_HASH_C) ^ ff_step_w(lm, ol, FF_HASH_D);
+    return ff_corner4_w(h, x0 - FV(oi) + g, y0 - FV(oj) + g, z0 - FV(ok) + g, w0 - FV(ol) + g);
+}
+
 FV ff_noise4_w(FV x, FV y, FV z, FV w, uint seed)
 {
     precise FV s = (x + y + z + w) * FF_F4;
@@ -161,14 +170,10 @@ FV ff_noise4_w(FV x, FV y, FV z, FV w, uint seed)
     UV im = UV(IV(fi)) * FF_HASH_A, jm = UV(IV(fj)) * FF_HASH_B, km = UV(IV(fk)) * FF_HASH_C, lm = UV(IV(fl)) * FF_HASH_D;
     UV h0 = seed ^ im ^ jm ^ km ^ lm;
     precise FV n = ff_corner4_w(h0, x0, y0, z0, w0);
-    for (int step = 3; step >= 1; step--)
-    {
-        BV oi = greaterThanEqual(rx, IV(step)), oj = greaterThanEqual(ry, IV(step));
-        BV ok = greaterThanEqual(rz, IV(step)), ol = greaterThanEqual(rw, IV(step));
-        float g = step == 3 ? FF_G4 : (step == 2 ? FF_G4X2 : FF_G4X3);
-        UV h = seed ^ ff_step_w(im, oi, FF_HASH_A) ^ ff_step_w(jm, oj, FF_HASH_B) ^ ff_step_w(km, ok, FF_HASH_C) ^ ff_step_w(lm, ol, FF_HASH_D);
-        n += ff_corner4_w(h, x0 - FV(oi) + g, y0 - FV(oj) + g, z0 - FV(ok) + g, w0 - FV(ol) + g);
-    }
+    // Written out rather than looped: lavapipe keeps a 3-trip loop (and its per-step constant) as a real loop.
+    n += ff_step4_w(seed, im, jm, km, lm, rx, ry, rz, rw, 3, x0, y0, z0, w0, FF_G4);
+    n += ff_step4_w(seed, im, jm, km, lm, rx, ry, rz, rw, 2, x0, y0, z0, w0, FF_G4X2);
+    n += ff_step4_w(seed, im, jm, km, lm, rx, ry, rz, rw, 1, x0, y0, z0, w0, FF_G4X3);
     n += ff_corner4_w(seed ^ (im + FF_HASH_A) ^ (jm + FF_HASH_B) ^ (km + FF_HASH_C) ^ (lm + FF_HASH_D),
                       x0 - 1.0 + FF_G4X4, y0 - 1.0 + FF_G4X4, z0 - 1.0 + FF_G4X4, w0 - 1.0 + FF_G4X4);
     precise FV result = FF_SCALE4 * n;
