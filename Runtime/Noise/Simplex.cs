@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FieldForge.Noise;
 
@@ -111,7 +113,7 @@ internal static class Simplex
     {
         float u = x + y * 0.5f;
         float fi = MathF.Floor(u), fj = MathF.Floor(y);
-        int i0 = (int)fi, j0 = (int)fj;
+        int i0 = WholeToInt(fi), j0 = WholeToInt(fj);
         bool xFirst = u - fi >= y - fj;
         float x0 = x - (fi - fj * 0.5f), y0 = y - fj;
         float x1 = x0 - (xFirst ? 1f : -0.5f), y1 = y0 - (xFirst ? 0f : 1f);
@@ -125,6 +127,12 @@ internal static class Simplex
         if (wantGradient) { dx *= Scale2; dy *= Scale2; }
         return Scale2 * n;
     }
+
+    /// <summary>A floored float (a whole number of magnitude &lt; 2^31) as an int: one truncating conversion, where a
+    /// plain cast on .NET 9+ adds NaN and overflow fix-ups that cannot apply here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int WholeToInt(float whole) =>
+        Sse.IsSupported ? Sse.ConvertToInt32WithTruncation(Vector128.CreateScalarUnsafe(whole)) : (int)whole;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Corner2(uint h, float x, float y, bool wantGradient, ref float dx, ref float dy)
