@@ -158,7 +158,7 @@ internal static class Simplex
         float u = y + z, v = x + z, w = x + y;
         float fa = MathF.Floor(u), fb = MathF.Floor(v), fc = MathF.Floor(w);
         float ru = u - fa, rv = v - fb, rw = w - fc;
-        int a0 = (int)fa, b0 = (int)fb, c0 = (int)fc;
+        int a0 = WholeToInt(fa), b0 = WholeToInt(fb), c0 = WholeToInt(fc);
         // psrdnoise's simplex selection: g/l are the two candidate orders, o1 = min, o2 = max.
         int gA = ru > rw ? 1 : 0, gB = rv >= ru ? 1 : 0, gC = rw >= rv ? 1 : 0;
         int lA = ru > rv ? 1 : 0, lB = rv > rw ? 1 : 0, lC = rw >= ru ? 1 : 0;
@@ -209,7 +209,7 @@ internal static class Simplex
         if (y0 > z0) ry++; else rz++;
         if (y0 > w0) ry++; else rw++;
         if (z0 > w0) rz++; else rw++;
-        int i = (int)fi, j = (int)fj, k = (int)fk, l = (int)fl;
+        int i = WholeToInt(fi), j = WholeToInt(fj), k = WholeToInt(fk), l = WholeToInt(fl);
         int i1 = rx >= 3 ? 1 : 0, j1 = ry >= 3 ? 1 : 0, k1 = rz >= 3 ? 1 : 0, l1 = rw >= 3 ? 1 : 0;
         int i2 = rx >= 2 ? 1 : 0, j2 = ry >= 2 ? 1 : 0, k2 = rz >= 2 ? 1 : 0, l2 = rw >= 2 ? 1 : 0;
         int i3 = rx >= 1 ? 1 : 0, j3 = ry >= 1 ? 1 : 0, k3 = rz >= 1 ? 1 : 0, l3 = rw >= 1 ? 1 : 0;
