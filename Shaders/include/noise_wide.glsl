@@ -12,19 +12,13 @@
 #ifndef FF_NOISE_WIDE_GLSL
 #define FF_NOISE_WIDE_GLSL
 
-#if FF_NOISE_WIDE == 4
+#if FF_NOISE_WIDE != 4
+#error FF_NOISE_WIDE must be 4 (the kernels build their four x coordinates and stores as vec4 components)
+#endif
 #define FV vec4
 #define IV ivec4
 #define UV uvec4
 #define BV bvec4
-#elif FF_NOISE_WIDE == 2
-#define FV vec2
-#define IV ivec2
-#define UV uvec2
-#define BV bvec2
-#else
-#error FF_NOISE_WIDE must be 2 or 4
-#endif
 
 const uint FF_HASH_A = 0x8DA6B343u, FF_HASH_B = 0xD8163841u, FF_HASH_C = 0xCB1AB31Fu, FF_HASH_D = 0x165667B1u;
 
