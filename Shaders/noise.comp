@@ -95,7 +95,7 @@ void main()
     if (ix >= pc.size.x || iy >= pc.size.y) return;
     uint i = (iz * pc.size.y + iy) * pc.size.x + ix;
     // Component-wise without loops: lavapipe may keep a short constant loop, and a loop-indexed vector goes to memory.
-    FV fx = FV(ix) + FV(0.0, 1.0, 2.0, 3.0); // exact: float(ix + s) for ix < 2^24
+    FV fx = FV(UV(ix) + UV(0u, 1u, 2u, 3u)); // float(ix + s), as the one-sample kernel and the reference convert
     precise FV px = pc.origin.x + fx * pc.spacing.x;
     precise float py = pc.origin.y + float(iy) * pc.spacing.y;
     precise float pz = pc.origin.z + float(iz) * pc.spacing.z;
