@@ -15,10 +15,13 @@ public enum GpuDeviceType
     Cpu,
 }
 
-/// <summary>What a context runs on; every tool and benchmark prints it so figures say where they were measured.</summary>
+/// <summary>What a context runs on; every tool and benchmark prints it so figures say where they were measured.
+/// <see cref="MaxTexelBufferElements"/> is the most texels (vec4s for FieldForge's views) a texel-buffer binding may
+/// span (Vulkan guarantees 65536).</summary>
 public sealed record GpuDeviceInfo(
     int Index, string Name, GpuDeviceType Type, string DriverName, string DriverInfo, string ApiVersion,
-    uint SubgroupSize, bool SubgroupArithmetic, ulong MaxStorageBufferBytes, bool AtomicFloatAdd, bool Timestamps)
+    uint SubgroupSize, bool SubgroupArithmetic, ulong MaxStorageBufferBytes, bool AtomicFloatAdd, bool Timestamps,
+    uint MaxTexelBufferElements = 65536)
 {
     /// <inheritdoc/>
     public override string ToString() =>
