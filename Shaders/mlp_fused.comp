@@ -31,15 +31,7 @@ layout(local_size_x = FUSED_LANES) in;
 #include "ff_common.glsl"
 #include "mlp_common.glsl"
 
-// Packed weights: per layer, W[j][.] rows padded with zeros to a multiple of 4 floats (so four consecutive inputs'
-// weights are one aligned vec4 load), then the biases, padded to a multiple of 4 too. mlp_pack_weights writes them.
-uint ff_stride4(uint n) { return (n + 3u) & ~3u; }
-uint ff_packed_offset(uint l)
-{
-    uint offset = 0u;
-    for (uint k = 0u; k < l; k++) offset += ff_layer_outputs(k) * ff_stride4(ff_layer_inputs(k)) + ff_stride4(ff_layer_outputs(k));
-    return offset;
-}
+// Packed weights (ff_stride4, ff_packed_offset): see mlp_common.glsl.
 
 #if !defined(FUSED_REDUCE) && !defined(FUSED_PACK)
 // Sample k of this invocation (k < FUSED_K), and the index loads use (dead samples past the batch read sample 0).

@@ -53,7 +53,8 @@ internal static unsafe class DeviceSelection
                 $"{v >> 22}.{(v >> 12) & 0x3ff}.{v & 0xfff}", subgroup.SubgroupSize,
                 (subgroup.SupportedOperations & SubgroupFeatureFlags.ArithmeticBit) != 0 && (subgroup.SupportedStages & ShaderStageFlags.ComputeBit) != 0,
                 props.Limits.MaxStorageBufferRange, atomicFloat,
-                families[family].TimestampValidBits > 0 && props.Limits.TimestampComputeAndGraphics);
+                families[family].TimestampValidBits > 0 && props.Limits.TimestampComputeAndGraphics,
+                props.Limits.MaxComputeSharedMemorySize);
             result.Add(new Candidate(pd, info, props.Limits, (uint)family, atomicFloat));
         }
         return result;
