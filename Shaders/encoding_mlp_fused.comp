@@ -1,12 +1,12 @@
 #version 450
 // Fused encoding + MLP inference: one dispatch from points to outputs. A workgroup carries a tile of FIELD_TILE
 // points; each invocation owns FIELD_K of them (register blocking: every weight load feeds FIELD_K samples). The
-// multiresolution encoding is never written anywhere: each level's features of the invocation's points are computed
-// (lattice vertices, weights, table lookups) and at once multiplied into the first layer's pre-activations, which stay
-// in registers. Hidden activations go through shared memory (WIDTH x FIELD_TILE floats: 32 KiB at width 64), written
-// and read back only by the invocation that owns the point, so no barrier is needed between layers. Only the
-// outputs reach memory. The encoding's arithmetic is the same as encoding.comp's (same lattice code, same summation
-// order per feature); the MLP's matches mlp_fused.comp up to summation order.
+// multiresolution encoding never goes to buffer memory: each level's features of the invocation's points are computed
+// (lattice vertices, weights, table lookups), staged in shared memory and multiplied four columns at a time into the
+// first layer's pre-activations, which stay in registers. Hidden activations go through shared memory (WIDTH x
+// FIELD_TILE floats: 32 KiB at width 64), written and read back only by the invocation that owns the point, so no
+// barrier is needed anywhere. Only the outputs reach memory. The encoding's arithmetic is the same as encoding.comp's
+// (same lattice code, same summation order per feature); the MLP's matches mlp_fused.comp up to summation order.
 // Weights come packed by mlp_pack_weights (rows padded to whole vec4s). Mirrors FieldForge.Neural.NeuralField
 // (FusedPush, 48 bytes; FusedTile).
 //! kernel field_fused_grid_2d_w16 GRID DIMS=2 WIDTH=16
@@ -31,6 +31,8 @@
 #define FIELD_LANES 32
 #define FIELD_K 4
 #define FIELD_TILE (FIELD_LANES * FIELD_K)
+// Staged feature columns (8: a level adds at most 8 while at most 3 wait for a whole group of 4).
+#define FIELD_RING 8
 layout(local_size_x = FIELD_LANES) in;
 #include "ff_common.glsl"
 #include "hash.glsl"
@@ -91,6 +93,10 @@ void main()
     float x[FIELD_K][DIMS];
     [[unroll]] for (int k = 0; k < FIELD_K; k++)
         [[unroll]] for (int d = 0; d < DIMS; d++) x[k][d] = clamp(points[uint(d) * pc.count + ff_load_index(k)], 0.0, 1.0);
+    // Ring slots start at zero: the last partial group reads columns past the inputs (times zero weights).
+    [[unroll]] for (int c = 0; c < FIELD_RING; c++)
+        [[unroll]] for (int k = 0; k < FIELD_K; k++) tileActs[uint(c) * FIELD_TILE + ff_slot(k)] = 0.0;
+    uint done = 0u;  // columns already multiplied into z
     for (uint l = 0u; l < pc.levels; l++)
     {
         EncodingLevel lv = levelInfo[l];
@@ -114,21 +120,31 @@ void main()
                 weight[k][c] = w[c];
             }
         }
-        // Feature f of this level is MLP input l * F + f: its column of W feeds every unit.
-        uint column = base + l * pc.features;
+        // Feature f of this level is MLP input column l * F + f. Columns are staged in a ring of FIELD_RING columns
+        // (in the tile's shared memory, unused until layer 0 is done) and multiplied into z four at a time, so each
+        // weight load is one vec4 (4 columns) feeding FIELD_K samples, as in the MLP's own layers.
         for (uint f = 0u; f < pc.features; f++)
         {
-            float v[FIELD_K];
+            uint ring = ((l * pc.features + f) & (FIELD_RING - 1u)) * FIELD_TILE;
             [[unroll]] for (int k = 0; k < FIELD_K; k++)
             {
                 float acc = 0.0;
                 [[unroll]] for (int c = 0; c < VERTICES; c++) acc += weight[k][c] * params[entry[k][c] + f];
-                v[k] = acc;
+                tileActs[ring + ff_slot(k)] = acc;
             }
+        }
+        // Whole groups of four staged columns (a loop, not an if: CPU drivers skip a loop no lane enters, but run both
+        // sides of an if). After the last level the partial group runs too: its missing columns have zero weights.
+        uint staged = l + 1u == pc.levels ? pc.inputs + 3u : (l + 1u) * pc.features;
+        for (; done + 4u <= staged; done += 4u)
+        {
+            vec4 a[FIELD_K];
+            [[unroll]] for (int k = 0; k < FIELD_K; k++)
+                [[unroll]] for (int c = 0; c < 4; c++) a[k][c] = tileActs[((done + uint(c)) & (FIELD_RING - 1u)) * FIELD_TILE + ff_slot(k)];
             [[unroll]] for (int j = 0; j < WIDTH; j++)
             {
-                float w = packedScalar(column + uint(j) * stride + f);
-                [[unroll]] for (int k = 0; k < FIELD_K; k++) z[k][j] += w * v[k];
+                vec4 w = P4[(base + uint(j) * stride + done) >> 2];
+                [[unroll]] for (int k = 0; k < FIELD_K; k++) z[k][j] += dot(w, a[k]);
             }
         }
     }
