@@ -13,7 +13,7 @@ public sealed class NeuralKernelTests : GpuTest
         var specs = new List<KernelSpec>
         {
             Mlp.ForwardLayerSpec, Mlp.OutputDeltaSpec, Mlp.BackwardLayerSpec, Mlp.WeightGradientSpec,
-            Adam.StepSpec, Loss.EvalSpec, ImageTrainingData.SampleSpec, SampledTrainingData.SampleSpec,
+            Adam.StepSpec, Adam.Step4Spec, Loss.EvalSpec, ImageTrainingData.SampleSpec, SampledTrainingData.SampleSpec,
             Mlp.PackWeightsSpec, Mlp.ReducePartialsSpec, HashEncoding.FixedResolveSpec,
             Trainer.EikonalShiftSpec, Trainer.EikonalLossSpec,
         };
@@ -34,7 +34,7 @@ public sealed class NeuralKernelTests : GpuTest
                 }
             }
         foreach (var spec in specs) Assert.That(Gpu.GetKernel(spec).Name, Is.EqualTo(spec.Name));
-        Assert.That(specs.Select(s => s.Name).Distinct().Count(), Is.EqualTo(22 + 3 + 6 + 6 + 6 + 18));
+        Assert.That(specs.Select(s => s.Name).Distinct().Count(), Is.EqualTo(22 + 3 + 6 + 6 + 6 + 18 + 1));
         Assert.That(System.Runtime.InteropServices.Marshal.SizeOf<HashEncodingLevel>(), Is.EqualTo(32), "std430 EncodingLevel");
     }
 }
