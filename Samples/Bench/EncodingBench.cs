@@ -87,6 +87,16 @@ public sealed class EncodingBench : IBenchmark
             inf.Add($"{dims}D {kind}, MLP 64x2", points, $"{unfused:F2}", $"{fusedInf:F2}", Measure.Ratio(unfused / fusedInf));
         }
 
+        // ---- Adam over a field's worth of parameters: one element per invocation vs four (vec4) --------------------
+        {
+            long n;
+            using (var sized = NeuralField.Create(gpu, SdfFitting.DefaultConfig(EncodingKind.Simplex, quick ? 128 : 256, log2T))) n = sized.ParameterCount;
+            var (scalar, vec4) = AdamKernels(gpu, n);
+            var a = report.Table("Adam step over the 3D simplex field's parameters, GPU timestamps, median of 7 alternating runs",
+                "parameters", "adam_step ms (1 per invocation)", "adam_step4 ms (vec4)", "ratio");
+            a.Add(n, $"{scalar:F2}", $"{vec4:F2}", Measure.Ratio(scalar / vec4));
+        }
+
         // ---- encoding only, dense sampling ------------------------------------------------------------------------
         var e = report.Table("Encoding only (dense random points, GPU timestamps, median of 7 alternating runs)",
             "case", "points", "grid fwd ms", "simplex fwd ms", "fwd grid/simplex", "grid bwd ms", "simplex bwd ms", "bwd grid/simplex");
@@ -164,6 +174,36 @@ public sealed class EncodingBench : IBenchmark
                 Median(list.Select(x => x.Mlp)), quality(field), regions[kind].ToDictionary(x => x.Key, x => Median(x.Value)));
         }
         return (Summarise(EncodingKind.Grid, gridField), Summarise(EncodingKind.Simplex, simplexField));
+    }
+
+    /// <summary>Mirrors adam.comp's push block (40 bytes), to time its two kernel variants on identical work.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private readonly record struct AdamPush(uint Count, uint Offset, float LearningRate, float Beta1, float Beta2, float Epsilon,
+        float Correction1, float Correction2, uint ClearGradients, float WeightDecay);
+
+    private static (double ScalarMs, double Vec4Ms) AdamKernels(GpuContext gpu, long n)
+    {
+        n &= ~3L;
+        using var p = gpu.CreateBuffer<float>(n);
+        using var g = gpu.CreateBuffer<float>(n);
+        using var m = gpu.CreateBuffer<float>(n);
+        using var v = gpu.CreateBuffer<float>(n);
+        var scalar = gpu.GetKernel(new KernelSpec("adam_step", Buffers: 4, PushConstantBytes: 40));
+        var vec4 = gpu.GetKernel(new KernelSpec("adam_step4", Buffers: 4, PushConstantBytes: 40));
+        var push = new AdamPush((uint)n, 0, 1e-2f, 0.9f, 0.99f, 1e-15f, 10f, 100f, 1, 0f);
+        var times = new[] { new List<double>(), new List<double>() };
+        for (int run = 0; run < 8; run++)
+        {
+            using var b = gpu.BeginBatch();
+            using (b.Time("scalar")) b.DispatchThreads(scalar, push, n, p, g, m, v);
+            using (b.Time("vec4")) b.DispatchThreads(vec4, push with { Count = (uint)(n / 4) }, n / 4, p, g, m, v);
+            b.Submit();
+            if (run == 0) continue;
+            times[0].Add(b.Timings.First(t => t.Region == "scalar").Milliseconds);
+            times[1].Add(b.Timings.First(t => t.Region == "vec4").Milliseconds);
+        }
+        double M(List<double> x) => x.Order().ElementAt(x.Count / 2);
+        return (M(times[0]), M(times[1]));
     }
 
     /// <summary>GPU time (ms) of evaluating <paramref name="count"/> random points: encoding kernel then MLP, and the fused kernel.</summary>
