@@ -50,6 +50,7 @@ public sealed class EditorSession : IDisposable
     private long[] _capturedVersions = Array.Empty<long>();
     private bool[] _capturedEnabled = Array.Empty<bool>();
     private long _lastCaptureTimestamp;
+    private long _lastPreviewRequest; // attached: when a frame last asked for previews (RequestPreviewsWhenDue)
     private int _publishPending, _republishPending, _inHandlers, _handlerThread, _submittedDispatches, _completedDispatches;
     private FrameCapture? _lastPublished;
     private volatile bool _detached;
@@ -90,8 +91,9 @@ public sealed class EditorSession : IDisposable
 
     /// <summary>Attaches an editor to <paramref name="host"/>, which the game keeps ticking on its own thread: the
     /// inspectors show the host's own component instances (those on it now, in its order), edits reach them at the
-    /// start of the game's next <see cref="ComponentHost.Tick"/>, and <see cref="ComponentHost.PreviewsWanted"/> is on
-    /// until <see cref="Dispose"/> detaches (unsubscribes and restores it) while the game runs on. Call it from the
+    /// start of the game's next <see cref="ComponentHost.Tick"/>, and <see cref="ComponentHost.PreviewsWanted"/> is set on
+    /// the frames that should build previews (<see cref="EditorSessionOptions.PreviewIntervalMilliseconds"/> apart, so
+    /// the game pays for read-backs a few times a second, not every frame) until <see cref="Dispose"/> detaches (unsubscribes and restores it) while the game runs on. Call it from the
     /// thread that ticks the host, or while no Tick runs. <see cref="EditorSessionOptions.CreateGpu"/> and
     /// <see cref="EditorSessionOptions.FrameBudgetMilliseconds"/> do not apply (the game owns both);
     /// <see cref="EditorSessionOptions.TickIntervalMilliseconds"/> is how often unchanged frames are picked up.</summary>
@@ -373,9 +375,23 @@ public sealed class EditorSession : IDisposable
             _frames++;
             ApplyEdits();
             while (_frameWork.TryDequeue(out var work)) work();
+            RequestPreviewsWhenDue(host);
         }
         catch (Exception e) { AddProblem($"applying edits failed: {e.GetType().Name}: {e.Message}"); }
         finally { ExitHandler(); }
+    }
+
+    /// <summary>Previews cost the game a read-back and host copies, so frames ask for them at most every
+    /// <see cref="EditorSessionOptions.PreviewIntervalMilliseconds"/>, not at the game's frame rate, and not while
+    /// the session thread is still encoding the last ones; components bring a preview they skipped up to date on the
+    /// next frame that wants one. A game that wanted previews before attaching keeps them on every frame.</summary>
+    private void RequestPreviewsWhenDue(ComponentHost host)
+    {
+        long now = Stopwatch.GetTimestamp();
+        bool due = Volatile.Read(ref _publishPending) == 0
+            && Stopwatch.GetElapsedTime(_lastPreviewRequest, now).TotalMilliseconds >= _options.PreviewIntervalMilliseconds;
+        if (due) _lastPreviewRequest = now;
+        host.PreviewsWanted = _previewsWantedBefore || due;
     }
 
     /// <summary>End of the game's frame, on its thread: errors of earlier frames are over; when something changed (or

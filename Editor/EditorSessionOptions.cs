@@ -11,14 +11,19 @@ namespace FieldForge.Editor;
 /// <param name="MaxPreviewSide">Image previews larger than this many pixels per side are downscaled (box filter)
 /// before PNG encoding: the page shows them at 220 px.</param>
 /// <param name="ShutdownTimeoutSeconds">How long <see cref="EditorSession.Dispose"/> waits for the frame in progress.</param>
+/// <param name="PreviewIntervalMilliseconds">Attached to a game (<see cref="EditorSession.Attach"/>): the least time
+/// between game frames that build previews (each costs the game a read-back and host copies); the page polls every
+/// 250 ms, so more often than that is never seen.</param>
 public sealed record EditorSessionOptions(double TickIntervalMilliseconds = 50, Func<GpuContext>? CreateGpu = null, int MaxPlotPoints = 2000,
-    double FrameBudgetMilliseconds = 100, int MaxPreviewSide = 512, double ShutdownTimeoutSeconds = 10)
+    double FrameBudgetMilliseconds = 100, int MaxPreviewSide = 512, double ShutdownTimeoutSeconds = 10, double PreviewIntervalMilliseconds = 200)
 {
     /// <summary>Throws when a setting is out of range.</summary>
     public void Validate()
     {
         if (!double.IsFinite(TickIntervalMilliseconds) || TickIntervalMilliseconds < 1 || TickIntervalMilliseconds > 10_000)
             throw new ArgumentOutOfRangeException(nameof(TickIntervalMilliseconds), $"tick interval must be 1..10000 ms, got {TickIntervalMilliseconds}");
+        if (!double.IsFinite(PreviewIntervalMilliseconds) || PreviewIntervalMilliseconds < 0 || PreviewIntervalMilliseconds > 10_000)
+            throw new ArgumentOutOfRangeException(nameof(PreviewIntervalMilliseconds), $"preview interval must be 0..10000 ms, got {PreviewIntervalMilliseconds}");
         if (MaxPlotPoints < 16) throw new ArgumentOutOfRangeException(nameof(MaxPlotPoints), $"max plot points must be >= 16, got {MaxPlotPoints}");
         if (!(FrameBudgetMilliseconds >= 1)) throw new ArgumentOutOfRangeException(nameof(FrameBudgetMilliseconds), $"frame budget must be >= 1 ms (infinity for none), got {FrameBudgetMilliseconds}");
         if (MaxPreviewSide is < 16 or > 8192) throw new ArgumentOutOfRangeException(nameof(MaxPreviewSide), $"max preview side must be 16..8192, got {MaxPreviewSide}");

@@ -84,7 +84,9 @@ public sealed class ComponentHost : IDisposable
     public event Action<ComponentHost, Exception>? FrameFailed;
 
     /// <summary>When true, components build their previews (read results back to the host) after frames complete;
-    /// false (the default) keeps a game's frames free of read-backs. The editor turns it on while it is attached.</summary>
+    /// false (the default) keeps a game's frames free of read-backs. An attached editor turns it on for the frames that
+    /// should refresh its previews; a component whose result changed on a frame without previews catches up on the next
+    /// frame that wants them.</summary>
     public bool PreviewsWanted { get; set; }
 
     /// <summary>Dispatches in the last submitted frame.</summary>

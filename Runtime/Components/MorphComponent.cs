@@ -25,6 +25,7 @@ public sealed class MorphComponent : Component
     private readonly float[] _recordedT = new float[IsoSurfacer.MaxSlots];
     private readonly int[] _recordedBuild = new int[IsoSurfacer.MaxSlots];
     private MeshPreview? _preview;
+    private bool _previewStale; // the surface changed on a frame that wanted no preview
     private BackgroundLoad<ISdfSource[]>? _loading;
     private ComponentStatus _status = ComponentStatus.Ready;
 
@@ -104,7 +105,7 @@ public sealed class MorphComponent : Component
             t = (float)(phase < 0.5 ? 2 * phase : 2 - 2 * phase);
         }
         if (!(t >= 0 && t <= 1)) throw new ArgumentOutOfRangeException(nameof(T), $"T must be in [0, 1], got {T}");
-        bool hostCopyMissing = (frame.PreviewsWanted && _preview is null) || (ReadBackMesh && LastMesh is null);
+        bool hostCopyMissing = (frame.PreviewsWanted && (_preview is null || _previewStale)) || (ReadBackMesh && LastMesh is null);
         if (!parametersChanged && !Animate && MeshIsCurrent && t == CurrentT && !hostCopyMissing) return;
         CurrentT = t;
         MeshIsCurrent = false;
@@ -134,11 +135,15 @@ public sealed class MorphComponent : Component
         // Pipelined, a newer frame (maybe another t) is already in flight; it reports its own fit when it completes.
         MeshIsCurrent = true;
         _status = ComponentStatus.Ready;
+        // A surface made on a frame that wanted no preview leaves the preview behind: the next frame that wants one
+        // records again (a tool asks for previews at its refresh rate, not every frame).
+        if (!frame.PreviewsWanted) _previewStale = true;
         if (!ReadBackMesh && !frame.PreviewsWanted) return;
         // Pipelined, the buffers may already hold a newer frame by now; the read shows whichever completed last.
         if (!_iso.TryReadMesh(out var mesh)) { MeshIsCurrent = false; return; }
         LastMesh = mesh;
         if (!frame.PreviewsWanted) return;
+        _previewStale = false;
         _preview = new MeshPreview($"{Name} t={_recordedT[slot]:F2} ({mesh.TriangleCount} triangles)",
             Flatten(mesh.Positions), Flatten(mesh.Normals!), mesh.Colors is null ? null : Flatten(mesh.Colors),
             Array.ConvertAll(mesh.Indices, i => (uint)i));

@@ -56,6 +56,7 @@ public sealed class NoiseComponent : Component
     private readonly bool[] _pendingReadback = new bool[2]; // per frame in flight (FrameContext.Slot)
     private byte[]? _rgba;
     private int _rgbaWidth, _rgbaHeight;
+    private bool _rgbaStale; // regenerated on a frame that wanted no pixels: the next frame that wants them reads
 
     /// <summary>The noise values (Width × Height floats, row-major) on the GPU; null before the first frame.</summary>
     [HideInInspector] public GpuBuffer<float>? Values { get; private set; }
@@ -105,8 +106,9 @@ public sealed class NoiseComponent : Component
         _pendingReadback[frame.Slot] = false;
         if (!parametersChanged)
         {
-            // Someone started wanting pixels (the editor attached) after the texture was made: read the existing one.
-            if (Values is not null && _rgba is null && (frame.PreviewsWanted || ReadBackPixels)) _pendingReadback[frame.Slot] = true;
+            // Someone wants pixels that are missing or older than the texture (the editor attached, or asks for previews at
+            // its refresh rate, not every frame): read the existing texture's values.
+            if (Values is not null && (_rgba is null || _rgbaStale) && (frame.PreviewsWanted || ReadBackPixels)) _pendingReadback[frame.Slot] = true;
             return;
         }
         var grid = ToGrid();
@@ -134,6 +136,7 @@ public sealed class NoiseComponent : Component
         }
         Generations++;
         _pendingReadback[frame.Slot] = frame.PreviewsWanted || ReadBackPixels;
+        if (!_pendingReadback[frame.Slot]) _rgbaStale = true;
     }
 
     /// <summary>The value range mapped to black..white (or the ramp's ends) in <see cref="ColorTexture"/>: Offset ± |Amplitude|,
@@ -154,6 +157,7 @@ public sealed class NoiseComponent : Component
         _rgbaWidth = Width; _rgbaHeight = Height;
         var (min, max) = ColorRange(); // the texture's range: the preview shows the same pixels, and it cannot collapse
         _rgba = NoiseImage.ToRgba(values, Width, Height, min, max, ColorRamp);
+        _rgbaStale = false;
     }
 
     /// <inheritdoc/>
@@ -169,6 +173,7 @@ public sealed class NoiseComponent : Component
         Texture = null; ColorTexture = null; _texels = null;
         _noise = null;
         _rgba = null;
+        _rgbaStale = false;
         Array.Clear(_pendingReadback);
     }
 }

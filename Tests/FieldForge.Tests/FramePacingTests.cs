@@ -135,6 +135,40 @@ public sealed class FramePacingTests : GpuTest
 
     [TestCase(FramePacing.Blocking)]
     [TestCase(FramePacing.Pipelined)]
+    public void PreviewsWantedOnSomeFrames_ChangesMadeBetweenThemShowOnTheNextPreview(FramePacing pacing)
+    {
+        // An attached editor asks for previews at its refresh rate, not every frame: a change made on a frame without
+        // previews must still reach the next preview, even when nothing changes on that frame itself.
+        using var host = new ComponentHost(Gpu, pacing) { PreviewsWanted = true };
+        var noise = host.Add(new NoiseComponent { Width = 16, Height = 8, Seed = 1 });
+        var morph = host.Add(new MorphComponent { Resolution = 16, T = 0.2f });
+        host.Tick(0.01);
+        host.Tick(0.01);
+        host.CompleteFramesInFlight();
+        Assert.That(morph.GetPreviews().OfType<MeshPreview>().Single().Title, Does.Contain("t=0.20"));
+        var before = noise.Rgba!.ToArray();
+
+        host.PreviewsWanted = false;
+        morph.T = 0.8f;
+        noise.Seed = 2;
+        host.Tick(0.01);
+        host.Tick(0.01);
+        host.CompleteFramesInFlight();
+        Assert.That(morph.GetPreviews().OfType<MeshPreview>().Single().Title, Does.Contain("t=0.20"), "no preview was wanted");
+        Assert.That(noise.Rgba, Is.EqualTo(before), "no pixels were wanted");
+        int generations = noise.Generations;
+
+        host.PreviewsWanted = true;
+        host.Tick(0.01);
+        host.Tick(0.01);
+        host.CompleteFramesInFlight();
+        Assert.That(morph.GetPreviews().OfType<MeshPreview>().Single().Title, Does.Contain("t=0.80"), "the preview caught up");
+        Assert.That(noise.Rgba, Is.Not.EqualTo(before), "the pixels caught up with the new seed");
+        Assert.That(noise.Generations, Is.EqualTo(generations), "by reading the existing texture, not regenerating it");
+    }
+
+    [TestCase(FramePacing.Blocking)]
+    [TestCase(FramePacing.Pipelined)]
     public void MovingListener_Surrogate_AllocatesNothing_ReadsBackOnlyTheImpulseResponse(FramePacing pacing)
     {
         var dir = Path.Combine(Path.GetTempPath(), $"ff-listener-{Guid.NewGuid():N}");

@@ -130,6 +130,41 @@ public class EditorAttachTests : GpuTest
     }
 
     [Test]
+    public void Attached_PreviewsAreWantedAtTheEditorsRefreshRate_NotEveryGameFrame()
+    {
+        using var host = new ComponentHost(Gpu);
+        var morph = host.Add(new MorphComponent { Resolution = 16, Animate = true, PeriodSeconds = 0.5f });
+        using var session = EditorSession.Attach(host, new EditorSessionOptions(PreviewIntervalMilliseconds: 400));
+        Assert.That(session.WaitUntilReadyAsync().Wait(TimeSpan.FromSeconds(30)), Is.True);
+        int wanted = 0;
+        host.FrameStarting += h => { if (h.PreviewsWanted) wanted++; }; // after the editor's handler: sees its decision
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int frames = 0;
+        for (; frames < 12 && clock.ElapsedMilliseconds < 350; frames++) host.Tick(Dt); // within one refresh interval
+        Assert.That(frames, Is.GreaterThanOrEqualTo(3), "the machine ran a few game frames inside one interval");
+        Assert.That(wanted, Is.EqualTo(1), $"{frames} game frames inside one 400 ms interval asked for previews {wanted} times");
+
+        Thread.Sleep(450);
+        morph.Animate = false;
+        morph.T = 0.9f;
+        long read = Gpu.BytesReadBack;
+        host.Tick(Dt);
+        Assert.That(morph.GetPreviews().OfType<MeshPreview>().Single().Title, Does.Contain("t=0.90"), "the next due frame refreshes the preview");
+        Assert.That(Gpu.BytesReadBack, Is.GreaterThan(read), "by reading the mesh back");
+    }
+
+    [TestCase(double.NaN)]
+    [TestCase(-1.0)]
+    [TestCase(20_000.0)]
+    public void Attach_BadPreviewInterval_IsRejectedBeforeSubscribing(double interval)
+    {
+        using var host = new ComponentHost(Gpu);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => EditorSession.Attach(host, new EditorSessionOptions(PreviewIntervalMilliseconds: interval)))!;
+        Assert.That(ex.Message, Does.Contain("preview interval must be 0..10000 ms"));
+        Assert.That(host.PreviewsWanted, Is.False, "nothing was attached");
+    }
+
+    [Test]
     public async Task Detach_UnsubscribesRestoresPreviewsAndTheGameTicksOn()
     {
         using var host = new ComponentHost(Gpu);
