@@ -6,9 +6,11 @@ namespace FieldForge.Acoustics;
 /// <summary>
 /// GPU reference wave solver: the standard 7-point leapfrog FDTD scheme in its two-array pressure form on a
 /// cell-centred grid, rigid or frequency-independent impedance walls, a Gaussian initial pulse with zero initial
-/// velocity. Each time step is one dispatch over the interior (branch-free, 4 cells per invocation, from a compact list)
-/// and one over the boundary cells (their own compact list); receivers are sampled by a small kernel when an output is
-/// due; many steps go into one submission (<see cref="FdtdSettings.StepsPerBatch"/>).
+/// velocity. Each time step is one dispatch over the interior (branch-free: each invocation marches a 2 x 2 block of
+/// 4-cell groups along z, from a compact list of runs; a second small dispatch takes the interior groups no block
+/// covers) and one over the boundary groups (their own compact list), all reading p^n through a texel view; receivers
+/// are sampled by a small kernel when an output is due; many steps go into one submission
+/// (<see cref="FdtdSettings.StepsPerBatch"/>).
 /// </summary>
 /// <example><code>
 /// using var solver = new FdtdSolver(gpu, Room.Parse("box:4x3x2.5"), new FdtdSettings { MaxFrequencyHz = 500 });
@@ -16,23 +18,35 @@ namespace FieldForge.Acoustics;
 /// </code></example>
 public sealed class FdtdSolver : IDisposable
 {
-    /// <summary>Interior update: 4 cells per invocation from the interior list.</summary>
-    internal static readonly KernelSpec InteriorSpec = new("fdtd_interior", Buffers: 3, PushConstantBytes: 56);
-    /// <summary>Boundary update: one cell per invocation from the boundary list, wall loss folded in.</summary>
-    internal static readonly KernelSpec BoundarySpec = new("fdtd_boundary", Buffers: 3, PushConstantBytes: 56);
+    /// <summary>Interior update: one column of vec4 groups along z per invocation (groups no block covers).</summary>
+    internal static readonly KernelSpec InteriorSpec = new("fdtd_interior", Buffers: 3, PushConstantBytes: 56, TexelBuffers: 1);
+    /// <summary>Interior update: one column of <see cref="BlockX"/> x <see cref="BlockY"/> blocks of vec4 groups along z per invocation.</summary>
+    internal static readonly KernelSpec InteriorBlockSpec = new("fdtd_interior_block", Buffers: 3, PushConstantBytes: 56, TexelBuffers: 1);
+    /// <summary>Boundary update: one 4-cell group per invocation from the boundary list, wall loss folded in.</summary>
+    internal static readonly KernelSpec BoundarySpec = new("fdtd_boundary", Buffers: 3, PushConstantBytes: 56, TexelBuffers: 1);
     /// <summary>Receiver sampling of the current field (trilinear stencils).</summary>
     internal static readonly KernelSpec SampleSpec = new("fdtd_sample", Buffers: 3, PushConstantBytes: 56);
 
-    /// <summary>Approximate device bytes per grid cell: two pressure fields (p^n and p^{n-1}) plus the interior list.</summary>
+    /// <summary>Most vec4 groups one interior invocation marches along z: long enough that reloading the two planes it
+    /// starts from is rare, short enough that a room still spreads over thousands of invocations.</summary>
+    internal const int ColumnLength = 16;
+    /// <summary>Vec4 groups along x and rows along y of one block of fdtd_interior_block (its BX and BY).</summary>
+    internal const int BlockX = 2, BlockY = 2;
+    // Boundary list code of a cell that is not air (air cells have 0..6 air neighbours).
+    private const uint NotAir = 15;
+
+    /// <summary>Approximate device bytes per grid cell: two pressure fields (p^n and p^{n-1}) plus the run and boundary lists
+    /// (well under a byte per cell; one byte keeps the estimate conservative).</summary>
     public const int BytesPerCell = 4 + 4 + 1;
 
 
     private readonly GpuContext _gpu;
     private readonly GpuBuffer<float> _fieldA, _fieldB;
-    private readonly GpuBuffer<uint> _interior;
+    private readonly GpuBuffer<uint> _blocks, _singles;
     private readonly GpuBuffer<uint> _boundary;
-    private readonly Kernel _interiorKernel, _boundaryKernel, _sampleKernel;
+    private readonly Kernel _interiorKernel, _blockKernel, _boundaryKernel, _sampleKernel;
     private readonly FdtdPush _layout;
+    private readonly uint _blockColumns;
     private readonly float _lambda, _loss;
     private readonly int _px, _py, _pz;
     private bool _aIsCurrent = true;
@@ -45,23 +59,27 @@ public sealed class FdtdSolver : IDisposable
         ArgumentNullException.ThrowIfNull(room);
         Settings = (settings ?? throw new ArgumentNullException(nameof(settings))).Validate();
         Room = room;
-        CheckMemory(room, settings, gpu.DeviceInfo.MaxStorageBufferBytes);
+        CheckMemory(room, settings, gpu.DeviceInfo.MaxStorageBufferBytes, gpu.DeviceInfo.MaxTexelBufferElements);
         Grid = room.Voxelize(settings.Spacing);
         (_px, _py, _pz) = PaddedSize(Grid.Nx, Grid.Ny, Grid.Nz);
-        var (interior, boundary) = BuildLists();
-        InteriorCells = interior.Length * 4;
-        BoundaryCells = boundary.Length / 2;
+        var (blocks, singles, boundary, interiorGroups, boundaryAir) = BuildLists();
+        InteriorCells = interiorGroups * 4;
+        BoundaryCells = boundaryAir;
         long padded = (long)_px * _py * _pz;
-        _fieldA = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure A");
-        _fieldB = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure B");
-        _interior = gpu.CreateBuffer<uint>(interior.Length == 0 ? new uint[1] : interior, BufferLocation.DeviceLocal, "fdtd interior groups");
+        // The update kernels read p^n through a texel view (see fdtd.comp), and write p^{n+1} as a storage buffer.
+        _fieldA = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure A", GpuBufferUsage.TexelBuffer);
+        _fieldB = gpu.CreateBuffer<float>(padded, BufferLocation.DeviceLocal, "fdtd pressure B", GpuBufferUsage.TexelBuffer);
+        _blocks = gpu.CreateBuffer<uint>(blocks.Length == 0 ? new uint[2] : blocks, BufferLocation.DeviceLocal, "fdtd interior block columns");
+        _singles = gpu.CreateBuffer<uint>(singles.Length == 0 ? new uint[2] : singles, BufferLocation.DeviceLocal, "fdtd interior single columns");
         _boundary = gpu.CreateBuffer<uint>(boundary.Length == 0 ? new uint[2] : boundary, BufferLocation.DeviceLocal, "fdtd boundary cells");
         _interiorKernel = gpu.GetKernel(InteriorSpec);
+        _blockKernel = gpu.GetKernel(InteriorBlockSpec);
         _boundaryKernel = gpu.GetKernel(BoundarySpec);
         _sampleKernel = gpu.GetKernel(SampleSpec);
         _lambda = (float)settings.CourantNumber;
         _loss = (float)(settings.CourantNumber * room.Walls.Beta / 2);
-        _layout = new FdtdPush((uint)interior.Length, (uint)BoundaryCells, 0, 0, (uint)(_px / 4), (uint)(_px / 4 * _py), 0, 0, 0, 0, 0, 0, 0, 0);
+        _blockColumns = (uint)blocks.Length / 2;
+        _layout = new FdtdPush((uint)singles.Length / 2, (uint)boundary.Length / 2, 0, 0, (uint)(_px / 4), (uint)(_px / 4 * _py), 0, 0, 0, 0, 0, 0, 0, 0);
         gpu.Primitives.Fill(_fieldA, 0f);
         gpu.Primitives.Fill(_fieldB, 0f);
     }
@@ -78,7 +96,7 @@ public sealed class FdtdSolver : IDisposable
     public int Step { get; private set; }
     /// <summary>The room this grid actually simulates (walls snapped to cell faces) and how far the walls moved.</summary>
     public RoomSnapping Snapping => Room.Snap(Settings.Spacing);
-    /// <summary>Air cells updated by the branch-free interior path (4 per invocation).</summary>
+    /// <summary>Air cells updated by the branch-free interior path (blocks of 4-cell groups marching along z).</summary>
     public int InteriorCells { get; }
     /// <summary>Air cells updated from the boundary list (a wall face, or sharing a 4-cell group with one).</summary>
     public int BoundaryCells { get; }
@@ -87,7 +105,11 @@ public sealed class FdtdSolver : IDisposable
     public static long EstimateBytes(Room room, FdtdSettings settings) => room.CellCount(settings.Spacing) * BytesPerCell;
 
     /// <summary>Refuses grids that exceed <see cref="FdtdSettings.MaxMemoryBytes"/> or the per-buffer binding limit.</summary>
-    public static void CheckMemory(Room room, FdtdSettings settings, ulong maxBufferBytes)
+    public static void CheckMemory(Room room, FdtdSettings settings, ulong maxBufferBytes) => CheckMemory(room, settings, maxBufferBytes, uint.MaxValue);
+
+    /// <summary>Refuses grids that exceed <see cref="FdtdSettings.MaxMemoryBytes"/>, the per-buffer binding limit or the
+    /// device's texel-buffer size (<paramref name="maxTexelBufferElements"/> vec4 texels, the view the kernels read).</summary>
+    public static void CheckMemory(Room room, FdtdSettings settings, ulong maxBufferBytes, uint maxTexelBufferElements)
     {
         settings.Validate();
         long cells = room.CellCount(settings.Spacing);
@@ -99,6 +121,8 @@ public sealed class FdtdSolver : IDisposable
         var (px, py, pz) = PaddedSize(nx, ny, nz);
         if ((ulong)px * (ulong)py * (ulong)pz * 4 > maxBufferBytes)
             throw new ArgumentOutOfRangeException(nameof(settings), FormattableString.Invariant($"{what}; its pressure buffer exceeds the device's {maxBufferBytes / 1048576.0:F0} MiB storage-buffer limit; lower fmax"));
+        if ((ulong)px * (ulong)py * (ulong)pz / 4 > maxTexelBufferElements)
+            throw new ArgumentOutOfRangeException(nameof(settings), FormattableString.Invariant($"{what}; its pressure buffer exceeds the device's texel-buffer limit of {maxTexelBufferElements:N0} texels; lower fmax"));
     }
 
     // One solid cell of halo on every side, rows padded to whole vec4 groups.
@@ -110,40 +134,84 @@ public sealed class FdtdSolver : IDisposable
         return (uint)(i + 1 + _px * (j + 1 + (long)_py * (k + 1)));
     }
 
-    // Interior list: vec4 groups whose 4 cells are air with six air neighbours. Boundary list: (padded cell, air
-    // neighbours) for every other air cell.
-    private (uint[] Interior, uint[] Boundary) BuildLists()
+    // Interior lists: (first group, length) runs along z of BlockX x BlockY blocks of vec4 groups whose cells are all
+    // air with six air neighbours (blocks placed greedily plane by plane, so a plane-invariant room gets the same blocks
+    // in every plane), and runs of the single interior groups no block covers. Runs are cut at multiples of ColumnLength
+    // planes and listed window by window, row by row, so neighbouring invocations cover neighbouring groups.
+    // Boundary list: (group, 4 bits per cell: air neighbours or NotAir) for every other group holding an air cell.
+    private (uint[] Blocks, uint[] Singles, uint[] Boundary, int InteriorGroups, int BoundaryAirCells) BuildLists()
     {
         const uint allAir = 127;
-        var interior = new List<uint>();
-        var boundary = new List<uint>();
-        int groupsPerRow = _px / 4;
+        int gx = _px / 4, ny = Grid.Ny, nz = Grid.Nz;
         var mask = Grid.Mask;
-        for (int k = 0; k < Grid.Nz; k++)
-        for (int j = 0; j < Grid.Ny; j++)
+        // Per group of the grid's rows: 0 = no air, 1 = interior, 2 = boundary (with its code), 3 = a block's corner,
+        // 4 = covered by a block.
+        var kind = new byte[gx * ny * nz];
+        var code = new uint[kind.Length];
+        int At(int g, int j, int k) => g + gx * (j + ny * k);
+        int interiorGroups = 0, boundaryAir = 0;
+        for (int k = 0; k < nz; k++)
+        for (int j = 0; j < ny; j++)
         {
             int row = Grid.Index(0, j, k);
-            long paddedRow = (long)_px * (j + 1 + (long)_py * (k + 1));
-            for (int g = 0; g < groupsPerRow; g++)
+            for (int g = 0; g < gx; g++)
             {
-                bool full = true;
-                for (int x = 4 * g; x < 4 * g + 4; x++)
+                bool full = true, anyAir = false;
+                uint bits = 0;
+                for (int n = 0; n < 4; n++)
                 {
-                    int i = x - 1;
-                    if (i < 0 || i >= Grid.Nx || mask[row + i] != allAir) { full = false; break; }
+                    int i = 4 * g + n - 1;
+                    uint m = i >= 0 && i < Grid.Nx ? mask[row + i] : 0;
+                    full &= m == allAir;
+                    bool air = (m & RoomGrid.AirBit) != 0;
+                    anyAir |= air;
+                    if (air) boundaryAir++;
+                    bits |= (air ? (uint)BitOperations.PopCount(m >> 1) : NotAir) << (4 * n);
                 }
-                if (full) { interior.Add((uint)(paddedRow / 4 + g)); continue; }
-                for (int x = 4 * g; x < 4 * g + 4; x++)
-                {
-                    int i = x - 1;
-                    if (i < 0 || i >= Grid.Nx || (mask[row + i] & RoomGrid.AirBit) == 0) continue;
-                    boundary.Add((uint)(paddedRow + x));
-                    boundary.Add((uint)BitOperations.PopCount(mask[row + i] >> 1));
-                }
+                if (full) { kind[At(g, j, k)] = 1; interiorGroups++; boundaryAir -= 4; }
+                else if (anyAir) { kind[At(g, j, k)] = 2; code[At(g, j, k)] = bits; }
             }
         }
-        return (interior.ToArray(), boundary.ToArray());
+        for (int k = 0; k < nz; k++)
+        for (int j = 0; j + BlockY <= ny; j++)
+        for (int g = 0; g + BlockX <= gx; g++)
+        {
+            bool free = true;
+            for (int y = 0; y < BlockY && free; y++)
+                for (int x = 0; x < BlockX && free; x++) free = kind[At(g + x, j + y, k)] == 1;
+            if (!free) continue;
+            for (int y = 0; y < BlockY; y++)
+                for (int x = 0; x < BlockX; x++) kind[At(g + x, j + y, k)] = 4;
+            kind[At(g, j, k)] = 3;
+        }
+        var blocks = new List<uint>();
+        var singles = new List<uint>();
+        var boundary = new List<uint>();
+        for (int k0 = 0; k0 < nz; k0 += ColumnLength)
+        for (int j = 0; j < ny; j++)
+        for (int g = 0; g < gx; g++)
+        {
+            int kEnd = Math.Min(k0 + ColumnLength, nz);
+            for (int k = k0; k < kEnd; k++)
+            {
+                byte what = kind[At(g, j, k)];
+                if (what == 2)
+                {
+                    boundary.Add(GroupIndex(g, j, k));
+                    boundary.Add(code[At(g, j, k)]);
+                }
+                if (what is not (1 or 3)) continue;
+                int start = k;
+                while (k + 1 < kEnd && kind[At(g, j, k + 1)] == what) k++;
+                var list = what == 3 ? blocks : singles;
+                list.Add(GroupIndex(g, j, start));
+                list.Add((uint)(k - start + 1));
+            }
+        }
+        return (blocks.ToArray(), singles.ToArray(), boundary.ToArray(), interiorGroups, boundaryAir);
     }
+
+    private uint GroupIndex(int g, int j, int k) => (uint)(g + _px / 4 * (j + 1 + (long)_py * (k + 1)));
 
     private GpuBuffer<float> Current => _aIsCurrent ? _fieldA : _fieldB;
     private GpuBuffer<float> Previous => _aIsCurrent ? _fieldB : _fieldA;
@@ -196,7 +264,8 @@ public sealed class FdtdSolver : IDisposable
         var push = _layout with { InteriorSelf = k.InteriorSelf, Lap = k.Lap, Self = k.Self, SelfLoss = k.SelfLoss, Previous = k.Previous, Loss = _loss };
         // Interior and boundary cells are disjoint and both read only p^n (the batch still puts a barrier between the two
         // dispatches because both write the p^{n-1} buffer).
-        if (_layout.InteriorCount > 0) batch.DispatchThreads(_interiorKernel, push, _layout.InteriorCount, Current, Previous, _interior);
+        if (_blockColumns > 0) batch.DispatchThreads(_blockKernel, push with { InteriorCount = _blockColumns }, _blockColumns, Current, Previous, _blocks);
+        if (_layout.InteriorCount > 0) batch.DispatchThreads(_interiorKernel, push, _layout.InteriorCount, Current, Previous, _singles);
         if (_layout.BoundaryCount > 0) batch.DispatchThreads(_boundaryKernel, push, _layout.BoundaryCount, Current, Previous, _boundary);
         _aIsCurrent = !_aIsCurrent;
         Step++;
@@ -275,7 +344,8 @@ public sealed class FdtdSolver : IDisposable
     {
         _fieldA.Dispose();
         _fieldB.Dispose();
-        _interior.Dispose();
+        _blocks.Dispose();
+        _singles.Dispose();
         _boundary.Dispose();
     }
 }

@@ -205,6 +205,7 @@ public sealed unsafe class CommandBatch : IDisposable
         int n = buffers.Length;
         var infos = stackalloc DescriptorBufferInfo[Math.Max(n, 1)];
         var writes = stackalloc WriteDescriptorSet[Math.Max(n, 1)];
+        var views = stackalloc BufferView[Math.Max(n, 1)];
         for (int i = 0; i < n; i++)
         {
             infos[i] = new DescriptorBufferInfo { Buffer = buffers[i].Handle, Offset = 0, Range = Vk.WholeSize };
@@ -213,6 +214,13 @@ public sealed unsafe class CommandBatch : IDisposable
                 SType = StructureType.WriteDescriptorSet, DstSet = set, DstBinding = (uint)i, DescriptorCount = 1,
                 DescriptorType = DescriptorType.StorageBuffer, PBufferInfo = &infos[i],
             };
+            if (kernel.Spec.IsTexelBuffer(i))
+            {
+                views[i] = buffers[i].TexelView;
+                writes[i].DescriptorType = DescriptorType.UniformTexelBuffer;
+                writes[i].PBufferInfo = null;
+                writes[i].PTexelBufferView = &views[i];
+            }
         }
         if (n > 0) api.UpdateDescriptorSets(_context.Device, (uint)n, writes, 0, null);
         api.CmdBindPipeline(_commands, PipelineBindPoint.Compute, kernel.Pipeline);

@@ -43,6 +43,27 @@ public abstract unsafe class GpuBuffer : IDisposable
     public (DeviceMemory Memory, ulong Offset) NativeMemory { get { ThrowIfDisposed(); return (_allocation.Block.Memory, _allocation.Offset); } }
     internal byte* MappedPointer => _allocation.Mapped;
 
+    private readonly object _viewGate = new();
+    private BufferView? _texelView;
+    internal BufferView? TexelViewOrNull => _texelView;
+
+    /// <summary>The RGBA32F view kernels bind for a texel-buffer binding, created on first use and destroyed with the buffer.</summary>
+    internal BufferView TexelView
+    {
+        get
+        {
+            lock (_viewGate)
+            {
+                ThrowIfDisposed();
+                if ((Usage & GpuBufferUsage.TexelBuffer) == 0)
+                    throw new InvalidOperationException($"GPU buffer '{Label}' is bound as a texel buffer but was not created with GpuBufferUsage.TexelBuffer");
+                if (ByteSize / 16 > Context.DeviceInfo.MaxTexelBufferElements)
+                    throw new InvalidOperationException($"GPU buffer '{Label}' ({ByteSize} B) spans more texels than the device's maxTexelBufferElements ({Context.DeviceInfo.MaxTexelBufferElements})");
+                return _texelView ??= Context.CreateTexelView(this);
+            }
+        }
+    }
+
     internal void ThrowIfDisposed()
     {
         if (_disposed) throw new ObjectDisposedException(Label, $"GPU buffer '{Label}' was used after Dispose()");

@@ -13,4 +13,7 @@ public enum GpuBufferUsage
     Index = 2,
     /// <summary>Readable by vkCmdDrawIndexedIndirect / vkCmdDispatchIndirect.</summary>
     Indirect = 4,
+    /// <summary>Bindable as a read-only uniform texel buffer of vec4 (a <c>samplerBuffer</c> read with <c>texelFetch</c>),
+    /// for kernels whose <see cref="KernelSpec.TexelBuffers"/> name the binding.</summary>
+    TexelBuffer = 8,
 }

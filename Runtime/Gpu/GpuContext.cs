@@ -156,6 +156,8 @@ public sealed unsafe class GpuContext : IDisposable
 
     internal void Track(GpuBuffer buffer) => _memory.Track(buffer);
 
+    internal Silk.NET.Vulkan.BufferView CreateTexelView(GpuBuffer buffer) => _memory.CreateTexelView(buffer);
+
     internal void Release(GpuBuffer buffer, MemoryAllocation allocation)
     {
         if (_disposed) return;

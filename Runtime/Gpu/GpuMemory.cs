@@ -35,6 +35,7 @@ internal sealed unsafe class GpuMemory : IDisposable
         if ((usage & GpuBufferUsage.Vertex) != 0) flags |= BufferUsageFlags.VertexBufferBit;
         if ((usage & GpuBufferUsage.Index) != 0) flags |= BufferUsageFlags.IndexBufferBit;
         if ((usage & GpuBufferUsage.Indirect) != 0) flags |= BufferUsageFlags.IndirectBufferBit;
+        if ((usage & GpuBufferUsage.TexelBuffer) != 0) flags |= BufferUsageFlags.UniformTexelBufferBit;
         var info = new BufferCreateInfo
         {
             SType = StructureType.BufferCreateInfo, Size = bytes, SharingMode = SharingMode.Exclusive,
@@ -62,6 +63,19 @@ internal sealed unsafe class GpuMemory : IDisposable
 
     public void Track(GpuBuffer buffer) { lock (_gate) _liveBuffers.Add(buffer); }
 
+    /// <summary>An RGBA32F view of the whole buffer (whole 16-byte texels) for uniform texel buffer bindings.</summary>
+    public BufferView CreateTexelView(GpuBuffer buffer)
+    {
+        var info = new BufferViewCreateInfo
+        {
+            SType = StructureType.BufferViewCreateInfo, Buffer = buffer.Handle, Format = Format.R32G32B32A32Sfloat,
+            Offset = 0, Range = buffer.ByteSize / 16 * 16,
+        };
+        BufferView view;
+        VulkanResult.Check(Api.CreateBufferView(Device, &info, null, &view));
+        return view;
+    }
+
     // Before destroying a resource: our batches in flight may use it, and on a lent device so may the game's own
     // submissions (it draws our vertex buffers and samples our images after our frame). Those are not ours to wait on
     // one by one, so a shared queue is drained under its lock. Destruction is rare (resize, source change), never per frame.
@@ -74,6 +88,7 @@ internal sealed unsafe class GpuMemory : IDisposable
     public void Release(GpuBuffer buffer, MemoryAllocation allocation)
     {
         WaitUntilUnused(); // a kernel in flight (or a sharing game's draw) may still use it
+        if (buffer.TexelViewOrNull is { } view) Api.DestroyBufferView(Device, view, null);
         Api.DestroyBuffer(Device, buffer.Handle, null);
         lock (_gate)
         {

@@ -42,6 +42,10 @@ public sealed unsafe class Kernel
         if (used != spec.Buffers)
             throw new InvalidOperationException(
                 $"kernel '{spec.Name}' is declared with {spec.Buffers} buffers but the shader binds [{string.Join(", ", r.Bindings)}] (expected bindings 0..{spec.Buffers - 1})");
+        for (int i = 0; i < r.Bindings.Length; i++)
+            if (r.TexelBuffer[i] != spec.IsTexelBuffer(r.Bindings[i]))
+                throw new InvalidOperationException(
+                    $"kernel '{spec.Name}' binding {r.Bindings[i]} is a {(r.TexelBuffer[i] ? "texel buffer" : "storage buffer")} in the shader but declared as a {(spec.IsTexelBuffer(r.Bindings[i]) ? "texel buffer" : "storage buffer")}");
         if (r.PushConstantBytes != spec.PushConstantBytes)
             throw new InvalidOperationException(
                 $"kernel '{spec.Name}' is declared with {spec.PushConstantBytes} bytes of push constants but the shader's block is {r.PushConstantBytes} bytes");

@@ -67,7 +67,8 @@ internal sealed unsafe class KernelCache : IDisposable
         for (int i = 0; i < spec.Buffers; i++)
             bindings[i] = new DescriptorSetLayoutBinding
             {
-                Binding = (uint)i, DescriptorType = DescriptorType.StorageBuffer, DescriptorCount = 1, StageFlags = ShaderStageFlags.ComputeBit,
+                Binding = (uint)i, DescriptorType = spec.IsTexelBuffer(i) ? DescriptorType.UniformTexelBuffer : DescriptorType.StorageBuffer,
+                DescriptorCount = 1, StageFlags = ShaderStageFlags.ComputeBit,
             };
         var setInfo = new DescriptorSetLayoutCreateInfo { SType = StructureType.DescriptorSetLayoutCreateInfo, BindingCount = (uint)spec.Buffers, PBindings = bindings };
         DescriptorSetLayout setLayout;

@@ -81,8 +81,12 @@ internal sealed unsafe class QueueSubmitter : IDisposable
         lock (_gate)
         {
             if (_freePools.TryPop(out var pool)) return pool;
-            var size = new DescriptorPoolSize { Type = DescriptorType.StorageBuffer, DescriptorCount = 2048 };
-            var info = new DescriptorPoolCreateInfo { SType = StructureType.DescriptorPoolCreateInfo, MaxSets = 256, PoolSizeCount = 1, PPoolSizes = &size };
+            var sizes = stackalloc DescriptorPoolSize[]
+            {
+                new() { Type = DescriptorType.StorageBuffer, DescriptorCount = 2048 },
+                new() { Type = DescriptorType.UniformTexelBuffer, DescriptorCount = 256 },
+            };
+            var info = new DescriptorPoolCreateInfo { SType = StructureType.DescriptorPoolCreateInfo, MaxSets = 256, PoolSizeCount = 2, PPoolSizes = sizes };
             VulkanResult.Check(Api.CreateDescriptorPool(Device, &info, null, &pool));
             _allPools.Add(pool);
             return pool;

@@ -1,10 +1,10 @@
 namespace FieldForge.Gpu;
 
 /// <summary>
-/// The facts about a SPIR-V compute module that FieldForge checks at load: storage-buffer bindings (and which are
-/// read-only, for barrier tracking), the push-constant block size and the workgroup size.
+/// The facts about a SPIR-V compute module that FieldForge checks at load: storage-buffer and texel-buffer bindings
+/// (and which are read-only, for barrier tracking), the push-constant block size and the workgroup size.
 /// </summary>
-internal sealed record SpirvReflection(int[] Bindings, bool[] Writable, int PushConstantBytes, (uint X, uint Y, uint Z) LocalSize)
+internal sealed record SpirvReflection(int[] Bindings, bool[] Writable, int PushConstantBytes, (uint X, uint Y, uint Z) LocalSize, bool[] TexelBuffer)
 {
     private const uint Magic = 0x07230203;
 
@@ -26,6 +26,8 @@ internal sealed record SpirvReflection(int[] Bindings, bool[] Writable, int Push
         var structs = new Dictionary<uint, uint[]>();
         var pointers = new Dictionary<uint, (uint Storage, uint Type)>();
         var constants = new Dictionary<uint, uint>();
+        var bufferImages = new HashSet<uint>();   // OpTypeImage with Dim Buffer
+        var sampledBufferImages = new HashSet<uint>();
         var variables = new List<(uint Id, uint PointerType, uint Storage)>();
         (uint, uint, uint) local = (1, 1, 1);
 
@@ -52,6 +54,8 @@ internal sealed record SpirvReflection(int[] Bindings, bool[] Writable, int Push
                 case 28: array[w[1]] = (w[2], w[3]); break; // OpTypeArray
                 case 30: structs[w[1]] = w.Slice(2).ToArray(); break; // OpTypeStruct
                 case 32: pointers[w[1]] = (w[2], w[3]); break; // OpTypePointer
+                case 25 when w[3] == 5: bufferImages.Add(w[1]); break; // OpTypeImage, Dim Buffer
+                case 27 when bufferImages.Contains(w[2]): sampledBufferImages.Add(w[1]); break; // OpTypeSampledImage
                 case 43: constants[w[2]] = w[3]; break; // OpConstant (low word is enough for lengths)
                 case 59: variables.Add((w[2], w[1], w[3])); break; // OpVariable
             }
@@ -74,7 +78,7 @@ internal sealed record SpirvReflection(int[] Bindings, bool[] Writable, int Push
             throw new InvalidDataException($"kernel '{name}': push constants use a type FieldForge cannot size (id {type})");
         }
 
-        var bindings = new List<(uint Binding, bool Writable)>();
+        var bindings = new List<(uint Binding, bool Writable, bool Texel)>();
         int push = 0;
         foreach (var (id, ptrType, storage) in variables)
         {
@@ -86,10 +90,16 @@ internal sealed record SpirvReflection(int[] Bindings, bool[] Writable, int Push
                 if (set.GetValueOrDefault(id) != 0) throw new InvalidDataException($"kernel '{name}' uses descriptor set {set[id]}; only set 0 is supported");
                 bool readOnly = nonWritableVar.Contains(id) ||
                     (structs.TryGetValue(blockType, out var members) && memberNonWritable.GetValueOrDefault(blockType) >= members.Length);
-                bindings.Add((binding.GetValueOrDefault(id), !readOnly));
+                bindings.Add((binding.GetValueOrDefault(id), !readOnly, false));
+            }
+            else if (storage == 0 && sampledBufferImages.Contains(pointers[ptrType].Type)) // UniformConstant samplerBuffer
+            {
+                if (set.GetValueOrDefault(id) != 0) throw new InvalidDataException($"kernel '{name}' uses descriptor set {set[id]}; only set 0 is supported");
+                bindings.Add((binding.GetValueOrDefault(id), false, true));
             }
         }
         bindings.Sort((a, b) => a.Binding.CompareTo(b.Binding));
-        return new SpirvReflection(bindings.Select(b => (int)b.Binding).ToArray(), bindings.Select(b => b.Writable).ToArray(), push, local);
+        return new SpirvReflection(bindings.Select(b => (int)b.Binding).ToArray(), bindings.Select(b => b.Writable).ToArray(), push, local,
+            bindings.Select(b => b.Texel).ToArray());
     }
 }

@@ -87,7 +87,7 @@ public sealed class AcousticsCommand : ICommand
         args.RejectUnknown();
 
         using var lease = CliGpu.Open(args); var gpu = lease.Context;
-        FdtdSolver.CheckMemory(room, settings, gpu.DeviceInfo.MaxStorageBufferBytes);
+        FdtdSolver.CheckMemory(room, settings, gpu.DeviceInfo.MaxStorageBufferBytes, gpu.DeviceInfo.MaxTexelBufferElements);
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         var sw = Stopwatch.StartNew();
         using var solver = new FdtdSolver(gpu, room, settings);

@@ -40,7 +40,7 @@ internal static class AcousticsSurrogateCommands
         AcousticsCommand.CheckPhysics(room, spec.Settings);
         CheckBakeMemory(room, spec);
         using var lease = CliGpu.Open(args); var gpu = lease.Context;
-        FdtdSolver.CheckMemory(room, spec.Settings, gpu.DeviceInfo.MaxStorageBufferBytes);
+        FdtdSolver.CheckMemory(room, spec.Settings, gpu.DeviceInfo.MaxStorageBufferBytes, gpu.DeviceInfo.MaxTexelBufferElements);
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         Console.WriteLine($"baking {shard} of {spec.SourceCount} sources in {room} into {dir}{(fromManifest ? " (spec from its manifest)" : "")}");
         var sw = Stopwatch.StartNew();

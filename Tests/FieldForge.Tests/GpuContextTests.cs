@@ -86,8 +86,32 @@ public class GpuContextTests : GpuTest
         foreach (var name in GpuContext.KernelNames)
         {
             var r = SpirvReflection.Parse(SpirvModules.Find(name)!, name);
-            Assert.That(Gpu.GetKernel(new KernelSpec(name, r.Bindings.Length == 0 ? 0 : r.Bindings[^1] + 1, r.PushConstantBytes)).LocalSize.X, Is.GreaterThan(0), name);
+            uint texel = 0;
+            for (int b = 0; b < r.Bindings.Length; b++) texel |= r.TexelBuffer[b] ? 1u << r.Bindings[b] : 0;
+            Assert.That(Gpu.GetKernel(new KernelSpec(name, r.Bindings.Length == 0 ? 0 : r.Bindings[^1] + 1, r.PushConstantBytes, texel)).LocalSize.X, Is.GreaterThan(0), name);
         }
+    }
+
+    [Test]
+    public void GetKernel_TexelBufferDeclaredAsStorageBuffer_ThrowsNamingTheBinding()
+    {
+        using var gpu = GpuContext.Create(GpuTestEnvironment.Options with { CacheDirectory = "" });
+        var spec = FieldForge.Acoustics.FdtdSolver.BoundarySpec;
+        Assert.That(spec.TexelBuffers, Is.EqualTo(1u), "fdtd_boundary reads p^n through a texel view at binding 0");
+        var ex = Assert.Throws<InvalidOperationException>(() => gpu.GetKernel(spec with { TexelBuffers = 0 }))!;
+        Assert.That(ex.Message, Does.Contain("fdtd_boundary").And.Contain("binding 0 is a texel buffer"));
+    }
+
+    [Test]
+    public void Dispatch_TexelBindingOfBufferWithoutTexelUsage_ThrowsNamingTheBuffer()
+    {
+        var kernel = Gpu.GetKernel(FieldForge.Acoustics.FdtdSolver.BoundarySpec);
+        using var plain = Gpu.CreateBuffer<float>(64, BufferLocation.DeviceLocal, "plain field");
+        using var next = Gpu.CreateBuffer<float>(64, BufferLocation.DeviceLocal, "next field");
+        using var list = Gpu.CreateBuffer<uint>(2, BufferLocation.DeviceLocal, "list");
+        using var batch = Gpu.BeginBatch();
+        var ex = Assert.Throws<InvalidOperationException>(() => batch.Dispatch(kernel, default(FieldForge.Acoustics.FdtdPush), new GroupCount(1), plain, next, list))!;
+        Assert.That(ex.Message, Does.Contain("plain field").And.Contain("GpuBufferUsage.TexelBuffer"));
     }
 
     [Test]
