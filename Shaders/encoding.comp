@@ -35,6 +35,7 @@ layout(local_size_x = FF_WORKGROUP) in;
 #include "hash.glsl"
 #include "encoding_common.glsl"
 #include "simplex_lattice.glsl"
+#include "grid_lattice.glsl"
 #include "fixed_point.glsl"
 
 layout(std430, binding = 0) readonly buffer Points { float points[]; };
@@ -89,20 +90,7 @@ void main()
     uint vertex[VERTICES][DIMS];
     float weight[VERTICES];
 #ifdef GRID
-    uint base[DIMS];
-    float frac[DIMS];
-    for (int d = 0; d < DIMS; d++) { float f = floor(pos[d]); base[d] = uint(f); frac[d] = pos[d] - f; }
-    for (int c = 0; c < VERTICES; c++)
-    {
-        float w = 1.0;
-        for (int d = 0; d < DIMS; d++)
-        {
-            bool up = ((c >> d) & 1) != 0;
-            vertex[c][d] = base[d] + (up ? 1u : 0u);
-            w *= up ? frac[d] : 1.0 - frac[d];
-        }
-        weight[c] = w;
-    }
+    ff_grid_vertices(pos, vertex, weight);
 #else
     ff_simplex_vertices(pos, vertex, weight);
 #endif

@@ -31,15 +31,7 @@ layout(local_size_x = FUSED_LANES) in;
 #include "ff_common.glsl"
 #include "mlp_common.glsl"
 
-// Packed weights: per layer, W[j][.] rows padded with zeros to a multiple of 4 floats (so four consecutive inputs'
-// weights are one aligned vec4 load), then the biases, padded to a multiple of 4 too. mlp_pack_weights writes them.
-uint ff_stride4(uint n) { return (n + 3u) & ~3u; }
-uint ff_packed_offset(uint l)
-{
-    uint offset = 0u;
-    for (uint k = 0u; k < l; k++) offset += ff_layer_outputs(k) * ff_stride4(ff_layer_inputs(k)) + ff_stride4(ff_layer_outputs(k));
-    return offset;
-}
+// Packed weights (ff_stride4, ff_packed_offset): see mlp_common.glsl.
 
 #if !defined(FUSED_REDUCE) && !defined(FUSED_PACK)
 // Sample k of this invocation (k < FUSED_K), and the index loads use (dead samples past the batch read sample 0).
@@ -168,11 +160,43 @@ void main()
 void ff_weight_gradient(uint l)
 {
     uint nIn = ff_layer_inputs(l), nOut = ff_layer_outputs(l);
-    uint rowBlocks = (nOut + FUSED_RB - 1u) / FUSED_RB, colBlocks = (nIn + FUSED_CB) / FUSED_CB;
+    uint rowBlocks = (nOut + FUSED_RB - 1u) / FUSED_RB;
+    // The bias is column nIn. When nIn is a multiple of FUSED_CB it would fill a block of its own, FUSED_CB columns of
+    // loads and products for one useful column: those rows' bias sums run in cheap bias-only blocks after the others.
+    bool biasApart = nIn % FUSED_CB == 0u;
+    uint colBlocks = biasApart ? nIn / FUSED_CB : (nIn + FUSED_CB) / FUSED_CB;
     uint first = gl_WorkGroupID.x * FUSED_TILE;
     uint last = min(first + FUSED_TILE, pc.count);
     uint slice = gl_WorkGroupID.x * pc.stride + ff_layer_offset(l);
-    for (uint block = gl_LocalInvocationID.x; block < rowBlocks * colBlocks; block += FUSED_LANES)
+    // Bias-only blocks: sum_s delta_j(s) for FUSED_RB rows, on the invocations the weight blocks left least loaded.
+    uint weightBlocks = rowBlocks * colBlocks;
+    for (uint block = (gl_LocalInvocationID.x + FUSED_LANES - weightBlocks % FUSED_LANES) % FUSED_LANES; block < (biasApart ? rowBlocks : 0u);
+         block += FUSED_LANES)
+    {
+        uint j0 = block * FUSED_RB;
+        float acc[FUSED_RB];
+        if (pc.mode == 1u)
+        {
+            vec4 acc4[FUSED_RB];
+            [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc4[r] = vec4(0.0);
+            for (uint s = first; s < last; s += 4u)
+                [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc4[r] += deltas4[(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s) >> 2];
+            [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] = (acc4[r].x + acc4[r].y) + (acc4[r].z + acc4[r].w);
+        }
+        else
+        {
+            [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] = 0.0;
+            for (uint s = first; s < last; s++)
+                [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] += deltas(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s);
+        }
+        [[unroll]] for (int r = 0; r < FUSED_RB; r++)
+        {
+            uint j = j0 + uint(r);
+            if (j >= nOut) break;
+            partials[slice + nOut * nIn + j] = acc[r];
+        }
+    }
+    for (uint block = gl_LocalInvocationID.x; block < weightBlocks; block += FUSED_LANES)
     {
         uint j0 = (block / colBlocks) * FUSED_RB, c0 = (block % colBlocks) * FUSED_CB;
         float acc[FUSED_RB][FUSED_CB];

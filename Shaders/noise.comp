@@ -38,8 +38,16 @@
 //! kernel noise_points3_grad_tiled_warp DIM=3 GRAD PERIODIC WARP
 //! kernel noise_points4 DIM=4
 //! kernel noise_points4_warp DIM=4 WARP
+#if defined(GRID) && !defined(GRAD) && !defined(PERIODIC)
+// Value-only grid fills: FF_NOISE_WIDE neighbouring samples along x per invocation (include/noise_wide.glsl says why),
+// 8 x 8 invocations per workgroup so a short row (e.g. 101 samples = 26 invocations) does not leave most of a
+// 64-wide workgroup idle. GpuNoise.GridSamplesPerInvocation mirrors FF_NOISE_WIDE.
+#define FF_NOISE_WIDE 4
+layout(local_size_x = 8, local_size_y = 8) in;
+#else
 #define FF_WORKGROUP 64
 layout(local_size_x = FF_WORKGROUP) in;
+#endif
 #include "ff_common.glsl"
 
 #ifdef GRAD
@@ -63,6 +71,9 @@ const bool FF_NOISE_WARP = false;
 #include "noise_push.glsl"
 #include "noise_simplex.glsl"
 #include "noise_fractal.glsl"
+#ifdef FF_NOISE_WIDE
+#include "noise_wide.glsl"
+#endif
 
 #ifdef GRID
 layout(std430, binding = 0) writeonly buffer Values { float values[]; };
@@ -79,6 +90,28 @@ layout(std430, binding = 2) writeonly buffer Gradients { float gradients[]; };
 
 void main()
 {
+#ifdef FF_NOISE_WIDE
+    uint ix = gl_GlobalInvocationID.x * uint(FF_NOISE_WIDE), iy = gl_GlobalInvocationID.y, iz = gl_GlobalInvocationID.z;
+    if (ix >= pc.size.x || iy >= pc.size.y) return;
+    uint i = (iz * pc.size.y + iy) * pc.size.x + ix;
+    // Component-wise without loops: lavapipe may keep a short constant loop, and a loop-indexed vector goes to memory.
+    FV fx = FV(UV(ix) + UV(0u, 1u, 2u, 3u)); // float(ix + s), as the one-sample kernel and the reference convert
+    precise FV px = pc.origin.x + fx * pc.spacing.x;
+    precise float py = pc.origin.y + float(iy) * pc.spacing.y;
+    precise float pz = pc.origin.z + float(iz) * pc.spacing.z;
+#if DIM == 2
+    FV v = ff_sample2_w(px, FV(py));
+#elif DIM == 3
+    FV v = ff_sample3_w(px, FV(py), FV(pz));
+#else
+    FV v = ff_sample4_w(px, FV(py), FV(pz), FV(pc.origin.w));
+#endif
+    uint left = pc.size.x - ix;
+    values[i] = v.x;
+    if (left > 1u) values[i + 1u] = v.y;
+    if (left > 2u) values[i + 2u] = v.z;
+    if (left > 3u) values[i + 3u] = v.w;
+#else
 #ifdef GRID
     // Grid kernels are dispatched as (ceil(width / FF_WORKGROUP), height, depth) groups: no integer division per
     // sample (lavapipe scalarises vector division, which cost as much as a single-octave evaluation).
@@ -109,5 +142,6 @@ void main()
 #endif
 #else
     values[i] = ff_sample4(p);
+#endif
 #endif
 }

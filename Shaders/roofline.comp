@@ -2,6 +2,7 @@
 // The device's measured roofline: a streaming copy (bandwidth) and an FMA loop (arithmetic throughput). Benchmarks
 // report each kernel's achieved GB/s or GFLOP/s as a fraction of these, so "near the limit" is a number on any device.
 //! kernel roofline_copy COPY
+//! kernel roofline_copy_texel COPY_TEXEL
 //! kernel roofline_fma FMA
 #define FF_WORKGROUP 256
 layout(local_size_x = FF_WORKGROUP) in;
@@ -10,7 +11,18 @@ layout(local_size_x = FF_WORKGROUP) in;
 // Mirrors DeviceRoofline.Push (8 bytes).
 layout(push_constant) uniform Push { uint count; uint iterations; } pc;
 
-#ifdef COPY
+#if defined(COPY_TEXEL)
+// The same copy reading through a texel view: kernels that read a field through one (the FDTD) are measured against the
+// better of the two copies. On a GPU both take the same memory path; on a CPU driver a texel fetch is one SIMD gather,
+// while a storage-buffer load is a loop over the lanes, so this copy is the one that shows the memory's rate.
+layout(binding = 0) uniform samplerBuffer src;
+layout(std430, binding = 1) writeonly buffer Dst { vec4 dst[]; };
+void main()
+{
+    uint i = ff_global_index();
+    if (i < pc.count) dst[i] = texelFetch(src, int(i));
+}
+#elif defined(COPY)
 layout(std430, binding = 0) readonly buffer Src { vec4 src[]; };
 layout(std430, binding = 1) writeonly buffer Dst { vec4 dst[]; };
 void main()

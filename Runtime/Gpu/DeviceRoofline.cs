@@ -8,13 +8,21 @@ namespace FieldForge.Gpu;
 /// per fused multiply-add). Kernels report their achieved rate as a fraction of these, so "near the limit" is a number
 /// on any device, a CPU driver included.
 /// </summary>
-/// <param name="BandwidthBytesPerSecond">Best streaming copy rate, bytes read + written per second.</param>
+/// <param name="BandwidthBytesPerSecond">Best streaming copy rate, bytes read + written per second: the better of a
+/// copy reading through storage-buffer loads and one reading through a texel view (on a GPU they match; on a CPU driver
+/// storage loads are per-lane loops and the texel copy shows the memory's rate).</param>
 /// <param name="FlopsPerSecond">Best FMA-loop rate, floating-point operations per second.</param>
 /// <param name="CopyBytes">Size of the copied buffer, bytes.</param>
-public sealed record DeviceRoofline(double BandwidthBytesPerSecond, double FlopsPerSecond, long CopyBytes)
+/// <param name="StorageCopyBytesPerSecond">The copy that reads through storage-buffer loads alone.</param>
+/// <param name="TexelCopyBytesPerSecond">The copy that reads through a texel view (0 when the buffer exceeds the device's
+/// texel-buffer limit).</param>
+public sealed record DeviceRoofline(double BandwidthBytesPerSecond, double FlopsPerSecond, long CopyBytes,
+    double StorageCopyBytesPerSecond = 0, double TexelCopyBytesPerSecond = 0)
 {
     /// <summary>The streaming-copy kernel (one vec4 per invocation).</summary>
     internal static readonly KernelSpec CopySpec = new("roofline_copy", Buffers: 2, PushConstantBytes: 8);
+    /// <summary>The streaming copy reading its source through a texel view.</summary>
+    internal static readonly KernelSpec TexelCopySpec = new("roofline_copy_texel", Buffers: 2, PushConstantBytes: 8, TexelBuffers: 1);
     /// <summary>The FMA-loop kernel (8 independent vec4 chains per invocation).</summary>
     internal static readonly KernelSpec FmaSpec = new("roofline_fma", Buffers: 2, PushConstantBytes: 8);
 
@@ -33,7 +41,7 @@ public sealed record DeviceRoofline(double BandwidthBytesPerSecond, double Flops
     /// <summary>Fraction of the measured FMA throughput that <paramref name="flopsPerSecond"/> reaches.</summary>
     public double ComputeFraction(double flopsPerSecond) => flopsPerSecond / FlopsPerSecond;
 
-    /// <summary>Runs both kernels <paramref name="runs"/> times (after a warm-up) and keeps the best of each; GPU
+    /// <summary>Runs the kernels <paramref name="runs"/> times (after a warm-up) and keeps the best of each; GPU
     /// timestamps when the device has them, otherwise wall time around the submission.</summary>
     /// <param name="gpu">The device to measure.</param>
     /// <param name="copyBytes">Size of each copy buffer (64 MiB: larger than any CPU's last-level cache).</param>
@@ -44,18 +52,28 @@ public sealed record DeviceRoofline(double BandwidthBytesPerSecond, double Flops
         ArgumentOutOfRangeException.ThrowIfLessThan(copyBytes, 16L);
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         long vec4s = copyBytes / 16;
-        using var src = gpu.CreateBuffer<float>(vec4s * 4, BufferLocation.DeviceLocal, "roofline source");
+        bool texel = vec4s <= gpu.DeviceInfo.MaxTexelBufferElements;
+        using var src = gpu.CreateBuffer<float>(vec4s * 4, BufferLocation.DeviceLocal, "roofline source",
+            texel ? GpuBufferUsage.TexelBuffer : GpuBufferUsage.Storage);
         using var dst = gpu.CreateBuffer<float>(vec4s * 4, BufferLocation.DeviceLocal, "roofline destination");
         gpu.Primitives.Fill(src, 0.5f);
         var copy = gpu.GetKernel(CopySpec);
         var fma = gpu.GetKernel(FmaSpec);
 
         double copySeconds = Best(gpu, runs, b => b.DispatchThreads(copy, new Push((uint)vec4s, 0), vec4s, src, dst));
+        double texelSeconds = double.PositiveInfinity;
+        if (texel)
+        {
+            var texelCopy = gpu.GetKernel(TexelCopySpec);
+            texelSeconds = Best(gpu, runs, b => b.DispatchThreads(texelCopy, new Push((uint)vec4s, 0), vec4s, src, dst));
+        }
         // Enough invocations to fill any device (2^18), few enough that the loop dominates the memory traffic.
         long lanes = Math.Min(vec4s, 1L << 18);
         double fmaSeconds = Best(gpu, runs, b => b.DispatchThreads(fma, new Push((uint)lanes, FmaIterations), lanes, src, dst));
         double flops = (double)lanes * FmaIterations * 8 * 4 * 2;
-        return new DeviceRoofline(2.0 * vec4s * 16 / copySeconds, flops / fmaSeconds, vec4s * 16);
+        double bytes = 2.0 * vec4s * 16;
+        return new DeviceRoofline(bytes / Math.Min(copySeconds, texelSeconds), flops / fmaSeconds, vec4s * 16,
+            bytes / copySeconds, bytes / texelSeconds);
     }
 
     private static double Best(GpuContext gpu, int runs, Action<CommandBatch> record)

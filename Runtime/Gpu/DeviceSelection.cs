@@ -54,7 +54,7 @@ internal static unsafe class DeviceSelection
                 (subgroup.SupportedOperations & SubgroupFeatureFlags.ArithmeticBit) != 0 && (subgroup.SupportedStages & ShaderStageFlags.ComputeBit) != 0,
                 props.Limits.MaxStorageBufferRange, atomicFloat,
                 families[family].TimestampValidBits > 0 && props.Limits.TimestampComputeAndGraphics,
-                props.Limits.MaxTexelBufferElements);
+                props.Limits.MaxTexelBufferElements, props.Limits.MaxComputeSharedMemorySize);
             result.Add(new Candidate(pd, info, props.Limits, (uint)family, atomicFloat));
         }
         return result;

@@ -69,7 +69,8 @@ public sealed class NeuralSdfSource : ISdfGradientSource
         long maxChunk = (long)(gpu.DeviceInfo.MaxStorageBufferBytes / 4) / widest;
         int chunk = (int)Math.Min(grid.PointCount, Math.Min(maxChunk, ChunkLimit));
         var points = gpu.CreateBuffer<float>(3L * chunk, label: "neural sdf points");
-        var features = gpu.CreateBuffer<float>((long)chunk * Field.Encoding.OutputDimensions, label: "neural sdf features");
+        // The fused inference kernel computes the features on the fly: a placeholder instead of chunk × L × F floats.
+        var features = gpu.CreateBuffer<float>(Field.UsesFusedEvaluate(chunk) ? 1 : (long)chunk * Field.Encoding.OutputDimensions, label: "neural sdf features");
         var outputs = gpu.CreateBuffer<float>(chunk, label: "neural sdf outputs");
         batch.DisposeAfterCompletion(points); batch.DisposeAfterCompletion(features); batch.DisposeAfterCompletion(outputs);
         var inv = new Vector4(Vector3.One / Domain.Size, 0);

@@ -11,6 +11,8 @@ namespace FieldForge.Neural;
 public sealed class Adam
 {
     internal static readonly KernelSpec StepSpec = new("adam_step", Buffers: 4, PushConstantBytes: PushBytes);
+    /// <summary>Four elements per invocation (vec4 loads and stores) for the 16-byte-aligned body of a range.</summary>
+    internal static readonly KernelSpec Step4Spec = new("adam_step4", Buffers: 4, PushConstantBytes: PushBytes);
 
     internal const int PushBytes = 40;
 
@@ -45,9 +47,21 @@ public sealed class Adam
         if (!float.IsFinite(lr) || lr <= 0) throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate must be finite and > 0, got {lr}");
         if (count == 0) return;
         var (c1, c2) = Corrections(step);
-        var push = new AdamPush(checked((uint)count), checked((uint)offset), lr, Config.Beta1, Config.Beta2, Config.Epsilon, c1, c2,
-            clearGradients ? 1u : 0u, Config.WeightDecay);
-        batch.DispatchThreads(batch.Context.GetKernel(StepSpec), push, count, parameters, gradients, firstMoment, secondMoment);
+        var push = new AdamPush(0, 0, lr, Config.Beta1, Config.Beta2, Config.Epsilon, c1, c2, clearGradients ? 1u : 0u, Config.WeightDecay);
+        // The elements from the first multiple of 4 to the last whole group of 4 go four per invocation (vec4); the
+        // at most 3 + 3 elements around them one per invocation. Same arithmetic either way.
+        long head = Math.Min(count, (4 - offset % 4) % 4);
+        long body = (count - head) & ~3L;
+        long tail = count - head - body;
+        var gpu = batch.Context;
+        if (body > 0)
+            batch.DispatchThreads(gpu.GetKernel(Step4Spec), push with { Count = checked((uint)(body / 4)), Offset = checked((uint)((offset + head) / 4)) },
+                body / 4, parameters, gradients, firstMoment, secondMoment);
+        if (head > 0)
+            batch.DispatchThreads(gpu.GetKernel(StepSpec), push with { Count = (uint)head, Offset = checked((uint)offset) }, head, parameters, gradients, firstMoment, secondMoment);
+        if (tail > 0)
+            batch.DispatchThreads(gpu.GetKernel(StepSpec), push with { Count = (uint)tail, Offset = checked((uint)(offset + head + body)) }, tail,
+                parameters, gradients, firstMoment, secondMoment);
     }
 
     private (float, float) Corrections(int step) =>

@@ -86,6 +86,9 @@ public abstract class HashEncoding : IEncoding
     /// <inheritdoc/>
     public long ParameterCount { get; }
 
+    /// <summary>The per-level table descriptors the kernels read (binding 1 of every encoding kernel).</summary>
+    internal GpuBuffer<HashEncodingLevel> LevelBuffer => _levelBuffer;
+
     /// <summary>The forward and backward kernels (exposed so tests and tools can load them).</summary>
     internal KernelSpec ForwardSpec => _forwardSpec;
     /// <inheritdoc cref="ForwardSpec"/>

@@ -71,9 +71,14 @@ public sealed class Mlp
         }
     }
 
-    private GpuBuffer<float> RecordPack(CommandBatch batch, GpuBuffer<float> weights, long weightOffset, MlpWorkspace workspace)
+    private GpuBuffer<float> RecordPack(CommandBatch batch, GpuBuffer<float> weights, long weightOffset, MlpWorkspace workspace) =>
+        RecordPack(batch, weights, weightOffset, workspace.Packed(PackedParameterCount));
+
+    /// <summary>Records the copy of the weights at <paramref name="weightOffset"/> into <paramref name="packed"/> (at least
+    /// <see cref="PackedParameterCount"/> floats) in the fused kernels' layout; returns <paramref name="packed"/>.</summary>
+    internal GpuBuffer<float> RecordPack(CommandBatch batch, GpuBuffer<float> weights, long weightOffset, GpuBuffer<float> packed)
     {
-        var packed = workspace.Packed(PackedParameterCount);
+        CheckLength(packed, PackedParameterCount, nameof(packed));
         batch.DispatchThreads(batch.Context.GetKernel(PackWeightsSpec), Push((int)PackedParameterCount, weightOffset), PackedParameterCount, weights, packed);
         return packed;
     }

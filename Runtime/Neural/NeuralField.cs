@@ -70,16 +70,83 @@ public sealed class NeuralField : IDisposable
     /// <summary>Outputs per point.</summary>
     public int OutputDimensions => Config.Network.Outputs;
 
+    /// <summary>Points one workgroup of the fused encoding + MLP inference kernel carries (mirrors FIELD_TILE in
+    /// Shaders/encoding_mlp_fused.comp).</summary>
+    public const int FusedTile = 128;
+
+    /// <summary>Mirrors the push constants of encoding_mlp_fused.comp (48 bytes): the MLP's fields, then the encoding's.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal readonly record struct FusedPush(uint Count, uint Inputs, uint Outputs, uint Width, uint HiddenLayers, uint HiddenActivation,
+        uint OutputActivation, uint WeightOffset, uint Levels, uint Features, uint ParamOffset, uint Pad = 0);
+
+    /// <summary>The fused encoding + MLP inference kernel of this field's lattice, dimensions and width.</summary>
+    internal KernelSpec FusedEvaluateSpec => _fusedEvaluateSpec ??= new(
+        $"field_fused_{(Config.Encoding == EncodingKind.Grid ? "grid" : "simplex")}_{InputDimensions}d_w{Network.Config.Width}", Buffers: 5, PushConstantBytes: 48);
+
+    private KernelSpec? _fusedEvaluateSpec;
+    private GpuBuffer<float>? _packedWeights;
+    private readonly object _packedLock = new();
+
     /// <summary>
-    /// Records inference on feature-major buffers: outputs[c * count + s] = field(points[d * count + s]);
-    /// <paramref name="features"/> is scratch of at least count × encoding outputs floats.
+    /// True when <see cref="RecordEvaluate"/> of <paramref name="count"/> points runs the fused encoding + MLP kernel (one
+    /// dispatch from points to outputs, no feature or activation buffers): the network runs fused
+    /// (<see cref="Mlp.UsesFused"/>: not <see cref="MlpExecution.PerLayer"/>, width 16/32/64) and the device has the
+    /// shared memory for a tile of hidden activations (width × <see cref="FusedTile"/> floats).
+    /// </summary>
+    public bool UsesFusedEvaluate(int count) =>
+        Network.UsesFused(count) && (count + FusedTile - 1) / FusedTile <= 65535 &&
+        (long)Network.Config.Width * FusedTile * sizeof(float) <= Gpu.DeviceInfo.MaxComputeSharedMemoryBytes;
+
+    /// <summary>
+    /// Records inference on feature-major buffers: outputs[c * count + s] = field(points[d * count + s]).
+    /// <paramref name="features"/> is scratch of at least count × encoding outputs floats for the unfused path (encoding
+    /// kernel, then the MLP); the fused path (<see cref="UsesFusedEvaluate"/>) computes the features on the fly and
+    /// leaves it untouched.
     /// </summary>
     /// <remarks>With a <paramref name="workspace"/> (capacity ≥ <paramref name="count"/>) the MLP's scratch buffers are
     /// reused instead of temporaries: an inference recorded every frame then creates and frees no GPU memory.</remarks>
     public void RecordEvaluate(CommandBatch batch, GpuBuffer<float> points, GpuBuffer<float> features, GpuBuffer<float> outputs, int count, MlpWorkspace? workspace = null)
     {
-        Encoding.RecordForward(batch, points, Parameters, features, count);
-        Network.RecordForward(batch, Parameters, features, outputs, count, NetworkOffset, workspace);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (!UsesFusedEvaluate(count))
+        {
+            Encoding.RecordForward(batch, points, Parameters, features, count);
+            Network.RecordForward(batch, Parameters, features, outputs, count, NetworkOffset, workspace);
+            return;
+        }
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (points.Length < (long)count * InputDimensions) throw new ArgumentException($"points buffer '{points.Label}' holds {points.Length} floats, needs {(long)count * InputDimensions}", nameof(points));
+        if (outputs.Length < (long)count * OutputDimensions) throw new ArgumentException($"outputs buffer '{outputs.Label}' holds {outputs.Length} floats, needs {(long)count * OutputDimensions}", nameof(outputs));
+        if (workspace is not null && count > workspace.Capacity)
+            throw new ArgumentOutOfRangeException(nameof(count), $"batch of {count} points exceeds the workspace capacity {workspace.Capacity}");
+        if (count == 0) return;
+        var packed = Network.RecordPack(batch, Parameters, NetworkOffset, workspace?.Packed(Network.PackedParameterCount) ?? PackedWeights());
+        var net = Network.Config;
+        var hash = Config.Hash;
+        var push = new FusedPush((uint)count, (uint)net.Inputs, (uint)net.Outputs, (uint)net.Width, (uint)net.HiddenLayers, (uint)net.HiddenActivation,
+            (uint)net.OutputActivation, 0, (uint)hash.Levels, (uint)hash.FeaturesPerLevel, 0);
+        batch.Dispatch(batch.Context.GetKernel(FusedEvaluateSpec), push, new GroupCount((uint)((count + FusedTile - 1) / FusedTile)),
+            points, Encoding.LevelBuffer, Parameters, packed, outputs);
+    }
+
+    // The field's own packed copy of the weights for fused inference without a workspace (tiny; rewritten by every
+    // evaluation's pack dispatch, so it always reflects the parameters at that point of the batch).
+    private GpuBuffer<float> PackedWeights()
+    {
+        lock (_packedLock)
+            return _packedWeights ??= Gpu.CreateBuffer<float>(Network.PackedParameterCount, BufferLocation.DeviceLocal, "neural field packed weights");
+    }
+
+    /// <summary>CPU reference of <see cref="RecordEvaluate"/>: the encoding's then the MLP's reference forward pass on
+    /// <paramref name="parameters"/> (as <see cref="DownloadParameters"/> returns them), feature-major points and outputs.</summary>
+    public void EvaluateReference(ReadOnlySpan<float> parameters, ReadOnlySpan<float> points, Span<float> outputs, int count)
+    {
+        if (parameters.Length != ParameterCount) throw new ArgumentException($"parameters must hold {ParameterCount} floats, got {parameters.Length}");
+        var features = new float[(long)count * Encoding.OutputDimensions];
+        Encoding.ForwardReference(points, parameters[..(int)NetworkOffset], features, count);
+        Network.ForwardReference(parameters[(int)NetworkOffset..], features, outputs, count);
     }
 
     /// <summary>
@@ -193,7 +260,8 @@ public sealed class NeuralField : IDisposable
         if (total == 0) return result;
         int chunk = Math.Min(total, EvaluateChunk);
         using var pointBuffer = Gpu.CreateBuffer<float>((long)chunk * n, BufferLocation.HostVisible, "evaluate points");
-        using var featureBuffer = Gpu.CreateBuffer<float>((long)chunk * Encoding.OutputDimensions, BufferLocation.DeviceLocal, "evaluate features");
+        // The fused path computes the features on the fly: no feature buffer beyond a placeholder.
+        using var featureBuffer = Gpu.CreateBuffer<float>(UsesFusedEvaluate(chunk) ? 1 : (long)chunk * Encoding.OutputDimensions, BufferLocation.DeviceLocal, "evaluate features");
         using var outputBuffer = Gpu.CreateBuffer<float>((long)chunk * m, BufferLocation.HostVisible, "evaluate outputs");
         var soa = new float[(long)chunk * Math.Max(n, m)];
         for (int start = 0; start < total; start += chunk)
@@ -319,6 +387,7 @@ public sealed class NeuralField : IDisposable
     public void Dispose()
     {
         Parameters.Dispose();
+        _packedWeights?.Dispose();
         Encoding.Dispose();
     }
 }

@@ -144,8 +144,14 @@ public sealed class CpuNoise
 
     // ---- fractal sums (unnormalised) ------------------------------------------------------------------------------
 
+    // The value-only and gradient sums are separate inlined copies (grad a constant in each), so the value-only loop
+    // carries no derivative work and keeps its state in registers.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private float Fractal2(float x, float y, uint seed, NoiseMode mode, bool grad, out float dx, out float dy)
+    private float Fractal2(float x, float y, uint seed, NoiseMode mode, bool grad, out float dx, out float dy) =>
+        grad ? Fractal2Core(x, y, seed, mode, true, out dx, out dy) : Fractal2Core(x, y, seed, mode, false, out dx, out dy);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private float Fractal2Core(float x, float y, uint seed, NoiseMode mode, bool grad, out float dx, out float dy)
     {
         float sum = 0f, amp = 1f, freq = _c.Frequency;
         int px = _c.PeriodX, py = _c.PeriodY;
@@ -192,6 +198,7 @@ public sealed class CpuNoise
     }
 
     /// <summary>Per-octave shaping of a value n in [−1, 1] and its derivative dm/dn.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Fold(float n, NoiseMode mode, out float dm)
     {
         switch (mode)

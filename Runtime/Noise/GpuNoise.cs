@@ -37,6 +37,10 @@ public sealed class GpuNoise
     private Kernel KernelFor(bool grid, int d, bool grad) =>
         _gpu.GetKernel(SpecByVariant[(grid, d, grad, _settings.IsPeriodic, _settings.WarpStages > 0)]);
 
+    /// <summary>Samples along x that one invocation of a value-only, untiled grid kernel fills (FF_NOISE_WIDE in
+    /// Shaders/noise.comp): per-invocation costs are shared and the samples' independent arithmetic overlaps.</summary>
+    internal const int GridSamplesPerInvocation = 4;
+
     /// <summary>Vulkan's guaranteed minimum of maxComputeWorkGroupCount per axis: grid kernels launch one row of
     /// workgroups per grid line and slice.</summary>
     public const int MaxGroupsPerAxis = 65535;
@@ -77,8 +81,12 @@ public sealed class GpuNoise
         var push = NoisePush.From(_settings, grid, grid.Count);
         if (grid.Height > MaxGroupsPerAxis || grid.Depth > MaxGroupsPerAxis)
             throw new ArgumentException($"grid height and depth must be <= {MaxGroupsPerAxis} (one workgroup row per line), got {grid.Height}x{grid.Depth}");
-        var kernel = KernelFor(grid: true, grid.Dimensions, gradients is not null);
-        var groups = new GroupCount((uint)((grid.Width + kernel.LocalSize.X - 1) / kernel.LocalSize.X), (uint)grid.Height, (uint)grid.Depth);
+        bool grad = gradients is not null;
+        var kernel = KernelFor(grid: true, grid.Dimensions, grad);
+        // Value-only, untiled grid kernels fill GridSamplesPerInvocation neighbouring samples along x per invocation.
+        long perGroupX = kernel.LocalSize.X * (long)(!grad && !_settings.IsPeriodic ? GridSamplesPerInvocation : 1);
+        var groups = new GroupCount((uint)((grid.Width + perGroupX - 1) / perGroupX), (uint)((grid.Height + kernel.LocalSize.Y - 1) / kernel.LocalSize.Y),
+            (uint)((grid.Depth + kernel.LocalSize.Z - 1) / kernel.LocalSize.Z));
         if (gradients is null) batch.Dispatch(kernel, push, groups, values);
         else batch.Dispatch(kernel, push, groups, values, gradients);
     }

@@ -29,7 +29,20 @@ public sealed class SimdNoise
     public NoiseSettings Settings { get; }
 
     /// <summary>Fills <paramref name="values"/> (grid.Count floats), rows in parallel when <paramref name="parallel"/>.</summary>
-    public void FillGrid(NoiseGrid grid, Span<float> values, bool parallel = true)
+    public void FillGrid(NoiseGrid grid, Span<float> values, bool parallel = true) => FillGridCore(grid, values, parallel ? DefaultParallel : null);
+
+    /// <summary>Fills <paramref name="values"/> (grid.Count floats) with rows spread over threads as
+    /// <paramref name="options"/> allows, e.g. <c>MaxDegreeOfParallelism = Environment.ProcessorCount</c> so a comparison
+    /// with another path on the same cores uses as many threads as it does.</summary>
+    public void FillGrid(NoiseGrid grid, Span<float> values, ParallelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        FillGridCore(grid, values, options);
+    }
+
+    private static readonly ParallelOptions DefaultParallel = new();
+
+    private void FillGridCore(NoiseGrid grid, Span<float> values, ParallelOptions? options)
     {
         CpuNoise.CheckGrid(grid, values.Length, 0);
         Settings.Validate(grid.Dimensions);
@@ -39,7 +52,7 @@ public sealed class SimdNoise
             fixed (float* basePtr = values)
             {
                 var ptr = (nint)basePtr;
-                if (parallel) Parallel.For(0, rows, r => FillRow(grid, r, new Span<float>((float*)ptr + (long)r * grid.Width, grid.Width)));
+                if (options is not null) Parallel.For(0, rows, options, r => FillRow(grid, r, new Span<float>((float*)ptr + (long)r * grid.Width, grid.Width)));
                 else for (int r = 0; r < rows; r++) FillRow(grid, r, new Span<float>((float*)ptr + (long)r * grid.Width, grid.Width));
             }
         }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace FieldForge.Noise;
 
@@ -111,7 +113,7 @@ internal static class Simplex
     {
         float u = x + y * 0.5f;
         float fi = MathF.Floor(u), fj = MathF.Floor(y);
-        int i0 = (int)fi, j0 = (int)fj;
+        int i0 = WholeToInt(fi), j0 = WholeToInt(fj);
         bool xFirst = u - fi >= y - fj;
         float x0 = x - (fi - fj * 0.5f), y0 = y - fj;
         float x1 = x0 - (xFirst ? 1f : -0.5f), y1 = y0 - (xFirst ? 0f : 1f);
@@ -125,6 +127,12 @@ internal static class Simplex
         if (wantGradient) { dx *= Scale2; dy *= Scale2; }
         return Scale2 * n;
     }
+
+    /// <summary>A floored float (a whole number of magnitude &lt; 2^31) as an int: one truncating conversion, where a
+    /// plain cast on .NET 9+ adds NaN and overflow fix-ups that cannot apply here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int WholeToInt(float whole) =>
+        Sse.IsSupported ? Sse.ConvertToInt32WithTruncation(Vector128.CreateScalarUnsafe(whole)) : (int)whole;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Corner2(uint h, float x, float y, bool wantGradient, ref float dx, ref float dy)
@@ -150,7 +158,7 @@ internal static class Simplex
         float u = y + z, v = x + z, w = x + y;
         float fa = MathF.Floor(u), fb = MathF.Floor(v), fc = MathF.Floor(w);
         float ru = u - fa, rv = v - fb, rw = w - fc;
-        int a0 = (int)fa, b0 = (int)fb, c0 = (int)fc;
+        int a0 = WholeToInt(fa), b0 = WholeToInt(fb), c0 = WholeToInt(fc);
         // psrdnoise's simplex selection: g/l are the two candidate orders, o1 = min, o2 = max.
         int gA = ru > rw ? 1 : 0, gB = rv >= ru ? 1 : 0, gC = rw >= rv ? 1 : 0;
         int lA = ru > rv ? 1 : 0, lB = rv > rw ? 1 : 0, lC = rw >= ru ? 1 : 0;
@@ -201,7 +209,7 @@ internal static class Simplex
         if (y0 > z0) ry++; else rz++;
         if (y0 > w0) ry++; else rw++;
         if (z0 > w0) rz++; else rw++;
-        int i = (int)fi, j = (int)fj, k = (int)fk, l = (int)fl;
+        int i = WholeToInt(fi), j = WholeToInt(fj), k = WholeToInt(fk), l = WholeToInt(fl);
         int i1 = rx >= 3 ? 1 : 0, j1 = ry >= 3 ? 1 : 0, k1 = rz >= 3 ? 1 : 0, l1 = rw >= 3 ? 1 : 0;
         int i2 = rx >= 2 ? 1 : 0, j2 = ry >= 2 ? 1 : 0, k2 = rz >= 2 ? 1 : 0, l2 = rw >= 2 ? 1 : 0;
         int i3 = rx >= 1 ? 1 : 0, j3 = ry >= 1 ? 1 : 0, k3 = rz >= 1 ? 1 : 0, l3 = rw >= 1 ? 1 : 0;

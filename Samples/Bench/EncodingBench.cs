@@ -14,7 +14,10 @@ public sealed class EncodingBench : IBenchmark
 {
     public string Name => "encoding";
 
-    private sealed record CaseResult(double StepMs, double EncodeMs, double EncodeBackwardMs, double MlpMs, double Quality);
+    private sealed record CaseResult(double StepMs, double EncodeMs, double EncodeBackwardMs, double MlpMs, double Quality, IReadOnlyDictionary<string, double> RegionMs);
+
+    // The trainer's GPU timing regions, in step order.
+    private static readonly string[] StepRegions = ["sample", "encode", "mlp forward", "loss", "mlp backward", "encode backward", "adam"];
 
     public void Run(GpuContext gpu, BenchReport report, bool quick)
     {
@@ -67,8 +70,32 @@ public sealed class EncodingBench : IBenchmark
         report.Summary("psnr_grid_2d", Math.Round(image2d.Grid.Quality, 2));
         report.Summary("sdf_error_simplex_3d", Math.Round(sdf3d.Simplex.Quality, 5));
         report.Summary("sdf_error_grid_3d", Math.Round(sdf3d.Grid.Quality, 5));
+        var r = report.Table("Where a training step's time goes (GPU timestamps per region, medians, ms)",
+            ["case", .. StepRegions, "sum of regions", "wall"]);
+        foreach (var (name, c) in new[] { ("2D grid", image2d.Grid), ("2D simplex", image2d.Simplex), ("3D grid", sdf3d.Grid), ("3D simplex", sdf3d.Simplex) })
+            r.Add([name, .. StepRegions.Select(x => (object)$"{c.RegionMs[x]:F1}"), $"{StepRegions.Sum(x => c.RegionMs[x]):F1}", $"{c.StepMs:F1}"]);
         report.Note($"targets: fused >= 3x per-layer (measured {perLayerMs / fusedMs:F2}x); simplex/grid step <= 0.91 in 2D (measured {image2d.Simplex.StepMs / image2d.Grid.StepMs:F3}) " +
                     $"and <= 0.75 in 3D (measured {sdf3d.Simplex.StepMs / sdf3d.Grid.StepMs:F3}); quality no worse than grid's at equal steps");
+
+        // ---- inference: fused encoding + MLP vs encoding kernel then MLP ------------------------------------------
+        var inf = report.Table("Inference, fused encoding + MLP (one dispatch) vs unfused (encoding kernel, then the fused MLP), GPU timestamps, median of 5",
+            "case", "points", "unfused ms", "fused ms", "unfused / fused");
+        foreach (var (kind, dims) in new[] { (EncodingKind.Grid, 2), (EncodingKind.Simplex, 2), (EncodingKind.Grid, 3), (EncodingKind.Simplex, 3) })
+        {
+            int points = quick ? 1 << 14 : 1 << 16;
+            var (unfused, fusedInf) = Inference(gpu, NeuralFieldConfig.Create(kind, dims, dims == 2 ? 3 : 1, 512, log2TableSize: log2T), points);
+            inf.Add($"{dims}D {kind}, MLP 64x2", points, $"{unfused:F2}", $"{fusedInf:F2}", Measure.Ratio(unfused / fusedInf));
+        }
+
+        // ---- Adam over a field's worth of parameters: one element per invocation vs four (vec4) --------------------
+        {
+            long n;
+            using (var sized = NeuralField.Create(gpu, SdfFitting.DefaultConfig(EncodingKind.Simplex, quick ? 128 : 256, log2T))) n = sized.ParameterCount;
+            var (scalar, vec4) = AdamKernels(gpu, n);
+            var a = report.Table("Adam step over the 3D simplex field's parameters, GPU timestamps, median of 7 alternating runs",
+                "parameters", "adam_step ms (1 per invocation)", "adam_step4 ms (vec4)", "ratio");
+            a.Add(n, $"{scalar:F2}", $"{vec4:F2}", Measure.Ratio(scalar / vec4));
+        }
 
         // ---- encoding only, dense sampling ------------------------------------------------------------------------
         var e = report.Table("Encoding only (dense random points, GPU timestamps, median of 7 alternating runs)",
@@ -119,6 +146,7 @@ public sealed class EncodingBench : IBenchmark
         using var gridTrainer = new Trainer(gridField, data, new TrainerOptions(batch));
         using var simplexTrainer = new Trainer(simplexField, data, new TrainerOptions(batch));
         var samples = new Dictionary<EncodingKind, List<(double Wall, double Encode, double Backward, double Mlp)>> { [EncodingKind.Grid] = new(), [EncodingKind.Simplex] = new() };
+        var regions = new Dictionary<EncodingKind, Dictionary<string, List<double>>> { [EncodingKind.Grid] = new(), [EncodingKind.Simplex] = new() };
         for (int s = 0; s < steps; s++)
         {
             foreach (var (kind, trainer) in new[] { (EncodingKind.Grid, gridTrainer), (EncodingKind.Simplex, simplexTrainer) })
@@ -129,7 +157,13 @@ public sealed class EncodingBench : IBenchmark
                 b.Submit();
                 double wall = watch.Elapsed.TotalMilliseconds;
                 double Region(string name) => b.Timings.Where(t => t.Region == name).Sum(t => t.Milliseconds);
-                if (s > 0) samples[kind].Add((wall, Region("encode"), Region("encode backward"), Region("mlp forward") + Region("mlp backward")));
+                if (s == 0) continue;
+                samples[kind].Add((wall, Region("encode"), Region("encode backward"), Region("mlp forward") + Region("mlp backward")));
+                foreach (var name in StepRegions)
+                {
+                    if (!regions[kind].TryGetValue(name, out var list)) regions[kind][name] = list = new();
+                    list.Add(Region(name));
+                }
             }
         }
         CaseResult Summarise(EncodingKind kind, NeuralField field)
@@ -137,9 +171,70 @@ public sealed class EncodingBench : IBenchmark
             var list = samples[kind];
             static double Median(IEnumerable<double> v) { var a = v.Order().ToArray(); return a.Length == 0 ? double.NaN : a[a.Length / 2]; }
             return new CaseResult(Median(list.Select(x => x.Wall)), Median(list.Select(x => x.Encode)), Median(list.Select(x => x.Backward)),
-                Median(list.Select(x => x.Mlp)), quality(field));
+                Median(list.Select(x => x.Mlp)), quality(field), regions[kind].ToDictionary(x => x.Key, x => Median(x.Value)));
         }
         return (Summarise(EncodingKind.Grid, gridField), Summarise(EncodingKind.Simplex, simplexField));
+    }
+
+    /// <summary>Mirrors adam.comp's push block (40 bytes), to time its two kernel variants on identical work.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private readonly record struct AdamPush(uint Count, uint Offset, float LearningRate, float Beta1, float Beta2, float Epsilon,
+        float Correction1, float Correction2, uint ClearGradients, float WeightDecay);
+
+    private static (double ScalarMs, double Vec4Ms) AdamKernels(GpuContext gpu, long n)
+    {
+        n &= ~3L;
+        using var p = gpu.CreateBuffer<float>(n);
+        using var g = gpu.CreateBuffer<float>(n);
+        using var m = gpu.CreateBuffer<float>(n);
+        using var v = gpu.CreateBuffer<float>(n);
+        var scalar = gpu.GetKernel(new KernelSpec("adam_step", Buffers: 4, PushConstantBytes: 40));
+        var vec4 = gpu.GetKernel(new KernelSpec("adam_step4", Buffers: 4, PushConstantBytes: 40));
+        var push = new AdamPush((uint)n, 0, 1e-2f, 0.9f, 0.99f, 1e-15f, 10f, 100f, 1, 0f);
+        var times = new[] { new List<double>(), new List<double>() };
+        for (int run = 0; run < 8; run++)
+        {
+            using var b = gpu.BeginBatch();
+            using (b.Time("scalar")) b.DispatchThreads(scalar, push, n, p, g, m, v);
+            using (b.Time("vec4")) b.DispatchThreads(vec4, push with { Count = (uint)(n / 4) }, n / 4, p, g, m, v);
+            b.Submit();
+            if (run == 0) continue;
+            times[0].Add(b.Timings.First(t => t.Region == "scalar").Milliseconds);
+            times[1].Add(b.Timings.First(t => t.Region == "vec4").Milliseconds);
+        }
+        double M(List<double> x) => x.Order().ElementAt(x.Count / 2);
+        return (M(times[0]), M(times[1]));
+    }
+
+    /// <summary>GPU time (ms) of evaluating <paramref name="count"/> random points: encoding kernel then MLP, and the fused kernel.</summary>
+    private static (double UnfusedMs, double FusedMs) Inference(GpuContext gpu, NeuralFieldConfig config, int count)
+    {
+        using var field = NeuralField.Create(gpu, config);
+        var rng = new Random(4);
+        var points = new float[(long)count * field.InputDimensions];
+        for (int i = 0; i < points.Length; i++) points[i] = (float)rng.NextDouble();
+        using var p = gpu.CreateBuffer<float>(points);
+        using var features = gpu.CreateBuffer<float>((long)count * field.Encoding.OutputDimensions);
+        using var y = gpu.CreateBuffer<float>((long)count * field.OutputDimensions);
+        using var workspace = new MlpWorkspace(gpu, field.Network.Config, count);
+        var times = new[] { new List<double>(), new List<double>() };
+        for (int run = 0; run < 6; run++)
+        {
+            using var b = gpu.BeginBatch();
+            using (b.Time("unfused"))
+            {
+                field.Encoding.RecordForward(b, p, field.Parameters, features, count);
+                // No workspace: inference mode (a workspace would make the MLP also store pre-activations for training).
+                field.Network.RecordForward(b, field.Parameters, features, y, count, field.NetworkOffset);
+            }
+            using (b.Time("fused")) field.RecordEvaluate(b, p, features, y, count, workspace);
+            b.Submit();
+            if (run == 0) continue;
+            times[0].Add(b.Timings.First(t => t.Region == "unfused").Milliseconds);
+            times[1].Add(b.Timings.First(t => t.Region == "fused").Milliseconds);
+        }
+        double M(List<double> v) => v.Order().ElementAt(v.Count / 2);
+        return (M(times[0]), M(times[1]));
     }
 
     private static (double GridForward, double GridBackward, double SimplexForward, double SimplexBackward) EncodingOnly(GpuContext gpu, HashEncodingConfig config, int count)

@@ -15,6 +15,9 @@ struct EncodingLevel
     uint pad2;
 };
 
+// A kernel that also runs an MLP (encoding_mlp_fused.comp) declares one push block with these fields and the MLP's,
+// and defines FF_PUSH_DECLARED before including this file.
+#ifndef FF_PUSH_DECLARED
 layout(push_constant) uniform Push
 {
     uint count;        // samples in the batch (also the stride of feature-major buffers)
@@ -22,6 +25,7 @@ layout(push_constant) uniform Push
     uint features;     // features per level (1..8)
     uint paramOffset;  // first float of the encoding's tables in the parameter / gradient buffer
 } pc;
+#endif
 
 uint ff_lattice_index(uint coord[DIMS], EncodingLevel lv)
 {

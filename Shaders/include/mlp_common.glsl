@@ -9,6 +9,8 @@
 
 #define MLP_MAX_WIDTH 128
 
+// encoding_mlp_fused.comp declares its own block (these fields plus the encoding's) and defines FF_PUSH_DECLARED.
+#ifndef FF_PUSH_DECLARED
 layout(push_constant) uniform Push
 {
     uint count;
@@ -25,6 +27,7 @@ layout(push_constant) uniform Push
     uint mode;         // fused backward: 1 = write per-workgroup partials instead of atomic adds
     uint stride;       // fused backward / reduction: floats per workgroup slice of the partials buffer
 } pc;
+#endif
 
 float ff_activate(float z, uint act)
 {
@@ -51,6 +54,17 @@ uint ff_layer_offset(uint l)
 {
     uint offset = 0u;
     for (uint k = 0u; k < l; k++) offset += ff_layer_outputs(k) * (ff_layer_inputs(k) + 1u);
+    return offset;
+}
+
+// Packed weights of the fused kernels: per layer, W[j][.] rows padded with zeros to a multiple of 4 floats (so four
+// consecutive inputs' weights are one aligned vec4 load), then the biases, padded to a multiple of 4 too.
+// mlp_pack_weights writes them.
+uint ff_stride4(uint n) { return (n + 3u) & ~3u; }
+uint ff_packed_offset(uint l)
+{
+    uint offset = 0u;
+    for (uint k = 0u; k < l; k++) offset += ff_layer_outputs(k) * ff_stride4(ff_layer_inputs(k)) + ff_stride4(ff_layer_outputs(k));
     return offset;
 }
 

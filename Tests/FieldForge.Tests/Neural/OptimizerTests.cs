@@ -13,11 +13,15 @@ public sealed class OptimizerTests : GpuTest
         return v;
     }
 
-    [Test]
-    public void AdamSteps_Gpu_MatchCpuReference()
+    // (100, 800): the four-per-invocation kernel alone; (3, 990): one element before the first aligned group of four
+    // and one after the last, through the one-per-invocation kernel; (5, 2): a range too short for a group of four.
+    [TestCase(100, 800)]
+    [TestCase(3, 990)]
+    [TestCase(5, 2)]
+    public void AdamSteps_Gpu_MatchCpuReference(int offset, int count)
     {
         var adam = new Adam(new AdamConfig(LearningRate: 1e-2f, WeightDecay: 1e-3f));
-        const int n = 1000, offset = 100, count = 800;
+        const int n = 1000;
         var p = RandomValues(n, 1);
         var m = new float[n];
         var v = new float[n];
@@ -38,6 +42,7 @@ public sealed class OptimizerTests : GpuTest
             var gAfter = gb.ToArray();
             Assert.That(gAfter.AsSpan(offset, count).ToArray(), Is.All.EqualTo(0f), "consumed gradients are cleared");
             Assert.That(gAfter[0], Is.EqualTo(g[0]), "outside the range nothing changes");
+            Assert.That(gAfter[n - 1], Is.EqualTo(g[n - 1]), "outside the range nothing changes");
         }
         var actual = pb.ToArray();
         // Same float formula; sqrt/division may differ by an ulp: 1e-6 on parameters of order 1 after steps of ~1e-2.
