@@ -40,10 +40,12 @@
 //! kernel noise_points4_warp DIM=4 WARP
 #if defined(GRID) && !defined(GRAD) && !defined(PERIODIC)
 // Value-only grid fills: FF_NOISE_WIDE neighbouring samples along x per invocation (include/noise_wide.glsl says why),
-// 8 x 8 invocations per workgroup so a short row (e.g. 101 samples = 26 invocations) does not leave most of a
-// 64-wide workgroup idle. GpuNoise.GridSamplesPerInvocation mirrors FF_NOISE_WIDE.
+// 8 x 16 invocations per workgroup: 8 along x so a short row (e.g. 101 samples = 26 invocations) does not leave most of a
+// wide workgroup idle, 16 rows so a 1M-sample grid is 2048 workgroups, not 4096 (on lavapipe each workgroup has a fixed
+// cost that single-octave fills feel: 8 x 16 measured up to 1.4x 8 x 8 there; 8 x 32 idles too many rows of 101-row
+// grids). GpuNoise.GridSamplesPerInvocation mirrors FF_NOISE_WIDE.
 #define FF_NOISE_WIDE 4
-layout(local_size_x = 8, local_size_y = 8) in;
+layout(local_size_x = 8, local_size_y = 16) in;
 #else
 #define FF_WORKGROUP 64
 layout(local_size_x = FF_WORKGROUP) in;

@@ -42,6 +42,9 @@ public sealed class NoiseBench : IBenchmark
                 simd.FillGrid(grid, host, simdThreads);
                 for (int run = -1; run < 7; run++)
                 {
+                    // Let the other side's threads go idle first: .NET's pool workers spin for a while after a parallel
+                    // loop, and the CPU driver's threads after a submission, and either would take a core from the next run.
+                    Thread.Sleep(20);
                     var sw = System.Diagnostics.Stopwatch.StartNew();
                     using (var batch = gpu.BeginBatch())
                     {
@@ -49,6 +52,7 @@ public sealed class NoiseBench : IBenchmark
                         batch.Submit();
                         if (run >= 0) { wallS.Add(sw.Elapsed.TotalSeconds); kernelS.Add((batch.Timings.FirstOrDefault()?.Milliseconds ?? double.NaN) / 1e3); }
                     }
+                    Thread.Sleep(20);
                     sw.Restart();
                     simd.FillGrid(grid, host, simdThreads);
                     if (run >= 0) simdS.Add(sw.Elapsed.TotalSeconds);
