@@ -70,16 +70,7 @@ public sealed class FdtdSolverTests : GpuTest
         var settings = new FdtdSettings { MaxFrequencyHz = 1000, PointsPerWavelength = 17.15, SigmaMetres = 0.05 };
         var source = new Vector3(0.15f, 0.12f, 0.1f);
         using var gpu = new FdtdSolver(Gpu, room, settings);
-        var cpu = new FdtdReference(gpu.Grid, settings, room.Walls);
-        gpu.Initialize(source);
-        cpu.Initialize(source);
-        gpu.Advance(45);
-        cpu.Advance(45);
-        var pg = gpu.DownloadPressure();
-        float scale = cpu.Pressure.Max(MathF.Abs), worst = 0;
-        for (int i = 0; i < pg.Length; i++) worst = Math.Max(worst, MathF.Abs(pg[i] - cpu.Pressure[i]));
-        // Same float operations in the same order; only FMA contraction may differ (a few ulps per step).
-        Assert.That(worst, Is.LessThan(1e-5f * scale));
+        var (cpu, scale) = AssertAdvanceMatchesReference(gpu, room, settings, source, 45);
         var receiver = new Vector3(0.4f, 0.1f, 0.2f);
         var rec = gpu.Simulate(source, new[] { receiver }, 45 * gpu.TimeStep);
         Assert.That(rec.Outputs, Is.EqualTo(46));
@@ -102,16 +93,24 @@ public sealed class FdtdSolverTests : GpuTest
         int air = Enumerable.Range(0, gpu.Grid.CellCount).Count(gpu.Grid.IsAir);
         Assert.That(gpu.InteriorCells + gpu.BoundaryCells, Is.EqualTo(air), "every air cell is updated by exactly one list");
         Assert.That(gpu.Grid.Nz, Is.GreaterThan(2 * FdtdSolver.ColumnLength), "the room must be tall enough to cut columns");
+        AssertAdvanceMatchesReference(gpu, room, settings, source, 45);
+    }
+
+    /// <summary>Advances the solver and the CPU reference <paramref name="steps"/> steps from the same pulse and asserts
+    /// every cell agrees: the same float operations in the same order, so only FMA contraction may differ (a few ulps per
+    /// step). Returns the reference and the field's scale for further checks.</summary>
+    private static (FdtdReference Cpu, float Scale) AssertAdvanceMatchesReference(FdtdSolver gpu, Room room, FdtdSettings settings, Vector3 source, int steps)
+    {
         var cpu = new FdtdReference(gpu.Grid, settings, room.Walls);
         gpu.Initialize(source);
         cpu.Initialize(source);
-        gpu.Advance(45);
-        cpu.Advance(45);
+        gpu.Advance(steps);
+        cpu.Advance(steps);
         var pg = gpu.DownloadPressure();
         float scale = cpu.Pressure.Max(MathF.Abs), worst = 0;
         for (int i = 0; i < pg.Length; i++) worst = Math.Max(worst, MathF.Abs(pg[i] - cpu.Pressure[i]));
-        // Same float operations in the same order as the CPU reference; only FMA contraction may differ.
         Assert.That(worst, Is.LessThan(1e-5f * scale));
+        return (cpu, scale);
     }
 
     [Test]
