@@ -180,10 +180,7 @@ public sealed class NeuralField : IDisposable
     public (float[] Values, float[] Gradients) EvaluateWithGradient(ReadOnlySpan<float> points)
     {
         int n = InputDimensions, m = OutputDimensions;
-        if (points.Length % n != 0) throw new ArgumentException($"points must hold a multiple of {n} floats (interleaved {n}-D points), got {points.Length}");
-        for (int i = 0; i < points.Length; i++)
-            if (!float.IsFinite(points[i])) throw new ArgumentException($"points[{i}] is {points[i]}; points must be finite");
-        int total = points.Length / n;
+        int total = CheckedPointCount(points);
         var values = new float[(long)total * m];
         var gradients = new float[(long)total * n];
         if (total == 0) return (values, gradients);
@@ -209,6 +206,17 @@ public sealed class NeuralField : IDisposable
             FromFeatureMajor(soa, start, count, n, gradients);
         }
         return (values, gradients);
+    }
+
+    /// <summary>The number of interleaved points in <paramref name="points"/>; throws unless it holds whole points of finite
+    /// coordinates.</summary>
+    private int CheckedPointCount(ReadOnlySpan<float> points)
+    {
+        int n = InputDimensions;
+        if (points.Length % n != 0) throw new ArgumentException($"points must hold a multiple of {n} floats (interleaved {n}-D points), got {points.Length}");
+        for (int i = 0; i < points.Length; i++)
+            if (!float.IsFinite(points[i])) throw new ArgumentException($"points[{i}] is {points[i]}; points must be finite");
+        return points.Length / n;
     }
 
     // Points [start, start + count) of an interleaved array (width floats each) into feature-major soa[d * count + s],
@@ -252,10 +260,7 @@ public sealed class NeuralField : IDisposable
     public float[] Evaluate(ReadOnlySpan<float> points)
     {
         int n = InputDimensions, m = OutputDimensions;
-        if (points.Length % n != 0) throw new ArgumentException($"points must hold a multiple of {n} floats (interleaved {n}-D points), got {points.Length}");
-        for (int i = 0; i < points.Length; i++)
-            if (!float.IsFinite(points[i])) throw new ArgumentException($"points[{i}] is {points[i]}; points must be finite");
-        int total = points.Length / n;
+        int total = CheckedPointCount(points);
         var result = new float[(long)total * m];
         if (total == 0) return result;
         int chunk = Math.Min(total, EvaluateChunk);
