@@ -5,7 +5,7 @@
 // holds still), then moves the parameter's slider towards <fraction> of its track and waits until the page's
 // "Game view" image (the game's own rendered frame) changes. Exits 0 after printing "e2e ok", or 1 with
 // "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider } from './harness.mjs';
+import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider, finish } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -95,12 +95,7 @@ try {
   step(`screenshot ${join(outDir, 'attached.png')}`);
   if (s1.problems.length > 0) throw new Error(`problems: ${s1.problems.join('; ')}`);
   if (pageErrors.length > 0) throw new Error(pageErrors.join('; '));
-  console.log('e2e ok');
-  await browser.close();
-  process.exit(0);
+  await finish(browser, pageErrors);
 } catch (e) {
-  console.log(`e2e FAILED: ${e.message}`);
-  if (pageErrors.length > 0) console.log(`page errors: ${pageErrors.join('; ')}`);
-  try { await browser?.close(); } catch { /* already gone */ }
-  process.exit(1);
+  await finish(browser, pageErrors, e);
 }

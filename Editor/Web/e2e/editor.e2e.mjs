@@ -2,7 +2,7 @@
 // Usage: node e2e/editor.e2e.mjs <editor-url> <output-dir> [component-id] [parameter]
 // Expects a running editor whose component has an image preview and a 0..1 float slider parameter (the NUnit test
 // starts one with the test-only SwatchComponent). Exits 0 after printing "e2e ok", or 1 with "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider } from './harness.mjs';
+import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider, finish } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -119,12 +119,7 @@ try {
   step(`screenshot ${join(outDir, 'editor.png')}`);
   if (external.length > 0) throw new Error(`the page fetched from outside the editor: ${external.join(', ')}`);
   if (pageErrors.length > 0) throw new Error(pageErrors.join('; '));
-  console.log('e2e ok');
-  await browser.close();
-  process.exit(0);
+  await finish(browser, pageErrors);
 } catch (e) {
-  console.log(`e2e FAILED: ${e.message}`);
-  if (pageErrors.length > 0) console.log(`page errors: ${pageErrors.join('; ')}`);
-  try { await browser?.close(); } catch { /* already gone */ }
-  process.exit(1);
+  await finish(browser, pageErrors, e);
 }

@@ -42,3 +42,14 @@ export async function dragSlider(page, row, what, fraction) {
   for (let i = 1; i <= 8; i++) await page.mouse.move(box.x + box.width * (0.5 + ((fraction - 0.5) * i) / 8), y);
   await page.mouse.up();
 }
+
+/** Ends the script with its verdict: exit 0 after "e2e ok", or 1 after "e2e FAILED" with `error`'s message and the
+ *  collected page errors; closes `browser` either way (it may already be gone after a failure). */
+export async function finish(browser, pageErrors, error) {
+  if (error) {
+    console.log(`e2e FAILED: ${error.message}`);
+    if (pageErrors.length > 0) console.log(`page errors: ${pageErrors.join('; ')}`);
+  } else console.log('e2e ok');
+  try { await browser?.close(); } catch (e) { if (!error) throw e; /* after a failure the browser may be gone */ }
+  process.exit(error ? 1 : 0);
+}

@@ -5,7 +5,7 @@
 //   controls:   an 800 px window: log sliders, precision, reset-to-default, Ctrl+Z / Ctrl+Y / Ctrl+Shift+Z, layout,
 //               colour text, plot axes, status and cleared previews of a disabled component, and no framing.
 // Exits 0 after "e2e ok", or 1 with "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors } from './harness.mjs';
+import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, finish } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -174,12 +174,7 @@ try {
   }
   const errors = pageErrors.filter((e) => !/Refused to display|frame-ancestors|X-Frame-Options/.test(e));
   if (errors.length > 0) fail(errors.join('; '));
-  console.log('e2e ok');
-  await browser.close();
-  process.exit(0);
+  await finish(browser, pageErrors);
 } catch (e) {
-  console.log(`e2e FAILED: ${e.message}`);
-  if (pageErrors.length > 0) console.log(`page errors: ${pageErrors.join('; ')}`);
-  try { await browser?.close(); } catch { /* gone */ }
-  process.exit(1);
+  await finish(browser, pageErrors, e);
 }
