@@ -102,7 +102,9 @@ public sealed class SoundFieldSurrogate : IDisposable
             for (int c = 0; c < k; c++) targets[i * k + c] = (float)(coefficients[i][c] / scale);
         }
         var config = new NeuralFieldConfig(EncodingKind.Simplex,
-            new HashEncodingConfig(3, settings.EncodingLevels, settings.FeaturesPerLevel, settings.Log2TableSize, settings.BaseResolution, settings.FinestResolution, settings.Seed),
+            new HashEncodingConfig(3, settings.EncodingLevels, settings.FeaturesPerLevel, settings.Log2TableSize, settings.BaseResolution, settings.FinestResolution, settings.Seed,
+                // The surrogate's few dense levels were tuned on the unscaled simplex lattice; keep them as they are.
+                MatchGridVertexDensity: false),
             new MlpConfig(settings.EncodingLevels * settings.FeaturesPerLevel, k, settings.Width, settings.HiddenLayers, Activation.ReLU, Activation.None, settings.Seed + 1)).Validate();
         var branch = NeuralField.Create(gpu, config);
         try

@@ -41,16 +41,26 @@ public static class BinaryContainer
     /// <param name="source">Names the file in error messages (usually its path).</param>
     /// <param name="what">What the format holds, for messages ("neural field").</param>
     /// <exception cref="InvalidDataException">Truncated, padded, foreign, of another version, or corrupted.</exception>
-    public static LittleEndianReader Open(ReadOnlyMemory<byte> bytes, uint magic, int version, string source, string what)
+    public static LittleEndianReader Open(ReadOnlyMemory<byte> bytes, uint magic, int version, string source, string what) =>
+        Open(bytes, magic, version, version, source, what, out _);
+
+    /// <summary>Checks a container of any version from <paramref name="oldestVersion"/> to <paramref name="newestVersion"/>
+    /// (a format that still reads its older layouts) and returns a reader over its payload and the version found.</summary>
+    /// <exception cref="InvalidDataException">Truncated, padded, foreign, of a version outside the range, or corrupted.</exception>
+    public static LittleEndianReader Open(ReadOnlyMemory<byte> bytes, uint magic, int oldestVersion, int newestVersion, string source, string what, out int version)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(oldestVersion, newestVersion);
         var span = bytes.Span;
         if (span.Length < HeaderBytes + 4)
             throw new InvalidDataException($"{source}: truncated ({span.Length} bytes; a {what} file has at least {HeaderBytes + 4})");
         if (BinaryPrimitives.ReadUInt32LittleEndian(span) != magic)
             throw new InvalidDataException($"{source}: not a FieldForge {what} file (magic is not '{MagicText(magic)}')");
         int found = BinaryPrimitives.ReadInt32LittleEndian(span[4..]);
-        if (found != version)
-            throw new InvalidDataException($"{source}: unsupported {what} format version {found} (this build reads version {version})");
+        if (found < oldestVersion || found > newestVersion)
+            throw new InvalidDataException(oldestVersion == newestVersion
+                ? $"{source}: unsupported {what} format version {found} (this build reads version {newestVersion})"
+                : $"{source}: unsupported {what} format version {found} (this build reads versions {oldestVersion} to {newestVersion})");
+        version = found;
         ulong length = BinaryPrimitives.ReadUInt64LittleEndian(span[8..]);
         if (length != (ulong)(span.Length - HeaderBytes - 4))
             throw new InvalidDataException($"{source}: truncated or padded ({span.Length} bytes; the header announces a {length}-byte payload)");
@@ -61,7 +71,7 @@ public static class BinaryContainer
         return new LittleEndianReader(bytes.Slice(HeaderBytes, (int)length), source);
     }
 
-    /// <summary>Reads <paramref name="path"/> and opens it as a container (see <see cref="Open"/>).</summary>
+    /// <summary>Reads <paramref name="path"/> and opens it as a container (see <see cref="Open(ReadOnlyMemory{byte}, uint, int, string, string)"/>).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     public static LittleEndianReader OpenFile(string path, uint magic, int version, string what, long maxBytes = 1L << 31)
     {

@@ -39,7 +39,7 @@ public abstract class HashEncoding : IEncoding
         long tableSize = 1L << config.Log2TableSize;
         for (int l = 0; l < config.Levels; l++)
         {
-            float scale = config.LevelScale(l);
+            float scale = config.LatticeScale(kind, l);
             long side = (long)Math.Ceiling(scale * latticeExtent) + 2;
             double denseEntries = Math.Pow(side, config.Dimensions);
             bool dense = denseEntries <= tableSize;
@@ -75,6 +75,11 @@ public abstract class HashEncoding : IEncoding
 
     /// <summary>Per-level table layout (offsets in floats relative to the parameter offset).</summary>
     internal IReadOnlyList<HashEncodingLevel> Levels { get; }
+
+    /// <summary>Lattice cells across the unit cube at <paramref name="level"/> as the kernels use it: the configuration's
+    /// nominal <see cref="HashEncodingConfig.LevelScale"/> times its <see cref="HashEncodingConfig.LatticeScaleFactor"/>
+    /// for this lattice.</summary>
+    public float LevelScale(int level) => Levels[level].Scale;
 
     /// <summary>Lattice vertices each sample touches per level (2^n for the grid, n+1 for the simplex).</summary>
     public abstract int VerticesPerLevel { get; }
@@ -307,7 +312,8 @@ public abstract class HashEncoding : IEncoding
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Kind} hash encoding {Config.Dimensions}D, L={Config.Levels}, F={Config.FeaturesPerLevel}, T=2^{Config.Log2TableSize}, N={Config.BaseResolution}..{Config.FinestResolution}";
+        $"{Kind} hash encoding {Config.Dimensions}D, L={Config.Levels}, F={Config.FeaturesPerLevel}, T=2^{Config.Log2TableSize}, N={Config.BaseResolution}..{Config.FinestResolution}" +
+        (Config.LatticeScaleFactor(Kind) != 1 ? $" (lattice scales x{Config.LatticeScaleFactor(Kind):F3}: the grid's vertex density)" : "");
 
     /// <summary>Frees the level table buffer on the GPU.</summary>
     public void Dispose()

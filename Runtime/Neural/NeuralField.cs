@@ -15,8 +15,13 @@ public sealed class NeuralField : IDisposable
 {
     /// <summary>File magic "FFNF".</summary>
     public const uint Magic = 0x464E4646;
-    /// <summary>Current file-format version.</summary>
-    public const int FormatVersion = 2;
+    /// <summary>Current file-format version: 3 adds the hash configuration's
+    /// <see cref="HashEncodingConfig.MatchGridVertexDensity"/> word.</summary>
+    public const int FormatVersion = 3;
+
+    /// <summary>Oldest file-format version <see cref="Load"/> still reads: version 2, whose simplex fields were trained
+    /// with the unscaled lattice and load with <see cref="HashEncodingConfig.MatchGridVertexDensity"/> off.</summary>
+    public const int OldestReadableVersion = 2;
 
     private const int EvaluateChunk = 1 << 16;
 
@@ -314,8 +319,9 @@ public sealed class NeuralField : IDisposable
     public float[] DownloadParameters() => Parameters.ToArray();
 
     // ---- file format -----------------------------------------------------------------------------------------------
-    // "FFNF" | version u32 | 15 config words | parameter count u64 | parameters f32[] | CRC-32 of everything before (u32)
-    // All little-endian.
+    // A BinaryContainer ("FFNF", version, payload length, payload, CRC-32), all little-endian. Payload:
+    // version 3: 16 config words | parameter count i32 | parameters f32[]
+    // version 2: the same without config word 8 (MatchGridVertexDensity, 0 or 1), which reads as 0.
 
     /// <summary>Writes the field to <paramref name="path"/> (.ffnf: magic, version, config, parameters, CRC-32).</summary>
     public void Save(string path)
@@ -336,6 +342,7 @@ public sealed class NeuralField : IDisposable
             [
                 (uint)Config.Encoding, (uint)h.Dimensions, (uint)h.Levels, (uint)h.FeaturesPerLevel, (uint)h.Log2TableSize,
                 BitConverter.SingleToUInt32Bits(h.BaseResolution), BitConverter.SingleToUInt32Bits(h.FinestResolution), h.Seed,
+                h.MatchGridVertexDensity ? 1u : 0u,
                 (uint)net.Inputs, (uint)net.Outputs, (uint)net.Width, (uint)net.HiddenLayers, (uint)net.HiddenActivation,
                 (uint)net.OutputActivation, net.Seed,
             ];
@@ -359,15 +366,18 @@ public sealed class NeuralField : IDisposable
     public static NeuralField Deserialize(GpuContext gpu, ReadOnlySpan<byte> bytes, string source = "neural field data")
     {
         ArgumentNullException.ThrowIfNull(gpu);
-        var r = BinaryContainer.Open(bytes.ToArray(), Magic, FormatVersion, source, "neural field");
-        Span<uint> w = stackalloc uint[15];
-        for (int i = 0; i < w.Length; i++) w[i] = r.ReadUInt32();
+        var r = BinaryContainer.Open(bytes.ToArray(), Magic, OldestReadableVersion, FormatVersion, source, "neural field", out int version);
+        // Version 2 has no density word: its simplex fields were trained on the unscaled lattice (factor 1).
+        Span<uint> w = stackalloc uint[16];
+        for (int i = 0; i < w.Length; i++)
+            w[i] = version == 2 && i == 8 ? 0u : r.ReadUInt32();
+        if (w[8] > 1) throw r.Corrupt($"invalid configuration: MatchGridVertexDensity word is {w[8]}, must be 0 or 1");
         NeuralFieldConfig config;
         try
         {
             var hash = new HashEncodingConfig((int)w[1], (int)w[2], (int)w[3], (int)w[4], BitConverter.UInt32BitsToSingle(w[5]),
-                BitConverter.UInt32BitsToSingle(w[6]), w[7]);
-            var net = new MlpConfig((int)w[8], (int)w[9], (int)w[10], (int)w[11], (Activation)w[12], (Activation)w[13], w[14]);
+                BitConverter.UInt32BitsToSingle(w[6]), w[7], MatchGridVertexDensity: w[8] == 1);
+            var net = new MlpConfig((int)w[9], (int)w[10], (int)w[11], (int)w[12], (Activation)w[13], (Activation)w[14], w[15]);
             config = new NeuralFieldConfig((EncodingKind)w[0], hash, net).Validate();
         }
         catch (ArgumentException e)

@@ -6,6 +6,8 @@ namespace FieldForge.Neural;
 /// Wen &amp; Yang's multiresolution simplex hash encoding: the scaled point is skewed with F_n = (sqrt(n+1)-1)/n, its
 /// fractional parts sorted to find the Kuhn simplex that holds it, and the n+1 vertices interpolated with barycentric
 /// weights (non-negative, summing to one, continuous across faces). Same tables and hash as the grid encoding.
+/// By default (<see cref="HashEncodingConfig.MatchGridVertexDensity"/>) each level's scale is the nominal resolution
+/// times (n+1)^(-1/(2n)), so the lattice has the grid's vertices per unit volume at the same configuration.
 /// </summary>
 public sealed class SimplexHashEncoding : HashEncoding
 {

@@ -55,6 +55,63 @@ public sealed class HashEncodingTests : GpuTest
         Assert.That(c.LevelScale(15), Is.EqualTo(2048f).Within(0.01));
     }
 
+    [TestCase(2, 0.7598356856515925)]
+    [TestCase(3, 0.7937005259840998)]
+    [TestCase(4, 0.8177654339579425)]
+    public void SimplexLevelScales_ShrunkToGridVertexDensityByDefault(int dims, double factor)
+    {
+        // (n+1)^(-1/(2n)): 3^(-1/4), 4^(-1/6), 5^(-1/8).
+        var config = Tiny(dims);
+        Assert.That(config.LatticeScaleFactor(EncodingKind.Simplex), Is.EqualTo(factor).Within(1e-12));
+        Assert.That(config.LatticeScaleFactor(EncodingKind.Grid), Is.EqualTo(1.0));
+        using var simplex = new SimplexHashEncoding(Gpu, config);
+        using var unscaled = new SimplexHashEncoding(Gpu, config with { MatchGridVertexDensity = false });
+        using var grid = new GridHashEncoding(Gpu, config);
+        using var gridOff = new GridHashEncoding(Gpu, config with { MatchGridVertexDensity = false });
+        for (int l = 0; l < config.Levels; l++)
+        {
+            Assert.That(simplex.LevelScale(l), Is.EqualTo((float)(config.LevelScale(l) * factor)).Within(1e-4), $"level {l}");
+            Assert.That(unscaled.LevelScale(l), Is.EqualTo(config.LevelScale(l)), $"level {l}");
+            Assert.That(grid.LevelScale(l), Is.EqualTo(config.LevelScale(l)), $"level {l}: the grid ignores the flag");
+            Assert.That(gridOff.LevelScale(l), Is.EqualTo(config.LevelScale(l)), $"level {l}");
+        }
+        Assert.That(simplex.LevelScale(0), Is.EqualTo(16 * factor).Within(1e-4));
+        Assert.That(simplex.LevelScale(3), Is.EqualTo(128 * factor).Within(1e-3));
+    }
+
+    // Counted, not computed: the distinct lattice vertices that points spread over the unit square/cube touch at one
+    // dense level. The grid at N cells touches (N+1)^n; the skewed simplex lattice at the same scale touches about
+    // sqrt(n+1) times as many, and with the default shrunk scale about as many as the grid (the boundary adds a little).
+    [TestCase(2, 32f, 20_000)]
+    [TestCase(3, 16f, 60_000)]
+    public void SimplexDefault_TouchesAboutTheGridsVertexCount(int dims, float resolution, int points)
+    {
+        var config = new HashEncodingConfig(dims, Levels: 1, FeaturesPerLevel: 1, Log2TableSize: 16, BaseResolution: resolution, FinestResolution: resolution);
+        int Touched(HashEncoding enc)
+        {
+            Assert.That(enc.Levels[0].IsDense, Is.True, "a dense level: distinct entries are distinct vertices");
+            var rng = new Random(21);
+            var seen = new HashSet<uint>();
+            var point = new float[dims];
+            var entries = new uint[enc.VerticesPerLevel];
+            var w = new float[enc.VerticesPerLevel];
+            for (int s = 0; s < points; s++)
+            {
+                for (int d = 0; d < dims; d++) point[d] = (float)rng.NextDouble();
+                int v = enc.LevelVertices(point, 0, entries, w);
+                for (int c = 0; c < v; c++) seen.Add(entries[c]);
+            }
+            return seen.Count;
+        }
+        using var grid = new GridHashEncoding(Gpu, config);
+        using var simplex = new SimplexHashEncoding(Gpu, config);
+        using var unscaled = new SimplexHashEncoding(Gpu, config with { MatchGridVertexDensity = false });
+        int g = Touched(grid), s = Touched(simplex), u = Touched(unscaled);
+        Assert.That(g, Is.EqualTo((int)Math.Pow(resolution + 1, dims)), "every grid vertex of the unit cube");
+        Assert.That((double)s / g, Is.InRange(0.9, 1.2), $"matched simplex touches {s} vertices, grid {g}");
+        Assert.That((double)u / g, Is.GreaterThan(1.4), $"unscaled simplex touches {u} vertices, grid {g}");
+    }
+
     [TestCase(EncodingKind.Grid, 2)]
     [TestCase(EncodingKind.Grid, 3)]
     [TestCase(EncodingKind.Grid, 4)]
