@@ -81,6 +81,10 @@ public abstract class HashEncoding : IEncoding
     /// for this lattice.</summary>
     public float LevelScale(int level) => Levels[level].Scale;
 
+    /// <summary>True when <paramref name="level"/>'s table is indexed by the spatial hash (its lattice has more vertices
+    /// than the table has entries), false when it is stored densely.</summary>
+    public bool IsLevelHashed(int level) => !Levels[level].IsDense;
+
     /// <summary>Lattice vertices each sample touches per level (2^n for the grid, n+1 for the simplex).</summary>
     public abstract int VerticesPerLevel { get; }
 

@@ -14,7 +14,8 @@ public sealed class EncodingBench : IBenchmark
 {
     public string Name => "encoding";
 
-    private sealed record CaseResult(double StepMs, double EncodeMs, double EncodeBackwardMs, double MlpMs, double Quality, IReadOnlyDictionary<string, double> RegionMs);
+    private sealed record CaseResult(double StepMs, double EncodeMs, double EncodeBackwardMs, double MlpMs, double Quality, IReadOnlyDictionary<string, double> RegionMs,
+        long Parameters);
 
     // The trainer's GPU timing regions, in step order.
     private static readonly string[] StepRegions = ["sample", "encode", "mlp forward", "loss", "mlp backward", "encode backward", "adam"];
@@ -58,11 +59,13 @@ public sealed class EncodingBench : IBenchmark
         t.Add("2D image: encoding forward ms (in step)", $"{image2d.Grid.EncodeMs:F2}", $"{image2d.Simplex.EncodeMs:F2}", Measure.Ratio(image2d.Grid.EncodeMs / image2d.Simplex.EncodeMs));
         t.Add("2D image: encoding backward ms (in step)", $"{image2d.Grid.EncodeBackwardMs:F2}", $"{image2d.Simplex.EncodeBackwardMs:F2}", Measure.Ratio(image2d.Grid.EncodeBackwardMs / image2d.Simplex.EncodeBackwardMs));
         t.Add("2D image: MLP forward+backward ms", $"{image2d.Grid.MlpMs:F1}", $"{image2d.Simplex.MlpMs:F1}", Measure.Ratio(image2d.Grid.MlpMs / image2d.Simplex.MlpMs));
+        t.Add("2D image: parameters (tables + MLP; simplex at the grid's vertex density)", image2d.Grid.Parameters, image2d.Simplex.Parameters, Measure.Ratio((double)image2d.Grid.Parameters / image2d.Simplex.Parameters));
         t.Add($"2D image: PSNR after {steps} steps (dB)", $"{image2d.Grid.Quality:F2}", $"{image2d.Simplex.Quality:F2}", $"{image2d.Simplex.Quality - image2d.Grid.Quality:+0.00;-0.00} dB");
         t.Add("3D SDF: ms per training step", $"{sdf3d.Grid.StepMs:F1}", $"{sdf3d.Simplex.StepMs:F1}", Measure.Ratio(sdf3d.Grid.StepMs / sdf3d.Simplex.StepMs));
         t.Add("3D SDF: encoding forward ms (in step)", $"{sdf3d.Grid.EncodeMs:F2}", $"{sdf3d.Simplex.EncodeMs:F2}", Measure.Ratio(sdf3d.Grid.EncodeMs / sdf3d.Simplex.EncodeMs));
         t.Add("3D SDF: encoding backward ms (in step)", $"{sdf3d.Grid.EncodeBackwardMs:F2}", $"{sdf3d.Simplex.EncodeBackwardMs:F2}", Measure.Ratio(sdf3d.Grid.EncodeBackwardMs / sdf3d.Simplex.EncodeBackwardMs));
         t.Add("3D SDF: MLP forward+backward ms", $"{sdf3d.Grid.MlpMs:F1}", $"{sdf3d.Simplex.MlpMs:F1}", Measure.Ratio(sdf3d.Grid.MlpMs / sdf3d.Simplex.MlpMs));
+        t.Add("3D SDF: parameters (tables + MLP; simplex at the grid's vertex density)", sdf3d.Grid.Parameters, sdf3d.Simplex.Parameters, Measure.Ratio((double)sdf3d.Grid.Parameters / sdf3d.Simplex.Parameters));
         t.Add($"3D SDF: held-out mean |error| after {steps} steps", $"{sdf3d.Grid.Quality:F5}", $"{sdf3d.Simplex.Quality:F5}", Measure.Ratio(sdf3d.Grid.Quality / sdf3d.Simplex.Quality));
         report.Summary("simplex_over_grid_step_2d", Math.Round(image2d.Simplex.StepMs / image2d.Grid.StepMs, 3));
         report.Summary("simplex_over_grid_step_3d", Math.Round(sdf3d.Simplex.StepMs / sdf3d.Grid.StepMs, 3));
@@ -171,7 +174,7 @@ public sealed class EncodingBench : IBenchmark
             var list = samples[kind];
             static double Median(IEnumerable<double> v) { var a = v.Order().ToArray(); return a.Length == 0 ? double.NaN : a[a.Length / 2]; }
             return new CaseResult(Median(list.Select(x => x.Wall)), Median(list.Select(x => x.Encode)), Median(list.Select(x => x.Backward)),
-                Median(list.Select(x => x.Mlp)), quality(field), regions[kind].ToDictionary(x => x.Key, x => Median(x.Value)));
+                Median(list.Select(x => x.Mlp)), quality(field), regions[kind].ToDictionary(x => x.Key, x => Median(x.Value)), field.ParameterCount);
         }
         return (Summarise(EncodingKind.Grid, gridField), Summarise(EncodingKind.Simplex, simplexField));
     }
