@@ -29,7 +29,14 @@ public abstract class HashEncoding : IEncoding
     /// <summary>Fractional bits of the deterministic path's fixed-point gradient sums (mirrors Shaders/include/fixed_point.glsl).</summary>
     public const int FixedFractionBits = 40;
 
-    private protected HashEncoding(GpuContext gpu, HashEncodingConfig config, EncodingKind kind, double latticeExtent)
+    /// <param name="gpu">The context.</param>
+    /// <param name="config">The configuration (validated here).</param>
+    /// <param name="kind">The lattice.</param>
+    /// <param name="latticeExtent">Axis-aligned extent of the lattice image of the unit cube per unit of scale (1 for
+    /// the grid, 1 + nF for the skewed simplex lattice): a dense level in the plain layout spans scale × extent + 2 vertices per axis.</param>
+    /// <param name="compactMultiplicity">0: dense levels in the plain layout; m &gt; 0: the simplex lattice's compact
+    /// layout, m × (ceil(scale) + 3)^n entries (see <see cref="SimplexHashEncoding.CompactDenseIndex"/>).</param>
+    private protected HashEncoding(GpuContext gpu, HashEncodingConfig config, EncodingKind kind, double latticeExtent, int compactMultiplicity = 0)
     {
         ArgumentNullException.ThrowIfNull(gpu);
         Config = (config ?? throw new ArgumentNullException(nameof(config))).Validate();
@@ -40,11 +47,12 @@ public abstract class HashEncoding : IEncoding
         for (int l = 0; l < config.Levels; l++)
         {
             float scale = config.LatticeScale(kind, l);
-            long side = (long)Math.Ceiling(scale * latticeExtent) + 2;
-            double denseEntries = Math.Pow(side, config.Dimensions);
+            long side = compactMultiplicity > 0 ? (long)Math.Ceiling(scale) + SimplexHashEncoding.CompactMargin * 2 + 1 : (long)Math.Ceiling(scale * latticeExtent) + 2;
+            double denseEntries = Math.Pow(side, config.Dimensions) * Math.Max(compactMultiplicity, 1);
             bool dense = denseEntries <= tableSize;
             long size = dense ? (long)denseEntries : tableSize;
-            levels[l] = new HashEncodingLevel((uint)offset, (uint)size, dense ? 1u : 0u, (uint)side, scale);
+            uint layout = !dense ? 0u : compactMultiplicity > 0 ? 2u : 1u;
+            levels[l] = new HashEncodingLevel((uint)offset, (uint)size, layout, (uint)side, scale);
             offset += size * config.FeaturesPerLevel;
         }
         ParameterCount = offset;
@@ -238,6 +246,7 @@ public abstract class HashEncoding : IEncoding
     private static uint Index(ReadOnlySpan<uint> coord, HashEncodingLevel lv)
     {
         if (!lv.IsDense) return SpatialHash.Hash(coord, lv.Size);
+        if (lv.Dense == 2) return SimplexHashEncoding.CompactDenseIndex(coord, lv.Side);
         uint index = 0, stride = 1;
         for (int d = 0; d < coord.Length; d++) { index += coord[d] * stride; stride *= lv.Side; }
         return index;

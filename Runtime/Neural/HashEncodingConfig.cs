@@ -17,8 +17,10 @@ namespace FieldForge.Neural;
 /// Simplex lattice only (the grid ignores it): shrink every level's scale by (n+1)^(-1/(2n)) (0.760 in 2D, 0.794 in
 /// 3D, 0.818 in 4D) so the level has the grid's lattice vertices per unit volume at the same nominal resolution. The
 /// skewed simplex lattice otherwise has sqrt(n+1) times the grid's vertex density: finer levels, more crowded hash
-/// tables and a different parameter count than the grid at equal L, F, T. On by default; models saved before .ffnf
-/// version 3 load with it off, as they were trained.
+/// tables and a different parameter count than the grid at equal L, F, T. Dense simplex levels are then also stored in
+/// a compact layout (<see cref="SimplexHashEncoding.CompactDenseIndex"/>) instead of over the skewed lattice's bounding
+/// box, so they hold about the grid's entries. On by default; models saved before .ffnf version 3 load with it off,
+/// as they were trained (unscaled lattice, bounding-box layout).
 /// </param>
 public sealed record HashEncodingConfig(
     int Dimensions = 2,

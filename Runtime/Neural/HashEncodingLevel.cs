@@ -7,7 +7,8 @@ namespace FieldForge.Neural;
 /// </summary>
 /// <param name="Offset">First float of the level's table, relative to the encoding's parameter offset.</param>
 /// <param name="Size">Entries (each F floats); a power of two when hashed.</param>
-/// <param name="Dense">1 when the level is stored densely (index = linearised coordinate), 0 when hashed.</param>
+/// <param name="Dense">1 when the level is stored densely (index = linearised coordinate), 2 when densely in the
+/// simplex lattice's compact layout (<see cref="SimplexHashEncoding.CompactDenseIndex"/>), 0 when hashed.</param>
 /// <param name="Side">Lattice vertices per axis of a dense level.</param>
 /// <param name="Scale">Lattice cells across the unit cube.</param>
 /// <param name="Pad0">Padding to 32 bytes (std430).</param>

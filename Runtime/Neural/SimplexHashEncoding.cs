@@ -13,7 +13,52 @@ public sealed class SimplexHashEncoding : HashEncoding
 {
     /// <summary>Creates the encoding (validates <paramref name="config"/>; owns a small level-descriptor buffer).</summary>
     public SimplexHashEncoding(GpuContext gpu, HashEncodingConfig config)
-        : base(gpu, config, EncodingKind.Simplex, latticeExtent: 1.0 + config.Dimensions * SkewFactor(config.Dimensions)) { }
+        : base(gpu, config, EncodingKind.Simplex, latticeExtent: 1.0 + config.Dimensions * SkewFactor(config.Dimensions),
+            compactMultiplicity: config.MatchGridVertexDensity ? CompactMultiplicity(config.Dimensions) : 0) { }
+
+    /// <summary>Margin of the compact dense layout: a simplex vertex lies within one cell of the point per unskewed axis
+    /// (the Kuhn simplex spans max(1 - G, nG) &lt; 1 there) and c(k) rounds to half a cell (plus a rational's drift below
+    /// 0.1), so q = v - c(k) lies in (-1.6, S + 1.6): q + CompactMargin is never negative and a level of scale S needs
+    /// ceil(S) + 2 × margin + 1 entries per axis.</summary>
+    internal const int CompactMargin = 1;
+
+    /// <summary>At most this many lattice vertices share one q = v - c(k) (they have consecutive c), for n = 2..4:
+    /// the bound 1 + 1/(1 - nG) on runs of solutions, rounded down (2, 2, 3).</summary>
+    public static int CompactMultiplicity(int dimensions) => dimensions switch
+    {
+        2 => 2,
+        3 => 2,
+        4 => 3,
+        _ => throw new ArgumentOutOfRangeException(nameof(dimensions), $"the simplex lattice supports 2..4 dimensions, got {dimensions}"),
+    };
+
+    // The unskew factor G = F / (1 + nF) as a rational evaluated in integers (exactly 1/6 in 3D; within 1e-5 otherwise).
+    private static (uint Numerator, uint Denominator) UnskewRational(int dimensions) => dimensions switch
+    {
+        2 => (13849u, 65536u),
+        3 => (1u, 6u),
+        _ => (9057u, 65536u),
+    };
+
+    /// <summary>
+    /// Entry of a simplex-lattice vertex in a compact dense level (mirrors <c>ff_simplex_compact_index</c>). The vertices
+    /// the unit cube reaches fill only part of their skewed bounding box (1/sqrt(3) of it in 2D, 1/4 in 3D), so the
+    /// level stores q = v - c(k) per axis instead, with k the sum of the coordinates and c(k) = round(G k): q is the
+    /// unskewed position up to half a cell, so it spans the level's scale plus a margin, and the at most
+    /// <see cref="CompactMultiplicity"/> vertices that share a q differ in c, which c mod multiplicity records.
+    /// With the grid's vertex density that is about the grid's entries per level.
+    /// </summary>
+    public static uint CompactDenseIndex(ReadOnlySpan<uint> coordinate, uint side)
+    {
+        int n = coordinate.Length;
+        var (num, den) = UnskewRational(n);
+        uint k = 0;
+        for (int d = 0; d < n; d++) k += coordinate[d];
+        uint c = (k * num + den / 2) / den;
+        uint index = 0, stride = 1;
+        for (int d = 0; d < n; d++) { index += (coordinate[d] + CompactMargin - c) * stride; stride *= side; }
+        return index * (uint)CompactMultiplicity(n) + c % (uint)CompactMultiplicity(n);
+    }
 
     /// <summary>The skew factor F_n = (sqrt(n+1) - 1) / n for n = 2..4, as the same float literals the kernels use.</summary>
     public static float SkewFactor(int dimensions) => dimensions switch

@@ -112,6 +112,78 @@ public sealed class HashEncodingTests : GpuTest
         Assert.That((double)u / g, Is.GreaterThan(1.4), $"unscaled simplex touches {u} vertices, grid {g}");
     }
 
+    // Every vertex that points in (and on the faces and corners of) the unit cube reach gets its own entry of the compact
+    // dense layout, inside the level's table; checked at scales from a few cells to the largest dense levels of the benches.
+    [TestCase(2, new[] { 2.3f, 12.16f, 97.3f, 389.1f })]
+    [TestCase(3, new[] { 1.59f, 12.7f, 46.3f, 55.7f })]
+    [TestCase(4, new[] { 1.64f, 6.5f, 13.1f })]
+    public void CompactDenseIndex_DistinctVerticesGetDistinctEntriesInRange(int dims, float[] scales)
+    {
+        var rng = new Random(dims);
+        var position = new float[dims];
+        var coordinates = new uint[(dims + 1) * dims];
+        var weights = new float[dims + 1];
+        foreach (float scale in scales)
+        {
+            uint side = (uint)Math.Ceiling(scale) + 3;
+            long size = SimplexHashEncoding.CompactMultiplicity(dims) * (long)Math.Pow(side, dims);
+            var owner = new Dictionary<uint, string>();
+            for (int s = 0; s < 30_000; s++)
+            {
+                for (int d = 0; d < dims; d++)
+                    position[d] = (s % 3 == 0 ? rng.Next(3) * 0.5f : (float)rng.NextDouble()) * scale; // faces and corners too
+                SimplexHashEncoding.SimplexVertices(position, coordinates, weights);
+                for (int v = 0; v <= dims; v++)
+                {
+                    var c = coordinates.AsSpan(v * dims, dims);
+                    uint entry = SimplexHashEncoding.CompactDenseIndex(c, side);
+                    Assert.That(entry, Is.LessThan(size), $"scale {scale}: vertex ({string.Join(",", c.ToArray())})");
+                    string key = string.Join(",", c.ToArray());
+                    if (owner.TryGetValue(entry, out var other)) Assert.That(other, Is.EqualTo(key), $"scale {scale}: entry {entry} shared");
+                    else owner[entry] = key;
+                }
+            }
+        }
+    }
+
+    // Levels stored in the compact dense layout (no hashed level at all): the kernels index them as the CPU reference does.
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(4)]
+    public void CompactDenseLevels_ForwardAndBackward_Gpu_MatchCpuReference(int dims)
+    {
+        var config = new HashEncodingConfig(dims, Levels: 3, FeaturesPerLevel: 2, Log2TableSize: 17, BaseResolution: 4, FinestResolution: dims == 4 ? 8 : 24, Seed: 3);
+        using var enc = new SimplexHashEncoding(Gpu, config);
+        for (int l = 0; l < config.Levels; l++) Assert.That(enc.Levels[l].Dense, Is.EqualTo(2u), $"level {l} is compact dense");
+        const int count = 400;
+        var points = RandomPoints(count, dims, 8);
+        var parameters = RandomValues(enc.ParameterCount, 9);
+        var expected = new float[count * enc.OutputDimensions];
+        enc.ForwardReference(points, parameters, expected, count);
+        var featureGrad = RandomValues((long)count * enc.OutputDimensions, 10);
+        var expectedGrad = new float[enc.ParameterCount];
+        enc.BackwardReference(points, featureGrad, expectedGrad, count);
+
+        using var p = Gpu.CreateBuffer<float>(points);
+        using var t = Gpu.CreateBuffer<float>(parameters);
+        using var f = Gpu.CreateBuffer<float>(expected.Length);
+        using var g = Gpu.CreateBuffer<float>(featureGrad);
+        using var grads = Gpu.CreateBuffer<float>(enc.ParameterCount);
+        using (var batch = Gpu.BeginBatch())
+        {
+            enc.RecordForward(batch, p, t, f, count);
+            Gpu.Primitives.RecordFill(batch, grads, 0f);
+            enc.RecordBackward(batch, p, g, grads, count);
+            batch.Submit();
+        }
+        var actual = f.ToArray();
+        // As in Forward_Gpu_MatchesCpuReference and Backward_Gpu_MatchesCpuReference.
+        for (int i = 0; i < actual.Length; i++) Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-5), $"feature {i}");
+        var actualGrad = grads.ToArray();
+        for (int i = 0; i < expectedGrad.Length; i++) Assert.That(actualGrad[i], Is.EqualTo(expectedGrad[i]).Within(1e-4), $"parameter {i}");
+        Assert.That(expectedGrad.Count(x => x != 0), Is.GreaterThan(count), "the gradients reach many entries");
+    }
+
     [TestCase(EncodingKind.Grid, 2)]
     [TestCase(EncodingKind.Grid, 3)]
     [TestCase(EncodingKind.Grid, 4)]
