@@ -98,7 +98,7 @@ public sealed class ParityBench : IBenchmark
     /// <summary>Parameter counts of grid and simplex (unscaled and matched) at the configurations `./ff bench encoding` uses.</summary>
     private static void ParameterCounts(GpuContext gpu, BenchReport report)
     {
-        var t = report.Table("Encoding parameters at equal L, F, T (dense coarse levels are stored over the lattice's bounding box, so the simplex's fill the table sooner)",
+        var t = report.Table("Encoding parameters at equal L, F, T (unscaled: dense simplex levels over the skewed lattice's bounding box; matched: grid's vertex density, compact dense layout)",
             "configuration", "grid", "simplex unscaled", "simplex matched (default)", "matched / grid", "hashed levels grid / unscaled / matched");
         foreach (var (name, hash) in new[]
                  {
