@@ -18,7 +18,7 @@ public sealed class Adam
 
     [StructLayout(LayoutKind.Sequential)]
     internal record struct AdamPush(uint Count, uint Offset, float LearningRate, float Beta1, float Beta2, float Epsilon,
-        float Correction1, float Correction2, uint ClearGradients, float WeightDecay);
+        float Correction1, float Correction2, uint Flags, float WeightDecay);
 
     /// <summary>Creates an optimiser with validated hyper-parameters.</summary>
     public Adam(AdamConfig? config = null) => Config = (config ?? new AdamConfig()).Validate();
@@ -29,10 +29,13 @@ public sealed class Adam
     /// <summary>
     /// Records Adam step number <paramref name="step"/> (1-based, for bias correction) over elements
     /// [offset, offset + count) (count -1: to the end of <paramref name="parameters"/>).
-    /// <paramref name="learningRate"/> overrides the configured rate (schedules).
+    /// <paramref name="learningRate"/> overrides the configured rate (schedules). With <paramref name="skipZeroGradients"/>
+    /// an element whose gradient is exactly zero is left as it is, value and moments (instant-ngp's sparse update of
+    /// hash-table entries no sample of the step touched; weight decay does not reach them either).
     /// </summary>
     public void RecordStep(CommandBatch batch, GpuBuffer<float> parameters, GpuBuffer<float> gradients, GpuBuffer<float> firstMoment,
-        GpuBuffer<float> secondMoment, int step, long offset = 0, long count = -1, bool clearGradients = true, float? learningRate = null)
+        GpuBuffer<float> secondMoment, int step, long offset = 0, long count = -1, bool clearGradients = true, float? learningRate = null,
+        bool skipZeroGradients = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1);
@@ -47,7 +50,7 @@ public sealed class Adam
         if (!float.IsFinite(lr) || lr <= 0) throw new ArgumentOutOfRangeException(nameof(learningRate), $"learning rate must be finite and > 0, got {lr}");
         if (count == 0) return;
         var (c1, c2) = Corrections(step);
-        var push = new AdamPush(0, 0, lr, Config.Beta1, Config.Beta2, Config.Epsilon, c1, c2, clearGradients ? 1u : 0u, Config.WeightDecay);
+        var push = new AdamPush(0, 0, lr, Config.Beta1, Config.Beta2, Config.Epsilon, c1, c2, (clearGradients ? 1u : 0u) | (skipZeroGradients ? 2u : 0u), Config.WeightDecay);
         // The elements from the first multiple of 4 to the last whole group of 4 go four per invocation (vec4); the
         // at most 3 + 3 elements around them one per invocation. Same arithmetic either way.
         long head = Math.Min(count, (4 - offset % 4) % 4);
@@ -67,14 +70,15 @@ public sealed class Adam
     private (float, float) Corrections(int step) =>
         ((float)(1.0 / (1.0 - Math.Pow(Config.Beta1, step))), (float)(1.0 / (1.0 - Math.Pow(Config.Beta2, step))));
 
-    /// <summary>CPU reference of one step (same float arithmetic as the kernel).</summary>
+    /// <summary>CPU reference of one step (same float arithmetic as the kernel, same zero-gradient skipping).</summary>
     public void ReferenceStep(Span<float> parameters, Span<float> gradients, Span<float> firstMoment, Span<float> secondMoment, int step,
-        bool clearGradients = true, float? learningRate = null)
+        bool clearGradients = true, float? learningRate = null, bool skipZeroGradients = false)
     {
         var (c1, c2) = Corrections(step);
         float lr = learningRate ?? Config.LearningRate;
         for (int i = 0; i < parameters.Length; i++)
         {
+            if (skipZeroGradients && gradients[i] == 0f) continue;
             float g = gradients[i] + Config.WeightDecay * parameters[i];
             float m = Config.Beta1 * firstMoment[i] + (1f - Config.Beta1) * g;
             float v = Config.Beta2 * secondMoment[i] + (1f - Config.Beta2) * g * g;

@@ -94,7 +94,17 @@ public sealed class Trainer : IDisposable
         RecordGradients(batch);
         int b = Options.BatchSize;
         var f = Field;
-        using (batch.Time("adam")) Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
+        using (batch.Time("adam"))
+        {
+            if (Options.SparseTableUpdates)
+            {
+                // Tables: only the entries this step's samples touched (see TrainerOptions.SparseTableUpdates); MLP: all.
+                Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, 0, f.NetworkOffset, learningRate: learningRate,
+                    skipZeroGradients: true);
+                Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, f.NetworkOffset, learningRate: learningRate);
+            }
+            else Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
+        }
         if (measureLoss) f.Gpu.Primitives.RecordReduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
     }
 

@@ -50,6 +50,87 @@ public sealed class OptimizerTests : GpuTest
         Assert.That(mb.ToArray(), Is.EqualTo(m).Within(1e-9));
     }
 
+    // Sparse table updates: elements whose gradient is exactly zero keep value and moments bit for bit (whole groups of
+    // four, groups with some zero elements, and the one-per-invocation head and tail); the rest match the CPU reference.
+    [TestCase(100, 800)]
+    [TestCase(3, 990)]
+    public void AdamSteps_SkipZeroGradients_LeaveUntouchedElementsAndMatchReference(int offset, int count)
+    {
+        var adam = new Adam(new AdamConfig(LearningRate: 1e-2f, WeightDecay: 1e-3f));
+        const int n = 1000;
+        var p = RandomValues(n, 3);
+        var m = RandomValues(n, 4, 1e-3f);
+        var v = RandomValues(n, 5, 1e-3f).Select(MathF.Abs).ToArray();
+        using var pb = Gpu.CreateBuffer<float>(p);
+        using var gb = Gpu.CreateBuffer<float>(n);
+        using var mb = Gpu.CreateBuffer<float>(m);
+        using var vb = Gpu.CreateBuffer<float>(v);
+        var rng = new Random(6);
+        int skipped = 0;
+        for (int step = 1; step <= 3; step++)
+        {
+            var g = RandomValues(n, 20 + step, 1e-3f);
+            // Every other group of eight is all zero (whole vec4 groups); elsewhere one element in three is zero.
+            for (int i = 0; i < n; i++)
+                if ((i / 8) % 2 == 0 || rng.Next(3) == 0) g[i] = 0f;
+            var before = (p.ToArray(), m.ToArray(), v.ToArray());
+            var touched = g.Select(x => x != 0f).ToArray();  // the reference clears g
+            gb.Upload(g);
+            using (var batch = Gpu.BeginBatch())
+            {
+                adam.RecordStep(batch, pb, gb, mb, vb, step, offset, count, skipZeroGradients: true);
+                batch.Submit();
+            }
+            adam.ReferenceStep(p.AsSpan(offset, count), g.AsSpan(offset, count), m.AsSpan(offset, count), v.AsSpan(offset, count), step,
+                skipZeroGradients: true);
+            var (gp, gm, gv) = (pb.ToArray(), mb.ToArray(), vb.ToArray());
+            for (int i = offset; i < offset + count; i++)
+            {
+                if (touched[i]) continue;
+                skipped++;
+                Assert.That((gp[i], gm[i], gv[i]), Is.EqualTo((before.Item1[i], before.Item2[i], before.Item3[i])), $"step {step}: element {i} had a zero gradient and must not change");
+            }
+            // The reference's updated elements agree with the kernel's (sqrt/division may differ by an ulp).
+            for (int i = 0; i < n; i++) Assert.That(gp[i], Is.EqualTo(p[i]).Within(1e-6), $"step {step}: parameter {i}");
+            Assert.That(gm, Is.EqualTo(m).Within(1e-9), $"step {step}: first moments");
+            // The reference really moved the touched elements (the test would pass vacuously if nothing were updated).
+            Assert.That(Enumerable.Range(offset, count).Count(i => touched[i] && p[i] != before.Item1[i]), Is.GreaterThan(count / 4), "touched elements move");
+        }
+        Assert.That(skipped, Is.GreaterThan(count), "the case exercises many skipped elements");
+    }
+
+    // Sparse table updates in a real training run (deterministic accumulation, so the only difference between the two
+    // runs is the update rule): a few small batches touch few table entries. Both rules move exactly the entries some
+    // batch touched (an entry never touched has zero momentum), but dense Adam keeps moving an entry on steps that did
+    // not touch it (its momentum), so the two runs end with different values there.
+    [Test]
+    public void Trainer_SparseTableUpdates_MoveOnlyTouchedEntries()
+    {
+        const int steps = 3, batch = 64;
+        var config = NeuralFieldConfig.Create(EncodingKind.Grid, 2, 3, finestResolution: 256, levels: 4, log2TableSize: 14, width: 16, hiddenLayers: 1);
+        var image = ImageFitting.ProceduralImage(32, 32);
+        using var data = new ImageTrainingData(Gpu, 32, 32, 3, image);
+        (float[] Before, float[] After, long NetworkOffset) Train(bool sparse)
+        {
+            using var field = NeuralField.Create(Gpu, config);
+            var before = field.Parameters.ToArray();
+            using var trainer = new Trainer(field, data, new TrainerOptions(BatchSize: batch, Accumulation: GradientAccumulation.Deterministic, SparseTableUpdates: sparse));
+            trainer.Run(new TrainingBudget(Steps: steps, ReportEvery: steps));
+            return (before, field.Parameters.ToArray(), field.NetworkOffset);
+        }
+        var sparse = Train(true);
+        var dense = Train(false);
+        Assert.That(dense.Before, Is.EqualTo(sparse.Before), "both fields start from the same initialisation");
+        int tables = (int)sparse.NetworkOffset;
+        var sparseMoved = Enumerable.Range(0, tables).Where(i => sparse.After[i] != sparse.Before[i]).ToArray();
+        var denseMoved = Enumerable.Range(0, tables).Where(i => dense.After[i] != dense.Before[i]).ToArray();
+        // Each sample touches 4 vertices x 2 features on each of the 4 levels.
+        Assert.That(sparseMoved, Has.Length.GreaterThan(0).And.Length.LessThanOrEqualTo(steps * batch * 4 * 2 * 4), "more table floats moved than the batches touched");
+        Assert.That(denseMoved, Is.EqualTo(sparseMoved), "both rules move exactly the entries some batch touched");
+        int differ = sparseMoved.Count(i => sparse.After[i] != dense.After[i]);
+        Assert.That(differ, Is.GreaterThan(sparseMoved.Length / 10), "dense Adam should keep moving entries a later batch did not touch");
+    }
+
     [Test]
     public void AdamConfig_Invalid_RejectedWithMessage()
     {
