@@ -12,20 +12,31 @@ namespace FieldForge.Editor;
 /// <see cref="EditorSession.InvokeAsync{T}"/>; reads come from the immutable snapshot.</summary>
 internal sealed class EditorApi(EditorSession session, PresetStore presets, int maxRequestBytes)
 {
-    private readonly Lazy<string> _schema = new(() => new JsonObject
+    // The schema of the session's current component list, rebuilt when an attached game adds or removes components.
+    private sealed record SchemaCache(IReadOnlyList<(string Id, Type Type)> Types, string Json);
+    private volatile SchemaCache? _schema;
+
+    private string Schema()
     {
-        ["schemaVersion"] = InspectorSchema.Version,
-        ["components"] = new JsonArray(session.ComponentTypes.Select(c =>
+        var types = session.ComponentTypes;
+        if (_schema is { } cached && ReferenceEquals(cached.Types, types)) return cached.Json;
+        var json = new JsonObject
         {
-            var o = InspectorSchema.Describe(c.Type);
-            o.Insert(0, "id", c.Id);
-            return (JsonNode?)o;
-        }).ToArray()),
-    }.ToJsonString());
+            ["schemaVersion"] = InspectorSchema.Version,
+            ["components"] = new JsonArray(types.Select(c =>
+            {
+                var o = InspectorSchema.Describe(c.Type);
+                o.Insert(0, "id", c.Id);
+                return (JsonNode?)o;
+            }).ToArray()),
+        }.ToJsonString();
+        _schema = new SchemaCache(types, json);
+        return json;
+    }
 
     public void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/schema", ctx => Text(ctx, _schema.Value));
+        app.MapGet("/api/schema", ctx => Text(ctx, Schema()));
         app.MapGet("/api/session", ctx => Json(ctx, SessionJson(session.Snapshot, session.GameView)));
         app.MapGet("/api/gameview.png", GameView);
         app.MapGet("/api/components/{id}/previews/{file}", Preview);

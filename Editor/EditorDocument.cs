@@ -28,15 +28,46 @@ public sealed class EditorDocument
         ArgumentNullException.ThrowIfNull(components);
         _deferApply = deferApply;
         History = history ?? new EditHistory();
-        foreach (var c in components)
+        foreach (var c in components) _components.Add((Track(c), c));
+    }
+
+    // Ids of components that left (Synchronize): never given again, so an undo step recorded for one cannot reach another.
+    private readonly HashSet<string> _retired = new(StringComparer.Ordinal);
+
+    private string Track(Component c)
+    {
+        var baseId = c.GetType().Name;
+        var id = baseId;
+        for (int n = 2; _byId.ContainsKey(id) || _retired.Contains(id); n++) id = $"{baseId}#{n}";
+        _byId[id] = c;
+        _values[id] = new Dictionary<string, object?>(ComponentParameters.Snapshot(c), StringComparer.Ordinal);
+        return id;
+    }
+
+    /// <summary>
+    /// Brings the document in line with <paramref name="components"/> (a live host's list, in its order). A component
+    /// not seen before gets an id the way the constructor names them, never one a removed component had, and its current
+    /// values; a component no longer listed leaves with its pending edits, and undo and redo skip the steps' changes to
+    /// it. Returns true when the list changed.
+    /// </summary>
+    public bool Synchronize(IReadOnlyList<Component> components)
+    {
+        ArgumentNullException.ThrowIfNull(components);
+        if (components.Count == _components.Count && components.Select((c, i) => ReferenceEquals(c, _components[i].Component)).All(same => same))
+            return false;
+        var known = new Dictionary<Component, string>(_components.Select(c => KeyValuePair.Create(c.Component, c.Id)), ReferenceEqualityComparer.Instance);
+        var listed = new HashSet<Component>(components, ReferenceEqualityComparer.Instance);
+        foreach (var (id, c) in _components.Where(c => !listed.Contains(c.Component)).ToArray())
         {
-            var baseId = c.GetType().Name;
-            var id = baseId;
-            for (int n = 2; _byId.ContainsKey(id); n++) id = $"{baseId}#{n}";
-            _byId[id] = c;
-            _components.Add((id, c));
-            _values[id] = new Dictionary<string, object?>(ComponentParameters.Snapshot(c), StringComparer.Ordinal);
+            _byId.Remove(id);
+            _values.Remove(id);
+            _retired.Add(id);
+            foreach (var key in _pending.Keys.Where(k => k.Id == id).ToArray()) _pending.Remove(key);
         }
+        var next = components.Select(c => (known.TryGetValue(c, out var id) ? id : Track(c), c)).ToArray();
+        _components.Clear();
+        _components.AddRange(next);
+        return true;
     }
 
     /// <summary>Edits not yet written to the components (always 0 unless deferred).</summary>
@@ -108,7 +139,7 @@ public sealed class EditorDocument
     public bool Undo()
     {
         if (History.TakeUndo() is not { } command) return false;
-        foreach (var ch in command.Changes.Reverse()) Apply(ch.ComponentId, ch.Parameter, ch.Before);
+        foreach (var ch in command.Changes.Reverse().Where(ch => _byId.ContainsKey(ch.ComponentId))) Apply(ch.ComponentId, ch.Parameter, ch.Before);
         return true;
     }
 
@@ -116,7 +147,7 @@ public sealed class EditorDocument
     public bool Redo()
     {
         if (History.TakeRedo() is not { } command) return false;
-        foreach (var ch in command.Changes) Apply(ch.ComponentId, ch.Parameter, ch.After);
+        foreach (var ch in command.Changes.Where(ch => _byId.ContainsKey(ch.ComponentId))) Apply(ch.ComponentId, ch.Parameter, ch.After);
         return true;
     }
 

@@ -49,6 +49,7 @@ public sealed class EditorSession : IDisposable
     private IReadOnlyList<ComponentPreview>[] _capturedPreviews = Array.Empty<IReadOnlyList<ComponentPreview>>();
     private long[] _capturedVersions = Array.Empty<long>();
     private bool[] _capturedEnabled = Array.Empty<bool>();
+    private bool _componentsChanged; // set and cleared on the game's thread (frame handlers)
     private long _lastCaptureTimestamp;
     private long _lastPreviewRequest; // attached: when a frame last asked for previews (RequestPreviewsWhenDue)
     private int _publishPending, _republishPending, _inHandlers, _handlerThread, _submittedDispatches, _completedDispatches;
@@ -373,12 +374,25 @@ public sealed class EditorSession : IDisposable
         try
         {
             _frames++;
+            SynchronizeComponents(host);
             ApplyEdits();
             while (_frameWork.TryDequeue(out var work)) work();
             RequestPreviewsWhenDue(host);
         }
         catch (Exception e) { AddProblem($"applying edits failed: {e.GetType().Name}: {e.Message}"); }
         finally { ExitHandler(); }
+    }
+
+    /// <summary>Components the game added or removed since the last frame join or leave the inspectors (the page
+    /// rebuilds its list when the ids it polls change).</summary>
+    private void SynchronizeComponents(ComponentHost host)
+    {
+        lock (_gate)
+        {
+            if (!_document!.Synchronize(host.Components)) return;
+            ComponentTypes = _document.Components.Select(c => (c.Id, c.Component.GetType())).ToArray();
+            _componentsChanged = true;
+        }
     }
 
     /// <summary>Previews cost the game a read-back and host copies, so frames ask for them at most every
@@ -468,7 +482,8 @@ public sealed class EditorSession : IDisposable
             return;
         }
         long now = Stopwatch.GetTimestamp();
-        bool due = force || Stopwatch.GetElapsedTime(_lastCaptureTimestamp, now).TotalMilliseconds >= _options.TickIntervalMilliseconds;
+        // A changed component list is always picked up (the captured arrays below are indexed by position in the list).
+        bool due = force || _componentsChanged || Stopwatch.GetElapsedTime(_lastCaptureTimestamp, now).TotalMilliseconds >= _options.TickIntervalMilliseconds;
         if (!due)
         {
             var components = _document!.Components;
@@ -484,6 +499,7 @@ public sealed class EditorSession : IDisposable
             }
         }
         if (!due) return;
+        _componentsChanged = false;
         _lastCaptureTimestamp = now;
         RecordWork(); // timings are built when read: only for frames the editor picks up
         var capture = CaptureFrame();

@@ -368,6 +368,8 @@ async function poll() {
     updateUndo(s.undo, s.redo);
     $('#problems-panel').hidden = s.problems.length === 0;
     $('#problems').innerHTML = s.problems.map((p) => `<li>${escapeHtml(p)}</li>`).join('');
+    const ids = s.components.map((c) => c.id);
+    if (ids.length !== inspectors.size || ids.some((id) => !inspectors.has(id))) await syncComponents();
     for (const c of s.components) {
       const section = document.getElementById(`c-${c.id}`);
       if (!section) continue;
@@ -456,33 +458,53 @@ function wireToolbar() {
   });
 }
 
+// One component's list entry, section and inspector.
+function addComponent(c) {
+  const li = document.createElement('li');
+  li.dataset.id = c.id;
+  li.innerHTML = `<a href="#c-${encodeURIComponent(c.id)}">${escapeHtml(c.id)}</a><span class="err"></span>`;
+  $('#component-list').append(li);
+  const section = document.createElement('section');
+  section.className = 'component';
+  section.id = `c-${c.id}`;
+  section.innerHTML = `<h3>${escapeHtml(c.id)} <label><input type="checkbox" class="enabled" checked> enabled</label></h3>
+    <div class="status" data-state="ok"><span class="state">ok</span> <span class="message"></span> <progress max="1" hidden></progress></div>
+    <div class="error" hidden></div><div class="body"><div class="inspector"></div><div class="previews"></div></div>`;
+  $('#components').append(section);
+  inspectors.set(c.id, buildInspector(c, section.querySelector('.inspector')));
+  section.querySelector('input.enabled').onchange = async (ev) => {
+    pendingEnabled.set(c.id, ev.target.checked);
+    try { await api('POST', `/api/components/${encodeURIComponent(c.id)}/enabled`, { enabled: ev.target.checked }); }
+    catch (e) { pendingEnabled.delete(c.id); status(e.message, true); }
+  };
+}
+
+// An attached game added or removed components: drop the sections of those gone, build the new ones from a fresh schema
+// (the server updates the schema before the snapshot lists the change, so the schema decides).
+async function syncComponents() {
+  const schema = await api('GET', '/api/schema');
+  const ids = schema.components.map((c) => c.id);
+  for (const id of [...inspectors.keys()]) {
+    if (ids.includes(id)) continue;
+    inspectors.get(id).pane?.dispose?.();
+    inspectors.delete(id);
+    document.getElementById(`c-${id}`)?.remove();
+    document.querySelector(`#component-list li[data-id="${CSS.escape(id)}"]`)?.remove();
+  }
+  for (const c of schema.components) if (!inspectors.has(c.id)) addComponent(c);
+  $('#empty').hidden = inspectors.size > 0;
+  await refreshValues();
+  status(`components: ${[...inspectors.keys()].join(', ') || 'none'}`);
+}
+
 // ---------- start ----------
 
 async function main() {
   wireToolbar();
   const schema = await api('GET', '/api/schema');
   schemaVersion = schema.schemaVersion;
-  const main = $('#components');
   $('#empty').hidden = schema.components.length > 0;
-  for (const c of schema.components) {
-    const li = document.createElement('li');
-    li.dataset.id = c.id;
-    li.innerHTML = `<a href="#c-${encodeURIComponent(c.id)}">${escapeHtml(c.id)}</a><span class="err"></span>`;
-    $('#component-list').append(li);
-    const section = document.createElement('section');
-    section.className = 'component';
-    section.id = `c-${c.id}`;
-    section.innerHTML = `<h3>${escapeHtml(c.id)} <label><input type="checkbox" class="enabled" checked> enabled</label></h3>
-      <div class="status" data-state="ok"><span class="state">ok</span> <span class="message"></span> <progress max="1" hidden></progress></div>
-      <div class="error" hidden></div><div class="body"><div class="inspector"></div><div class="previews"></div></div>`;
-    main.append(section);
-    inspectors.set(c.id, buildInspector(c, section.querySelector('.inspector')));
-    section.querySelector('input.enabled').onchange = async (ev) => {
-      pendingEnabled.set(c.id, ev.target.checked);
-      try { await api('POST', `/api/components/${encodeURIComponent(c.id)}/enabled`, { enabled: ev.target.checked }); }
-      catch (e) { pendingEnabled.delete(c.id); status(e.message, true); }
-    };
-  }
+  for (const c of schema.components) addComponent(c);
   await refreshValues();
   await refreshPresets();
   document.body.dataset.ready = 'true';

@@ -191,6 +191,52 @@ public class EditorAttachTests : GpuTest
         Assert.That(pair.Frames, Has.Count.EqualTo(4));
     }
 
+    // Components the game adds or removes after attaching join or leave the inspectors at its next frame: the schema and
+    // the session list them, edits reach a new one, an undo step for a removed one is skipped, and its id is not reused.
+    [Test]
+    public async Task Attached_ComponentsAddedOrRemovedLater_JoinAndLeaveTheInspectors()
+    {
+        using var host = new ComponentHost(Gpu);
+        var first = host.Add(new PairComponent());
+        host.Tick(Dt);
+        using var session = Attach(host);
+        await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0,
+            PresetDirectory: Path.Combine(Path.GetTempPath(), $"ff-attach-{Guid.NewGuid():N}")));
+        using var http = new HttpClient { BaseAddress = server.Url };
+        async Task<string[]> SchemaIds() =>
+            JsonNode.Parse(await http.GetStringAsync("/api/schema"))!["components"]!.AsArray().Select(c => c!["id"]!.GetValue<string>()).ToArray();
+        Assert.That(await SchemaIds(), Is.EqualTo(new[] { "PairComponent" }));
+
+        var second = host.Add(new PairComponent());
+        var swatch = host.Add(new SwatchComponent());
+        Assert.That(await SchemaIds(), Is.EqualTo(new[] { "PairComponent" }), "nothing changes between the game's frames");
+        host.Tick(Dt);
+        Assert.That(await SchemaIds(), Is.EqualTo(new[] { "PairComponent", "PairComponent#2", "SwatchComponent" }));
+        EditorTestSupport.WaitFor(session, x => x.Find("PairComponent#2") is not null && x.Find("SwatchComponent") is not null, "the new components in the session");
+
+        var post = await http.PostAsync("/api/components/PairComponent%232/parameters",
+            new StringContent("{\"name\":\"A\",\"value\":0.25}", Encoding.UTF8, "application/json"));
+        Assert.That(post.StatusCode, Is.EqualTo(HttpStatusCode.OK), await post.Content.ReadAsStringAsync());
+        host.Tick(Dt);
+        Assert.That((first.A, second.A), Is.EqualTo((0.5f, 0.25f)), "the edit reached the component added after attaching");
+
+        host.Remove(second);
+        host.Tick(Dt);
+        Assert.That(await SchemaIds(), Is.EqualTo(new[] { "PairComponent", "SwatchComponent" }));
+        EditorTestSupport.WaitFor(session, x => x.Find("PairComponent#2") is null, "the removed component to leave the session");
+        var undo = await http.PostAsync("/api/undo", new StringContent("", Encoding.UTF8, "application/json"));
+        Assert.That(undo.StatusCode, Is.EqualTo(HttpStatusCode.OK), "undoing an edit of a removed component is skipped, not an error: " + await undo.Content.ReadAsStringAsync());
+        host.Tick(Dt);
+        Assert.That((first.A, second.A), Is.EqualTo((0.5f, 0.25f)), "the undo touched neither the removed component nor another one");
+
+        var third = host.Add(new PairComponent());
+        host.Tick(Dt);
+        Assert.That(await SchemaIds(), Is.EqualTo(new[] { "PairComponent", "SwatchComponent", "PairComponent#3" }), "a removed component's id is not given again");
+        Assert.That(swatch.Enabled, Is.True);
+        Assert.That(third.Violations, Is.Empty);
+        Assert.That(session.Snapshot.Problems, Is.Empty, "reading frames with a changed component list");
+    }
+
     [Test]
     public async Task Attached_Http_EditLandsAtTheNextFrameAndGameViewServesThePublishedFrame()
     {

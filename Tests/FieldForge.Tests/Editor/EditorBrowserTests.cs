@@ -99,6 +99,49 @@ public class EditorBrowserTests
         Assert.That(gpu.DrainValidationMessages(), Is.Empty);
     }
 
+    /// <summary>The attached editor follows the game's component list: a component the game adds while the page is open
+    /// gets its section and inspector without a reload, and its slider edits the game's own instance; one the game
+    /// removes leaves the page.</summary>
+    [Test]
+    public async Task Browser_AttachedToAGame_ComponentsAddedAndRemovedFollowOnThePage()
+    {
+        var (node, web) = BrowserPrerequisites();
+        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", "components");
+        var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
+        using var gpu = FieldForge.Gpu.GpuContext.Create(GpuTestEnvironment.Options);
+        var game = new SwatchGame(gpu);
+        var pair = new PairComponent();
+        try
+        {
+            using (var session = EditorSession.Attach(game.Host))
+            {
+                game.Start(session);
+                await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
+                void OnLine(string line)
+                {
+                    if (line == "e2e waiting: add") game.BetweenFrames(() => game.Host.Add(pair));
+                    else if (line == "e2e waiting: remove") game.BetweenFrames(() => game.Host.Remove(pair));
+                }
+                var (exit, output) = await RunNode(node, web, OnLine, Path.Combine("e2e", "components.e2e.mjs"), server.Url.ToString(), outDir, "PairComponent", "A");
+                TestContext.Out.WriteLine(output);
+                var screenshot = Path.Combine(outDir, "components.png");
+                if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the attached editor with a component the game added");
+                Assert.That(exit, Is.Zero, $"e2e script failed:\n{output}");
+                Assert.That(output, Does.Contain("e2e ok"));
+                Assert.That(session.Snapshot.Problems, Is.Empty);
+            }
+            Assert.That(game.Failure, Is.Null, "the game's frames never failed");
+            Assert.That(pair.A, Is.Not.EqualTo(0.5f), "the page's slider edited the component the game added");
+            Assert.That(game.Host.Components, Has.None.SameAs(pair));
+        }
+        finally
+        {
+            game.Dispose();
+            if (Directory.Exists(presets)) Directory.Delete(presets, recursive: true);
+        }
+        Assert.That(gpu.DrainValidationMessages(), Is.Empty);
+    }
+
     /// <summary>Issue 12, on the real game: `./ff game --editor` (the Vulkan sample, its own device and validation layer,
     /// run as its own process) serves the editor attached to its components; the page unticks the morph's Animate,
     /// drags T, and sees the game's rendered frame change. SIGTERM then stops the game cleanly (exit 0: no validation
@@ -203,14 +246,23 @@ public class EditorBrowserTests
         }
     }
 
-    private static async Task<(int Exit, string Output)> RunNode(string node, string workingDirectory, params string[] args)
+    private static Task<(int Exit, string Output)> RunNode(string node, string workingDirectory, params string[] args) =>
+        RunNode(node, workingDirectory, null, args);
+
+    /// <summary>Runs an e2e script; <paramref name="onLine"/> sees each line of its standard output as it comes.</summary>
+    private static async Task<(int Exit, string Output)> RunNode(string node, string workingDirectory, Action<string>? onLine, params string[] args)
     {
         var psi = new ProcessStartInfo(node) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var output = new StringBuilder();
         var lines = new object();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (lines) output.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (lines) output.AppendLine(e.Data);
+            onLine?.Invoke(e.Data);
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (lines) output.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -20,6 +20,7 @@ internal sealed class SwatchGame : IDisposable
     private EditorSession? _editor;
     private volatile bool _stop;
     private long _frames;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Action> _between = new();
 
     public SwatchGame(GpuContext gpu)
     {
@@ -34,6 +35,9 @@ internal sealed class SwatchGame : IDisposable
     public long Frames => Interlocked.Read(ref _frames);
     public Exception? Failure { get; private set; }
 
+    /// <summary>Runs <paramref name="action"/> on the game's thread before its next frame (adding or removing components).</summary>
+    public void BetweenFrames(Action action) => _between.Enqueue(action);
+
     /// <summary>Attaches <paramref name="editor"/>'s game view and starts ticking (attach the editor before this).</summary>
     public void Start(EditorSession editor)
     {
@@ -47,6 +51,7 @@ internal sealed class SwatchGame : IDisposable
         {
             while (!_stop)
             {
+                while (_between.TryDequeue(out var action)) action(); // as a game changes its scene: between frames
                 Host.Tick(1 / 30.0);
                 Render();
                 _editor!.PublishGameView(Width, Height, _frame);
