@@ -6,7 +6,8 @@ namespace FieldForge.Bench;
 /// <summary>`./ff bench parity`: why the simplex encoding fits 3D SDFs worse than the grid at equal steps, and what
 /// closes the gap. The skewed simplex lattice has sqrt(n+1) times the grid's vertices per unit volume at the same level
 /// scale; the simplex default now shrinks its scales by (n+1)^(-1/(2n)) to match the grid's density
-/// (<see cref="HashEncodingConfig.MatchGridVertexDensity"/>). The bench reports: parameter counts of both encodings at
+/// (<see cref="HashEncodingConfig.MatchGridVertexDensity"/>) and stores dense levels compactly, so both lattices have
+/// about the same parameters at equal L, F, T. The bench reports: parameter counts of both encodings at
 /// the benchmark configurations; per level, how many distinct lattice vertices the same points touch and how many
 /// distinct table slots they land in (does the skewed lattice collide worse under the same XOR-of-primes hash?); and
 /// held-out SDF errors (two seeds, mean) of the grid, the simplex at the old and the matched scales, and of experiments
