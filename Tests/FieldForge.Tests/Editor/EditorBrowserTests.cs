@@ -66,73 +66,66 @@ public class EditorBrowserTests
     [Test]
     public async Task Browser_AttachedToAGame_SliderChangesTheRenderedGameFrame()
     {
-        var (node, web) = BrowserPrerequisites();
-        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", "attached");
-        var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
-        using var gpu = FieldForge.Gpu.GpuContext.Create(GpuTestEnvironment.Options);
-        var game = new SwatchGame(gpu);
-        float levelBefore = game.Swatch.Level;
-        try
-        {
-            using (var session = EditorSession.Attach(game.Host))
+        float levelBefore = 0;
+        await RunAttachedGame("attached", "attach.e2e.mjs", ["SwatchComponent", "Level", "0.92"], "the attached editor with the game view",
+            game => { levelBefore = game.Swatch.Level; return _ => { }; },
+            async game =>
             {
-                game.Start(session);
-                await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
-                var (exit, output) = await RunNode(node, web, Path.Combine("e2e", "attach.e2e.mjs"), server.Url.ToString(), outDir, "SwatchComponent", "Level", "0.92");
-                TestContext.Out.WriteLine(output);
-                var screenshot = Path.Combine(outDir, "attached.png");
-                if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the attached editor with the game view");
-                Assert.That(exit, Is.Zero, $"e2e script failed:\n{output}");
-                Assert.That(output, Does.Contain("e2e ok"));
-                Assert.That(session.Snapshot.Problems, Is.Empty);
-            }
-            Assert.That(game.Failure, Is.Null, "the game's frames never failed");
-            Assert.That(game.Swatch.Level, Is.GreaterThan(levelBefore), "the slider changed the game's own component");
-            long frames = game.Frames;
-            await EditorTestSupport.WaitForAsync(() => game.Frames > frames + 2, "the game to keep ticking after the editor detached");
-        }
-        finally
-        {
-            game.Dispose();
-            if (Directory.Exists(presets)) Directory.Delete(presets, recursive: true);
-        }
-        Assert.That(gpu.DrainValidationMessages(), Is.Empty);
+                Assert.That(game.Swatch.Level, Is.GreaterThan(levelBefore), "the slider changed the game's own component");
+                long frames = game.Frames;
+                await EditorTestSupport.WaitForAsync(() => game.Frames > frames + 2, "the game to keep ticking after the editor detached");
+            });
     }
 
     /// <summary>The attached editor follows the game's component list: a component the game adds while the page is open
     /// gets its section and inspector without a reload, and its slider edits the game's own instance; one the game
     /// removes leaves the page.</summary>
     [Test]
-    public async Task Browser_AttachedToAGame_ComponentsAddedAndRemovedFollowOnThePage()
+    public Task Browser_AttachedToAGame_ComponentsAddedAndRemovedFollowOnThePage()
+    {
+        var pair = new PairComponent();
+        return RunAttachedGame("components", "components.e2e.mjs", ["PairComponent", "A"], "the attached editor with a component the game added",
+            game => line =>
+            {
+                if (line == "e2e waiting: add") game.BetweenFrames(() => game.Host.Add(pair));
+                else if (line == "e2e waiting: remove") game.BetweenFrames(() => game.Host.Remove(pair));
+            },
+            game =>
+            {
+                Assert.That(pair.A, Is.Not.EqualTo(0.5f), "the page's slider edited the component the game added");
+                Assert.That(game.Host.Components, Has.None.SameAs(pair));
+                return Task.CompletedTask;
+            });
+    }
+
+    /// <summary>Runs e2e/<paramref name="script"/> (url, output folder, then <paramref name="args"/>) against an editor
+    /// attached to a <see cref="SwatchGame"/> ticking on its own thread; <paramref name="prepare"/> returns what to do
+    /// with each line the script prints, <paramref name="after"/> checks the game once the editor has detached.</summary>
+    private static async Task RunAttachedGame(string name, string script, string[] args, string screenshotCaption,
+        Func<SwatchGame, Action<string>> prepare, Func<SwatchGame, Task> after)
     {
         var (node, web) = BrowserPrerequisites();
-        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", "components");
+        var outDir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "editor-e2e", name);
         var presets = Path.Combine(Path.GetTempPath(), $"ff-e2e-presets-{Guid.NewGuid():N}");
         using var gpu = FieldForge.Gpu.GpuContext.Create(GpuTestEnvironment.Options);
         var game = new SwatchGame(gpu);
-        var pair = new PairComponent();
+        var onLine = prepare(game);
         try
         {
             using (var session = EditorSession.Attach(game.Host))
             {
                 game.Start(session);
                 await using var server = await EditorServer.StartAsync(session, new EditorServerOptions(Port: 0, PresetDirectory: presets));
-                void OnLine(string line)
-                {
-                    if (line == "e2e waiting: add") game.BetweenFrames(() => game.Host.Add(pair));
-                    else if (line == "e2e waiting: remove") game.BetweenFrames(() => game.Host.Remove(pair));
-                }
-                var (exit, output) = await RunNode(node, web, OnLine, Path.Combine("e2e", "components.e2e.mjs"), server.Url.ToString(), outDir, "PairComponent", "A");
+                var (exit, output) = await RunNode(node, web, onLine, [Path.Combine("e2e", script), server.Url.ToString(), outDir, .. args]);
                 TestContext.Out.WriteLine(output);
-                var screenshot = Path.Combine(outDir, "components.png");
-                if (File.Exists(screenshot)) TestContext.AddTestAttachment(screenshot, "the attached editor with a component the game added");
+                var screenshot = Directory.Exists(outDir) ? Directory.GetFiles(outDir, "*.png").FirstOrDefault() : null;
+                if (screenshot is not null) TestContext.AddTestAttachment(screenshot, screenshotCaption);
                 Assert.That(exit, Is.Zero, $"e2e script failed:\n{output}");
                 Assert.That(output, Does.Contain("e2e ok"));
                 Assert.That(session.Snapshot.Problems, Is.Empty);
             }
             Assert.That(game.Failure, Is.Null, "the game's frames never failed");
-            Assert.That(pair.A, Is.Not.EqualTo(0.5f), "the page's slider edited the component the game added");
-            Assert.That(game.Host.Components, Has.None.SameAs(pair));
+            await after(game);
         }
         finally
         {
