@@ -5,27 +5,15 @@
 // holds still), then moves the parameter's slider towards <fraction> of its track and waits until the page's
 // "Game view" image (the game's own rendered frame) changes. Exits 0 after printing "e2e ok", or 1 with
 // "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider, finish } from './harness.mjs';
-import { mkdirSync } from 'node:fs';
+import { step, waitUntil as waitFor, dragSlider, scriptArguments, runInBrowser } from './harness.mjs';
 import { join } from 'node:path';
 
-const [url, outDir, componentId, parameter, fractionText = '0.92', switchOff = ''] = process.argv.slice(2);
-if (!url || !outDir || !componentId || !parameter) {
-  console.error('usage: node e2e/attach.e2e.mjs <editor-url> <output-dir> <component-id> <parameter> [fraction]');
-  process.exit(2);
-}
+const [url, outDir, componentId, parameter, fractionText = '0.92', switchOff = ''] = scriptArguments('node e2e/attach.e2e.mjs <editor-url> <output-dir> <component-id> <parameter> [fraction] [switch-off]', 4);
 const fraction = Number(fractionText);
-mkdirSync(outDir, { recursive: true });
 
 const waitUntil = (what, fn, timeoutMs = 60000) => waitFor(what, fn, timeoutMs);
 
-let browser;
-const pageErrors = [];
-try {
-  browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  collectPageErrors(page, pageErrors);
-
+await runInBrowser(1280, async (page, browser, pageErrors) => {
   const row = `[data-param="${componentId}.${parameter}"]`;
   const session = () => page.evaluate(async () => (await fetch('/api/session')).json());
   const serverValue = async () => (await session()).components.find((c) => c.id === componentId).values[parameter];
@@ -95,7 +83,4 @@ try {
   step(`screenshot ${join(outDir, 'attached.png')}`);
   if (s1.problems.length > 0) throw new Error(`problems: ${s1.problems.join('; ')}`);
   if (pageErrors.length > 0) throw new Error(pageErrors.join('; '));
-  await finish(browser, pageErrors);
-} catch (e) {
-  await finish(browser, pageErrors, e);
-}
+});

@@ -5,24 +5,13 @@
 // <added-id>, whose section and inspector must appear without a reload; dragging its <parameter> slider must reach the
 // server. Then it prints "e2e waiting: remove", the game removes that component, and its section and list entry must
 // go. Exits 0 after printing "e2e ok", or 1 with "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider, finish } from './harness.mjs';
-import { mkdirSync } from 'node:fs';
+import { step, waitUntil as waitFor, dragSlider, scriptArguments, runInBrowser } from './harness.mjs';
 import { join } from 'node:path';
 
-const [url, outDir, addedId, parameter] = process.argv.slice(2);
-if (!url || !outDir || !addedId || !parameter) {
-  console.error('usage: node e2e/components.e2e.mjs <editor-url> <output-dir> <added-id> <parameter>');
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
+const [url, outDir, addedId, parameter] = scriptArguments('node e2e/components.e2e.mjs <editor-url> <output-dir> <added-id> <parameter>', 4);
 const waitUntil = (what, fn, timeoutMs = 60000) => waitFor(what, fn, timeoutMs);
 
-let browser;
-const pageErrors = [];
-try {
-  browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  collectPageErrors(page, pageErrors);
+await runInBrowser(1280, async (page, browser, pageErrors) => {
   const sections = () => page.evaluate(() => [...document.querySelectorAll('section.component')].map((s) => s.id.slice(2)));
   const listed = () => page.evaluate(() => [...document.querySelectorAll('#component-list li')].map((li) => li.dataset.id));
   const session = () => page.evaluate(async () => (await fetch('/api/session')).json());
@@ -61,7 +50,4 @@ try {
   step(`sections after the game removed it: ${after.join(', ')}`);
   const s = await session();
   if (s.problems.length > 0) throw new Error(`problems: ${s.problems.join('; ')}`);
-  await finish(browser, pageErrors);
-} catch (e) {
-  await finish(browser, pageErrors, e);
-}
+});

@@ -2,27 +2,16 @@
 // Usage: node e2e/editor.e2e.mjs <editor-url> <output-dir> [component-id] [parameter]
 // Expects a running editor whose component has an image preview and a 0..1 float slider parameter (the NUnit test
 // starts one with the test-only SwatchComponent). Exits 0 after printing "e2e ok", or 1 with "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, dragSlider, finish } from './harness.mjs';
-import { mkdirSync } from 'node:fs';
+import { step, waitUntil as waitFor, dragSlider, scriptArguments, runInBrowser } from './harness.mjs';
 import { join } from 'node:path';
 
-const [url, outDir, componentId = 'SwatchComponent', parameter = 'Level'] = process.argv.slice(2);
-if (!url || !outDir) {
-  console.error('usage: node e2e/editor.e2e.mjs <editor-url> <output-dir> [component-id] [parameter]');
-  process.exit(2);
-}
-mkdirSync(outDir, { recursive: true });
+const [url, outDir, componentId = 'SwatchComponent', parameter = 'Level'] = scriptArguments('node e2e/editor.e2e.mjs <editor-url> <output-dir> [component-id] [parameter]', 2);
 // The inspector's text field rounds (two decimals by default), so compare with what rounding can hide.
 const near = (a, b) => Math.abs(a - b) <= 0.006 * Math.max(1, Math.abs(b));
 
 const waitUntil = (what, fn, timeoutMs = 20000) => waitFor(what, fn, timeoutMs);
 
-let browser;
-const pageErrors = [];
-try {
-  browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  collectPageErrors(page, pageErrors);
+await runInBrowser(1280, async (page, browser, pageErrors) => {
   const external = [];
   page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:')) external.push(r.url()); });
 
@@ -119,7 +108,4 @@ try {
   step(`screenshot ${join(outDir, 'editor.png')}`);
   if (external.length > 0) throw new Error(`the page fetched from outside the editor: ${external.join(', ')}`);
   if (pageErrors.length > 0) throw new Error(pageErrors.join('; '));
-  await finish(browser, pageErrors);
-} catch (e) {
-  await finish(browser, pageErrors, e);
-}
+});

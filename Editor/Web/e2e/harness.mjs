@@ -1,6 +1,7 @@
 // What every end-to-end script shares: timestamped steps, polling with a named timeout, and a headless Debian
 // Chromium whose page errors (and console errors other than expected 4xx responses) are collected for the verdict.
 import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 
 const t0 = Date.now();
 
@@ -52,4 +53,31 @@ export async function finish(browser, pageErrors, error) {
   } else console.log('e2e ok');
   try { await browser?.close(); } catch (e) { if (!error) throw e; /* after a failure the browser may be gone */ }
   process.exit(error ? 1 : 0);
+}
+
+/** The script's arguments (exits 2 with `usage` when fewer than `required`); the second, the output folder, is created. */
+export function scriptArguments(usage, required) {
+  const args = process.argv.slice(2);
+  if (args.length < required || args.slice(0, required).some((a) => !a)) {
+    console.error(`usage: ${usage}`);
+    process.exit(2);
+  }
+  mkdirSync(args[1], { recursive: true });
+  return args;
+}
+
+/** Runs `body(page, browser, pageErrors)` on a fresh page (`width` x 900) of a headless Chromium that collects the
+ *  page's errors, then ends the process with the verdict (see `finish`), whether the body returned or threw. */
+export async function runInBrowser(width, body) {
+  let browser;
+  const pageErrors = [];
+  try {
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    collectPageErrors(page, pageErrors);
+    await body(page, browser, pageErrors);
+    await finish(browser, pageErrors);
+  } catch (e) {
+    await finish(browser, pageErrors, e);
+  }
 }

@@ -5,24 +5,16 @@
 //   controls:   an 800 px window: log sliders, precision, reset-to-default, Ctrl+Z / Ctrl+Y / Ctrl+Shift+Z, layout,
 //               colour text, plot axes, status and cleared previews of a disabled component, and no framing.
 // Exits 0 after "e2e ok", or 1 with "e2e FAILED: <why>".
-import { step, waitUntil as waitFor, launchBrowser, collectPageErrors, finish } from './harness.mjs';
-import { mkdirSync } from 'node:fs';
+import { step, waitUntil as waitFor, scriptArguments, runInBrowser } from './harness.mjs';
 import { join } from 'node:path';
 
-const [url, outDir, scenario] = process.argv.slice(2);
-if (!url || !outDir || !scenario) { console.error('usage: node e2e/trust.e2e.mjs <editor-url> <output-dir> <responsive|controls>'); process.exit(2); }
-mkdirSync(outDir, { recursive: true });
+const [url, outDir, scenario] = scriptArguments('node e2e/trust.e2e.mjs <editor-url> <output-dir> <responsive|controls>', 3);
 const fail = (msg) => { throw new Error(msg); };
 
 // Polls every 50 ms: the responsiveness scenario measures edit latency, so the poll must not blur it.
 const waitUntil = (what, fn, timeoutMs = 30000) => waitFor(what, fn, timeoutMs, 50);
 
-let browser;
-const pageErrors = [];
-try {
-  browser = await launchBrowser();
-  const page = await browser.newPage({ viewport: { width: scenario === 'controls' ? 800 : 1280, height: 900 } });
-  collectPageErrors(page, pageErrors);
+await runInBrowser(scenario === 'controls' ? 800 : 1280, async (page, browser, pageErrors) => {
   const session = () => page.evaluate(async () => (await fetch('/api/session')).json());
   const component = async (id) => (await session()).components.find((c) => c.id === id);
   const value = async (id, name) => (await component(id)).values[name];
@@ -174,7 +166,4 @@ try {
   }
   const errors = pageErrors.filter((e) => !/Refused to display|frame-ancestors|X-Frame-Options/.test(e));
   if (errors.length > 0) fail(errors.join('; '));
-  await finish(browser, pageErrors);
-} catch (e) {
-  await finish(browser, pageErrors, e);
-}
+});
