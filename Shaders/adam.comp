@@ -38,14 +38,6 @@ layout(std430, binding = 1) buffer Grads { FF_T grads[]; };
 layout(std430, binding = 2) buffer M { FF_T m[]; };
 layout(std430, binding = 3) buffer V { FF_T v[]; };
 
-#ifdef VEC4
-// Per component: the old value where keep is set, the fresh one elsewhere (bit for bit either way).
-vec4 ff_keep(vec4 fresh, vec4 old, bvec4 keep)
-{
-    return vec4(keep.x ? old.x : fresh.x, keep.y ? old.y : fresh.y, keep.z ? old.z : fresh.z, keep.w ? old.w : fresh.w);
-}
-#endif
-
 void main()
 {
     uint i = ff_global_index();
@@ -68,12 +60,12 @@ void main()
     FF_T vHat = vi * pc.correction2;
     FF_T updated = p - pc.learningRate * mHat / (sqrt(vHat) + pc.epsilon);
 #ifdef VEC4
-    // A group of four with some untouched elements: those keep their value and moments.
+    // A group of four with some untouched elements: those keep their value and moments (mix with a bvec selects).
     if (sparse)
     {
-        mi = ff_keep(mi, m0, untouched);
-        vi = ff_keep(vi, v0, untouched);
-        updated = ff_keep(updated, p, untouched);
+        mi = mix(mi, m0, untouched);
+        vi = mix(vi, v0, untouched);
+        updated = mix(updated, p, untouched);
     }
 #endif
     m[i] = mi;

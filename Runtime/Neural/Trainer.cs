@@ -96,14 +96,10 @@ public sealed class Trainer : IDisposable
         var f = Field;
         using (batch.Time("adam"))
         {
-            if (Options.SparseTableUpdates)
-            {
-                // Tables: only the entries this step's samples touched (see TrainerOptions.SparseTableUpdates); MLP: all.
-                Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, 0, f.NetworkOffset, learningRate: learningRate,
-                    skipZeroGradients: true);
-                Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, f.NetworkOffset, learningRate: learningRate);
-            }
-            else Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, learningRate: learningRate);
+            // Tables: with SparseTableUpdates only the entries this step's samples touched; MLP: always every weight.
+            Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, 0, f.NetworkOffset, learningRate: learningRate,
+                skipZeroGradients: Options.SparseTableUpdates);
+            Optimizer.RecordStep(batch, f.Parameters, _gradients, _firstMoment, _secondMoment, Step, f.NetworkOffset, learningRate: learningRate);
         }
         if (measureLoss) f.Gpu.Primitives.RecordReduce(batch, _sampleLosses, ReduceOp.Sum, _lossValue, b);
     }
