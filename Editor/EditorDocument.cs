@@ -78,6 +78,14 @@ public sealed class EditorDocument
     public IReadOnlyDictionary<string, object?> ValuesOf(string id) =>
         _values.TryGetValue(id, out var v) ? v : throw new EditorException(404, $"no component '{id}' (have: {string.Join(", ", _byId.Keys)})");
 
+    /// <summary>The edited values of <paramref name="id"/>, or false when no such component is (any longer) in the document.</summary>
+    internal bool TryValuesOf(string id, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IReadOnlyDictionary<string, object?>? values)
+    {
+        bool found = _values.TryGetValue(id, out var v);
+        values = v;
+        return found;
+    }
+
     /// <summary>Writes every pending edit to its component (call between frames, on the thread that ticks them);
     /// returns how many were written.</summary>
     public int ApplyPending()

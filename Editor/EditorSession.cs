@@ -630,24 +630,27 @@ public sealed class EditorSession : IDisposable
         var host = _host!;
         lock (_gate)
         {
-            var withValues = new ComponentState[states.Count];
+            var withValues = new List<ComponentState>(states.Count);
             for (int i = 0; i < states.Count; i++)
             {
                 var c = capture.Components[i];
+                // Captured before the game removed it (an attached host's list changed since): the next capture, which
+                // the change forces, publishes the new list.
+                if (!doc.TryValuesOf(c.Id, out var values)) continue;
                 string? error = _errors.GetValueOrDefault(c.Id);
                 ComponentStatus status = error is not null ? ComponentStatus.Failed(error)
                     : !c.Enabled ? new ComponentStatus(ComponentActivity.Ok, "disabled", null, PreviewsStale: true)
                     : c.StatusError is not null ? ComponentStatus.Failed(c.StatusError)
                     : c.Status ?? ComponentStatus.Ready;
-                withValues[i] = states[i] with
+                withValues.Add(states[i] with
                 {
-                    Values = new Dictionary<string, object?>(doc.ValuesOf(c.Id), StringComparer.Ordinal),
+                    Values = new Dictionary<string, object?>(values, StringComparer.Ordinal),
                     Error = error ?? c.PreviewError,
                     Status = status,
-                };
+                });
             }
             Volatile.Write(ref _snapshot, new SessionSnapshot(host.Gpu.DeviceInfo.Name, ++_sequence, capture.Frame, capture.FrameMilliseconds, capture.FramesPerSecond,
-                withValues, doc.History.UndoCount, doc.History.RedoCount, _problems.ToArray(),
+                withValues.ToArray(), doc.History.UndoCount, doc.History.RedoCount, _problems.ToArray(),
                 capture.Work.Frame, capture.Work.Milliseconds, capture.Work.Dispatches, capture.Work.Timings) { Attached = IsAttached });
         }
     }
@@ -662,7 +665,9 @@ public sealed class EditorSession : IDisposable
         Volatile.Write(ref _snapshot, s with
         {
             Sequence = ++_sequence,
-            Components = s.Components.Select(c => c with { Values = new Dictionary<string, object?>(doc.ValuesOf(c.Id), StringComparer.Ordinal) }).ToArray(),
+            // (A component the game removed since the snapshot leaves it here already.)
+            Components = s.Components.Where(c => doc.TryValuesOf(c.Id, out _))
+                .Select(c => c with { Values = new Dictionary<string, object?>(doc.ValuesOf(c.Id), StringComparer.Ordinal) }).ToArray(),
             UndoCount = doc.History.UndoCount,
             RedoCount = doc.History.RedoCount,
         });
