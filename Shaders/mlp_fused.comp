@@ -16,9 +16,15 @@
 //! kernel mlp_fused_forward_w16 FUSED_FORWARD WIDTH=16
 //! kernel mlp_fused_forward_w32 FUSED_FORWARD WIDTH=32
 //! kernel mlp_fused_forward_w64 FUSED_FORWARD WIDTH=64
+//! kernel mlp_fused_forward_w16_v4 FUSED_FORWARD FUSED_VEC4 WIDTH=16
+//! kernel mlp_fused_forward_w32_v4 FUSED_FORWARD FUSED_VEC4 WIDTH=32
+//! kernel mlp_fused_forward_w64_v4 FUSED_FORWARD FUSED_VEC4 WIDTH=64
 //! kernel mlp_fused_backward_w16 FUSED_BACKWARD WIDTH=16
 //! kernel mlp_fused_backward_w32 FUSED_BACKWARD WIDTH=32
 //! kernel mlp_fused_backward_w64 FUSED_BACKWARD WIDTH=64
+//! kernel mlp_fused_backward_w16_v4 FUSED_BACKWARD FUSED_VEC4 WIDTH=16
+//! kernel mlp_fused_backward_w32_v4 FUSED_BACKWARD FUSED_VEC4 WIDTH=32
+//! kernel mlp_fused_backward_w64_v4 FUSED_BACKWARD FUSED_VEC4 WIDTH=64
 //! kernel mlp_reduce_partials FUSED_REDUCE
 //! kernel mlp_pack_weights FUSED_PACK
 #extension GL_EXT_control_flow_attributes : require
@@ -34,67 +40,84 @@ layout(local_size_x = FUSED_LANES) in;
 // Packed weights (ff_stride4, ff_packed_offset): see mlp_common.glsl.
 
 #if !defined(FUSED_REDUCE) && !defined(FUSED_PACK)
-// Sample k of this invocation (k < FUSED_K), and the index loads use (dead samples past the batch read sample 0).
-uint ff_sample(uint k) { return gl_WorkGroupID.x * FUSED_TILE + k * FUSED_LANES + gl_LocalInvocationID.x; }
-uint ff_load_index(uint k) { uint s = ff_sample(k); return s < pc.count ? s : 0u; }
+// This invocation's FUSED_K samples are consecutive, from ff_first(); dead samples past the batch read sample 0.
+uint ff_first() { return gl_WorkGroupID.x * FUSED_TILE + gl_LocalInvocationID.x * FUSED_K; }
 // Row of unit j of layer l in the workspace's pre-activation / delta buffers (hidden layers' activations likewise).
 uint ff_row(uint l, uint j) { return (l * pc.width + j) * pc.count; }
+#define FF_INPUT_ROW(i) ((i) * pc.count)
+#define FF_HIDDEN_ROW(i) ff_row(l - 1u, (i))
+
+// V[k] (k < FUSED_K) = BUF[ROW + ff_first() + k], and back. FUSED_VEC4: FUSED_K / 4 vec4 accesses (rows are 16-byte
+// aligned and the batch size a multiple of 4, so each vec4 lies wholly inside or outside the batch).
+#ifdef FUSED_VEC4
+#define FF_LOAD_K(BUF, ROW, V) \
+    [[unroll]] for (int q_ = 0; q_ < FUSED_K / 4; q_++) \
+    { \
+        uint s_ = ff_first() + 4u * uint(q_); \
+        vec4 t_ = BUF##4[((ROW) + (s_ < pc.count ? s_ : 0u)) >> 2]; \
+        V[4 * q_] = t_.x; V[4 * q_ + 1] = t_.y; V[4 * q_ + 2] = t_.z; V[4 * q_ + 3] = t_.w; \
+    }
+#define FF_STORE_K(BUF, ROW, V) \
+    [[unroll]] for (int q_ = 0; q_ < FUSED_K / 4; q_++) \
+    { \
+        uint s_ = ff_first() + 4u * uint(q_); \
+        if (s_ < pc.count) BUF##4[((ROW) + s_) >> 2] = vec4(V[4 * q_], V[4 * q_ + 1], V[4 * q_ + 2], V[4 * q_ + 3]); \
+    }
+#else
+#define FF_LOAD_K(BUF, ROW, V) \
+    [[unroll]] for (int q_ = 0; q_ < FUSED_K; q_++) { uint s_ = ff_first() + uint(q_); V[q_] = BUF[(ROW) + (s_ < pc.count ? s_ : 0u)]; }
+#define FF_STORE_K(BUF, ROW, V) \
+    [[unroll]] for (int q_ = 0; q_ < FUSED_K; q_++) { uint s_ = ff_first() + uint(q_); if (s_ < pc.count) BUF[(ROW) + s_] = V[q_]; }
+#endif
 #endif
 
 #ifdef FUSED_FORWARD
-// The layer input of sample k: the network input for layer 0, the previous hidden layer's activations otherwise.
-float ff_layer_input(uint l, uint i, uint k)
-{
-    uint s = ff_load_index(k);
-    return l == 0u ? inputValues[i * pc.count + s] : post[ff_row(l - 1u, i) + s];
-}
+// z[j][k] += sum_i W[j][i] a_i(k) over the layer's inputs, read from buffer IN (inputValues for layer 0, post for hidden
+// layers): four inputs at a time, 4 x FUSED_K activation loads and WIDTH vec4 weight loads feed 4 x WIDTH x FUSED_K
+// multiply-adds (inputs past nIn have zero weights; their activation index is clamped to stay finite).
+#define FF_FORWARD_INPUTS(IN, ROW) \
+    for (uint i = 0u; i < nIn; i += 4u) \
+    { \
+        float a[4][FUSED_K]; \
+        [[unroll]] for (int c = 0; c < 4; c++) { FF_LOAD_K(IN, ROW(min(i + uint(c), nIn - 1u)), a[c]) } \
+        [[unroll]] for (int j = 0; j < WIDTH; j++) \
+        { \
+            vec4 w = P4[(base + uint(j) * stride + i) >> 2]; \
+            [[unroll]] for (int k = 0; k < FUSED_K; k++) z[j][k] += dot(w, vec4(a[0][k], a[1][k], a[2][k], a[3][k])); \
+        } \
+    }
 
 void main()
 {
-    // Hidden layers: WIDTH x FUSED_K pre-activations in registers; per input unit i, FUSED_K activation loads and
-    // WIDTH weight loads feed WIDTH x FUSED_K multiply-adds.
+    // Hidden layers: WIDTH x FUSED_K pre-activations in registers.
     for (uint l = 0u; l < pc.hiddenLayers; l++)
     {
         uint nIn = ff_layer_inputs(l), stride = ff_stride4(nIn);
         uint base = ff_packed_offset(l);
-        float z[FUSED_K][WIDTH];
+        float z[WIDTH][FUSED_K];
         [[unroll]] for (int j = 0; j < WIDTH; j++)
         {
             float b = packedScalar(base + WIDTH * stride + uint(j));
-            [[unroll]] for (int k = 0; k < FUSED_K; k++) z[k][j] = b;
+            [[unroll]] for (int k = 0; k < FUSED_K; k++) z[j][k] = b;
         }
-        // Four inputs at a time: 4 x FUSED_K activation loads and WIDTH vec4 weight loads feed 4 x WIDTH x FUSED_K
-        // multiply-adds (inputs past nIn have zero weights; their activation index is clamped to stay finite).
-        for (uint i = 0u; i < nIn; i += 4u)
-        {
-            vec4 a[FUSED_K];
-            [[unroll]] for (int k = 0; k < FUSED_K; k++)
-                [[unroll]] for (int c = 0; c < 4; c++) a[k][c] = ff_layer_input(l, min(i + uint(c), nIn - 1u), uint(k));
-            [[unroll]] for (int j = 0; j < WIDTH; j++)
-            {
-                vec4 w = P4[(base + uint(j) * stride + i) >> 2];
-                [[unroll]] for (int k = 0; k < FUSED_K; k++) z[k][j] += dot(w, a[k]);
-            }
-        }
+        // The input buffer is fixed per branch, so no load sits behind a select of two buffers.
+        if (l == 0u) { FF_FORWARD_INPUTS(inputValues, FF_INPUT_ROW) }
+        else { FF_FORWARD_INPUTS(post, FF_HIDDEN_ROW) }
         // Each invocation reads back only its own samples, so layers need no barrier between them.
-        [[unroll]] for (int k = 0; k < FUSED_K; k++)
+        [[unroll]] for (int j = 0; j < WIDTH; j++)
         {
-            uint s = ff_sample(uint(k));
-            if (s >= pc.count) continue;
-            [[unroll]] for (int j = 0; j < WIDTH; j++)
-            {
-                uint row = ff_row(l, uint(j)) + s;
-                if (pc.chunk != 0u) acts[row] = z[k][j];
-                post[row] = ff_activate(z[k][j], pc.hiddenActivation);
-            }
+            uint row = ff_row(l, uint(j));
+            if (pc.chunk != 0u) { FF_STORE_K(acts, row, z[j]) }
+            float h[FUSED_K];
+            [[unroll]] for (int k = 0; k < FUSED_K; k++) h[k] = ff_activate(z[j][k], pc.hiddenActivation);
+            FF_STORE_K(post, row, h)
         }
     }
     // Output layer: the last hidden activations in registers, one output unit at a time.
     uint L = pc.hiddenLayers;
     uint base = ff_packed_offset(L);
-    float a[FUSED_K][WIDTH];
-    [[unroll]] for (int k = 0; k < FUSED_K; k++)
-        [[unroll]] for (int i = 0; i < WIDTH; i++) a[k][i] = post[ff_row(L - 1u, uint(i)) + ff_load_index(uint(k))];
+    float a[WIDTH][FUSED_K];
+    [[unroll]] for (int i = 0; i < WIDTH; i++) { FF_LOAD_K(post, ff_row(L - 1u, uint(i)), a[i]) }
     for (uint o = 0u; o < pc.outputs; o++)
     {
         float z[FUSED_K];
@@ -103,28 +126,21 @@ void main()
         [[unroll]] for (int i = 0; i < WIDTH; i += 4)
         {
             vec4 w = P4[(base + o * WIDTH + uint(i)) >> 2];
-            [[unroll]] for (int k = 0; k < FUSED_K; k++) z[k] += dot(w, vec4(a[k][i], a[k][i + 1], a[k][i + 2], a[k][i + 3]));
+            [[unroll]] for (int k = 0; k < FUSED_K; k++) z[k] += dot(w, vec4(a[i][k], a[i + 1][k], a[i + 2][k], a[i + 3][k]));
         }
-        [[unroll]] for (int k = 0; k < FUSED_K; k++)
-        {
-            uint s = ff_sample(uint(k));
-            if (s >= pc.count) continue;
-            if (pc.chunk != 0u) acts[ff_row(L, o) + s] = z[k];
-            outputValues[o * pc.count + s] = ff_activate(z[k], pc.outputActivation);
-        }
+        if (pc.chunk != 0u) { FF_STORE_K(acts, ff_row(L, o), z) }
+        float y[FUSED_K];
+        [[unroll]] for (int k = 0; k < FUSED_K; k++) y[k] = ff_activate(z[k], pc.outputActivation);
+        FF_STORE_K(outputValues, o * pc.count, y)
     }
 }
 #endif
 
 #ifdef FUSED_BACKWARD
-// Input a_i(s) of layer l from buffer IN (inputValues for layer 0, post for hidden layers); the bias column i == nIn
-// reads 1. The 4-suffixed form reads four consecutive samples from s (a multiple of 4).
-#define FF_INPUT4(IN, rowOf, i, s) ((i) == nIn ? vec4(1.0) : IN##4[((rowOf) + (s)) >> 2])
-#define FF_INPUT1(IN, rowOf, i, s) ((i) == nIn ? 1.0 : IN((rowOf) + (s)))
-
-// The sample loop of the weight gradient, with the layer's input buffer fixed so no load sits behind a branch.
+// The sample loop of the weight gradient over the workgroup's tile, with the layer's input buffer IN fixed so no load
+// sits behind a branch; the bias column i == nIn reads 1. FUSED_VEC4 reads four samples per load.
+#ifdef FUSED_VEC4
 #define FF_GRADIENT_LOOPS(IN, ROW) \
-    if (pc.mode == 1u) \
     { \
         vec4 acc4[FUSED_RB][FUSED_CB]; \
         [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
@@ -133,30 +149,46 @@ void main()
         { \
             vec4 d[FUSED_RB], a[FUSED_CB]; \
             [[unroll]] for (int r = 0; r < FUSED_RB; r++) d[r] = deltas4[(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s) >> 2]; \
-            [[unroll]] for (int c = 0; c < FUSED_CB; c++) { uint i = min(c0 + uint(c), nIn); a[c] = FF_INPUT4(IN, ROW(min(i, nIn - 1u)), i, s); } \
+            [[unroll]] for (int c = 0; c < FUSED_CB; c++) \
+            { \
+                uint i = min(c0 + uint(c), nIn); \
+                a[c] = i == nIn ? vec4(1.0) : IN##4[(ROW(min(i, nIn - 1u)) + s) >> 2]; \
+            } \
             [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
                 [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc4[r][c] += d[r] * a[c]; \
         } \
         [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
             [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc[r][c] = (acc4[r][c].x + acc4[r][c].y) + (acc4[r][c].z + acc4[r][c].w); \
-    } \
-    else \
-    { \
-        for (uint s = first; s < last; s++) \
-        { \
-            float d[FUSED_RB], a[FUSED_CB]; \
-            [[unroll]] for (int r = 0; r < FUSED_RB; r++) d[r] = deltas(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s); \
-            [[unroll]] for (int c = 0; c < FUSED_CB; c++) { uint i = min(c0 + uint(c), nIn); a[c] = FF_INPUT1(IN, ROW(min(i, nIn - 1u)), i, s); } \
-            [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
-                [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc[r][c] += d[r] * a[c]; \
-        } \
     }
-#define FF_INPUT_ROW(i) ((i) * pc.count)
-#define FF_HIDDEN_ROW(i) ff_row(l - 1u, (i))
+#define FF_BIAS_LOOP \
+    { \
+        vec4 acc4[FUSED_RB]; \
+        [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc4[r] = vec4(0.0); \
+        for (uint s = first; s < last; s += 4u) \
+            [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc4[r] += deltas4[(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s) >> 2]; \
+        [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] = (acc4[r].x + acc4[r].y) + (acc4[r].z + acc4[r].w); \
+    }
+#else
+#define FF_GRADIENT_LOOPS(IN, ROW) \
+    for (uint s = first; s < last; s++) \
+    { \
+        float d[FUSED_RB], a[FUSED_CB]; \
+        [[unroll]] for (int r = 0; r < FUSED_RB; r++) d[r] = deltas[ff_row(l, min(j0 + uint(r), nOut - 1u)) + s]; \
+        [[unroll]] for (int c = 0; c < FUSED_CB; c++) \
+        { \
+            uint i = min(c0 + uint(c), nIn); \
+            a[c] = i == nIn ? 1.0 : IN[ROW(min(i, nIn - 1u)) + s]; \
+        } \
+        [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
+            [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc[r][c] += d[r] * a[c]; \
+    }
+#define FF_BIAS_LOOP \
+    for (uint s = first; s < last; s++) \
+        [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] += deltas[ff_row(l, min(j0 + uint(r), nOut - 1u)) + s];
+#endif
 
 // dW of layer l over this workgroup's tile: FUSED_RB x FUSED_CB blocks (columns include the bias), each summed over the
-// tile's samples in registers and written once into the workgroup's partials slice. With pc.mode == 1 (batch size a
-// multiple of 4) the samples are read four at a time.
+// tile's samples in registers and written once into the workgroup's partials slice.
 void ff_weight_gradient(uint l)
 {
     uint nIn = ff_layer_inputs(l), nOut = ff_layer_outputs(l);
@@ -175,20 +207,8 @@ void ff_weight_gradient(uint l)
     {
         uint j0 = block * FUSED_RB;
         float acc[FUSED_RB];
-        if (pc.mode == 1u)
-        {
-            vec4 acc4[FUSED_RB];
-            [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc4[r] = vec4(0.0);
-            for (uint s = first; s < last; s += 4u)
-                [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc4[r] += deltas4[(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s) >> 2];
-            [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] = (acc4[r].x + acc4[r].y) + (acc4[r].z + acc4[r].w);
-        }
-        else
-        {
-            [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] = 0.0;
-            for (uint s = first; s < last; s++)
-                [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] += deltas(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s);
-        }
+        [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] = 0.0;
+        FF_BIAS_LOOP
         [[unroll]] for (int r = 0; r < FUSED_RB; r++)
         {
             uint j = j0 + uint(r);
@@ -221,15 +241,16 @@ void ff_weight_gradient(uint l)
 void main()
 {
     uint L = pc.hiddenLayers;
-    // Output deltas dL/dz of this invocation's samples (zero for samples past the batch).
+    // Output deltas dL/dz of this invocation's samples.
     for (uint o = 0u; o < pc.outputs; o++)
-        [[unroll]] for (int k = 0; k < FUSED_K; k++)
-        {
-            uint s = ff_sample(uint(k));
-            if (s >= pc.count) continue;
-            uint row = ff_row(L, o) + s;
-            deltas(row) = outputGrad[o * pc.count + s] * ff_activate_derivative(acts[row], pc.outputActivation);
-        }
+    {
+        uint row = ff_row(L, o);
+        float g[FUSED_K], z[FUSED_K];
+        FF_LOAD_K(outputGrad, o * pc.count, g)
+        FF_LOAD_K(acts, row, z)
+        [[unroll]] for (int k = 0; k < FUSED_K; k++) g[k] *= ff_activate_derivative(z[k], pc.outputActivation);
+        FF_STORE_K(deltas, row, g)
+    }
     for (int li = int(L); li >= 0; li--)
     {
         uint l = uint(li);
@@ -240,59 +261,58 @@ void main()
         ff_weight_gradient(l);
         if (l > 0u)
         {
-            // Deltas of layer l-1: g[k][i] = sum_j W[j][i] d_j(k), then times act'(z).
-            float g[FUSED_K][WIDTH];
-            [[unroll]] for (int k = 0; k < FUSED_K; k++)
-                [[unroll]] for (int i = 0; i < WIDTH; i++) g[k][i] = 0.0;
+            // Deltas of layer l-1: g[i][k] = sum_j W[j][i] d_j(k), then times act'(z).
+            float g[WIDTH][FUSED_K];
+            [[unroll]] for (int i = 0; i < WIDTH; i++)
+                [[unroll]] for (int k = 0; k < FUSED_K; k++) g[i][k] = 0.0;
             for (uint j = 0u; j < nOut; j++)
             {
                 float d[FUSED_K];
-                [[unroll]] for (int k = 0; k < FUSED_K; k++) d[k] = deltas(ff_row(l, j) + ff_load_index(uint(k)));
+                FF_LOAD_K(deltas, ff_row(l, j), d)
                 [[unroll]] for (int i = 0; i < WIDTH; i += 4)
                 {
                     vec4 w = P4[(base + j * WIDTH + uint(i)) >> 2];
                     [[unroll]] for (int k = 0; k < FUSED_K; k++)
                     {
-                        g[k][i] += w.x * d[k];
-                        g[k][i + 1] += w.y * d[k];
-                        g[k][i + 2] += w.z * d[k];
-                        g[k][i + 3] += w.w * d[k];
+                        g[i][k] += w.x * d[k];
+                        g[i + 1][k] += w.y * d[k];
+                        g[i + 2][k] += w.z * d[k];
+                        g[i + 3][k] += w.w * d[k];
                     }
                 }
             }
-            [[unroll]] for (int k = 0; k < FUSED_K; k++)
+            [[unroll]] for (int i = 0; i < WIDTH; i++)
             {
-                uint s = ff_sample(uint(k));
-                if (s >= pc.count) continue;
-                [[unroll]] for (int i = 0; i < WIDTH; i++)
-                {
-                    uint row = ff_row(l - 1u, uint(i)) + s;
-                    deltas(row) = g[k][i] * ff_activate_derivative(acts[row], pc.hiddenActivation);
-                }
+                uint row = ff_row(l - 1u, uint(i));
+                float z[FUSED_K];
+                FF_LOAD_K(acts, row, z)
+                [[unroll]] for (int k = 0; k < FUSED_K; k++) g[i][k] *= ff_activate_derivative(z[k], pc.hiddenActivation);
+                FF_STORE_K(deltas, row, g[i])
             }
         }
         else if (pc.layer != 0u)
         {
-            // dL/dinput: the layer-0 deltas in registers, one input unit at a time.
-            float d[FUSED_K][WIDTH];
-            [[unroll]] for (int k = 0; k < FUSED_K; k++)
-                [[unroll]] for (int j = 0; j < WIDTH; j++) d[k][j] = deltas(ff_row(0u, uint(j)) + ff_load_index(uint(k)));
+            // dL/dinput: the layer-0 deltas in registers, four input units at a time.
+            float d[WIDTH][FUSED_K];
+            [[unroll]] for (int j = 0; j < WIDTH; j++) { FF_LOAD_K(deltas, ff_row(0u, uint(j)), d[j]) }
             for (uint i = 0u; i < nIn; i += 4u)
             {
-                vec4 g[FUSED_K];
-                [[unroll]] for (int k = 0; k < FUSED_K; k++) g[k] = vec4(0.0);
+                float g[4][FUSED_K];
+                [[unroll]] for (int c = 0; c < 4; c++)
+                    [[unroll]] for (int k = 0; k < FUSED_K; k++) g[c][k] = 0.0;
                 [[unroll]] for (int j = 0; j < WIDTH; j++)
                 {
                     vec4 w = P4[(base + uint(j) * stride + i) >> 2];
-                    [[unroll]] for (int k = 0; k < FUSED_K; k++) g[k] += w * d[k][j];
+                    [[unroll]] for (int k = 0; k < FUSED_K; k++)
+                    {
+                        g[0][k] += w.x * d[j][k];
+                        g[1][k] += w.y * d[j][k];
+                        g[2][k] += w.z * d[j][k];
+                        g[3][k] += w.w * d[j][k];
+                    }
                 }
-                [[unroll]] for (int k = 0; k < FUSED_K; k++)
-                {
-                    uint s = ff_sample(uint(k));
-                    if (s >= pc.count) continue;
-                    [[unroll]] for (int c = 0; c < 4; c++)
-                        if (i + uint(c) < nIn) inputGrad[(i + uint(c)) * pc.count + s] = g[k][c];
-                }
+                [[unroll]] for (int c = 0; c < 4; c++)
+                    if (i + uint(c) < nIn) { FF_STORE_K(inputGrad, (i + uint(c)) * pc.count, g[c]) }
             }
         }
     }

@@ -83,15 +83,19 @@ public sealed class Mlp
         return packed;
     }
 
-    /// <summary>The fused forward and backward kernels of this network's width (for tests that load every kernel).</summary>
-    internal KernelSpec[] FusedSpecs => [FusedSpec("forward"), FusedSpec("backward")];
+    /// <summary>The fused forward and backward kernels of this network's width, both variants (for tests that load every kernel).</summary>
+    internal KernelSpec[] FusedSpecs => [FusedSpec(false, 1), FusedSpec(true, 1), FusedSpec(false, 4), FusedSpec(true, 4)];
 
-    // Built once per network: a per-frame inference records without formatting kernel names.
-    private KernelSpec FusedSpec(string pass) => pass == "forward"
-        ? _fusedForward ??= new($"mlp_fused_forward_w{Config.Width}", Buffers: 5, PushConstantBytes: PushBytes)
-        : _fusedBackward ??= new($"mlp_fused_{pass}_w{Config.Width}", Buffers: 8, PushConstantBytes: PushBytes);
+    // Built once per network: a per-frame inference records without formatting kernel names. A batch size that is a
+    // multiple of 4 gets the _v4 variant, which moves four consecutive samples per storage-buffer access.
+    private KernelSpec FusedSpec(bool backward, int count)
+    {
+        int variant = (backward ? 2 : 0) + (count % 4 == 0 ? 1 : 0);
+        return _fusedSpecs[variant] ??= new($"mlp_fused_{(backward ? "backward" : "forward")}_w{Config.Width}{(count % 4 == 0 ? "_v4" : "")}",
+            Buffers: backward ? 8 : 5, PushConstantBytes: PushBytes);
+    }
 
-    private KernelSpec? _fusedForward, _fusedBackward;
+    private readonly KernelSpec?[] _fusedSpecs = new KernelSpec?[4];
 
     /// <summary>Deterministic initial weights: He-uniform U(±sqrt(6 / fan_in)) (ReLU/none/sigmoid), SIREN's U(±sqrt(6 / fan_in)) for sine; zero biases.</summary>
     public void InitializeParameters(Span<float> weights)
@@ -136,7 +140,7 @@ public sealed class Mlp
             // Training (pc.chunk = 1) also keeps the pre-activations for the backward pass.
             var groups = new GroupCount((uint)((count + FusedTile - 1) / FusedTile));
             var packed = RecordPack(batch, weights, weightOffset, workspace);
-            batch.Dispatch(batch.Context.GetKernel(FusedSpec("forward")), Push(count, weightOffset, chunk: training ? 1 : 0), groups,
+            batch.Dispatch(batch.Context.GetKernel(FusedSpec(backward: false, count)), Push(count, weightOffset, chunk: training ? 1 : 0), groups,
                 packed, input, workspace.PreActivations, workspace.Activations, output);
             return;
         }
@@ -178,11 +182,10 @@ public sealed class Mlp
             // Weight gradients: one plain store per weight per workgroup into its slice of the partials, then a
             // fixed-order sum. No float atomics and the same bits every run, whatever the accumulation asked for.
             int groups = (count + FusedTile - 1) / FusedTile;
-            // mode 1: rows start on 16-byte boundaries, so the weight gradient reads four samples per load.
-            var push = Push(count, weightOffset, layer: computeInputGradients ? 1 : 0, mode: count % 4 == 0 ? 1u : 0u, stride: ParameterCount);
+            var push = Push(count, weightOffset, layer: computeInputGradients ? 1 : 0, stride: ParameterCount);
             var partials = workspace.Partials(groups * ParameterCount);
             var packed = RecordPack(batch, weights, weightOffset, workspace);
-            batch.Dispatch(gpu.GetKernel(FusedSpec("backward")), push, new GroupCount((uint)groups), packed, input, workspace.PreActivations,
+            batch.Dispatch(gpu.GetKernel(FusedSpec(backward: true, count)), push, new GroupCount((uint)groups), packed, input, workspace.PreActivations,
                 workspace.Activations, outputGradients, workspace.Deltas, partials, inputGradients);
             batch.DispatchThreads(gpu.GetKernel(ReducePartialsSpec), Push((int)ParameterCount, gradientOffset, chunk: groups, stride: ParameterCount),
                 ParameterCount, partials, weightGradients);

@@ -24,7 +24,7 @@ layout(push_constant) uniform Push
     uint layer;        // which layer (0..hiddenLayers) a per-layer kernel works on
     uint chunk;        // weight-gradient kernel: samples per workgroup; fused forward: 1 = training (store z, h);
                        // partials reduction: workgroups to sum
-    uint mode;         // fused backward: 1 = write per-workgroup partials instead of atomic adds
+    uint mode;         // reserved (0)
     uint stride;       // fused backward / reduction: floats per workgroup slice of the partials buffer
 } pc;
 #endif

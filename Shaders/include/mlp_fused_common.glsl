@@ -15,28 +15,35 @@ layout(std430, binding = 0) readonly buffer Weights { float W[]; };
 layout(std430, binding = 1) writeonly buffer Packed { float packed[]; };
 #endif
 
+// Per-sample buffers are declared as vec4 in the FUSED_VEC4 variants (batch size a multiple of 4: every feature-major row
+// starts on a 16-byte boundary, so an invocation's four consecutive samples are one aligned vec4) and as float otherwise.
+// On SIMD CPU drivers every storage-buffer access is a loop over the lanes, so one vec4 access instead of four scalar
+// ones is most of what the fused kernels cost there; on a GPU the accesses stay coalesced either way.
+#ifdef FUSED_VEC4
+#define FF_SAMPLE_T vec4
+#define FF_SAMPLE_ARRAY(name) name##4[]
+#else
+#define FF_SAMPLE_T float
+#define FF_SAMPLE_ARRAY(name) name[]
+#endif
+
 #ifdef FUSED_FORWARD
 layout(std430, binding = 0) readonly buffer Packed { vec4 P4[]; };
-layout(std430, binding = 1) readonly buffer Input { float inputValues[]; };
-layout(std430, binding = 2) writeonly buffer Acts { float acts[]; };
-layout(std430, binding = 3) buffer Post { float post[]; };
-layout(std430, binding = 4) writeonly buffer Output { float outputValues[]; };
+layout(std430, binding = 1) readonly buffer Input { FF_SAMPLE_T FF_SAMPLE_ARRAY(inputValues); };
+layout(std430, binding = 2) writeonly buffer Acts { FF_SAMPLE_T FF_SAMPLE_ARRAY(acts); };
+layout(std430, binding = 3) buffer Post { FF_SAMPLE_T FF_SAMPLE_ARRAY(post); };
+layout(std430, binding = 4) writeonly buffer Output { FF_SAMPLE_T FF_SAMPLE_ARRAY(outputValues); };
 #endif
 
 #ifdef FUSED_BACKWARD
-// Inputs, activations and deltas are declared as vec4 so the weight gradient loads four samples at once (feature-major
-// rows start on a multiple of four floats when the batch size is); scalar access goes through the macros below.
 layout(std430, binding = 0) readonly buffer Packed { vec4 P4[]; };
-layout(std430, binding = 1) readonly buffer Input { vec4 inputValues4[]; };
-layout(std430, binding = 2) readonly buffer Acts { float acts[]; };
-layout(std430, binding = 3) readonly buffer Post { vec4 post4[]; };
-layout(std430, binding = 4) readonly buffer OutputGrad { float outputGrad[]; };
-layout(std430, binding = 5) buffer Deltas { vec4 deltas4[]; };
-#define inputValues(i) inputValues4[(i) >> 2][(i) & 3u]
-#define post(i) post4[(i) >> 2][(i) & 3u]
-#define deltas(i) deltas4[(i) >> 2][(i) & 3u]
+layout(std430, binding = 1) readonly buffer Input { FF_SAMPLE_T FF_SAMPLE_ARRAY(inputValues); };
+layout(std430, binding = 2) readonly buffer Acts { FF_SAMPLE_T FF_SAMPLE_ARRAY(acts); };
+layout(std430, binding = 3) readonly buffer Post { FF_SAMPLE_T FF_SAMPLE_ARRAY(post); };
+layout(std430, binding = 4) readonly buffer OutputGrad { FF_SAMPLE_T FF_SAMPLE_ARRAY(outputGrad); };
+layout(std430, binding = 5) buffer Deltas { FF_SAMPLE_T FF_SAMPLE_ARRAY(deltas); };
 layout(std430, binding = 6) writeonly buffer Partials { float partials[]; };
-layout(std430, binding = 7) writeonly buffer InputGrad { float inputGrad[]; };
+layout(std430, binding = 7) writeonly buffer InputGrad { FF_SAMPLE_T FF_SAMPLE_ARRAY(inputGrad); };
 #endif
 
 #if defined(FUSED_FORWARD) || defined(FUSED_BACKWARD)

@@ -48,7 +48,7 @@ public sealed class FusedMlpTests : GpuTest
     }
 
     // Sizes cover one partial tile (count < 256), several tiles with a ragged end, and batches that are not a multiple
-    // of 4 (the weight gradient's scalar path) next to ones that are (its four-samples-per-load path).
+    // of 4 (the scalar kernels) next to ones that are (the _v4 kernels, four samples per storage-buffer access).
     [TestCase(16, 2, 6, 3, 257, Activation.ReLU, Activation.None)]
     [TestCase(32, 1, 32, 1, 600, Activation.ReLU, Activation.Sigmoid)]
     [TestCase(64, 2, 32, 3, 515, Activation.ReLU, Activation.None)]

@@ -34,7 +34,7 @@ public sealed class NeuralKernelTests : GpuTest
                 }
             }
         foreach (var spec in specs) Assert.That(Gpu.GetKernel(spec).Name, Is.EqualTo(spec.Name));
-        Assert.That(specs.Select(s => s.Name).Distinct().Count(), Is.EqualTo(22 + 3 + 6 + 6 + 6 + 18 + 1));
+        Assert.That(specs.Select(s => s.Name).Distinct().Count(), Is.EqualTo(22 + 3 + 6 + 6 + 12 + 18 + 1));
         Assert.That(System.Runtime.InteropServices.Marshal.SizeOf<HashEncodingLevel>(), Is.EqualTo(32), "std430 EncodingLevel");
     }
 }
