@@ -28,6 +28,8 @@
 //! kernel mlp_reduce_partials FUSED_REDUCE
 //! kernel mlp_pack_weights FUSED_PACK
 #extension GL_EXT_control_flow_attributes : require
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
 #include "mlp_fused_common.glsl"
 #if defined(FUSED_REDUCE) || defined(FUSED_PACK)
 layout(local_size_x = 256) in;
@@ -137,110 +139,62 @@ void main()
 #endif
 
 #ifdef FUSED_BACKWARD
-// The sample loop of the weight gradient over the workgroup's tile, with the layer's input buffer IN fixed so no load
-// sits behind a branch; the bias column i == nIn reads 1. FUSED_VEC4 reads four samples per load.
-#ifdef FUSED_VEC4
-#define FF_GRADIENT_LOOPS(IN, ROW) \
-    { \
-        vec4 acc4[FUSED_RB][FUSED_CB]; \
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
-            [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc4[r][c] = vec4(0.0); \
-        for (uint s = first; s < last; s += 4u) \
-        { \
-            vec4 d[FUSED_RB], a[FUSED_CB]; \
-            [[unroll]] for (int r = 0; r < FUSED_RB; r++) d[r] = deltas4[(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s) >> 2]; \
-            [[unroll]] for (int c = 0; c < FUSED_CB; c++) \
-            { \
-                uint i = min(c0 + uint(c), nIn); \
-                a[c] = i == nIn ? vec4(1.0) : IN##4[(ROW(min(i, nIn - 1u)) + s) >> 2]; \
-            } \
-            [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
-                [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc4[r][c] += d[r] * a[c]; \
-        } \
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
-            [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc[r][c] = (acc4[r][c].x + acc4[r][c].y) + (acc4[r][c].z + acc4[r][c].w); \
-    }
-#define FF_BIAS_LOOP \
-    { \
-        vec4 acc4[FUSED_RB]; \
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc4[r] = vec4(0.0); \
-        for (uint s = first; s < last; s += 4u) \
-            [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc4[r] += deltas4[(ff_row(l, min(j0 + uint(r), nOut - 1u)) + s) >> 2]; \
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] = (acc4[r].x + acc4[r].y) + (acc4[r].z + acc4[r].w); \
-    }
-#else
-#define FF_GRADIENT_LOOPS(IN, ROW) \
-    for (uint s = first; s < last; s++) \
-    { \
-        float d[FUSED_RB], a[FUSED_CB]; \
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++) d[r] = deltas[ff_row(l, min(j0 + uint(r), nOut - 1u)) + s]; \
-        [[unroll]] for (int c = 0; c < FUSED_CB; c++) \
-        { \
-            uint i = min(c0 + uint(c), nIn); \
-            a[c] = i == nIn ? 1.0 : IN[ROW(min(i, nIn - 1u)) + s]; \
-        } \
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++) \
-            [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc[r][c] += d[r] * a[c]; \
-    }
-#define FF_BIAS_LOOP \
-    for (uint s = first; s < last; s++) \
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] += deltas[ff_row(l, min(j0 + uint(r), nOut - 1u)) + s];
-#endif
-
-// dW of layer l over this workgroup's tile: FUSED_RB x FUSED_CB blocks (columns include the bias), each summed over the
-// tile's samples in registers and written once into the workgroup's partials slice.
-void ff_weight_gradient(uint l)
+// dW of layer l over this subgroup's samples, without reading any other invocation's data: each invocation sums
+// delta_j(k) a_i(k) over its own FUSED_K samples in registers, subgroupAdd sums the lanes (in lane order), and one lane
+// writes four weights per vec4 store into the subgroup's slice of the partials, which use the packed layout
+// (ff_packed_offset, rows padded to whole vec4s). Inputs come FUSED_CH at a time and stay in registers across the
+// output units. Dead samples past the batch contribute zeros.
+void ff_weight_gradient(uint l, float live[FUSED_K])
 {
-    uint nIn = ff_layer_inputs(l), nOut = ff_layer_outputs(l);
-    uint rowBlocks = (nOut + FUSED_RB - 1u) / FUSED_RB;
-    // The bias is column nIn. When nIn is a multiple of FUSED_CB it would fill a block of its own, FUSED_CB columns of
-    // loads and products for one useful column: those rows' bias sums run in cheap bias-only blocks after the others.
-    bool biasApart = nIn % FUSED_CB == 0u;
-    uint colBlocks = biasApart ? nIn / FUSED_CB : (nIn + FUSED_CB) / FUSED_CB;
-    uint first = gl_WorkGroupID.x * FUSED_TILE;
-    uint last = min(first + FUSED_TILE, pc.count);
-    uint slice = gl_WorkGroupID.x * pc.stride + ff_layer_offset(l);
-    // Bias-only blocks: sum_s delta_j(s) for FUSED_RB rows, on the invocations the weight blocks left least loaded.
-    uint weightBlocks = rowBlocks * colBlocks;
-    for (uint block = (gl_LocalInvocationID.x + FUSED_LANES - weightBlocks % FUSED_LANES) % FUSED_LANES; block < (biasApart ? rowBlocks : 0u);
-         block += FUSED_LANES)
+    uint nIn = ff_layer_inputs(l), nOut = ff_layer_outputs(l), stride = ff_stride4(nIn);
+    uint slice = (gl_WorkGroupID.x * gl_NumSubgroups + gl_SubgroupID) * pc.stride + ff_packed_offset(l);
+    bool writer = subgroupElect();
+    for (uint i0 = 0u; i0 < nIn; i0 += FUSED_CH)
     {
-        uint j0 = block * FUSED_RB;
-        float acc[FUSED_RB];
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++) acc[r] = 0.0;
-        FF_BIAS_LOOP
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++)
+        float a[FUSED_CH][FUSED_K];
+        [[unroll]] for (int c = 0; c < FUSED_CH; c++)
         {
-            uint j = j0 + uint(r);
-            if (j >= nOut) break;
-            partials[slice + nOut * nIn + j] = acc[r];
+            uint i = min(i0 + uint(c), nIn - 1u);
+            if (l == 0u) { FF_LOAD_K(inputValues, FF_INPUT_ROW(i), a[c]) }
+            else { FF_LOAD_K(post, FF_HIDDEN_ROW(i), a[c]) }
+            bool column = i0 + uint(c) < nIn;
+            [[unroll]] for (int k = 0; k < FUSED_K; k++) a[c][k] = column && live[k] != 0.0 ? a[c][k] : 0.0;
         }
-    }
-    for (uint block = gl_LocalInvocationID.x; block < weightBlocks; block += FUSED_LANES)
-    {
-        uint j0 = (block / colBlocks) * FUSED_RB, c0 = (block % colBlocks) * FUSED_CB;
-        float acc[FUSED_RB][FUSED_CB];
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++)
-            [[unroll]] for (int c = 0; c < FUSED_CB; c++) acc[r][c] = 0.0;
-        if (l == 0u) { FF_GRADIENT_LOOPS(inputValues, FF_INPUT_ROW) }
-        else { FF_GRADIENT_LOOPS(post, FF_HIDDEN_ROW) }
-        [[unroll]] for (int r = 0; r < FUSED_RB; r++)
+        for (uint j = 0u; j < nOut; j++)
         {
-            uint j = j0 + uint(r);
-            if (j >= nOut) break;
-            [[unroll]] for (int c = 0; c < FUSED_CB; c++)
+            float d[FUSED_K];
+            FF_LOAD_K(deltas, ff_row(l, j), d)
+            [[unroll]] for (int c = 0; c < FUSED_CH; c += 4)
             {
-                uint i = c0 + uint(c);
-                if (i > nIn) break;
-                partials[slice + (i < nIn ? j * nIn + i : nOut * nIn + j)] = acc[r][c];
+                vec4 g = vec4(0.0);
+                [[unroll]] for (int k = 0; k < FUSED_K; k++) g += d[k] * vec4(a[c][k], a[c + 1][k], a[c + 2][k], a[c + 3][k]);
+                g = subgroupAdd(g);
+                if (writer && i0 + uint(c) < nIn) partials4[(slice + j * stride + i0 + uint(c)) >> 2] = g;
             }
         }
+    }
+    // Biases: sum_k delta_j(k), four output units per vec4 (the packed biases are padded to whole vec4s).
+    for (uint j = 0u; j < nOut; j += 4u)
+    {
+        vec4 g = vec4(0.0);
+        [[unroll]] for (int c = 0; c < 4; c++)
+        {
+            float d[FUSED_K];
+            FF_LOAD_K(deltas, ff_row(l, min(j + uint(c), nOut - 1u)), d)
+            float sum = 0.0;
+            [[unroll]] for (int k = 0; k < FUSED_K; k++) sum += live[k] != 0.0 ? d[k] : 0.0;
+            g[c] = j + uint(c) < nOut ? sum : 0.0;
+        }
+        g = subgroupAdd(g);
+        if (writer) partials4[(slice + nOut * stride + j) >> 2] = g;
     }
 }
 
 void main()
 {
     uint L = pc.hiddenLayers;
+    float live[FUSED_K];
+    [[unroll]] for (int k = 0; k < FUSED_K; k++) live[k] = ff_first() + uint(k) < pc.count ? 1.0 : 0.0;
     // Output deltas dL/dz of this invocation's samples.
     for (uint o = 0u; o < pc.outputs; o++)
     {
@@ -256,9 +210,7 @@ void main()
         uint l = uint(li);
         uint nIn = ff_layer_inputs(l), nOut = ff_layer_outputs(l), stride = ff_stride4(nIn);
         uint base = ff_packed_offset(l);
-        memoryBarrierBuffer();
-        barrier();  // this layer's deltas of the whole tile are written
-        ff_weight_gradient(l);
+        ff_weight_gradient(l, live);  // reads only this invocation's own deltas: no barrier between layers
         if (l > 0u)
         {
             // Deltas of layer l-1: g[i][k] = sum_j W[j][i] d_j(k), then times act'(z).
@@ -343,13 +295,18 @@ void main()
 #endif
 
 #ifdef FUSED_REDUCE
-// grads[offset + k] += sum over workgroups g of partials[g * stride + k], always in workgroup order (deterministic).
+// grads[offset + k] += sum over slices g < pc.chunk of partials[g * pc.stride + p(k)], always in slice order
+// (deterministic), where p(k) is weight k's place in the packed layout.
 void main()
 {
     uint k = ff_global_index();
     if (k >= pc.count) return;
+    uint l = 0u;
+    while (l < pc.hiddenLayers && k >= ff_layer_offset(l + 1u)) l++;
+    uint nIn = ff_layer_inputs(l), nOut = ff_layer_outputs(l), r = k - ff_layer_offset(l);
+    uint p = ff_packed_offset(l) + (r < nOut * nIn ? (r / nIn) * ff_stride4(nIn) + r % nIn : nOut * ff_stride4(nIn) + (r - nOut * nIn));
     float sum = 0.0;
-    for (uint g = 0u; g < pc.chunk; g++) sum += partials[g * pc.stride + k];
+    for (uint g = 0u; g < pc.chunk; g++) sum += partials[g * pc.stride + p];
     grads[pc.weightOffset + k] += sum;
 }
 #endif

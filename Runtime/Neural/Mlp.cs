@@ -22,6 +22,8 @@ public sealed class Mlp
 
     /// <summary>Samples one workgroup of the fused kernels carries through the network (mirrors FUSED_TILE in mlp_fused_common.glsl).</summary>
     public const int FusedTile = 256;
+    /// <summary>Invocations per workgroup of the fused kernels (mirrors FUSED_LANES); each carries FusedTile / FusedLanes samples.</summary>
+    internal const int FusedLanes = 32;
     /// <summary>Hidden widths the fused kernels are compiled for.</summary>
     public static ReadOnlySpan<int> FusedWidths => [16, 32, 64];
 
@@ -179,15 +181,17 @@ public sealed class Mlp
         bool atomics = GradientAccumulations.Resolve(gpu, accumulation) == GradientAccumulation.FloatAtomics;
         if (UsesFused(count))
         {
-            // Weight gradients: one plain store per weight per workgroup into its slice of the partials, then a
-            // fixed-order sum. No float atomics and the same bits every run, whatever the accumulation asked for.
+            // Weight gradients: each subgroup sums its samples and stores one slice of partials (packed layout), then
+            // a fixed-order sum over the slices. No float atomics and the same bits every run, whatever the
+            // accumulation asked for.
             int groups = (count + FusedTile - 1) / FusedTile;
-            var push = Push(count, weightOffset, layer: computeInputGradients ? 1 : 0, stride: ParameterCount);
-            var partials = workspace.Partials(groups * ParameterCount);
+            int slices = groups * Math.Max(1, FusedLanes / (int)gpu.DeviceInfo.SubgroupSize);
+            var push = Push(count, weightOffset, layer: computeInputGradients ? 1 : 0, stride: PackedParameterCount);
+            var partials = workspace.Partials(slices * PackedParameterCount);
             var packed = RecordPack(batch, weights, weightOffset, workspace);
             batch.Dispatch(gpu.GetKernel(FusedSpec(backward: true, count)), push, new GroupCount((uint)groups), packed, input, workspace.PreActivations,
                 workspace.Activations, outputGradients, workspace.Deltas, partials, inputGradients);
-            batch.DispatchThreads(gpu.GetKernel(ReducePartialsSpec), Push((int)ParameterCount, gradientOffset, chunk: groups, stride: ParameterCount),
+            batch.DispatchThreads(gpu.GetKernel(ReducePartialsSpec), Push((int)ParameterCount, gradientOffset, chunk: slices, stride: PackedParameterCount),
                 ParameterCount, partials, weightGradients);
             return;
         }

@@ -6,9 +6,8 @@
 #define FUSED_LANES 32
 #define FUSED_K 8
 #define FUSED_TILE (FUSED_LANES * FUSED_K)
-// Weight-gradient register block: rows (output units) x columns (inputs, bias last) per invocation.
-#define FUSED_RB 8
-#define FUSED_CB 8
+// Inputs the weight gradient holds in registers at a time (a multiple of 4).
+#define FUSED_CH 16
 
 #ifdef FUSED_PACK
 layout(std430, binding = 0) readonly buffer Weights { float W[]; };
@@ -42,7 +41,7 @@ layout(std430, binding = 2) readonly buffer Acts { FF_SAMPLE_T FF_SAMPLE_ARRAY(a
 layout(std430, binding = 3) readonly buffer Post { FF_SAMPLE_T FF_SAMPLE_ARRAY(post); };
 layout(std430, binding = 4) readonly buffer OutputGrad { FF_SAMPLE_T FF_SAMPLE_ARRAY(outputGrad); };
 layout(std430, binding = 5) buffer Deltas { FF_SAMPLE_T FF_SAMPLE_ARRAY(deltas); };
-layout(std430, binding = 6) writeonly buffer Partials { float partials[]; };
+layout(std430, binding = 6) writeonly buffer Partials { vec4 partials4[]; };
 layout(std430, binding = 7) writeonly buffer InputGrad { FF_SAMPLE_T FF_SAMPLE_ARRAY(inputGrad); };
 #endif
 
