@@ -109,7 +109,7 @@ void main()
         [[unroll]] for (int j = 0; j < WIDTH; j++)
         {
             uint row = ff_row(l, uint(j));
-            if (pc.chunk != 0u) { FF_STORE_K(acts, row, z[j]) }
+            if (pc.chunk == 2u) { FF_STORE_K(acts, row, z[j]) }
             float h[FUSED_K];
             [[unroll]] for (int k = 0; k < FUSED_K; k++) h[k] = ff_activate(z[j][k], pc.hiddenActivation);
             FF_STORE_K(post, row, h)
@@ -130,7 +130,7 @@ void main()
             vec4 w = P4[(base + o * WIDTH + uint(i)) >> 2];
             [[unroll]] for (int k = 0; k < FUSED_K; k++) z[k] += dot(w, vec4(a[i][k], a[i + 1][k], a[i + 2][k], a[i + 3][k]));
         }
-        if (pc.chunk != 0u) { FF_STORE_K(acts, ff_row(L, o), z) }
+        if (pc.chunk != 0u) { FF_STORE_K(post, ff_row(L, o), z) }
         float y[FUSED_K];
         [[unroll]] for (int k = 0; k < FUSED_K; k++) y[k] = ff_activate(z[k], pc.outputActivation);
         FF_STORE_K(outputValues, o * pc.count, y)
@@ -201,7 +201,7 @@ void main()
         uint row = ff_row(L, o);
         float g[FUSED_K], z[FUSED_K];
         FF_LOAD_K(outputGrad, o * pc.count, g)
-        FF_LOAD_K(acts, row, z)
+        FF_LOAD_K(post, row, z)
         [[unroll]] for (int k = 0; k < FUSED_K; k++) g[k] *= ff_activate_derivative(z[k], pc.outputActivation);
         FF_STORE_K(deltas, row, g)
     }
@@ -236,9 +236,10 @@ void main()
             [[unroll]] for (int i = 0; i < WIDTH; i++)
             {
                 uint row = ff_row(l - 1u, uint(i));
-                float z[FUSED_K];
-                FF_LOAD_K(acts, row, z)
-                [[unroll]] for (int k = 0; k < FUSED_K; k++) g[i][k] *= ff_activate_derivative(z[k], pc.hiddenActivation);
+                float v[FUSED_K];
+                FF_LOAD_K(acts, row, v)
+                [[unroll]] for (int k = 0; k < FUSED_K; k++)
+                    g[i][k] *= pc.hiddenActivation == 2u ? cos(v[k]) : ff_activate_derivative_from_output(v[k], pc.hiddenActivation);
                 FF_STORE_K(deltas, row, g[i])
             }
         }

@@ -99,6 +99,10 @@ public sealed class Mlp
 
     private readonly KernelSpec?[] _fusedSpecs = new KernelSpec?[4];
 
+    // The fused kernels take ReLU's, sigmoid's and the identity's derivative from the activation act(z) itself, which
+    // the forward pass stores anyway; only sine's needs z, stored separately.
+    private bool HiddenDerivativeNeedsZ => Config.HiddenActivation == Activation.Sine;
+
     /// <summary>Deterministic initial weights: He-uniform U(±sqrt(6 / fan_in)) (ReLU/none/sigmoid), SIREN's U(±sqrt(6 / fan_in)) for sine; zero biases.</summary>
     public void InitializeParameters(Span<float> weights)
     {
@@ -139,10 +143,12 @@ public sealed class Mlp
         }
         if (UsesFused(count))
         {
-            // Training (pc.chunk = 1) also keeps the pre-activations for the backward pass.
+            // Training (pc.chunk != 0) keeps what the backward pass needs: the activations, the output layer's
+            // pre-activations after them, and (pc.chunk = 2) the hidden pre-activations where the activation's
+            // derivative cannot be had from its output (sine).
             var groups = new GroupCount((uint)((count + FusedTile - 1) / FusedTile));
             var packed = RecordPack(batch, weights, weightOffset, workspace);
-            batch.Dispatch(batch.Context.GetKernel(FusedSpec(backward: false, count)), Push(count, weightOffset, chunk: training ? 1 : 0), groups,
+            batch.Dispatch(batch.Context.GetKernel(FusedSpec(backward: false, count)), Push(count, weightOffset, chunk: training ? (HiddenDerivativeNeedsZ ? 2 : 1) : 0), groups,
                 packed, input, workspace.PreActivations, workspace.Activations, output);
             return;
         }
@@ -189,8 +195,10 @@ public sealed class Mlp
             var push = Push(count, weightOffset, layer: computeInputGradients ? 1 : 0, stride: PackedParameterCount);
             var partials = workspace.Partials(slices * PackedParameterCount);
             var packed = RecordPack(batch, weights, weightOffset, workspace);
-            batch.Dispatch(gpu.GetKernel(FusedSpec(backward: true, count)), push, new GroupCount((uint)groups), packed, input, workspace.PreActivations,
-                workspace.Activations, outputGradients, workspace.Deltas, partials, inputGradients);
+            // Binding 2 holds what the hidden derivatives are computed from: z for sine, act(z) otherwise.
+            batch.Dispatch(gpu.GetKernel(FusedSpec(backward: true, count)), push, new GroupCount((uint)groups), packed, input,
+                HiddenDerivativeNeedsZ ? workspace.PreActivations : workspace.Activations, workspace.Activations, outputGradients, workspace.Deltas,
+                partials, inputGradients);
             batch.DispatchThreads(gpu.GetKernel(ReducePartialsSpec), Push((int)ParameterCount, gradientOffset, chunk: slices, stride: PackedParameterCount),
                 ParameterCount, partials, weightGradients);
             return;

@@ -18,7 +18,8 @@ public sealed class MlpWorkspace : IDisposable
         _gpu = gpu;
         long rows = (long)config.HiddenLayers * config.Width + config.Outputs;
         PreActivations = gpu.CreateBuffer<float>(rows * capacity, BufferLocation.DeviceLocal, "mlp pre-activations");
-        Activations = gpu.CreateBuffer<float>(Math.Max(1, (long)config.HiddenLayers * config.Width) * capacity, BufferLocation.DeviceLocal, "mlp activations");
+        // The fused training forward also keeps the output layer's pre-activations in the rows after the hidden ones.
+        Activations = gpu.CreateBuffer<float>(rows * capacity, BufferLocation.DeviceLocal, "mlp activations");
         Deltas = gpu.CreateBuffer<float>(rows * capacity, BufferLocation.DeviceLocal, "mlp deltas");
         InputGradients = gpu.CreateBuffer<float>((long)config.Inputs * capacity, BufferLocation.DeviceLocal, "mlp input gradients");
     }
@@ -27,7 +28,8 @@ public sealed class MlpWorkspace : IDisposable
     public int Capacity { get; }
     /// <summary>Pre-activations z of every layer, feature-major (rows: hidden units layer by layer, then outputs).</summary>
     public GpuBuffer<float> PreActivations { get; }
-    /// <summary>Hidden layers' activations act(z), feature-major (rows: hidden units layer by layer), the next layer's input.</summary>
+    /// <summary>Hidden layers' activations act(z), feature-major (rows: hidden units layer by layer), the next layer's input;
+    /// after a fused training forward the output layer's pre-activations follow in the last rows.</summary>
     public GpuBuffer<float> Activations { get; }
     /// <summary>dL/dz with the same rows as <see cref="PreActivations"/>.</summary>
     public GpuBuffer<float> Deltas { get; }

@@ -22,7 +22,8 @@ layout(push_constant) uniform Push
     uint outputActivation;
     uint weightOffset;
     uint layer;        // which layer (0..hiddenLayers) a per-layer kernel works on
-    uint chunk;        // weight-gradient kernel: samples per workgroup; fused forward: 1 = training (store z, h);
+    uint chunk;        // weight-gradient kernel: samples per workgroup; fused forward: 1 = training (store h, and the
+                       // output layer's z after it), 2 = training that also stores the hidden z (sine);
                        // partials reduction: workgroups to sum
     uint mode;         // reserved (0)
     uint stride;       // fused backward / reduction: floats per workgroup slice of the partials buffer
@@ -43,6 +44,14 @@ float ff_activate_derivative(float z, uint act)
     if (act == 1u) return z > 0.0 ? 1.0 : 0.0;
     if (act == 2u) return cos(z);
     if (act == 3u) { float y = 1.0 / (1.0 + exp(-z)); return y * (1.0 - y); }
+    return 1.0;
+}
+
+// d act / d z from the activation's output y = act(z), for the activations where y determines it (not sine).
+float ff_activate_derivative_from_output(float y, uint act)
+{
+    if (act == 1u) return y > 0.0 ? 1.0 : 0.0;
+    if (act == 3u) return y * (1.0 - y);
     return 1.0;
 }
 
