@@ -1,18 +1,18 @@
 #version 450
 // Fully fused MLP: one dispatch per pass for the whole network. A workgroup carries a tile of FUSED_TILE samples
-// through every layer; each invocation owns FUSED_K samples (register blocking) and keeps a layer's pre-activations,
-// deltas or gradients for them in private registers (loops over units have compile-time trip counts and are unrolled,
-// so no private array is indexed dynamically). Every weight is read once per FUSED_K samples at a workgroup-uniform
-// address, and every activation once per WIDTH weights: that ratio, not the arithmetic, bounds small MLPs on SIMD CPU
-// drivers, where each memory access inside a loop costs one scalar load per lane.
+// through every layer; each invocation owns FUSED_K consecutive samples (register blocking) and keeps a layer's
+// pre-activations, deltas or gradients for them in private registers (loops over units have compile-time trip counts
+// and are unrolled, so no private array is indexed dynamically). Every weight is read once per FUSED_K samples, through
+// a texel view of the packed weights (one SIMD gather on CPU drivers instead of a loop over the lanes).
 //
-// Between layers the tile's activations live in the MLP workspace (the per-layer kernels' feature-major layout, so the
-// two paths interoperate and the training forward leaves exactly what the backward pass reads); a 256-sample tile of a
-// 64-wide layer is 64 KiB, more than the 32 KiB of shared memory CPU drivers offer, and stays cache-resident instead.
-// Backward: from dL/dy down to dL/dx in one dispatch. The weight gradient dW = sum_s delta(s) a(s)^T is reduced inside
-// the workgroup (each invocation sums FUSED_RB x FUSED_CB blocks of dW over the tile in registers) and written once per
-// weight per workgroup into the workgroup's slice of a partials buffer; mlp_reduce_partials sums the slices in a fixed
-// order. No float atomics, and bit-identical results from run to run.
+// An invocation only ever reads back what it wrote itself, so no barrier separates layers. Between layers its samples'
+// activations live in the MLP workspace (the per-layer kernels' feature-major layout); the _v4 variants (batch size a
+// multiple of 4) move four consecutive samples per storage-buffer access. The training forward stores act(z) once per
+// hidden unit (z too only for sine, whose derivative act(z) does not determine) and the output layer's z.
+// Backward: from dL/dy down to dL/dx in one dispatch. The weight gradient dW = sum_s delta(s) a(s)^T: each invocation
+// sums its own samples in registers, subgroupAdd sums the lanes, and one lane per subgroup writes the subgroup's slice of
+// a partials buffer (packed layout); mlp_reduce_partials sums the slices in a fixed order. No float atomics, and
+// bit-identical results from run to run.
 //! kernel mlp_fused_forward_w16 FUSED_FORWARD WIDTH=16
 //! kernel mlp_fused_forward_w32 FUSED_FORWARD WIDTH=32
 //! kernel mlp_fused_forward_w64 FUSED_FORWARD WIDTH=64
@@ -84,7 +84,7 @@ uint ff_row(uint l, uint j) { return (l * pc.width + j) * pc.count; }
         [[unroll]] for (int c = 0; c < 4; c++) { FF_LOAD_K(IN, ROW(min(i + uint(c), nIn - 1u)), a[c]) } \
         [[unroll]] for (int j = 0; j < WIDTH; j++) \
         { \
-            vec4 w = P4[(base + uint(j) * stride + i) >> 2]; \
+            vec4 w = P4_AT((base + uint(j) * stride + i) >> 2); \
             [[unroll]] for (int k = 0; k < FUSED_K; k++) z[j][k] += dot(w, vec4(a[0][k], a[1][k], a[2][k], a[3][k])); \
         } \
     }
@@ -127,7 +127,7 @@ void main()
         [[unroll]] for (int k = 0; k < FUSED_K; k++) z[k] = b;
         [[unroll]] for (int i = 0; i < WIDTH; i += 4)
         {
-            vec4 w = P4[(base + o * WIDTH + uint(i)) >> 2];
+            vec4 w = P4_AT((base + o * WIDTH + uint(i)) >> 2);
             [[unroll]] for (int k = 0; k < FUSED_K; k++) z[k] += dot(w, vec4(a[i][k], a[i + 1][k], a[i + 2][k], a[i + 3][k]));
         }
         if (pc.chunk != 0u) { FF_STORE_K(post, ff_row(L, o), z) }
@@ -223,7 +223,7 @@ void main()
                 FF_LOAD_K(deltas, ff_row(l, j), d)
                 [[unroll]] for (int i = 0; i < WIDTH; i += 4)
                 {
-                    vec4 w = P4[(base + j * WIDTH + uint(i)) >> 2];
+                    vec4 w = P4_AT((base + j * WIDTH + uint(i)) >> 2);
                     [[unroll]] for (int k = 0; k < FUSED_K; k++)
                     {
                         g[i][k] += w.x * d[k];
@@ -255,7 +255,7 @@ void main()
                     [[unroll]] for (int k = 0; k < FUSED_K; k++) g[c][k] = 0.0;
                 [[unroll]] for (int j = 0; j < WIDTH; j++)
                 {
-                    vec4 w = P4[(base + uint(j) * stride + i) >> 2];
+                    vec4 w = P4_AT((base + uint(j) * stride + i) >> 2);
                     [[unroll]] for (int k = 0; k < FUSED_K; k++)
                     {
                         g[0][k] += w.x * d[j][k];

@@ -94,7 +94,7 @@ public sealed class Mlp
     {
         int variant = (backward ? 2 : 0) + (count % 4 == 0 ? 1 : 0);
         return _fusedSpecs[variant] ??= new($"mlp_fused_{(backward ? "backward" : "forward")}_w{Config.Width}{(count % 4 == 0 ? "_v4" : "")}",
-            Buffers: backward ? 8 : 5, PushConstantBytes: PushBytes);
+            Buffers: backward ? 8 : 5, PushConstantBytes: PushBytes, TexelBuffers: 1);
     }
 
     private readonly KernelSpec?[] _fusedSpecs = new KernelSpec?[4];

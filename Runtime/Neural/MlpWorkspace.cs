@@ -45,7 +45,7 @@ public sealed class MlpWorkspace : IDisposable
         if (_packed is null || _packed.Length < floats)
         {
             _packed?.Dispose();
-            _packed = _gpu.CreateBuffer<float>(floats, BufferLocation.DeviceLocal, "mlp packed weights");
+            _packed = _gpu.CreateBuffer<float>(floats, BufferLocation.DeviceLocal, "mlp packed weights", GpuBufferUsage.TexelBuffer);
         }
         return _packed;
     }

@@ -27,7 +27,8 @@ layout(std430, binding = 1) writeonly buffer Packed { float packed[]; };
 #endif
 
 #ifdef FUSED_FORWARD
-layout(std430, binding = 0) readonly buffer Packed { vec4 P4[]; };
+layout(binding = 0) uniform samplerBuffer packedWeights;
+#define P4_AT(i) texelFetch(packedWeights, int(i))
 layout(std430, binding = 1) readonly buffer Input { FF_SAMPLE_T FF_SAMPLE_ARRAY(inputValues); };
 layout(std430, binding = 2) writeonly buffer Acts { FF_SAMPLE_T FF_SAMPLE_ARRAY(acts); };
 layout(std430, binding = 3) buffer Post { FF_SAMPLE_T FF_SAMPLE_ARRAY(post); };
@@ -35,7 +36,8 @@ layout(std430, binding = 4) writeonly buffer Output { FF_SAMPLE_T FF_SAMPLE_ARRA
 #endif
 
 #ifdef FUSED_BACKWARD
-layout(std430, binding = 0) readonly buffer Packed { vec4 P4[]; };
+layout(binding = 0) uniform samplerBuffer packedWeights;
+#define P4_AT(i) texelFetch(packedWeights, int(i))
 layout(std430, binding = 1) readonly buffer Input { FF_SAMPLE_T FF_SAMPLE_ARRAY(inputValues); };
 layout(std430, binding = 2) readonly buffer Acts { FF_SAMPLE_T FF_SAMPLE_ARRAY(acts); };
 layout(std430, binding = 3) readonly buffer Post { FF_SAMPLE_T FF_SAMPLE_ARRAY(post); };
@@ -46,7 +48,7 @@ layout(std430, binding = 7) writeonly buffer InputGrad { FF_SAMPLE_T FF_SAMPLE_A
 #endif
 
 #if defined(FUSED_FORWARD) || defined(FUSED_BACKWARD)
-#define packedScalar(i) P4[(i) >> 2][(i) & 3u]
+#define packedScalar(i) P4_AT((i) >> 2)[(i) & 3u]
 #endif
 
 #ifdef FUSED_REDUCE
