@@ -217,22 +217,28 @@ void main()
             float g[WIDTH][FUSED_K];
             [[unroll]] for (int i = 0; i < WIDTH; i++)
                 [[unroll]] for (int k = 0; k < FUSED_K; k++) g[i][k] = 0.0;
-            for (uint j = 0u; j < nOut; j++)
-            {
-                float d[FUSED_K];
-                FF_LOAD_K(deltas, ff_row(l, j), d)
-                [[unroll]] for (int i = 0; i < WIDTH; i += 4)
+            // Four output units per iteration (in order; units past nOut add zeros), so the accumulators carried
+            // around the loop are stored once per four units.
+            for (uint j0 = 0u; j0 < nOut; j0 += 4u)
+                [[unroll]] for (int u = 0; u < 4; u++)
                 {
-                    vec4 w = P4_AT((base + j * WIDTH + uint(i)) >> 2);
-                    [[unroll]] for (int k = 0; k < FUSED_K; k++)
+                    uint j = min(j0 + uint(u), nOut - 1u);
+                    float d[FUSED_K];
+                    FF_LOAD_K(deltas, ff_row(l, j), d)
+                    bool unit = j0 + uint(u) < nOut;
+                    [[unroll]] for (int k = 0; k < FUSED_K; k++) d[k] = unit ? d[k] : 0.0;
+                    [[unroll]] for (int i = 0; i < WIDTH; i += 4)
                     {
-                        g[i][k] += w.x * d[k];
-                        g[i + 1][k] += w.y * d[k];
-                        g[i + 2][k] += w.z * d[k];
-                        g[i + 3][k] += w.w * d[k];
+                        vec4 w = P4_AT((base + j * WIDTH + uint(i)) >> 2);
+                        [[unroll]] for (int k = 0; k < FUSED_K; k++)
+                        {
+                            g[i][k] += w.x * d[k];
+                            g[i + 1][k] += w.y * d[k];
+                            g[i + 2][k] += w.z * d[k];
+                            g[i + 3][k] += w.w * d[k];
+                        }
                     }
                 }
-            }
             [[unroll]] for (int i = 0; i < WIDTH; i++)
             {
                 uint row = ff_row(l - 1u, uint(i));
