@@ -62,9 +62,12 @@ layout(push_constant) uniform Push
 layout(std430, binding = 0) readonly buffer Points { float points[]; };
 layout(std430, binding = 1) readonly buffer Levels { EncodingLevel levelInfo[]; };
 layout(std430, binding = 2) readonly buffer Params { float params[]; };
-layout(std430, binding = 3) readonly buffer Packed { vec4 P4[]; };
+// The packed weights through a texel view: every invocation reads the same weights, and a texel fetch is one SIMD
+// gather on CPU drivers where a storage-buffer load is a loop over the lanes.
+layout(binding = 3) uniform samplerBuffer packedWeights;
+#define P4_AT(i) texelFetch(packedWeights, int(i))
 layout(std430, binding = 4) writeonly buffer Output { float outputValues[]; };
-#define packedScalar(i) P4[(i) >> 2][(i) & 3u]
+#define packedScalar(i) P4_AT((i) >> 2)[(i) & 3u]
 
 #ifdef GRID
 #define VERTICES (1 << DIMS)
@@ -143,7 +146,7 @@ void main()
                 [[unroll]] for (int c = 0; c < 4; c++) a[k][c] = tileActs[((done + uint(c)) & (FIELD_RING - 1u)) * FIELD_TILE + ff_slot(k)];
             [[unroll]] for (int j = 0; j < WIDTH; j++)
             {
-                vec4 w = P4[(base + uint(j) * stride + done) >> 2];
+                vec4 w = P4_AT((base + uint(j) * stride + done) >> 2);
                 [[unroll]] for (int k = 0; k < FIELD_K; k++) z[k][j] += dot(w, a[k]);
             }
         }
@@ -167,7 +170,7 @@ void main()
                 [[unroll]] for (int c = 0; c < 4; c++) a[k][c] = tileActs[(i + uint(c)) * FIELD_TILE + ff_slot(k)];
             [[unroll]] for (int j = 0; j < WIDTH; j++)
             {
-                vec4 w = P4[(base + uint(j) * WIDTH + i) >> 2];
+                vec4 w = P4_AT((base + uint(j) * WIDTH + i) >> 2);
                 [[unroll]] for (int k = 0; k < FIELD_K; k++) z[k][j] += dot(w, a[k]);
             }
         }
@@ -184,7 +187,7 @@ void main()
         [[unroll]] for (int k = 0; k < FIELD_K; k++) y[k] = b;
         [[unroll]] for (int i = 0; i < WIDTH; i += 4)
         {
-            vec4 w = P4[(base + o * WIDTH + uint(i)) >> 2];
+            vec4 w = P4_AT((base + o * WIDTH + uint(i)) >> 2);
             [[unroll]] for (int k = 0; k < FIELD_K; k++) y[k] += dot(w, vec4(z[k][i], z[k][i + 1], z[k][i + 2], z[k][i + 3]));
         }
         [[unroll]] for (int k = 0; k < FIELD_K; k++)

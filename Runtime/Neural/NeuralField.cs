@@ -86,7 +86,8 @@ public sealed class NeuralField : IDisposable
 
     /// <summary>The fused encoding + MLP inference kernel of this field's lattice, dimensions and width.</summary>
     internal KernelSpec FusedEvaluateSpec => _fusedEvaluateSpec ??= new(
-        $"field_fused_{(Config.Encoding == EncodingKind.Grid ? "grid" : "simplex")}_{InputDimensions}d_w{Network.Config.Width}", Buffers: 5, PushConstantBytes: 48);
+        $"field_fused_{(Config.Encoding == EncodingKind.Grid ? "grid" : "simplex")}_{InputDimensions}d_w{Network.Config.Width}", Buffers: 5, PushConstantBytes: 48,
+        TexelBuffers: 1u << 3);
 
     private KernelSpec? _fusedEvaluateSpec;
     private GpuBuffer<float>? _packedWeights;
@@ -141,7 +142,8 @@ public sealed class NeuralField : IDisposable
     private GpuBuffer<float> PackedWeights()
     {
         lock (_packedLock)
-            return _packedWeights ??= Gpu.CreateBuffer<float>(Network.PackedParameterCount, BufferLocation.DeviceLocal, "neural field packed weights");
+            return _packedWeights ??= Gpu.CreateBuffer<float>(Network.PackedParameterCount, BufferLocation.DeviceLocal, "neural field packed weights",
+                GpuBufferUsage.TexelBuffer);
     }
 
     /// <summary>CPU reference of <see cref="RecordEvaluate"/>: the encoding's then the MLP's reference forward pass on
