@@ -34,7 +34,7 @@ public sealed class Mlp
 
     [StructLayout(LayoutKind.Sequential)]
     internal record struct MlpPush(uint Count, uint Inputs, uint Outputs, uint Width, uint HiddenLayers, uint HiddenActivation,
-        uint OutputActivation, uint WeightOffset, uint Layer, uint Chunk, uint Mode, uint Stride);
+        uint OutputActivation, uint WeightOffset, uint Layer, uint Chunk, uint Reserved, uint Stride);
 
     /// <summary>Creates a network description from a validated <paramref name="config"/>.</summary>
     public Mlp(MlpConfig config) => Config = (config ?? throw new ArgumentNullException(nameof(config))).Validate();
@@ -92,8 +92,8 @@ public sealed class Mlp
     // multiple of 4 gets the _v4 variant, which moves four consecutive samples per storage-buffer access.
     private KernelSpec FusedSpec(bool backward, int count)
     {
-        int variant = (backward ? 2 : 0) + (count % 4 == 0 ? 1 : 0);
-        return _fusedSpecs[variant] ??= new($"mlp_fused_{(backward ? "backward" : "forward")}_w{Config.Width}{(count % 4 == 0 ? "_v4" : "")}",
+        bool v4 = count % 4 == 0;
+        return _fusedSpecs[(backward ? 2 : 0) + (v4 ? 1 : 0)] ??= new($"mlp_fused_{(backward ? "backward" : "forward")}_w{Config.Width}{(v4 ? "_v4" : "")}",
             Buffers: backward ? 8 : 5, PushConstantBytes: PushBytes, TexelBuffers: 1);
     }
 
@@ -116,10 +116,10 @@ public sealed class Mlp
         }
     }
 
-    private MlpPush Push(int count, long weightOffset, int layer = 0, int chunk = 0, uint mode = 0, long stride = 0) =>
+    private MlpPush Push(int count, long weightOffset, int layer = 0, int chunk = 0, long stride = 0) =>
         new((uint)count, (uint)Config.Inputs, (uint)Config.Outputs, (uint)Config.Width, (uint)Config.HiddenLayers,
             (uint)Config.HiddenActivation, (uint)Config.OutputActivation, checked((uint)weightOffset), (uint)layer, (uint)chunk,
-            mode, checked((uint)stride));
+            Reserved: 0, checked((uint)stride));
 
     /// <summary>
     /// Records output[j * count + s] = mlp(input[· * count + s]), one dispatch per layer. The pre-activations go to
