@@ -144,7 +144,7 @@ void main()
 // writes four weights per vec4 store into the subgroup's slice of the partials, which use the packed layout
 // (ff_packed_offset, rows padded to whole vec4s). Inputs come FUSED_CH at a time and stay in registers across the
 // output units. Dead samples past the batch contribute zeros.
-void ff_weight_gradient(uint l, float live[FUSED_K])
+void ff_weight_gradient(uint l, bool live[FUSED_K])
 {
     uint nIn = ff_layer_inputs(l), nOut = ff_layer_outputs(l), stride = ff_stride4(nIn);
     uint slice = (gl_WorkGroupID.x * gl_NumSubgroups + gl_SubgroupID) * pc.stride + ff_packed_offset(l);
@@ -158,7 +158,7 @@ void ff_weight_gradient(uint l, float live[FUSED_K])
             if (l == 0u) { FF_LOAD_K(inputValues, FF_INPUT_ROW(i), a[c]) }
             else { FF_LOAD_K(post, FF_HIDDEN_ROW(i), a[c]) }
             bool column = i0 + uint(c) < nIn;
-            [[unroll]] for (int k = 0; k < FUSED_K; k++) a[c][k] = column && live[k] != 0.0 ? a[c][k] : 0.0;
+            [[unroll]] for (int k = 0; k < FUSED_K; k++) a[c][k] = column && live[k] ? a[c][k] : 0.0;
         }
         for (uint j = 0u; j < nOut; j++)
         {
@@ -182,7 +182,7 @@ void ff_weight_gradient(uint l, float live[FUSED_K])
             float d[FUSED_K];
             FF_LOAD_K(deltas, ff_row(l, min(j + uint(c), nOut - 1u)), d)
             float sum = 0.0;
-            [[unroll]] for (int k = 0; k < FUSED_K; k++) sum += live[k] != 0.0 ? d[k] : 0.0;
+            [[unroll]] for (int k = 0; k < FUSED_K; k++) sum += live[k] ? d[k] : 0.0;
             g[c] = j + uint(c) < nOut ? sum : 0.0;
         }
         g = subgroupAdd(g);
@@ -193,8 +193,8 @@ void ff_weight_gradient(uint l, float live[FUSED_K])
 void main()
 {
     uint L = pc.hiddenLayers;
-    float live[FUSED_K];
-    [[unroll]] for (int k = 0; k < FUSED_K; k++) live[k] = ff_first() + uint(k) < pc.count ? 1.0 : 0.0;
+    bool live[FUSED_K];  // which of this invocation's samples are inside the batch
+    [[unroll]] for (int k = 0; k < FUSED_K; k++) live[k] = ff_first() + uint(k) < pc.count;
     // Output deltas dL/dz of this invocation's samples.
     for (uint o = 0u; o < pc.outputs; o++)
     {
