@@ -262,7 +262,7 @@ public sealed class SoundFieldSurrogate : IDisposable
         Normalize(_header, source, point);
         batch.UpdateBuffer(_point, point); // in the batch: no wait for frames in flight
         int n = (int)_queries!.Length;
-        Branch.RecordEvaluate(batch, _point, _features, _branch, 1, _branchWorkspace ??= new MlpWorkspace(_gpu, Branch.Network.Config, 1));
+        Branch.RecordEvaluate(batch, _point, _features, _branch, 1, _branchWorkspace ??= new MlpWorkspace(_gpu, Branch.Network.Config, 1, training: false));
         var push = new DeepOnetPush((uint)Modes, (uint)FieldLength, (uint)n, (float)_header.Scale);
         batch.DispatchThreads(_gpu.GetKernel(CombineSpec), push, n, _branch, _basis, _mean, _queries, _output!);
     }

@@ -105,6 +105,8 @@ public sealed unsafe class GpuContext : IDisposable
     public GpuPrimitives Primitives => _primitives ?? LazyInitializer.EnsureInitialized(ref _primitives, () => new GpuPrimitives(this)); // the lambda allocates: only on first use
     /// <summary>Live buffers owned by this context (for leak checks and the HUD).</summary>
     public int LiveBufferCount => _memory.LiveBufferCount;
+    /// <summary>Bytes of the live buffers owned by this context (what a memory estimate is checked against).</summary>
+    public long LiveBufferBytes => _memory.LiveBuffers().Sum(b => (long)b.ByteSize);
     /// <summary>Memory blocks currently allocated from the driver.</summary>
     public int MemoryBlockCount => _memory.BlockCount;
     /// <summary>Whether device-local buffers are directly host-mapped on this device (UMA/CPU drivers).</summary>

@@ -61,17 +61,22 @@ public sealed class Mlp
     };
 
     /// <summary>Floats of the packed weight layout: per layer, rows padded to a multiple of 4, then biases padded likewise.</summary>
-    internal long PackedParameterCount
+    internal long PackedParameterCount => PackedCount(Config);
+
+    /// <inheritdoc cref="PackedParameterCount"/>
+    internal static long PackedCount(MlpConfig config)
     {
-        get
-        {
-            long total = 0;
-            for (int l = 0; l <= Config.HiddenLayers; l++)
-                total += (long)Config.LayerOutputs(l) * Pad4(Config.LayerInputs(l)) + Pad4(Config.LayerOutputs(l));
-            return total;
-            static long Pad4(int n) => (n + 3) & ~3;
-        }
+        long total = 0;
+        for (int l = 0; l <= config.HiddenLayers; l++)
+            total += (long)config.LayerOutputs(l) * Pad4(config.LayerInputs(l)) + Pad4(config.LayerOutputs(l));
+        return total;
+        static long Pad4(int n) => (n + 3) & ~3;
     }
+
+    /// <summary>Weight-gradient slices the fused backward pass writes for <paramref name="count"/> samples: one per
+    /// subgroup (FusedLanes / subgroup size per workgroup, at least one), each <see cref="PackedParameterCount"/> floats.</summary>
+    internal static long FusedGradientSlices(GpuDeviceInfo device, int count) =>
+        (long)((count + FusedTile - 1) / FusedTile) * Math.Max(1, FusedLanes / (int)Math.Max(1u, device.SubgroupSize));
 
     private GpuBuffer<float> RecordPack(CommandBatch batch, GpuBuffer<float> weights, long weightOffset, MlpWorkspace workspace) =>
         RecordPack(batch, weights, weightOffset, workspace.Packed(PackedParameterCount));
@@ -138,7 +143,7 @@ public sealed class Mlp
         bool training = workspace is not null;
         if (workspace is null)
         {
-            workspace = new MlpWorkspace(batch.Context, Config, count);
+            workspace = new MlpWorkspace(batch.Context, Config, count, training: false);
             batch.DisposeAfterCompletion(workspace);
         }
         if (UsesFused(count))
@@ -191,7 +196,7 @@ public sealed class Mlp
             // a fixed-order sum over the slices. No float atomics and the same bits every run, whatever the
             // accumulation asked for.
             int groups = (count + FusedTile - 1) / FusedTile;
-            int slices = groups * Math.Max(1, FusedLanes / (int)gpu.DeviceInfo.SubgroupSize);
+            int slices = (int)FusedGradientSlices(gpu.DeviceInfo, count);
             var push = Push(count, weightOffset, layer: computeInputGradients ? 1 : 0, stride: PackedParameterCount);
             var partials = workspace.Partials(slices * PackedParameterCount);
             var packed = RecordPack(batch, weights, weightOffset, workspace);

@@ -69,6 +69,30 @@ public sealed class Trainer : IDisposable
         batch.Submit();
     }
 
+    /// <summary>
+    /// Device bytes a trainer for <paramref name="field"/> with <paramref name="options"/> allocates, besides the field's
+    /// own parameters: the batch buffers, gradients and Adam's two moments (three floats per parameter), the MLP
+    /// workspace (with the eikonal term's 2n shifted copies of each batch, a second one) and, with deterministic
+    /// accumulation, the encoding's two 32-bit fixed-point words per table float. Check it before training a big field.
+    /// </summary>
+    public static long EstimateBytes(NeuralField field, TrainerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        var o = (options ?? new TrainerOptions()).Validate();
+        var device = field.Gpu.DeviceInfo;
+        long b = o.BatchSize, n = field.InputDimensions, outs = field.OutputDimensions, features = field.Encoding.OutputDimensions;
+        long floats = b * (n + 3 * outs + features + 1) + 1 + 3 * field.ParameterCount;
+        long bytes = floats * sizeof(float) + MlpWorkspace.EstimateBytes(device, field.Network.Config, o.BatchSize);
+        if (o.Eikonal is { Weight: > 0 })
+        {
+            long shifted = 2 * n * b;
+            bytes += shifted * (n + features + 2) * sizeof(float) + MlpWorkspace.EstimateBytes(device, field.Network.Config, checked((int)shifted));
+        }
+        bool deterministic = o.Accumulation == GradientAccumulation.Deterministic || (o.Accumulation == GradientAccumulation.Auto && !device.AtomicFloatAdd);
+        if (deterministic) bytes += 2 * field.Encoding.ParameterCount * sizeof(uint);
+        return bytes;
+    }
+
     /// <summary>The field being trained (its <see cref="NeuralField.Parameters"/> change every step).</summary>
     public NeuralField Field { get; }
     /// <summary>Where batches come from.</summary>

@@ -69,7 +69,9 @@ public sealed class FitCommand : ICommand
         var config = ImageFitting.DefaultConfig(common.Encoding, width, height, common.Log2TableSize, common.Levels);
         using var field = NeuralField.Create(gpu, config);
         using var data = new ImageTrainingData(gpu, width, height, 3, rgb);
-        using var trainer = new Trainer(field, data, new TrainerOptions(common.Batch, LossKind.L2, Seed: common.Seed));
+        var options = new TrainerOptions(common.Batch, LossKind.L2, Seed: common.Seed);
+        CheckTrainingMemory(gpu, field, options);
+        using var trainer = new Trainer(field, data, options);
         Console.WriteLine($"fitting {input} ({width}x{height}) with {field}; batch {common.Batch}");
         var result = trainer.Run(common.Budget, p => Console.WriteLine(p));
         var watch = Stopwatch.StartNew();
@@ -155,8 +157,9 @@ public sealed class FitCommand : ICommand
         Console.WriteLine($"device: {gpu.DeviceInfo}");
         using var field = NeuralField.Create(gpu, SdfFitting.DefaultConfig(common.Encoding, finest, common.Log2TableSize, common.Levels));
         using var data = train.ToTrainingData(gpu);
-        using var trainer = new Trainer(field, data, new TrainerOptions(common.Batch, LossKind.L2, Seed: common.Seed,
-            Eikonal: eikonal > 0 ? new EikonalTerm(eikonal) : null));
+        var options = new TrainerOptions(common.Batch, LossKind.L2, Seed: common.Seed, Eikonal: eikonal > 0 ? new EikonalTerm(eikonal) : null);
+        CheckTrainingMemory(gpu, field, options);
+        using var trainer = new Trainer(field, data, options);
         Console.WriteLine($"fitting with {field}; batch {common.Batch}{(eikonal > 0 ? $"; eikonal weight {eikonal}" : "")}");
         var result = trainer.Run(common.Budget, p => Console.WriteLine(p));
         double error = SdfFitting.MeanAbsoluteError(field, heldOut);
@@ -168,4 +171,13 @@ public sealed class FitCommand : ICommand
     }
 
     private static string SafeName(string spec) => new(spec.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray());
+
+    /// <summary>Prints the device memory training will hold (the field's parameters plus the trainer's buffers, estimated
+    /// before they exist) and refuses, before allocating, what a CPU driver (whose device memory is this process's) cannot hold.</summary>
+    private static void CheckTrainingMemory(GpuContext gpu, NeuralField field, TrainerOptions options)
+    {
+        long fieldBytes = field.ParameterCount * sizeof(float), trainerBytes = Trainer.EstimateBytes(field, options);
+        Console.WriteLine($"device memory: field {CliArgs.Megabytes(fieldBytes)} + training {CliArgs.Megabytes(trainerBytes)} (estimate)");
+        if (gpu.DeviceInfo.Type == GpuDeviceType.Cpu) CliArgs.CheckMemory(fieldBytes + trainerBytes, $"training with batch {options.BatchSize}");
+    }
 }

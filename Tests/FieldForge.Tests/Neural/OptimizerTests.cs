@@ -131,6 +131,45 @@ public sealed class OptimizerTests : GpuTest
         Assert.That(differ, Is.GreaterThan(sparseMoved.Length / 10), "dense Adam should keep moving entries a later batch did not touch");
     }
 
+    // The estimate a caller checks before training is what the trainer then holds, buffer for buffer: its batch
+    // buffers, gradients and moments, the MLP workspace with the fused backward pass's partials (allocated up front, not
+    // on the first step), the eikonal term's shifted batches, and the deterministic path's fixed-point table sums (which
+    // the first backward pass allocates, so one step runs before the count).
+    [TestCase(GradientAccumulation.Auto, 0f)]
+    [TestCase(GradientAccumulation.Deterministic, 0f)]
+    [TestCase(GradientAccumulation.Auto, 0.1f)]
+    public void Trainer_EstimateBytes_EqualsWhatItAllocates(GradientAccumulation accumulation, float eikonal)
+    {
+        var config = NeuralFieldConfig.Create(EncodingKind.Simplex, 3, 1, finestResolution: 64, levels: 4, log2TableSize: 12, width: 32, hiddenLayers: 2);
+        var sdf = SdfFitting.SampleAnalytic(SdfFitting.AnalyticShape("sphere"), 2048, 1);
+        using var data = sdf.ToTrainingData(Gpu);
+        using var field = NeuralField.Create(Gpu, config);
+        var options = new TrainerOptions(BatchSize: 1000, Accumulation: accumulation, Eikonal: eikonal > 0 ? new EikonalTerm(eikonal) : null);
+        long estimate = Trainer.EstimateBytes(field, options);
+        long before = Gpu.LiveBufferBytes;
+        using var trainer = new Trainer(field, data, options);
+        trainer.TrainStep();
+        Assert.That(Gpu.LiveBufferBytes - before, Is.EqualTo(estimate), "bytes the trainer allocated (and its encoding, on the first step)");
+        Assert.That(estimate, Is.GreaterThan(3 * field.ParameterCount * sizeof(float)), "gradients and moments alone take three floats per parameter");
+    }
+
+    // A workspace holds exactly its estimate, for a width the fused kernels cover (packed weights and partials included:
+    // one slice per subgroup of samples) and for one they do not (per-layer kernels only, no partials).
+    [TestCase(64, 1000, true)]
+    [TestCase(64, 1000, false)]
+    [TestCase(48, 1000, true)]
+    [TestCase(16, 1, true)]
+    public void MlpWorkspace_EstimateBytes_EqualsWhatItAllocates(int width, int capacity, bool training)
+    {
+        var config = new MlpConfig(Inputs: 32, Outputs: 3, Width: width, HiddenLayers: 2);
+        long before = Gpu.LiveBufferBytes;
+        using var workspace = new MlpWorkspace(Gpu, config, capacity, training);
+        Assert.That(Gpu.LiveBufferBytes - before, Is.EqualTo(MlpWorkspace.EstimateBytes(Gpu.DeviceInfo, config, capacity, training)));
+        if (width == 64)
+            Assert.That(MlpWorkspace.EstimateBytes(Gpu.DeviceInfo, config, capacity, training: true) - MlpWorkspace.EstimateBytes(Gpu.DeviceInfo, config, capacity, training: false),
+                Is.EqualTo(Mlp.FusedGradientSlices(Gpu.DeviceInfo, capacity) * Mlp.PackedCount(config) * sizeof(float)), "training adds one partials slice per subgroup");
+    }
+
     [Test]
     public void AdamConfig_Invalid_RejectedWithMessage()
     {
