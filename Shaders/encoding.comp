@@ -3,24 +3,81 @@
 // One invocation per (sample, level); level-major thread order so a subgroup shares one level's table.
 // Points are feature-major: coordinate d of sample s at points[d * count + s], clamped to the unit cube.
 // Features out are feature-major too: feature f of level l at features[(l * F + f) * count + s].
-//! kernel encoding_grid_forward_2d GRID FORWARD DIMS=2
-//! kernel encoding_grid_forward_3d GRID FORWARD DIMS=3
-//! kernel encoding_grid_forward_4d GRID FORWARD DIMS=4
-//! kernel encoding_grid_backward_2d GRID BACKWARD DIMS=2
-//! kernel encoding_grid_backward_3d GRID BACKWARD DIMS=3
-//! kernel encoding_grid_backward_4d GRID BACKWARD DIMS=4
-//! kernel encoding_simplex_forward_2d SIMPLEX FORWARD DIMS=2
-//! kernel encoding_simplex_forward_3d SIMPLEX FORWARD DIMS=3
-//! kernel encoding_simplex_forward_4d SIMPLEX FORWARD DIMS=4
-//! kernel encoding_simplex_backward_2d SIMPLEX BACKWARD DIMS=2
-//! kernel encoding_simplex_backward_3d SIMPLEX BACKWARD DIMS=3
-//! kernel encoding_simplex_backward_4d SIMPLEX BACKWARD DIMS=4
-//! kernel encoding_grid_backward_fixed_2d GRID BACKWARD FIXED DIMS=2
-//! kernel encoding_grid_backward_fixed_3d GRID BACKWARD FIXED DIMS=3
-//! kernel encoding_grid_backward_fixed_4d GRID BACKWARD FIXED DIMS=4
-//! kernel encoding_simplex_backward_fixed_2d SIMPLEX BACKWARD FIXED DIMS=2
-//! kernel encoding_simplex_backward_fixed_3d SIMPLEX BACKWARD FIXED DIMS=3
-//! kernel encoding_simplex_backward_fixed_4d SIMPLEX BACKWARD FIXED DIMS=4
+// FEATURES (F, features per level: 1, 2, 4 or 8) is compiled in, so the feature loops run exactly F times. A runtime F
+// under a fixed 8-trip loop with an `if (f < F)` guard costs all 8 trips on SIMD CPU drivers, which run an if's body
+// for every lane with the inactive ones masked: 8 loads (forward) or atomics (backward) per vertex instead of 2 at F = 2.
+//! kernel encoding_grid_forward_2d_f1 GRID FORWARD DIMS=2 FEATURES=1
+//! kernel encoding_grid_forward_2d_f2 GRID FORWARD DIMS=2 FEATURES=2
+//! kernel encoding_grid_forward_2d_f4 GRID FORWARD DIMS=2 FEATURES=4
+//! kernel encoding_grid_forward_2d_f8 GRID FORWARD DIMS=2 FEATURES=8
+//! kernel encoding_grid_forward_3d_f1 GRID FORWARD DIMS=3 FEATURES=1
+//! kernel encoding_grid_forward_3d_f2 GRID FORWARD DIMS=3 FEATURES=2
+//! kernel encoding_grid_forward_3d_f4 GRID FORWARD DIMS=3 FEATURES=4
+//! kernel encoding_grid_forward_3d_f8 GRID FORWARD DIMS=3 FEATURES=8
+//! kernel encoding_grid_forward_4d_f1 GRID FORWARD DIMS=4 FEATURES=1
+//! kernel encoding_grid_forward_4d_f2 GRID FORWARD DIMS=4 FEATURES=2
+//! kernel encoding_grid_forward_4d_f4 GRID FORWARD DIMS=4 FEATURES=4
+//! kernel encoding_grid_forward_4d_f8 GRID FORWARD DIMS=4 FEATURES=8
+//! kernel encoding_grid_backward_2d_f1 GRID BACKWARD DIMS=2 FEATURES=1
+//! kernel encoding_grid_backward_2d_f2 GRID BACKWARD DIMS=2 FEATURES=2
+//! kernel encoding_grid_backward_2d_f4 GRID BACKWARD DIMS=2 FEATURES=4
+//! kernel encoding_grid_backward_2d_f8 GRID BACKWARD DIMS=2 FEATURES=8
+//! kernel encoding_grid_backward_3d_f1 GRID BACKWARD DIMS=3 FEATURES=1
+//! kernel encoding_grid_backward_3d_f2 GRID BACKWARD DIMS=3 FEATURES=2
+//! kernel encoding_grid_backward_3d_f4 GRID BACKWARD DIMS=3 FEATURES=4
+//! kernel encoding_grid_backward_3d_f8 GRID BACKWARD DIMS=3 FEATURES=8
+//! kernel encoding_grid_backward_4d_f1 GRID BACKWARD DIMS=4 FEATURES=1
+//! kernel encoding_grid_backward_4d_f2 GRID BACKWARD DIMS=4 FEATURES=2
+//! kernel encoding_grid_backward_4d_f4 GRID BACKWARD DIMS=4 FEATURES=4
+//! kernel encoding_grid_backward_4d_f8 GRID BACKWARD DIMS=4 FEATURES=8
+//! kernel encoding_simplex_forward_2d_f1 SIMPLEX FORWARD DIMS=2 FEATURES=1
+//! kernel encoding_simplex_forward_2d_f2 SIMPLEX FORWARD DIMS=2 FEATURES=2
+//! kernel encoding_simplex_forward_2d_f4 SIMPLEX FORWARD DIMS=2 FEATURES=4
+//! kernel encoding_simplex_forward_2d_f8 SIMPLEX FORWARD DIMS=2 FEATURES=8
+//! kernel encoding_simplex_forward_3d_f1 SIMPLEX FORWARD DIMS=3 FEATURES=1
+//! kernel encoding_simplex_forward_3d_f2 SIMPLEX FORWARD DIMS=3 FEATURES=2
+//! kernel encoding_simplex_forward_3d_f4 SIMPLEX FORWARD DIMS=3 FEATURES=4
+//! kernel encoding_simplex_forward_3d_f8 SIMPLEX FORWARD DIMS=3 FEATURES=8
+//! kernel encoding_simplex_forward_4d_f1 SIMPLEX FORWARD DIMS=4 FEATURES=1
+//! kernel encoding_simplex_forward_4d_f2 SIMPLEX FORWARD DIMS=4 FEATURES=2
+//! kernel encoding_simplex_forward_4d_f4 SIMPLEX FORWARD DIMS=4 FEATURES=4
+//! kernel encoding_simplex_forward_4d_f8 SIMPLEX FORWARD DIMS=4 FEATURES=8
+//! kernel encoding_simplex_backward_2d_f1 SIMPLEX BACKWARD DIMS=2 FEATURES=1
+//! kernel encoding_simplex_backward_2d_f2 SIMPLEX BACKWARD DIMS=2 FEATURES=2
+//! kernel encoding_simplex_backward_2d_f4 SIMPLEX BACKWARD DIMS=2 FEATURES=4
+//! kernel encoding_simplex_backward_2d_f8 SIMPLEX BACKWARD DIMS=2 FEATURES=8
+//! kernel encoding_simplex_backward_3d_f1 SIMPLEX BACKWARD DIMS=3 FEATURES=1
+//! kernel encoding_simplex_backward_3d_f2 SIMPLEX BACKWARD DIMS=3 FEATURES=2
+//! kernel encoding_simplex_backward_3d_f4 SIMPLEX BACKWARD DIMS=3 FEATURES=4
+//! kernel encoding_simplex_backward_3d_f8 SIMPLEX BACKWARD DIMS=3 FEATURES=8
+//! kernel encoding_simplex_backward_4d_f1 SIMPLEX BACKWARD DIMS=4 FEATURES=1
+//! kernel encoding_simplex_backward_4d_f2 SIMPLEX BACKWARD DIMS=4 FEATURES=2
+//! kernel encoding_simplex_backward_4d_f4 SIMPLEX BACKWARD DIMS=4 FEATURES=4
+//! kernel encoding_simplex_backward_4d_f8 SIMPLEX BACKWARD DIMS=4 FEATURES=8
+//! kernel encoding_grid_backward_fixed_2d_f1 GRID BACKWARD FIXED DIMS=2 FEATURES=1
+//! kernel encoding_grid_backward_fixed_2d_f2 GRID BACKWARD FIXED DIMS=2 FEATURES=2
+//! kernel encoding_grid_backward_fixed_2d_f4 GRID BACKWARD FIXED DIMS=2 FEATURES=4
+//! kernel encoding_grid_backward_fixed_2d_f8 GRID BACKWARD FIXED DIMS=2 FEATURES=8
+//! kernel encoding_grid_backward_fixed_3d_f1 GRID BACKWARD FIXED DIMS=3 FEATURES=1
+//! kernel encoding_grid_backward_fixed_3d_f2 GRID BACKWARD FIXED DIMS=3 FEATURES=2
+//! kernel encoding_grid_backward_fixed_3d_f4 GRID BACKWARD FIXED DIMS=3 FEATURES=4
+//! kernel encoding_grid_backward_fixed_3d_f8 GRID BACKWARD FIXED DIMS=3 FEATURES=8
+//! kernel encoding_grid_backward_fixed_4d_f1 GRID BACKWARD FIXED DIMS=4 FEATURES=1
+//! kernel encoding_grid_backward_fixed_4d_f2 GRID BACKWARD FIXED DIMS=4 FEATURES=2
+//! kernel encoding_grid_backward_fixed_4d_f4 GRID BACKWARD FIXED DIMS=4 FEATURES=4
+//! kernel encoding_grid_backward_fixed_4d_f8 GRID BACKWARD FIXED DIMS=4 FEATURES=8
+//! kernel encoding_simplex_backward_fixed_2d_f1 SIMPLEX BACKWARD FIXED DIMS=2 FEATURES=1
+//! kernel encoding_simplex_backward_fixed_2d_f2 SIMPLEX BACKWARD FIXED DIMS=2 FEATURES=2
+//! kernel encoding_simplex_backward_fixed_2d_f4 SIMPLEX BACKWARD FIXED DIMS=2 FEATURES=4
+//! kernel encoding_simplex_backward_fixed_2d_f8 SIMPLEX BACKWARD FIXED DIMS=2 FEATURES=8
+//! kernel encoding_simplex_backward_fixed_3d_f1 SIMPLEX BACKWARD FIXED DIMS=3 FEATURES=1
+//! kernel encoding_simplex_backward_fixed_3d_f2 SIMPLEX BACKWARD FIXED DIMS=3 FEATURES=2
+//! kernel encoding_simplex_backward_fixed_3d_f4 SIMPLEX BACKWARD FIXED DIMS=3 FEATURES=4
+//! kernel encoding_simplex_backward_fixed_3d_f8 SIMPLEX BACKWARD FIXED DIMS=3 FEATURES=8
+//! kernel encoding_simplex_backward_fixed_4d_f1 SIMPLEX BACKWARD FIXED DIMS=4 FEATURES=1
+//! kernel encoding_simplex_backward_fixed_4d_f2 SIMPLEX BACKWARD FIXED DIMS=4 FEATURES=2
+//! kernel encoding_simplex_backward_fixed_4d_f4 SIMPLEX BACKWARD FIXED DIMS=4 FEATURES=4
+//! kernel encoding_simplex_backward_fixed_4d_f8 SIMPLEX BACKWARD FIXED DIMS=4 FEATURES=8
 // FIXED: no float atomics. Each contribution is rounded to a 64-bit fixed-point integer (FF_FIXED_FRACTION_BITS
 // fractional bits) and added with two 32-bit integer atomics (low word, then high word plus the carry the low add
 // produced). Integer addition is associative, so the sums are exact and identical in every run whatever the order;
@@ -29,7 +86,6 @@
 #extension GL_EXT_shader_atomic_float : require
 #endif
 #define FF_WORKGROUP 128
-#define MAX_FEATURES 8
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "hash.glsl"
@@ -81,7 +137,7 @@ void main()
     uint level = gid / pc.count;
     uint s = gid - level * pc.count;
     EncodingLevel lv = levelInfo[level];
-    uint F = pc.features;
+    const uint F = uint(FEATURES);  // pc.features, checked on the host
     uint tableBase = pc.paramOffset + lv.offset;
 
     precise float pos[DIMS];
@@ -95,29 +151,27 @@ void main()
     ff_simplex_vertices(pos, vertex, weight);
 #endif
 
-    // Feature loops have a fixed trip count with a uniform guard, so the private arrays stay in registers.
+    // Feature loops have a compile-time trip count, so the private arrays stay in registers.
 #ifdef FORWARD
-    float acc[MAX_FEATURES];
-    for (int f = 0; f < MAX_FEATURES; f++) acc[f] = 0.0;
+    float acc[FEATURES];
+    for (int f = 0; f < FEATURES; f++) acc[f] = 0.0;
     for (int c = 0; c < VERTICES; c++)
     {
         uint entry = tableBase + ff_lattice_index(vertex[c], lv) * F;
-        for (int f = 0; f < MAX_FEATURES; f++)
-            if (uint(f) < F) acc[f] += weight[c] * params[entry + uint(f)];
+        for (int f = 0; f < FEATURES; f++) acc[f] += weight[c] * params[entry + uint(f)];
     }
-    for (int f = 0; f < MAX_FEATURES; f++)
-        if (uint(f) < F) features[(level * F + uint(f)) * pc.count + s] = acc[f];
+    for (int f = 0; f < FEATURES; f++) features[(level * F + uint(f)) * pc.count + s] = acc[f];
 #else
-    float g[MAX_FEATURES];
-    for (int f = 0; f < MAX_FEATURES; f++) g[f] = uint(f) < F ? featureGrad[(level * F + uint(f)) * pc.count + s] : 0.0;
+    float g[FEATURES];
+    for (int f = 0; f < FEATURES; f++) g[f] = featureGrad[(level * F + uint(f)) * pc.count + s];
     for (int c = 0; c < VERTICES; c++)
     {
         uint entry = tableBase + ff_lattice_index(vertex[c], lv) * F;
-        for (int f = 0; f < MAX_FEATURES; f++)
+        for (int f = 0; f < FEATURES; f++)
 #ifdef FIXED
-            if (uint(f) < F) ff_fixed_add(entry + uint(f) - pc.paramOffset, weight[c] * g[f]);
+            ff_fixed_add(entry + uint(f) - pc.paramOffset, weight[c] * g[f]);
 #else
-            if (uint(f) < F) atomicAdd(paramGrad[entry + uint(f)], weight[c] * g[f]);
+            atomicAdd(paramGrad[entry + uint(f)], weight[c] * g[f]);
 #endif
     }
 #endif

@@ -10,14 +10,32 @@
 //            d w_k = [rank_e == k-1] - [rank_e == k] (F_n cancels) and d w_n = [rank_e == n-1] + F_n.
 // Both are the derivative inside one lattice cell / simplex: the encoding is continuous but only piecewise smooth.
 // Mirrors HashEncoding.InputGradientReference (C#).
-//! kernel encoding_grid_input_gradient_2d GRID DIMS=2
-//! kernel encoding_grid_input_gradient_3d GRID DIMS=3
-//! kernel encoding_grid_input_gradient_4d GRID DIMS=4
-//! kernel encoding_simplex_input_gradient_2d SIMPLEX DIMS=2
-//! kernel encoding_simplex_input_gradient_3d SIMPLEX DIMS=3
-//! kernel encoding_simplex_input_gradient_4d SIMPLEX DIMS=4
+//! kernel encoding_grid_input_gradient_2d_f1 GRID DIMS=2 FEATURES=1
+//! kernel encoding_grid_input_gradient_2d_f2 GRID DIMS=2 FEATURES=2
+//! kernel encoding_grid_input_gradient_2d_f4 GRID DIMS=2 FEATURES=4
+//! kernel encoding_grid_input_gradient_2d_f8 GRID DIMS=2 FEATURES=8
+//! kernel encoding_grid_input_gradient_3d_f1 GRID DIMS=3 FEATURES=1
+//! kernel encoding_grid_input_gradient_3d_f2 GRID DIMS=3 FEATURES=2
+//! kernel encoding_grid_input_gradient_3d_f4 GRID DIMS=3 FEATURES=4
+//! kernel encoding_grid_input_gradient_3d_f8 GRID DIMS=3 FEATURES=8
+//! kernel encoding_grid_input_gradient_4d_f1 GRID DIMS=4 FEATURES=1
+//! kernel encoding_grid_input_gradient_4d_f2 GRID DIMS=4 FEATURES=2
+//! kernel encoding_grid_input_gradient_4d_f4 GRID DIMS=4 FEATURES=4
+//! kernel encoding_grid_input_gradient_4d_f8 GRID DIMS=4 FEATURES=8
+//! kernel encoding_simplex_input_gradient_2d_f1 SIMPLEX DIMS=2 FEATURES=1
+//! kernel encoding_simplex_input_gradient_2d_f2 SIMPLEX DIMS=2 FEATURES=2
+//! kernel encoding_simplex_input_gradient_2d_f4 SIMPLEX DIMS=2 FEATURES=4
+//! kernel encoding_simplex_input_gradient_2d_f8 SIMPLEX DIMS=2 FEATURES=8
+//! kernel encoding_simplex_input_gradient_3d_f1 SIMPLEX DIMS=3 FEATURES=1
+//! kernel encoding_simplex_input_gradient_3d_f2 SIMPLEX DIMS=3 FEATURES=2
+//! kernel encoding_simplex_input_gradient_3d_f4 SIMPLEX DIMS=3 FEATURES=4
+//! kernel encoding_simplex_input_gradient_3d_f8 SIMPLEX DIMS=3 FEATURES=8
+//! kernel encoding_simplex_input_gradient_4d_f1 SIMPLEX DIMS=4 FEATURES=1
+//! kernel encoding_simplex_input_gradient_4d_f2 SIMPLEX DIMS=4 FEATURES=2
+//! kernel encoding_simplex_input_gradient_4d_f4 SIMPLEX DIMS=4 FEATURES=4
+//! kernel encoding_simplex_input_gradient_4d_f8 SIMPLEX DIMS=4 FEATURES=8
 #define FF_WORKGROUP 64
-#define MAX_FEATURES 8
+// FEATURES (features per level) is compiled in, as in encoding.comp: no 8-trip loops with a runtime guard.
 layout(local_size_x = FF_WORKGROUP) in;
 #include "ff_common.glsl"
 #include "hash.glsl"
@@ -40,7 +58,7 @@ void main()
 {
     uint s = ff_global_index();
     if (s >= pc.count) return;
-    uint F = pc.features;
+    const uint F = uint(FEATURES);  // pc.features, checked on the host
     float x[DIMS];
     bool inside[DIMS];
     for (int d = 0; d < DIMS; d++)
@@ -92,14 +110,13 @@ void main()
             dw[DIMS][e] = (rank == DIMS - 1 ? 1.0 : 0.0) + F_n;
         }
 #endif
-        float g[MAX_FEATURES];
-        for (int f = 0; f < MAX_FEATURES; f++) g[f] = uint(f) < F ? featureGrad[(level * F + uint(f)) * pc.count + s] : 0.0;
+        float g[FEATURES];
+        for (int f = 0; f < FEATURES; f++) g[f] = featureGrad[(level * F + uint(f)) * pc.count + s];
         for (int c = 0; c < VERTICES; c++)
         {
             uint entry = tableBase + ff_lattice_index(vertex[c], lv) * F;
             float dot = 0.0;
-            for (int f = 0; f < MAX_FEATURES; f++)
-                if (uint(f) < F) dot += g[f] * params[entry + uint(f)];
+            for (int f = 0; f < FEATURES; f++) dot += g[f] * params[entry + uint(f)];
             for (int e = 0; e < DIMS; e++) grad[e] += lv.scale * dot * dw[c][e];
         }
     }

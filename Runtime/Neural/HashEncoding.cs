@@ -61,10 +61,12 @@ public abstract class HashEncoding : IEncoding
         Levels = levels;
         _levelBuffer = gpu.CreateBuffer<HashEncodingLevel>(levels, BufferLocation.DeviceLocal, $"{kind} encoding levels");
         string name = kind == EncodingKind.Grid ? "grid" : "simplex";
-        _forwardSpec = new KernelSpec($"encoding_{name}_forward_{config.Dimensions}d", Buffers: 4, PushConstantBytes: PushBytes);
-        _backwardSpec = new KernelSpec($"encoding_{name}_backward_{config.Dimensions}d", Buffers: 4, PushConstantBytes: PushBytes);
-        _backwardFixedSpec = new KernelSpec($"encoding_{name}_backward_fixed_{config.Dimensions}d", Buffers: 5, PushConstantBytes: PushBytes);
-        _inputGradientSpec = new KernelSpec($"encoding_{name}_input_gradient_{config.Dimensions}d", Buffers: 5, PushConstantBytes: PushBytes);
+        // Features per level are compiled into the kernels (see encoding.comp): one variant per F in 1, 2, 4, 8.
+        string shape = $"{config.Dimensions}d_f{config.FeaturesPerLevel}";
+        _forwardSpec = new KernelSpec($"encoding_{name}_forward_{shape}", Buffers: 4, PushConstantBytes: PushBytes);
+        _backwardSpec = new KernelSpec($"encoding_{name}_backward_{shape}", Buffers: 4, PushConstantBytes: PushBytes);
+        _backwardFixedSpec = new KernelSpec($"encoding_{name}_backward_fixed_{shape}", Buffers: 5, PushConstantBytes: PushBytes);
+        _inputGradientSpec = new KernelSpec($"encoding_{name}_input_gradient_{shape}", Buffers: 5, PushConstantBytes: PushBytes);
     }
 
     /// <summary>Creates the encoding of <paramref name="kind"/> for <paramref name="config"/>.</summary>

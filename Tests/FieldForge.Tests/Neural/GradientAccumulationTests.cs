@@ -28,11 +28,14 @@ public sealed class GradientAccumulationTests : GpuTest
         return grads.ToArray();
     }
 
-    [TestCase(EncodingKind.Grid, 2)]
-    [TestCase(EncodingKind.Simplex, 3)]
-    public void EncodingBackward_Deterministic_MatchesAtomicsAndReference(EncodingKind kind, int dims)
+    [TestCase(EncodingKind.Grid, 2, 2)]
+    [TestCase(EncodingKind.Simplex, 3, 2)]
+    [TestCase(EncodingKind.Simplex, 2, 1)]
+    [TestCase(EncodingKind.Grid, 3, 4)]
+    [TestCase(EncodingKind.Simplex, 4, 8)]
+    public void EncodingBackward_Deterministic_MatchesAtomicsAndReference(EncodingKind kind, int dims, int features)
     {
-        using var enc = HashEncoding.Create(Gpu, kind, new HashEncodingConfig(dims, Levels: 4, FeaturesPerLevel: 2, Log2TableSize: 10, BaseResolution: 4, FinestResolution: 64, Seed: 5));
+        using var enc = HashEncoding.Create(Gpu, kind, new HashEncodingConfig(dims, Levels: 4, FeaturesPerLevel: features, Log2TableSize: 10, BaseResolution: 4, FinestResolution: 64, Seed: 5));
         const int count = 3000;
         var points = RandomValues((long)count * dims, 1, 0.5f, 0.5f);
         // Mixed magnitudes and signs, including contributions far below float's resolution of the sums.

@@ -209,13 +209,18 @@ public sealed class HashEncodingTests : GpuTest
         for (int i = 0; i < actual.Length; i++) Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-5), $"feature {i}");
     }
 
-    [TestCase(EncodingKind.Grid, 2)]
-    [TestCase(EncodingKind.Simplex, 2)]
-    [TestCase(EncodingKind.Grid, 3)]
-    [TestCase(EncodingKind.Simplex, 3)]
-    public void Backward_Gpu_MatchesCpuReference(EncodingKind kind, int dims)
+    // Features per level are compiled into the kernels (one variant per F): every F runs here.
+    [TestCase(EncodingKind.Grid, 2, 2)]
+    [TestCase(EncodingKind.Simplex, 2, 2)]
+    [TestCase(EncodingKind.Grid, 3, 2)]
+    [TestCase(EncodingKind.Simplex, 3, 2)]
+    [TestCase(EncodingKind.Grid, 3, 1)]
+    [TestCase(EncodingKind.Simplex, 2, 4)]
+    [TestCase(EncodingKind.Grid, 4, 8)]
+    [TestCase(EncodingKind.Simplex, 3, 8)]
+    public void Backward_Gpu_MatchesCpuReference(EncodingKind kind, int dims, int features)
     {
-        using var enc = HashEncoding.Create(Gpu, kind, Tiny(dims));
+        using var enc = HashEncoding.Create(Gpu, kind, Tiny(dims) with { FeaturesPerLevel = features });
         const int count = 200;
         var points = RandomPoints(count, dims, 3);
         var featureGrad = RandomValues((long)count * enc.OutputDimensions, 4);

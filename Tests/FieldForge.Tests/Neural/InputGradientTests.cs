@@ -41,16 +41,19 @@ public sealed class InputGradientTests : GpuTest
         return soa;
     }
 
-    [TestCase(EncodingKind.Grid, 2)]
-    [TestCase(EncodingKind.Grid, 3)]
-    [TestCase(EncodingKind.Grid, 4)]
-    [TestCase(EncodingKind.Simplex, 2)]
-    [TestCase(EncodingKind.Simplex, 3)]
-    [TestCase(EncodingKind.Simplex, 4)]
-    public void EncodingInputGradient_Gpu_MatchesCpuReference(EncodingKind kind, int dimensions)
+    [TestCase(EncodingKind.Grid, 2, 2)]
+    [TestCase(EncodingKind.Grid, 3, 2)]
+    [TestCase(EncodingKind.Grid, 4, 2)]
+    [TestCase(EncodingKind.Simplex, 2, 2)]
+    [TestCase(EncodingKind.Simplex, 3, 2)]
+    [TestCase(EncodingKind.Simplex, 4, 2)]
+    [TestCase(EncodingKind.Grid, 2, 1)]
+    [TestCase(EncodingKind.Simplex, 3, 4)]
+    [TestCase(EncodingKind.Grid, 3, 8)]
+    public void EncodingInputGradient_Gpu_MatchesCpuReference(EncodingKind kind, int dimensions, int features)
     {
         // Coarse levels dense, fine ones hashed (T = 2^10 < 65^2), and points outside the cube to exercise the clamp.
-        var config = new HashEncodingConfig(dimensions, Levels: 5, FeaturesPerLevel: 2, Log2TableSize: 10, BaseResolution: 4, FinestResolution: 64);
+        var config = new HashEncodingConfig(dimensions, Levels: 5, FeaturesPerLevel: features, Log2TableSize: 10, BaseResolution: 4, FinestResolution: 64);
         using var encoding = HashEncoding.Create(Gpu, kind, config);
         const int count = 777;
         var rng = Rng(dimensions * 10 + (int)kind);
@@ -75,7 +78,7 @@ public sealed class InputGradientTests : GpuTest
         for (int i = 0; i < cpu.Length; i++)
         {
             if (points[i] is < 0f or > 1f) { Assert.That(gpu[i], Is.EqualTo(0f), "clamped axis"); zeroed++; continue; }
-            // Same lattice cells (the kernels use `precise` positions); sums of ≤ 5 levels × 16 vertices × 2 features in a
+            // Same lattice cells (the kernels use `precise` positions); sums of ≤ 5 levels × 16 vertices × F features in a
             // different order, each term up to ~scale (64): 1e-5 of the largest gradient covers float32 reordering.
             Assert.That(gpu[i], Is.EqualTo(cpu[i]).Within(1e-5f * largest), $"component {i}");
         }
