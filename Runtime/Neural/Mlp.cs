@@ -49,7 +49,10 @@ public sealed class Mlp
     public MlpExecution Execution { get; set; }
 
     /// <summary>True when the fully fused kernels cover this configuration (hidden width 16, 32 or 64); wider networks run per layer.</summary>
-    public bool SupportsFused => FusedWidths.Contains(Config.Width);
+    public bool SupportsFused => FusedCovers(Config);
+
+    /// <summary>Whether the fully fused kernels are compiled for <paramref name="config"/>'s hidden width.</summary>
+    internal static bool FusedCovers(MlpConfig config) => FusedWidths.Contains(config.Width);
 
     /// <summary>True when the next recorded pass of <paramref name="count"/> samples uses the fused kernels.</summary>
     public bool UsesFused(int count) => Execution switch

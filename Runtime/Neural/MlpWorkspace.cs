@@ -36,7 +36,7 @@ public sealed class MlpWorkspace : IDisposable
             Activations = Create(rows * capacity, "mlp activations");
             Deltas = Create(rows * capacity, "mlp deltas");
             InputGradients = Create((long)config.Inputs * capacity, "mlp input gradients");
-            if (Mlp.FusedWidths.Contains(config.Width))
+            if (Mlp.FusedCovers(config))
             {
                 _packed = Create(Mlp.PackedCount(config), "mlp packed weights", GpuBufferUsage.TexelBuffer);
                 if (training) _partials = Create(PartialsFloats(gpu.DeviceInfo, config, capacity), "mlp gradient partials");
@@ -61,7 +61,7 @@ public sealed class MlpWorkspace : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         long floats = 3 * Rows(config) * capacity + (long)config.Inputs * capacity;
-        if (Mlp.FusedWidths.Contains(config.Width)) floats += Mlp.PackedCount(config) + (training ? PartialsFloats(device, config, capacity) : 0);
+        if (Mlp.FusedCovers(config)) floats += Mlp.PackedCount(config) + (training ? PartialsFloats(device, config, capacity) : 0);
         return floats * sizeof(float);
     }
 

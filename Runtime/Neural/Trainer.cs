@@ -88,8 +88,8 @@ public sealed class Trainer : IDisposable
             long shifted = 2 * n * b;
             bytes += shifted * (n + features + 2) * sizeof(float) + MlpWorkspace.EstimateBytes(device, field.Network.Config, checked((int)shifted));
         }
-        bool deterministic = o.Accumulation == GradientAccumulation.Deterministic || (o.Accumulation == GradientAccumulation.Auto && !device.AtomicFloatAdd);
-        if (deterministic) bytes += 2 * field.Encoding.ParameterCount * sizeof(uint);
+        if (GradientAccumulations.Resolve(field.Gpu, o.Accumulation) == GradientAccumulation.Deterministic)
+            bytes += 2 * field.Encoding.ParameterCount * sizeof(uint);
         return bytes;
     }
 
